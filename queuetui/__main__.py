@@ -1,0 +1,5 @@
+import sys
+
+from queuetui.cli import main
+
+sys.exit(main())

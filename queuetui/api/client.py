@@ -1,0 +1,162 @@
+"""The HTTP client for DeepCall's `queue/bargingCall`. Sync and thread-safe; knows nothing of the UI."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from queuetui import __version__
+from queuetui.api.errors import (
+    CallFailed,
+    ConnectFailed,
+    ProtocolError,
+    RequestTimeout,
+    TlsFailed,
+)
+from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
+from queuetui.api.response import Success, interpret
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class UnsafeUrl(ValueError):
+    """The base URL is refused before anything is sent."""
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    base_url: str
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    # A body that drips one byte at a time never trips the read timeout; this caps the whole exchange.
+    total_timeout: float = 30.0
+    ca_bundle: str | None = None
+    allow_insecure_http: bool = False
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
+    """The base URL without a trailing slash, or UnsafeUrl saying why it is refused."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeUrl("must look like https://host/api/v2")
+    if parts.username or parts.password:
+        raise UnsafeUrl("must not carry a user name or password")
+    if parts.query or parts.fragment:
+        raise UnsafeUrl("must not have a query or fragment")
+    if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
+        raise UnsafeUrl("must use https:// (http:// is allowed only for this machine, e.g. 127.0.0.1)")
+    return url
+
+
+def _cause_text(error: BaseException) -> str:
+    """The root cause of a connect failure, in words, without the request's contents."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"TLS certificate not trusted ({seen.verify_message})"
+        if isinstance(seen, ssl.SSLError):
+            return f"TLS handshake failed ({seen.reason or 'ssl error'})"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused (is the server running?)"
+        seen = seen.__cause__ or seen.__context__
+    text = str(error).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text:
+        return "host name could not be resolved (DNS)"
+    if "certificate" in text or "ssl" in text:
+        return "TLS handshake failed"
+    if "refused" in text:
+        return "connection refused (is the server running?)"
+    return "could not connect"
+
+
+class DeepCallClient:
+    """One connection pool to one DeepCall base URL."""
+
+    def __init__(self, settings: ClientSettings, transport: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        self.base_url = check_base_url(settings.base_url, settings.allow_insecure_http)
+        parts = urlsplit(self.base_url)
+        self.host = parts.netloc
+        verify: ssl.SSLContext | bool = True
+        if settings.ca_bundle:
+            verify = ssl.create_default_context(cafile=settings.ca_bundle)
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.connect_timeout,
+            ),
+            verify=verify,
+            # Credentials travel in the body: a redirect must never carry them to another place.
+            follow_redirects=False,
+            trust_env=True,
+            transport=transport,
+            headers={"User-Agent": f"queuetui/{__version__}"},
+        )
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.base_url}/queue/bargingCall"
+
+    def barging_call(self, request: BargeRequest, credentials: SessionAuth | TokenAuth) -> Success:
+        """Send one request; return the success text or raise a CallFailed subclass."""
+        content = json.dumps(request.wire_body(credentials), separators=(",", ":")).encode()
+        try:
+            status, body = self._post(content)
+        except CallFailed:
+            raise
+        except httpx.TimeoutException:
+            raise RequestTimeout(self.host, "no answer in time (timed out)") from None
+        except httpx.ConnectError as error:
+            cause = _cause_text(error)
+            kind = TlsFailed if cause.startswith("TLS") else ConnectFailed
+            raise kind(self.host, cause) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise ProtocolError(f"{self.host}: the connection dropped before the answer was complete") from None
+        except httpx.HTTPError as error:
+            raise ProtocolError(f"{self.host}: {type(error).__name__}") from None
+        return interpret(self.host, status, body)
+
+    def _post(self, content: bytes) -> tuple[int, bytes]:
+        deadline = time.monotonic() + self.settings.total_timeout
+        headers = {"Content-Type": "application/json"}
+        with self._http.stream("POST", self.endpoint, content=content, headers=headers) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                raise ProtocolError(f"{self.host} answered with {int(declared):,} bytes; refused (limit 1 MiB)")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise ProtocolError(f"{self.host} answered with more than 1 MiB; refused")
+                if time.monotonic() > deadline:
+                    raise RequestTimeout(self.host, f"answer took longer than {self.settings.total_timeout:g} s")
+                chunks.append(chunk)
+            return response.status_code, b"".join(chunks)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> DeepCallClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,89 @@
+"""Turning one HTTP answer into success text or a typed failure. Pure: no I/O, so it can be fuzzed.
+
+From the seed: success is HTTP 200, text/html, body `sucessfully BARGINGCall` (not JSON). From the notes:
+errors are `{"status": "error", "message": ..., "code": ...}` with HTTP 200 or 4xx/5xx, and the code key
+may be `code`, `errCode` or `errorCode`, a number or a numeric string. Unknown: whether the real server
+ever answers success as JSON; a 2xx JSON object that is not an error is accepted as success. Our choice:
+a 2xx that is empty, not UTF-8, or an HTML page is a protocol error, since the real success text is none of
+those and a captive portal or proxy page must never read as "you are now listening".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from queuetui.api.errors import DeepCallError, HttpStatusError, ProtocolError
+from queuetui.text import printable
+
+_CODE_KEYS = ("code", "errCode", "errorCode")
+
+
+@dataclass(frozen=True)
+class Success:
+    status: int
+    text: str
+
+
+def _error_object(body: bytes) -> dict[str, object] | None:
+    stripped = body.strip()
+    if not stripped.startswith(b"{"):
+        return None
+    try:
+        data = json.loads(stripped.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    status = data.get("status")
+    if isinstance(status, str) and status.lower() == "error":
+        return data
+    if any(key in data for key in _CODE_KEYS) and status is None:
+        return data
+    return None
+
+
+def _code(data: dict[str, object]) -> int | None:
+    for key in _CODE_KEYS:
+        value = data.get(key)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+def _message(data: dict[str, object]) -> str:
+    for key in ("message", "msg", "error"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return printable(value, 300)
+    return ""
+
+
+def interpret(host: str, status: int, body: bytes) -> Success:
+    """Success for a 2xx that is not an error object; otherwise raise DeepCallError, HttpStatusError or
+    ProtocolError with a message safe to show."""
+    error = _error_object(body)
+    if error is not None:
+        raise DeepCallError(_code(error), _message(error), status)
+    is_markup = body.lstrip()[:1] == b"<"
+    if 200 <= status < 300:
+        try:
+            decoded = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError(f"{host} answered with bytes that are not UTF-8 text") from None
+        if not decoded.strip():
+            raise ProtocolError(f"{host} answered with an empty body")
+        if is_markup:
+            raise ProtocolError(f"{host} answered with an HTML page instead of the DeepCall answer")
+        return Success(status, printable(decoded, 300))
+    if 300 <= status < 400:
+        raise ProtocolError(f"{host} answered with a redirect (HTTP {status}); not followed")
+    if is_markup:
+        detail = "an HTML page (a proxy or gateway error)"
+    else:
+        detail = printable(body.decode("utf-8", errors="replace"), 120)
+    raise HttpStatusError(host, status, detail)

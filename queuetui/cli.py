@@ -1,0 +1,126 @@
+"""Command-line entry: the TUI by default, `--demo`, and the headless `barge`, `sim` and `config` commands.
+
+Imports are deferred to the command that needs them, so `queuetui barge` never loads Textual and
+`--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Sequence
+
+from queuetui import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="queuetui",
+        description="Listen to (spy), coach (whisper) or join (barge) a live call through DeepCall's Queue API.",
+        epilog="Run without a command to open the console. Try it safely with: queuetui --demo",
+    )
+    parser.add_argument("--version", action="version", version=f"queuetui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the console on the embedded simulator")
+    parser.add_argument("--profile", default=None, help="profile from the config file (env QUEUETUI_PROFILE)")
+    parser.add_argument("--config", default=None, help="config file path (env QUEUETUI_CONFIG)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    barge = commands.add_parser(
+        "barge",
+        help="monitor one call without the console (exit codes: 0 ok, 2 input, 3 auth, 4 API, 5 network)",
+        description="Send one bargingCall through the same service as the console. Exit codes: 0 done; "
+        "2 usage or validation error, nothing sent; 3 authentication; 4 DeepCall API error; "
+        "5 network or protocol error.",
+    )
+    from queuetui.headless import add_arguments
+
+    add_arguments(barge)
+
+    sim = commands.add_parser("sim", help="run the DeepCall simulator on this machine")
+    sim.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
+    sim.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    sim.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="delay every answer")
+    sim.add_argument(
+        "--error-status",
+        type=int,
+        default=0,
+        metavar="CODE",
+        help="send DeepCall errors with this HTTP status instead of 200",
+    )
+    sim.add_argument("--html-502", action="store_true", help="answer every request with a proxy's HTML 502 page")
+    sim.add_argument("--drop", action="store_true", help="close every connection without answering")
+    sim.add_argument("--oversize", type=int, default=0, metavar="BYTES", help="answer with a body this large")
+    sim.add_argument("--fail-next", type=int, default=0, metavar="N", help="answer the next N requests with 1501")
+
+    config = commands.add_parser("config", help="show where the config file is, or what it holds")
+    config.add_argument(
+        "action", choices=["path", "show"], help="path: print the file's path; show: its contents, secrets masked"
+    )
+    return parser
+
+
+def _run_sim(args: argparse.Namespace) -> int:
+    from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
+    from queuetui.sim.server import Faults
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("error: the simulator only listens on loopback (127.0.0.1, ::1)", file=sys.stderr)
+        return 2
+    server = SimServer(args.host, args.port)
+    server.faults = Faults(
+        latency_s=args.latency,
+        error_status=args.error_status,
+        html_502=args.html_502,
+        drop=args.drop,
+        oversize_bytes=args.oversize,
+        fail_next=args.fail_next,
+    )
+    print(f"DeepCall simulator at {server.url}")
+    print(f"  session auth: ssid={DEMO_SSID}")
+    print(f"  token auth:   userId={DEMO_USER_ID} token={DEMO_TOKEN}")
+    print("  live calls:   " + ", ".join(f"{c.call_id} (agent {c.agent})" for c in server.scenario.calls.values()))
+    print("Press Ctrl-C to stop.", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
+def _run_config(args: argparse.Namespace) -> int:
+    from queuetui import paths
+    from queuetui.config import ConfigError, load_config
+    from queuetui.config_view import render_masked
+
+    path = paths.config_file(args.config)
+    if args.action == "path":
+        print(path)
+        return 0
+    try:
+        loaded = load_config(path)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"# {path}{'' if path.exists() else ' (not created yet: defaults shown)'}")
+    print(render_masked(loaded.settings), end="")
+    return 0
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from queuetui.tui.launch import run_console
+
+    return run_console(demo=args.demo, profile=args.profile, config=args.config)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "barge":
+        from queuetui.headless import run
+
+        return run(args)
+    if args.command == "sim":
+        return _run_sim(args)
+    if args.command == "config":
+        return _run_config(args)
+    return _run_tui(args)

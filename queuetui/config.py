@@ -1,0 +1,225 @@
+"""Profiles and preferences: read with tomllib, written atomically with tomli-w, mode 0600.
+
+Precedence, highest first: command-line flags, environment variables (QUEUETUI_PROFILE, QUEUETUI_SSID,
+QUEUETUI_USER_ID, QUEUETUI_TOKEN, QUEUETUI_CONFIG), the config file, built-in defaults. Secrets are written
+only for a profile whose `remember_secret` is true. Keys we do not know are reported and kept, never
+silently dropped. A file that does not parse is reported with its line and never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
+from queuetui.text import printable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+class Environment(str, Enum):
+    PRODUCTION = "production"
+    STAGING = "staging"
+    DEMO = "demo"
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    base_url: str = "https://v4-api.deepcall.com/api/v2"
+    environment: Environment = Environment.PRODUCTION
+    auth: Literal["session", "token"] = "session"
+    user_id: str = ""
+    snooper_number: str = ""
+    target_type: str = "agent"
+    allowed_modes: list[SnoopType] = Field(default_factory=lambda: list(SnoopType))
+    confirm_barge: bool = True
+    ca_bundle: str = ""
+    allow_insecure_http: bool = False
+    connect_timeout: float = Field(default=5.0, gt=0, le=120)
+    read_timeout: float = Field(default=15.0, gt=0, le=600)
+    theme: str = ""
+    remember_secret: bool = False
+    ssid: str = ""
+    token: str = ""
+
+    @field_validator("allowed_modes")
+    @classmethod
+    def _some_mode(cls, modes: list[SnoopType]) -> list[SnoopType]:
+        if not modes:
+            raise ValueError("must list at least one of spy, whisper, barge")
+        return list(dict.fromkeys(modes))
+
+    @property
+    def listen_only(self) -> bool:
+        return self.allowed_modes == [SnoopType.SPY]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    default_profile: str = ""
+    theme: str = "queuetui-dark"
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file, the line and the key where known."""
+
+
+@dataclass
+class LoadedConfig:
+    settings: Settings
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def _line_of(text: str, location: tuple[Any, ...]) -> int | None:
+    """The line of a key in the TOML text, found by its table header and key name (best effort)."""
+    keys = [str(part) for part in location if isinstance(part, str)]
+    if not keys:
+        return None
+    key = keys[-1]
+    table = ".".join(keys[:-1])
+    in_table = table == ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[([^\]]+)\]", line)
+        if header:
+            in_table = header.group(1).strip().replace('"', "") == table
+            continue
+        if in_table and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    return None
+
+
+def _unknown_keys(settings: Settings) -> list[str]:
+    found = [f"unknown key {name!r}" for name in (settings.model_extra or {})]
+    for name, profile in settings.profiles.items():
+        found += [f"unknown key 'profiles.{name}.{key}'" for key in (profile.model_extra or {})]
+    return found
+
+
+def load_config(path: Path) -> LoadedConfig:
+    """Read the file (missing is fine: defaults). Raise ConfigError naming line and key when it is wrong."""
+    if not path.exists():
+        return LoadedConfig(Settings(), path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False, include_input=False):
+            key = ".".join(str(part) for part in item["loc"])
+            line = _line_of(text, item["loc"])
+            where = f"line {line}, " if line else ""
+            problems.append(f"{where}{key}: {printable(str(item['msg']))}")
+        raise ConfigError(f"{path}: " + "; ".join(problems)) from None
+    warnings = [f"{path}: {w} (kept, not used)" for w in _unknown_keys(settings)]
+    return LoadedConfig(settings, path, warnings)
+
+
+def to_toml(settings: Settings) -> str:
+    """The file's text: secrets only for profiles that remember them, empty values left out."""
+    data = settings.model_dump(mode="json", exclude_defaults=False)
+    for profile in data.get("profiles", {}).values():
+        if not profile.get("remember_secret"):
+            profile.pop("ssid", None)
+            profile.pop("token", None)
+        for key in [k for k, v in profile.items() if v == ""]:
+            del profile[key]
+    return tomli_w.dumps(data)
+
+
+def save_config(path: Path, settings: Settings) -> None:
+    """Write atomically (temp file, fsync, rename) with mode 0600. A file that exists but does not load is
+    left untouched: the user's hand edits are worth more than our write."""
+    if path.exists():
+        load_config(path)  # raises ConfigError for a corrupt file
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = to_toml(settings)
+    fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Values from flags and environment that beat the file."""
+
+    profile: str | None = None
+    base_url: str | None = None
+    ssid: str | None = None
+    user_id: str | None = None
+    token: str | None = None
+
+    @classmethod
+    def from_env(cls, **flags: str | None) -> Overrides:
+        def pick(flag: str, variable: str) -> str | None:
+            value = flags.get(flag)
+            if value is not None:
+                return value
+            return os.environ.get(variable) or None
+
+        return cls(
+            profile=pick("profile", "QUEUETUI_PROFILE"),
+            base_url=flags.get("base_url"),
+            ssid=pick("ssid", "QUEUETUI_SSID"),
+            user_id=pick("user_id", "QUEUETUI_USER_ID"),
+            token=pick("token", "QUEUETUI_TOKEN"),
+        )
+
+    def credentials(self, profile: Profile) -> SessionAuth | TokenAuth:
+        """Credentials from flags or environment when any is given, else those the profile remembers.
+        Raises FieldErrors when they are missing, incomplete or both kinds at once."""
+        if self.ssid or self.user_id or self.token:
+            user_id = self.user_id or (profile.user_id if self.token else None)
+            return parse_credentials(ssid=self.ssid, user_id=user_id, token=self.token)
+        if profile.auth == "session":
+            return parse_credentials(ssid=profile.ssid)
+        return parse_credentials(user_id=profile.user_id, token=profile.token)
+
+
+def select_profile(settings: Settings, name: str | None) -> tuple[str, Profile]:
+    """The named profile, else the file's default, else the only one, else built-in defaults."""
+    wanted = name or settings.default_profile
+    if wanted:
+        if wanted not in settings.profiles:
+            known = ", ".join(sorted(settings.profiles)) or "none"
+            raise ConfigError(f"no profile named {wanted!r} (profiles: {known})")
+        return wanted, settings.profiles[wanted]
+    if len(settings.profiles) == 1:
+        return next(iter(settings.profiles.items()))
+    return "default", Profile()

@@ -1,0 +1,153 @@
+"""`queuetui barge`: one monitoring action from the command line, through the same service as the TUI.
+
+Exit codes: 0 done; 2 usage or validation error, or refused before sending (nothing sent); 3 authentication
+(sign in again); 4 other DeepCall API error (code printed); 5 network or protocol error.
+This module must not import Textual: it runs on hosts where start-up time and dependencies matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from queuetui import paths
+from queuetui.api.client import UnsafeUrl
+from queuetui.api.errors import Category
+from queuetui.api.models import FieldErrors, SnoopType, parse_request
+from queuetui.config import ConfigError, Overrides, load_config, select_profile
+from queuetui.factory import open_service
+from queuetui.service import Outcome, OutcomeKind
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_API = 4
+EXIT_NETWORK = 5
+
+_FLAGS = {
+    "callId": "call-id",
+    "snoopType": "mode",
+    "targetEntityType": "target-type",
+    "targetEntityVal": "target",
+    "snooperNumber": "snooper",
+    "ssid": "ssid",
+    "userId": "user-id",
+    "token": "token",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--call-id", required=True, help="the live call to monitor (callId)")
+    parser.add_argument(
+        "--mode", required=True, help="spy (listen), whisper (agent hears you) or barge (both hear you)"
+    )
+    parser.add_argument("--target", required=True, help="target entity value, e.g. the agent id (targetEntityVal)")
+    parser.add_argument("--target-type", default=None, help="target entity type (default: the profile's, else agent)")
+    parser.add_argument(
+        "--snooper", default=None, help="your phone number, rung to connect you (default: the profile's)"
+    )
+    parser.add_argument("--yes", action="store_true", help="confirm an audible barge (required for --mode barge)")
+    # SUPPRESS: a subcommand's default would otherwise wipe `queuetui --profile X barge ...`.
+    parser.add_argument(
+        "--profile", default=argparse.SUPPRESS, help="profile from the config file (env QUEUETUI_PROFILE)"
+    )
+    parser.add_argument("--base-url", default=None, help="DeepCall base URL, e.g. https://v4-api.deepcall.com/api/v2")
+    parser.add_argument("--ssid", default=None, help="session id (prefer env QUEUETUI_SSID: flags show in ps)")
+    parser.add_argument("--user-id", default=None, help="user id for token auth (env QUEUETUI_USER_ID)")
+    parser.add_argument("--token", default=None, help="token (prefer env QUEUETUI_TOKEN: flags show in ps)")
+    parser.add_argument("--audit-file", default=None, type=Path, help="audit trail path (default: XDG state dir)")
+    parser.add_argument("--json", action="store_true", help="print one JSON result object")
+
+
+def _exit_code(outcome: Outcome) -> int:
+    if outcome.kind is OutcomeKind.OK:
+        return EXIT_OK
+    if outcome.kind in (OutcomeKind.INVALID, OutcomeKind.REFUSED):
+        return EXIT_USAGE
+    if outcome.category is Category.AUTH:
+        return EXIT_AUTH
+    if outcome.kind is OutcomeKind.API_ERROR:
+        return EXIT_API
+    return EXIT_NETWORK
+
+
+def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
+    code = _exit_code(outcome)
+    if as_json:
+        request = outcome.request
+        print(
+            json.dumps(
+                {
+                    "ok": outcome.ok,
+                    "outcome": outcome.kind.value,
+                    "exit_code": code,
+                    "message": outcome.message,
+                    "code": outcome.code,
+                    "field": outcome.field,
+                    "call_id": request.call_id if request else None,
+                    "mode": request.snoop_type.value if request else None,
+                    "latency_ms": round(outcome.latency_ms, 1),
+                    "attempts": outcome.attempts,
+                    "server_text": outcome.server_text,
+                }
+            ),
+            file=out,
+        )
+    elif outcome.ok:
+        print(f"ok: {outcome.message} [{outcome.server_text}] {outcome.latency_ms:.0f} ms", file=out)
+    else:
+        print(f"error: {outcome.message}", file=err)
+    return code
+
+
+def _refuse(message: str, field: str | None, as_json: bool, out: TextIO, err: TextIO) -> int:
+    return _report(Outcome(OutcomeKind.INVALID, message, field=field, category=Category.INPUT), as_json, out, err)
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    overrides = Overrides.from_env(
+        profile=args.profile, base_url=args.base_url, ssid=args.ssid, user_id=args.user_id, token=args.token
+    )
+    try:
+        loaded = load_config(paths.config_file(getattr(args, "config", None)))
+        name, profile = select_profile(loaded.settings, overrides.profile)
+    except ConfigError as error:
+        return _refuse(f"config: {error}", None, args.json, out, err)
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=err)
+
+    raw = {
+        "callId": args.call_id,
+        "snoopType": args.mode.strip().lower() if isinstance(args.mode, str) else args.mode,
+        "targetEntityType": args.target_type if args.target_type is not None else profile.target_type,
+        "targetEntityVal": args.target,
+        "snooperNumber": args.snooper if args.snooper is not None else profile.snooper_number,
+    }
+    try:
+        request = parse_request(raw)
+        credentials = overrides.credentials(profile)
+    except FieldErrors as errors:
+        message = "; ".join(f"{p} (--{_FLAGS[p.field]})" for p in errors.problems)
+        return _refuse(message, errors.first_field, args.json, out, err)
+
+    if request.snoop_type is SnoopType.BARGE and profile.confirm_barge and not args.yes:
+        return _refuse(
+            "Mode: barge makes you heard by the agent and the customer; add --yes to confirm",
+            "snoopType",
+            args.json,
+            out,
+            err,
+        )
+    audit_path = args.audit_file or paths.audit_file()
+    try:
+        service = open_service(name, profile, credentials, audit_path, base_url=overrides.base_url)
+    except UnsafeUrl as error:
+        return _refuse(f"Base URL: {error}", None, args.json, out, err)
+    try:
+        outcome = service.send(request)
+    finally:
+        service.close()
+    return _report(outcome, args.json, out, err)

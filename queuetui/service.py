@@ -1,0 +1,293 @@
+"""The one path every front end takes to monitor a call:
+validate -> refuse a duplicate in flight -> rate guard -> send -> retry 1501 with backoff -> audit -> outcome.
+
+Sync and safe to call from several threads at once: the only shared state (calls in flight, the rate
+window) sits behind one lock that is never held while the network is used.
+"""
+
+from __future__ import annotations
+
+import getpass
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+
+from queuetui.api.client import DeepCallClient
+from queuetui.api.errors import (
+    CallFailed,
+    Category,
+    DeepCallError,
+    HttpStatusError,
+    TransportError,
+)
+from queuetui.api.models import BargeRequest, FieldErrors, SessionAuth, SnoopType, TokenAuth, parse_request
+from queuetui.audit import AuditLog
+
+
+class OutcomeKind(str, Enum):
+    OK = "ok"
+    INVALID = "invalid"  # refused by validation; nothing sent
+    REFUSED = "refused"  # refused by a client-side guard; nothing sent
+    API_ERROR = "api_error"
+    NETWORK_ERROR = "network_error"
+    PROTOCOL_ERROR = "protocol_error"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: OutcomeKind
+    message: str
+    request: BargeRequest | None = None
+    code: int | None = None
+    category: Category | None = None
+    field: str | None = None  # wire name of the form field to fix, when known
+    latency_ms: float = 0.0
+    attempts: int = 0
+    server_text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is OutcomeKind.OK
+
+    @property
+    def sent(self) -> bool:
+        return self.attempts > 0
+
+    @property
+    def retries(self) -> int:
+        return max(0, self.attempts - 1)
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """Told to the caller before each 1501 retry, so a front end can show progress."""
+
+    request: BargeRequest
+    attempt: int  # the attempt that is about to start (2, 3, ...)
+    max_attempts: int
+    delay_s: float
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 3
+    base_delay_s: float = 0.5
+    max_delay_s: float = 4.0
+    budget_s: float = 10.0  # total time spent waiting between tries
+
+    def delay(self, retry_number: int, rng: random.Random) -> float:
+        # Full backoff plus up to 50% jitter, so several consoles retrying the same call spread out.
+        backoff = min(self.max_delay_s, self.base_delay_s * 2.0 ** (retry_number - 1))
+        return backoff * (1 + rng.random() * 0.5)
+
+
+@dataclass
+class RateGuard:
+    """At most `max_actions` sent in any `window_s` seconds, across every thread of this process."""
+
+    max_actions: int = 20
+    window_s: float = 60.0
+    _sent: deque[float] = field(default_factory=deque)
+
+    def try_take(self, now: float) -> float:
+        """0 when an action may go now (and counts it); otherwise seconds until one may."""
+        while self._sent and now - self._sent[0] >= self.window_s:
+            self._sent.popleft()
+        if len(self._sent) >= self.max_actions:
+            return self.window_s - (now - self._sent[0])
+        self._sent.append(now)
+        return 0.0
+
+
+def _failure_kind(error: CallFailed) -> OutcomeKind:
+    if isinstance(error, DeepCallError):
+        return OutcomeKind.API_ERROR
+    if isinstance(error, TransportError):
+        return OutcomeKind.NETWORK_ERROR
+    return OutcomeKind.PROTOCOL_ERROR
+
+
+def _category(error: CallFailed) -> Category:
+    if isinstance(error, DeepCallError):
+        return error.info.category
+    if isinstance(error, HttpStatusError):
+        return error.category
+    return Category.SERVER
+
+
+class BargeService:
+    def __init__(
+        self,
+        client: DeepCallClient,
+        credentials: SessionAuth | TokenAuth,
+        *,
+        profile: str = "default",
+        audit: AuditLog | None = None,
+        retry: RetryPolicy | None = None,
+        rate: RateGuard | None = None,
+        allowed_modes: frozenset[SnoopType] = frozenset(SnoopType),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.client = client
+        self.credentials = credentials
+        self.profile = profile
+        self.audit = audit
+        self.retry = retry or RetryPolicy()
+        self.rate = rate or RateGuard()
+        self.allowed_modes = allowed_modes
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._lock = threading.Lock()
+        self._in_flight: set[str] = set()
+
+    @property
+    def host(self) -> str:
+        return self.client.host
+
+    def submit(
+        self,
+        fields: Mapping[str, object],
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Outcome:
+        """Validate wire-named fields, then send. Invalid input returns an INVALID outcome; nothing is sent."""
+        try:
+            request = parse_request(dict(fields))
+        except FieldErrors as errors:
+            return Outcome(OutcomeKind.INVALID, str(errors), field=errors.first_field, category=Category.INPUT)
+        return self.send(request, on_retry, cancel)
+
+    def send(
+        self,
+        request: BargeRequest,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Outcome:
+        if request.snoop_type not in self.allowed_modes:
+            allowed = ", ".join(m.value for m in SnoopType if m in self.allowed_modes) or "none"
+            return self._refuse(
+                request,
+                f"{request.snoop_type.value} is not allowed for this profile (allowed: {allowed})",
+                field="snoopType",
+            )
+        with self._lock:
+            if request.call_id in self._in_flight:
+                refusal = f"A request for call {request.call_id} is already in flight; not sent again"
+            else:
+                wait = self.rate.try_take(time.monotonic())
+                if wait:
+                    refusal = f"Too many requests: try again in {wait:.0f} s (client-side limit)"
+                else:
+                    refusal = ""
+                    self._in_flight.add(request.call_id)
+        if refusal:
+            return self._refuse(request, refusal)
+        try:
+            outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
+        finally:
+            with self._lock:
+                self._in_flight.discard(request.call_id)
+        self._record(outcome)
+        return outcome
+
+    def _send_with_retries(
+        self, request: BargeRequest, on_retry: Callable[[RetryNotice], None] | None, cancel: threading.Event
+    ) -> Outcome:
+        started = time.monotonic()
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                success = self.client.barging_call(request, self.credentials)
+            except CallFailed as error:
+                if self._should_retry(error, attempt, waited):
+                    delay = self.retry.delay(attempt, self._rng)
+                    if on_retry is not None:
+                        on_retry(RetryNotice(request, attempt + 1, self.retry.max_attempts, delay))
+                    if cancel.wait(delay):
+                        return self._failed(request, error, started, attempt, " (retry cancelled)")
+                    waited += delay
+                    continue
+                return self._failed(request, error, started, attempt, "")
+            return Outcome(
+                OutcomeKind.OK,
+                f"{request.snoop_type.value.capitalize()} started on call {request.call_id} "
+                f"({request.snoop_type.heard_by})",
+                request,
+                latency_ms=(time.monotonic() - started) * 1000,
+                attempts=attempt,
+                server_text=success.text,
+            )
+
+    def _should_retry(self, error: CallFailed, attempt: int, waited: float) -> bool:
+        return (
+            isinstance(error, DeepCallError)
+            and error.info.category is Category.RETRYABLE
+            and attempt < self.retry.max_attempts
+            and waited < self.retry.budget_s
+        )
+
+    def _failed(self, request: BargeRequest, error: CallFailed, started: float, attempts: int, note: str) -> Outcome:
+        code = error.code if isinstance(error, DeepCallError) else None
+        field_name = error.field if isinstance(error, DeepCallError) else None
+        message = error.message + note
+        if isinstance(error, DeepCallError) and error.info.category is Category.RETRYABLE:
+            message += f". Gave up after {attempts} tries: wait a moment, then send again."
+        elif isinstance(error, DeepCallError) and error.info.action:
+            message += f". {error.info.action}"
+        return Outcome(
+            _failure_kind(error),
+            message,
+            request,
+            code=code,
+            category=_category(error),
+            field=field_name,
+            latency_ms=(time.monotonic() - started) * 1000,
+            attempts=attempts,
+        )
+
+    def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
+        outcome = Outcome(OutcomeKind.REFUSED, message, request, field=field)
+        self._record(outcome)
+        return outcome
+
+    def _record(self, outcome: Outcome) -> None:
+        if self.audit is None or outcome.request is None:
+            return
+        request = outcome.request
+        self.audit.append(
+            {
+                "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                "profile": self.profile,
+                "host": self.host,
+                "os_user": _os_user(),
+                "auth": self.credentials.kind,
+                "identity": self.credentials.identity,
+                "call_id": request.call_id,
+                "mode": request.snoop_type.value,
+                "target_type": request.target_entity_type,
+                "target": request.target_entity_val,
+                "snooper": request.snooper_number,
+                "outcome": outcome.kind.value,
+                "code": outcome.code,
+                "message": outcome.message,
+                "latency_ms": round(outcome.latency_ms, 1),
+                "attempts": outcome.attempts,
+                "retries": outcome.retries,
+            }
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,125 @@
+"""The simulated call centre: demo credentials, live calls and the rules a request is judged by.
+
+From the seed: the fields, the three snoop types, the success text. From the notes: the error object and the
+codes. Assumed (the API does not publish it): which code each mistake gets, that the target must be the
+call's agent, and that a call can stay "in processing" (1501) for a few requests.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from queuetui.api.models import SnoopType
+
+# Demo credentials are public by design: they open nothing but this simulator.
+DEMO_SSID = "demo-ssid-5f0c9e1a2b"
+DEMO_USER_ID = "demo"
+DEMO_TOKEN = "demo-token-7d41c3e9"
+# Credentials accepted but without monitoring rights, to show "permission denied".
+RESTRICTED_SSID = "demo-ssid-restricted"
+
+SUCCESS_TEXT = "sucessfully BARGINGCall"  # the server's own spelling, from the seed
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    call_id: str
+    agent: str
+    queue: str
+    customer: str
+    # How many requests answer 1501 ("still processing") before the call accepts a supervisor;
+    # -1 means it never does.
+    processing_for: int = 0
+
+
+DEFAULT_CALLS: tuple[LiveCall, ...] = (
+    LiveCall("C-10023", "13", "billing", "+91 98xxx 11023"),
+    LiveCall("C-10017", "7", "support", "+91 98xxx 11017"),
+    LiveCall("C-10031", "21", "sales", "+91 98xxx 11031"),
+    LiveCall("C-10042", "4", "support", "+91 98xxx 11042"),
+    LiveCall("C-10050", "9", "billing", "+91 98xxx 11050", processing_for=2),
+    LiveCall("C-10066", "30", "sales", "+91 98xxx 11066", processing_for=-1),
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Either success (code None) or a DeepCall error code with its message."""
+
+    code: int | None
+    message: str = SUCCESS_TEXT
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+_DIGITS = re.compile(r"\+?[0-9]{6,15}", re.ASCII)
+_REQUIRED = ("callId", "snoopType", "targetEntityType", "targetEntityVal", "snooperNumber")
+
+
+@dataclass
+class Scenario:
+    calls: dict[str, LiveCall] = field(default_factory=lambda: {c.call_id: c for c in DEFAULT_CALLS})
+    _polls: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def judge(self, body: object) -> Verdict:
+        if not isinstance(body, dict):
+            return Verdict(1047, "Invalid request data: body must be a JSON object")
+        auth = self._check_auth(body)
+        if auth is not None:
+            return auth
+        for name in _REQUIRED:
+            value = body.get(name)
+            if not isinstance(value, str) or not value.strip():
+                return Verdict(1000, f"Invalid parameter: {name} is required")
+        if body["snoopType"] not in {mode.value for mode in SnoopType}:
+            return Verdict(1502, "Invalid filter value: snoopType must be spy, whisper or barge")
+        if body["targetEntityType"] != "agent":
+            return Verdict(1502, "Invalid filter value: targetEntityType must be agent")
+        if not _DIGITS.fullmatch(str(body["snooperNumber"])):
+            return Verdict(1005, "Invalid contact number")
+        call = self.calls.get(str(body["callId"]))
+        if call is None:
+            return Verdict(1012, "No data found: no live call with that callId")
+        if call.agent != body["targetEntityVal"]:
+            return Verdict(1502, f"Invalid filter value: targetEntityVal does not match the agent on {call.call_id}")
+        return self._processing(call)
+
+    def _check_auth(self, body: dict[str, object]) -> Verdict | None:
+        has_ssid = "ssid" in body
+        has_token = "userId" in body or "token" in body
+        if has_ssid and has_token:
+            return Verdict(1000, "Authentication invalid: send ssid, or userId and token, not both")
+        if has_ssid:
+            if body["ssid"] == RESTRICTED_SSID:
+                return Verdict(1015, "Permission denied")
+            if body["ssid"] != DEMO_SSID:
+                return Verdict(1014, "Invalid or expired session")
+            return None
+        if has_token:
+            if not body.get("userId"):
+                return Verdict(1002, "userId not provided")
+            if not body.get("token"):
+                return Verdict(1020, "Token not found")
+            if body["userId"] != DEMO_USER_ID or body["token"] != DEMO_TOKEN:
+                return Verdict(1014, "Invalid or expired token")
+            return None
+        return Verdict(1000, "Authentication invalid: ssid or userId and token required")
+
+    def _processing(self, call: LiveCall) -> Verdict:
+        if call.processing_for == 0:
+            return Verdict(None)
+        with self._lock:
+            seen = self._polls.get(call.call_id, 0)
+            self._polls[call.call_id] = seen + 1
+        if call.processing_for < 0 or seen < call.processing_for:
+            return Verdict(1501, "Data already in processing")
+        return Verdict(None)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._polls.clear()

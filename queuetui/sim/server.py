@@ -1,0 +1,265 @@
+"""The simulator's HTTP server (standard library only), with fault switches for tests and demos.
+
+Wire behaviour from the seed: `POST .../api/v2/queue/bargingCall`; success is HTTP 200,
+`text/html; charset=utf-8`, the 23-byte body `sucessfully BARGINGCall`, permissive CORS headers and an ETag;
+the body is parsed as JSON whatever the Content-Type says, and its examples send `Content-Length:` empty.
+Assumed: errors come as JSON with HTTP 200 (a fault switch sends them with a 4xx/5xx status instead).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import asdict, dataclass, fields
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from queuetui.sim.scenario import SUCCESS_TEXT, Scenario, Verdict
+
+ENDPOINT = "/api/v2/queue/bargingCall"
+CONTROL_FAULTS = "/_sim/faults"
+CONTROL_STATS = "/_sim/stats"
+MAX_REQUEST_BYTES = 64 * 1024
+
+SEED_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, PUT, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Credentials": "true",
+    "Vary": "Origin",
+    "ETag": 'W/"17-97dRo/YUuBogLdvt8esZQqzxmZs"',
+    "Strict-Transport-Security": "max-age=15724800; includeSubDomains",
+    "Access-Control-Max-Age": "1728000",
+}
+
+HTML_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+@dataclass
+class Faults:
+    """Switches that make the simulator misbehave; all off by default. Change them at any time."""
+
+    latency_s: float = 0.0  # wait this long before answering
+    error_status: int = 0  # send DeepCall errors with this HTTP status instead of 200
+    html_502: bool = False  # answer every request with a proxy's HTML 502 page
+    drop: bool = False  # close the connection without answering
+    oversize_bytes: int = 0  # answer 200 with a body this large
+    fail_next: int = 0  # answer this many requests with code 1501 before judging normally
+
+    def update(self, values: dict[str, Any]) -> None:
+        known = {f.name: f.type for f in fields(self)}
+        for name, value in values.items():
+            if name not in known:
+                raise ValueError(f"unknown fault {name!r}")
+            current = getattr(self, name)
+            setattr(self, name, type(current)(value))
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """What reached the endpoint, kept in memory for tests (never written anywhere)."""
+
+    content_type: str
+    body: bytes
+    parsed: object
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:
+        # The request line carries no secret, but the simulator is embedded in a TUI: stay silent.
+        return
+
+    def do_GET(self) -> None:
+        if self.path == CONTROL_FAULTS:
+            self._send(200, "application/json", json.dumps(asdict(self.server.sim.faults)).encode())
+        elif self.path == CONTROL_STATS:
+            self._send(200, "application/json", json.dumps({"requests": self.server.sim.request_count}).encode())
+        else:
+            self._send(404, "text/plain", b"Not Found")
+
+    def do_POST(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        if self.path == CONTROL_FAULTS:
+            self._control(body)
+            return
+        if self.path.rstrip("/") != ENDPOINT:
+            self._send(404, "text/html; charset=utf-8", b"Cannot POST " + self.path.encode("ascii", "replace"))
+            return
+        self.server.sim.handle(self, body)
+
+    def _control(self, body: bytes) -> None:
+        try:
+            values = json.loads(body or b"{}")
+            if not isinstance(values, dict):
+                raise ValueError("expected a JSON object")
+            self.server.sim.faults.update(values)
+        except (ValueError, TypeError) as error:
+            self._send(400, "text/plain", str(error).encode())
+            return
+        self._send(200, "application/json", json.dumps(asdict(self.server.sim.faults)).encode())
+
+    def _read_body(self) -> bytes | None:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._read_chunked()
+        length = self.headers.get("Content-Length", "").strip()
+        if length.isdigit():
+            if int(length) > MAX_REQUEST_BYTES:
+                self._send(413, "text/plain", b"Payload Too Large")
+                self.close_connection = True
+                return None
+            return self.rfile.read(int(length))
+        return self._read_until_idle()
+
+    def _read_chunked(self) -> bytes:
+        data = b""
+        while len(data) <= MAX_REQUEST_BYTES:
+            size_line = self.rfile.readline(100).split(b";")[0].strip()
+            size = int(size_line or b"0", 16)
+            if size == 0:
+                self.rfile.readline(100)
+                break
+            data += self.rfile.read(size)
+            self.rfile.readline(100)
+        return data
+
+    def _read_until_idle(self) -> bytes:
+        # The seed's snippets send `Content-Length:` with no value: the body follows the headers in the
+        # same burst, so read what arrives until the JSON is whole or the line goes quiet for a second.
+        # A socket that timed out cannot be read again, so the connection closes after this request.
+        self.close_connection = True
+        data = bytearray()
+        self.connection.settimeout(1.0)
+        try:
+            while len(data) < MAX_REQUEST_BYTES and not _is_complete_json(bytes(data)):
+                chunk = self.rfile.read1(4096)
+                if not chunk:
+                    break
+                data.extend(chunk)
+        except TimeoutError:
+            pass
+        finally:
+            self.connection.settimeout(None)
+        return bytes(data)
+
+    def _send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _is_complete_json(data: bytes) -> bool:
+    if not data.strip():
+        return False
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    sim: SimServer
+
+
+class SimServer:
+    """Start with `start()` or as a context manager; `url` is the base URL to give the client."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, scenario: Scenario | None = None) -> None:
+        self.scenario = scenario or Scenario()
+        self.faults = Faults()
+        self.received: list[ReceivedRequest] = []
+        self._lock = threading.Lock()
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.sim = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = str(self._httpd.server_address[0])
+        return f"http://{host}:{self.port}/api/v2"
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self.received)
+
+    def start(self) -> SimServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="deepcall-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.received.clear()
+        self.faults = Faults()
+        self.scenario.reset()
+
+    def __enter__(self) -> SimServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def handle(self, handler: _Handler, body: bytes) -> None:
+        try:
+            parsed: object = json.loads(body)
+        except (ValueError, RecursionError):
+            parsed = None
+        with self._lock:
+            self.received.append(ReceivedRequest(handler.headers.get("Content-Type", ""), body, parsed))
+            fail_now = self.faults.fail_next > 0
+            if fail_now:
+                self.faults.fail_next -= 1
+        faults = self.faults
+        if faults.latency_s:
+            time.sleep(faults.latency_s)
+        if faults.drop:
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if faults.html_502:
+            handler._send(502, "text/html", HTML_502)
+            return
+        if faults.oversize_bytes:
+            handler._send(200, "text/html; charset=utf-8", b"x" * faults.oversize_bytes)
+            return
+        if parsed is None:
+            verdict = Verdict(1047, "Invalid request data: body is empty or not valid JSON")
+        elif fail_now:
+            verdict = Verdict(1501, "Data already in processing")
+        else:
+            verdict = self.scenario.judge(parsed)
+        if verdict.ok:
+            handler._send(200, "text/html; charset=utf-8", SUCCESS_TEXT.encode(), SEED_HEADERS)
+            return
+        payload = json.dumps({"status": "error", "message": verdict.message, "code": verdict.code}).encode()
+        status = faults.error_status or 200
+        handler._send(status, "application/json; charset=utf-8", payload, SEED_HEADERS)
