@@ -25,6 +25,12 @@ class AuditLog:
         self.path = path
         self._lock = threading.Lock()
 
+    def ensure_writable(self) -> None:
+        """Raise OSError now when records could not be appended, so a front end can refuse to act
+        before a monitoring action goes unrecorded."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+
     def append(self, record: Mapping[str, object]) -> None:
         line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         with self._lock:

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--drop", action="store_true", help="close every connection without answering")
     sim.add_argument("--oversize", type=int, default=0, metavar="BYTES", help="answer with a body this large")
     sim.add_argument("--fail-next", type=int, default=0, metavar="N", help="answer the next N requests with 1501")
+    sim.add_argument(
+        "--error-message", default="", metavar="TEXT", help="answer every request with error 1009 carrying TEXT"
+    )
 
     config = commands.add_parser("config", help="show where the config file is, or what it holds")
     config.add_argument(
@@ -75,6 +78,7 @@ def _run_sim(args: argparse.Namespace) -> int:
         drop=args.drop,
         oversize_bytes=args.oversize,
         fail_next=args.fail_next,
+        error_message=args.error_message,
     )
     print(f"DeepCall simulator at {server.url}")
     print(f"  session auth: ssid={DEMO_SSID}")

@@ -13,7 +13,7 @@ from queuetui.service import BargeService, RateGuard, RetryPolicy
 
 def client_settings(profile: Profile, base_url: str | None = None) -> ClientSettings:
     return ClientSettings(
-        base_url=base_url or profile.base_url,
+        base_url=profile.base_url if base_url is None else base_url,
         connect_timeout=profile.connect_timeout,
         read_timeout=profile.read_timeout,
         ca_bundle=profile.ca_bundle or None,

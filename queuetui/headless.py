@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TextIO
 
 from queuetui import paths
-from queuetui.api.client import UnsafeUrl
+from queuetui.api.client import BadCaBundle, UnsafeUrl
 from queuetui.api.errors import Category
 from queuetui.api.models import FieldErrors, SnoopType, parse_request
 from queuetui.config import ConfigError, Overrides, load_config, select_profile
 from queuetui.factory import open_service
 from queuetui.service import Outcome, OutcomeKind
+from queuetui.text import printable
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -107,7 +108,10 @@ def _refuse(message: str, field: str | None, as_json: bool, out: TextIO, err: Te
     return _report(Outcome(OutcomeKind.INVALID, message, field=field, category=Category.INPUT), as_json, out, err)
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    # Looked up per call, not bound at import: callers that swap sys.stdout (redirects, tests) must be heard.
+    out = out or sys.stdout
+    err = err or sys.stderr
     overrides = Overrides.from_env(
         profile=args.profile, base_url=args.base_url, ssid=args.ssid, user_id=args.user_id, token=args.token
     )
@@ -144,8 +148,17 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.st
     audit_path = args.audit_file or paths.audit_file()
     try:
         service = open_service(name, profile, credentials, audit_path, base_url=overrides.base_url)
+    except BadCaBundle as error:
+        return _refuse(f"CA bundle (ca_bundle): {error}", None, args.json, out, err)
     except UnsafeUrl as error:
         return _refuse(f"Base URL: {error}", None, args.json, out, err)
+    try:
+        if service.audit is not None:
+            service.audit.ensure_writable()
+    except OSError as error:
+        service.close()
+        shown = printable(str(audit_path), 200)
+        return _refuse(f"Audit file: cannot write {shown} ({error.strerror})", None, args.json, out, err)
     try:
         outcome = service.send(request)
     finally:

@@ -9,7 +9,8 @@ _BULLET = "\u2022"
 
 # C0/C1 controls, DEL, and the Unicode format characters (bidi overrides, zero-width joiners) that can
 # reorder or hide text on a terminal. Escape sequences start with ESC (a C0 control), so they are covered.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf"})
+# Lone surrogates (JSON's "\ud800" decodes to one) cannot be encoded, so writing them out would fail.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 _ANSI_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 

@@ -21,12 +21,18 @@ from queuetui.api.errors import (
 )
 from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
 from queuetui.api.response import Success, interpret
+from queuetui.text import has_unsafe_chars, printable
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
 class UnsafeUrl(ValueError):
     """The base URL is refused before anything is sent."""
+
+
+class BadCaBundle(UnsafeUrl):
+    """The profile's CA bundle cannot be loaded. An UnsafeUrl, so a front end that handles a refused URL
+    also handles this: either way nothing can be sent safely."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,16 @@ def _is_loopback(host: str) -> bool:
 def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
     """The base URL without a trailing slash, or UnsafeUrl saying why it is refused."""
     url = url.strip().rstrip("/")
-    parts = urlsplit(url)
+    if has_unsafe_chars(url) or any(ch.isspace() for ch in url):
+        raise UnsafeUrl("must not contain spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        # A bad port or host name would otherwise surface only when sending, as an exception no caller expects.
+        _ = parts.port
+        (parts.hostname or "").encode("idna")
+        _ = httpx.URL(url).host
+    except (ValueError, httpx.InvalidURL):
+        raise UnsafeUrl("must look like https://host/api/v2") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeUrl("must look like https://host/api/v2")
     if parts.username or parts.password:
@@ -85,6 +100,15 @@ def _cause_text(error: BaseException) -> str:
     return "could not connect"
 
 
+def _ca_context(ca_bundle: str) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=ca_bundle)
+    except ssl.SSLError:  # before OSError: SSLError is one
+        raise BadCaBundle(f"{printable(ca_bundle, 200)} holds no usable PEM certificate") from None
+    except OSError as error:
+        raise BadCaBundle(f"{printable(ca_bundle, 200)} cannot be read ({error.strerror or 'error'})") from None
+
+
 class DeepCallClient:
     """One connection pool to one DeepCall base URL."""
 
@@ -95,7 +119,7 @@ class DeepCallClient:
         self.host = parts.netloc
         verify: ssl.SSLContext | bool = True
         if settings.ca_bundle:
-            verify = ssl.create_default_context(cafile=settings.ca_bundle)
+            verify = _ca_context(settings.ca_bundle)
         self._http = httpx.Client(
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,

@@ -88,7 +88,7 @@ class DeepCallError(CallFailed):
         if self.code == 1502:
             lowered = self.server_message.lower()
             for wire, words in (
-                ("snoopType", ("snoop", "mode")),
+                ("snoopType", ("snooptype", "snoop type", "mode")),  # not "snoop": it is in "snooper"
                 ("targetEntityType", ("entitytype", "entity type", "target type")),
                 ("targetEntityVal", ("entityval", "target value", "agent")),
                 ("snooperNumber", ("snooper", "number", "phone")),

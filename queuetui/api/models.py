@@ -38,7 +38,7 @@ class SnoopType(str, Enum):
         return {
             SnoopType.SPY: "nobody hears you",
             SnoopType.WHISPER: "the agent hears you",
-            SnoopType.BARGE: "the agent and the customer hear you",
+            SnoopType.BARGE: "agent AND customer hear you",
         }[self]
 
     @property
@@ -91,6 +91,10 @@ def _text(max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool = Fa
         return value
 
     return BeforeValidator(check)
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
 
 
 def _phone(value: object) -> str:
@@ -178,7 +182,7 @@ class BargeRequest(_Model):
     """One `bargingCall` without its credentials; `wire_body` adds them."""
 
     call_id: CallId = Field(alias="callId")
-    snoop_type: SnoopType = Field(alias="snoopType")
+    snoop_type: Annotated[SnoopType, BeforeValidator(_strip)] = Field(alias="snoopType")
     target_entity_type: TargetType = Field(alias="targetEntityType")
     target_entity_val: TargetValue = Field(alias="targetEntityVal")
     snooper_number: PhoneNumber = Field(alias="snooperNumber")
@@ -199,7 +203,9 @@ class BargeRequest(_Model):
         return self.model_copy(update={"snoop_type": mode})
 
 
-@dataclass(frozen=True)
+# Not frozen: Python itself assigns `__traceback__` on exceptions (contextlib does), which a frozen
+# dataclass turns into FrozenInstanceError. eq=False keeps exceptions hashable by identity.
+@dataclass(eq=False)
 class FieldErrors(Exception):
     """Every problem found in one form, in form order; str() gives a one-line summary."""
 
@@ -241,6 +247,9 @@ def parse_credentials(
     ssid: str | None = None, user_id: str | None = None, token: str | None = None
 ) -> SessionAuth | TokenAuth:
     """Exactly one credential set: an ssid, or a user id with a token. Both or neither is refused."""
+    for wire, value in (("ssid", ssid), ("userId", user_id), ("token", token)):
+        if value is not None and not isinstance(value, str):
+            raise FieldErrors((InputProblem(wire, "must be text"),))
     has_session = bool(ssid and ssid.strip())
     has_token = bool((user_id and user_id.strip()) or (token and token.strip()))
     if has_session and has_token:

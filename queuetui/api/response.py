@@ -17,6 +17,7 @@ from queuetui.api.errors import DeepCallError, HttpStatusError, ProtocolError
 from queuetui.text import printable
 
 _CODE_KEYS = ("code", "errCode", "errorCode")
+_MAX_CODE_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,10 @@ def _code(data: dict[str, object]) -> int | None:
             continue
         if isinstance(value, int):
             return value
-        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            return int(value.strip())
+        # The length cap keeps int() below Python's digit limit, which raises on longer strings.
+        text = value.strip() if isinstance(value, str) else ""
+        if text.isascii() and text.isdigit() and len(text) <= _MAX_CODE_DIGITS:
+            return int(text)
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, fields
@@ -26,6 +27,8 @@ MAX_REQUEST_BYTES = 64 * 1024
 SEED_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, PUT, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "session-token,Authorization,Origin,Accept,Content-Type,DNT,Authorization,"
+    "Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Content-Range,Range",
     "Access-Control-Allow-Credentials": "true",
     "Vary": "Origin",
     "ETag": 'W/"17-97dRo/YUuBogLdvt8esZQqzxmZs"',
@@ -49,6 +52,7 @@ class Faults:
     drop: bool = False  # close the connection without answering
     oversize_bytes: int = 0  # answer 200 with a body this large
     fail_next: int = 0  # answer this many requests with code 1501 before judging normally
+    error_message: str = ""  # answer with DeepCall error 1009 carrying this text (hostile text included)
 
     def update(self, values: dict[str, Any]) -> None:
         known = {f.name: f.type for f in fields(self)}
@@ -175,6 +179,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     sim: SimServer
 
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:
+        # A client that gave up (its timeout, a refused oversize body) is routine here, not a crash to print.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class SimServer:
     """Start with `start()` or as a context manager; `url` is the base URL to give the client."""
@@ -255,6 +265,8 @@ class SimServer:
             verdict = Verdict(1047, "Invalid request data: body is empty or not valid JSON")
         elif fail_now:
             verdict = Verdict(1501, "Data already in processing")
+        elif faults.error_message:
+            verdict = Verdict(1009, faults.error_message)
         else:
             verdict = self.scenario.judge(parsed)
         if verdict.ok:

@@ -1,0 +1,1 @@
+"""The Textual front end. It talks to DeepCall only through `queuetui.service`, never through httpx."""

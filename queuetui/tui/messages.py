@@ -1,0 +1,21 @@
+"""Messages that carry results from the send workers back to the UI thread."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from queuetui.api.models import BargeRequest
+from queuetui.service import Outcome, RetryNotice
+
+
+class SendFinished(Message):
+    def __init__(self, request: BargeRequest, outcome: Outcome) -> None:
+        super().__init__()
+        self.request = request
+        self.outcome = outcome
+
+
+class RetryScheduled(Message):
+    def __init__(self, notice: RetryNotice) -> None:
+        super().__init__()
+        self.notice = notice

@@ -1,0 +1,1 @@
+"""Screens: login, console, barge confirmation, help."""

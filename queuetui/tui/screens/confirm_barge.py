@@ -1,0 +1,49 @@
+"""Asks before an audible barge. Cancel has the focus, so a stray Enter never puts a voice into a call."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from queuetui.api.models import BargeRequest
+from queuetui.text import mask_phone
+
+
+class ConfirmBargeScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
+        Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),
+    ]
+
+    def __init__(self, request: BargeRequest) -> None:
+        super().__init__()
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        request = self.request
+        with Vertical(id="confirm-box"):
+            yield Static("Barge into a live call?", id="confirm-title")
+            yield Static(
+                f"Call {request.call_id}, {request.target_entity_type} {request.target_entity_val}.\n"
+                f"The agent AND THE CUSTOMER will hear you.\n"
+                f"DeepCall will ring {mask_phone(request.snooper_number)}.",
+                id="confirm-body",
+            )
+            yield Static("y  barge    n / Esc  cancel", id="confirm-keys")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Cancel", id="confirm-cancel", variant="primary", compact=True)
+                yield Button("Barge (audible)", id="confirm-yes", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, confirmed: bool) -> None:
+        self.dismiss(confirmed)

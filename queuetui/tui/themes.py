@@ -1,0 +1,271 @@
+"""Colour themes: one TOML file per theme, validated, then turned into Textual themes.
+
+The built-in files ship inside the package (`queuetui/themes`, from the repository's `themes/` folder); the
+user's own live in `$XDG_CONFIG_HOME/queuetui/themes` and win over a built-in of the same name. A theme's
+name is its file name without `.toml`. A file that is wrong is reported with its path and the key at fault
+and skipped: a theme is never worth a failed start.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from textual.color import Color, ColorParseError
+from textual.css.constants import VALID_STYLE_FLAGS
+from textual.design import ColorSystem
+from textual.theme import Theme
+
+from queuetui import paths
+from queuetui.text import printable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_THEME = "queuetui-dark"
+# Textual registers its own themes in every app, so this one exists even when no file of ours loaded.
+FALLBACK_THEME = "textual-dark"
+
+# The variables queuetui's own CSS uses. Textual's built-in themes know nothing of them, so the app must
+# supply these through `App.get_theme_variable_defaults`; ANSI names render on any terminal and theme.
+APP_VARIABLE_DEFAULTS: dict[str, str] = {
+    "env-production": "ansi_bright_red",
+    "env-staging": "ansi_bright_yellow",
+    "env-demo": "ansi_bright_cyan",
+    "mode-barge": "ansi_bright_red",
+}
+
+# Theme names end up in CSS class names (`-theme-<name>`), so keep them to what a class name allows.
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_ALPHA = re.compile(r"\d{1,3}%")
+_MAX_FILE_BYTES = 64 * 1024
+
+
+def _colour(value: str) -> str:
+    try:
+        Color.parse(value)
+    except ColorParseError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+def _check_variable(name: str, value: str) -> None:
+    """Textual's variables hold a text style (names ending in `style`) or a colour, which may be `auto` and
+    may carry an alpha such as `50%`. Anything else would fail later, in the app's CSS, at start-up."""
+    words = value.split()
+    if name.endswith("style"):
+        wrong = [word for word in words if word not in VALID_STYLE_FLAGS]
+        if wrong or not words:
+            raise ValueError(f"{value!r} is not a text style (use: {', '.join(sorted(VALID_STYLE_FLAGS))})")
+        return
+    if not words or len(words) > 2 or (len(words) == 2 and not _ALPHA.fullmatch(words[1])):
+        raise ValueError(f"{value!r} is not a colour (such as '#1e90ff', 'ansi_red' or 'auto 80%')")
+    if words[0] != "auto":
+        _colour(words[0])
+
+
+@cache
+def textual_variable_names() -> frozenset[str]:
+    """Every variable the installed Textual's colour system defines, in both its RGB and ANSI forms."""
+    names: set[str] = set()
+    for ansi in (False, True):
+        names.update(ColorSystem(primary="#000000", ansi=ansi).generate())
+    return frozenset(names)
+
+
+class ThemeColours(BaseModel):
+    """The base colours Textual derives every shade from; only `primary` is required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    primary: Colour
+    secondary: Colour | None = None
+    accent: Colour | None = None
+    warning: Colour | None = None
+    error: Colour | None = None
+    success: Colour | None = None
+    foreground: Colour | None = None
+    background: Colour | None = None
+    surface: Colour | None = None
+    panel: Colour | None = None
+    boost: Colour | None = None
+
+
+class ThemeVariables(BaseModel):
+    """queuetui's own colours, required in every theme so production, staging and demo never look alike,
+    plus any of Textual's variables (checked against the installed Textual's list)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    env_production: Colour = Field(alias="env-production")
+    env_staging: Colour = Field(alias="env-staging")
+    env_demo: Colour = Field(alias="env-demo")
+    mode_barge: Colour = Field(alias="mode-barge")
+
+    @model_validator(mode="after")
+    def _known_textual_variables(self) -> ThemeVariables:
+        known = textual_variable_names()
+        problems = []
+        for name, value in (self.model_extra or {}).items():
+            if name not in known:
+                close = difflib.get_close_matches(name, [*known, *APP_VARIABLE_DEFAULTS], n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"unknown variable {name!r}{hint}")
+            elif not isinstance(value, str):
+                problems.append(f"{name!r} must be a string")
+            else:
+                try:
+                    _check_variable(name, value)
+                except ValueError as error:
+                    problems.append(f"{name!r}: {error}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def as_dict(self) -> dict[str, str]:
+        return {str(name): str(value) for name, value in self.model_dump(by_alias=True).items()}
+
+
+class ThemeFile(BaseModel):
+    """One theme file, as written on disk."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = Field(default="", max_length=200)
+    dark: bool = True
+    ansi: bool = False
+    luminosity_spread: float = Field(default=0.15, ge=0, le=1)
+    text_alpha: float = Field(default=0.95, ge=0, le=1)
+    colors: ThemeColours
+    variables: ThemeVariables
+
+    def to_theme(self, name: str) -> Theme:
+        return Theme(
+            name=name,
+            **self.colors.model_dump(exclude_none=True),
+            dark=self.dark,
+            ansi=self.ansi,
+            luminosity_spread=self.luminosity_spread,
+            text_alpha=self.text_alpha,
+            variables=self.variables.as_dict(),
+        )
+
+
+@dataclass(frozen=True)
+class ThemeEntry:
+    theme: Theme
+    description: str
+    path: Path
+    builtin: bool
+
+
+@dataclass
+class ThemeSet:
+    """The themes that loaded, keyed by name, and one line per file that did not."""
+
+    entries: dict[str, ThemeEntry] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def themes(self) -> dict[str, Theme]:
+        return {name: entry.theme for name, entry in self.entries.items()}
+
+    @property
+    def default(self) -> str:
+        return DEFAULT_THEME if DEFAULT_THEME in self.entries else FALLBACK_THEME
+
+    def pick(self, wanted: str) -> tuple[str, str | None]:
+        """The theme to use for a name from the config, and why it is not that one when it is not."""
+        if not wanted or wanted in self.entries:
+            return wanted or self.default, None
+        return self.default, f"theme {printable(wanted)!r} is not available; using {self.default!r}"
+
+
+def builtin_themes_dir() -> Path:
+    """`queuetui/themes` in an installed wheel; the repository's `themes/` in a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "themes"
+    checkout = package.parent / "themes"
+    # The pyproject check keeps a stray `themes` folder in site-packages from being taken for ours.
+    if not installed.is_dir() and (package.parent / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return installed
+
+
+def _describe(location: tuple[int | str, ...], message: str, kind: str) -> str:
+    key = ".".join(str(part) for part in location) or "(top level)"
+    if kind == "missing":
+        message = "is required"
+    elif kind == "extra_forbidden":
+        message = "unknown key"
+    else:
+        message = message.removeprefix("Value error, ")
+    return f"{key}: {printable(message)}"
+
+
+def read_theme_file(path: Path) -> ThemeFile:
+    """The file validated, or ValueError with one line naming the file and every key at fault."""
+    try:
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            raise ValueError(f"{path}: larger than {_MAX_FILE_BYTES // 1024} KiB, not a theme")
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ValueError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        return ThemeFile.model_validate(data)
+    except ValidationError as error:
+        details = [
+            _describe(item["loc"], item["msg"], item["type"])
+            for item in error.errors(include_url=False, include_input=False)
+        ]
+        raise ValueError(f"{path}: " + "; ".join(details)) from None
+
+
+def _load_dir(directory: Path, builtin: bool, into: ThemeSet) -> None:
+    try:
+        files = sorted(directory.glob("*.toml"))
+    except OSError as error:
+        into.problems.append(f"{directory}: cannot list themes ({error.strerror})")
+        return
+    for path in files:
+        name = path.stem
+        if not _THEME_NAME.fullmatch(name):
+            into.problems.append(f"{path}: a theme's file name may hold only letters, digits, '-' and '_'")
+            continue
+        try:
+            parsed = read_theme_file(path)
+        except ValueError as error:
+            into.problems.append(str(error))
+            continue
+        into.entries[name] = ThemeEntry(parsed.to_theme(name), parsed.description, path, builtin)
+
+
+def load_themes(user_dir: Path | None = None, *, builtin_dir: Path | None = None) -> ThemeSet:
+    """Built-in themes, then the user's (a user file with a built-in's name replaces it)."""
+    loaded = ThemeSet()
+    builtin = builtin_dir or builtin_themes_dir()
+    if not builtin.is_dir():
+        loaded.problems.append(f"{builtin}: built-in themes are missing; the package looks incomplete")
+    else:
+        _load_dir(builtin, True, loaded)
+    user = user_dir or paths.user_themes_dir()
+    if user.is_dir():
+        _load_dir(user, False, loaded)
+    elif user.exists():
+        loaded.problems.append(f"{user}: is not a folder, so no user themes were read")
+    return loaded

@@ -1,0 +1,1 @@
+"""Widgets of the console: mode selector, status header, log panel, sessions table."""
