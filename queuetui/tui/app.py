@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +48,7 @@ class Launch:
     retry: RetryPolicy | None = None
     rate: RateGuard | None = None
     still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots
+    clock: Callable[[], datetime] = datetime.now  # a fixed clock makes snapshots repeatable
 
 
 class QueueApp(App[None]):
@@ -67,6 +68,7 @@ class QueueApp(App[None]):
         self.profile = launch.profile
         self.prefill = launch.prefill
         self.still = launch.still
+        self.clock = launch.clock
         self.service: BargeService | None = None
         self.demo_sim: SimServer | None = None
         self.config_writable = not launch.config_problem
@@ -184,7 +186,7 @@ class QueueApp(App[None]):
 
     def log_line(self, kind: str, message: str) -> None:
         if self.console_screen.is_mounted:
-            self.console_screen.query_one(LogPanel).add(kind, message)
+            self.console_screen.query_one(LogPanel).add(kind, message, self.clock())
 
     def report(self, kind: ReportKind, message: str) -> None:
         """A toast and a log line. Markup is off: server text must never be read as styling."""
@@ -231,7 +233,7 @@ class QueueApp(App[None]):
     def export_log(self) -> None:
         if not self.console_screen.is_mounted:
             return
-        path = paths.state_dir() / "logs" / f"queuetui-log-{datetime.now():%Y%m%d-%H%M%S}.txt"
+        path = paths.state_dir() / "logs" / f"queuetui-log-{self.clock():%Y%m%d-%H%M%S}.txt"
         try:
             count = self.console_screen.query_one(LogPanel).export(path)
         except OSError as problem:

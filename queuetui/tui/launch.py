@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from queuetui import paths
@@ -20,6 +22,7 @@ def create_app(
     retry: RetryPolicy | None = None,
     rate: RateGuard | None = None,
     still: bool = False,
+    clock: Callable[[], datetime] = datetime.now,
 ) -> QueueApp:
     """Read config and environment (never failing: a bad file is reported in the app) and build the app."""
     config_path = paths.config_file(config)
@@ -51,6 +54,7 @@ def create_app(
             retry=retry,
             rate=rate,
             still=still,
+            clock=clock,
         )
     )
 

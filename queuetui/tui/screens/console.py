@@ -7,7 +7,6 @@ A call already in flight cannot be sent again from here (and the service refuses
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
@@ -173,6 +172,9 @@ class ConsoleScreen(Screen[None]):
             if str(status.render()):
                 status.update("")
             return
+        if self.queue_app.still:
+            status.update(f"\u2026 sending {', '.join(self._in_flight)}")
+            return
         now = time.monotonic()
         spin = _SPINNER[self._tick % len(_SPINNER)]
         parts = [f"{call} {now - started:.1f}s" for call, started in self._in_flight.items()]
@@ -291,7 +293,7 @@ class ConsoleScreen(Screen[None]):
         request, outcome = message.request, message.outcome
         self._in_flight.pop(request.call_id, None)
         self._update_send_button()
-        self.query_one(SessionsTable).record(SessionEntry(datetime.now(), request, outcome))
+        self.query_one(SessionsTable).record(SessionEntry(self.queue_app.clock(), request, outcome))
         self._report_outcome(outcome)
 
     def _report_outcome(self, outcome: Outcome) -> None:

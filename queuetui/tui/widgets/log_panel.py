@@ -23,9 +23,9 @@ class LogPanel(RichLog):
         super().__init__(max_lines=MAX_LINES, wrap=True, markup=False, highlight=False, id=id)
         self.history: deque[str] = deque(maxlen=MAX_LINES)
 
-    def add(self, kind: str, message: str, when: datetime | None = None) -> str:
+    def add(self, kind: str, message: str, when: datetime) -> str:
         """Write one line and return it. The message is cleaned: nothing from outside reaches the terminal raw."""
-        stamp = (when or datetime.now()).strftime("%H:%M:%S")
+        stamp = when.strftime("%H:%M:%S")
         line = f"{stamp} {SYMBOLS[kind]} {printable(message, 1000)}"
         self.history.append(line)
         self.write(Text(line, style=_STYLES[kind]))
