@@ -1,4 +1,5 @@
-"""Command-line entry: the TUI by default, `--demo`, and the headless `barge`, `sim` and `config` commands.
+"""Command-line entry: the TUI by default, `--demo`, and the headless `barge`, `sim`, `config` and `themes`
+commands.
 
 Imports are deferred to the command that needs them, so `queuetui barge` never loads Textual and
 `--help` stays fast.
@@ -10,8 +11,32 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from queuetui import __version__
+
+
+def _add_barge_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--call-id", required=True, help="the live call to monitor (callId)")
+    parser.add_argument(
+        "--mode", required=True, help="spy (listen), whisper (agent hears you) or barge (both hear you)"
+    )
+    parser.add_argument("--target", required=True, help="target entity value, e.g. the agent id (targetEntityVal)")
+    parser.add_argument("--target-type", default=None, help="target entity type (default: the profile's, else agent)")
+    parser.add_argument(
+        "--snooper", default=None, help="your phone number, rung to connect you (default: the profile's)"
+    )
+    parser.add_argument("--yes", action="store_true", help="confirm an audible barge (required for --mode barge)")
+    # SUPPRESS: a subcommand's default would otherwise wipe `queuetui --profile X barge ...`.
+    parser.add_argument(
+        "--profile", default=argparse.SUPPRESS, help="profile from the config file (env QUEUETUI_PROFILE)"
+    )
+    parser.add_argument("--base-url", default=None, help="DeepCall base URL, e.g. https://v4-api.deepcall.com/api/v2")
+    parser.add_argument("--ssid", default=None, help="session id (prefer env QUEUETUI_SSID: flags show in ps)")
+    parser.add_argument("--user-id", default=None, help="user id for token auth (env QUEUETUI_USER_ID)")
+    parser.add_argument("--token", default=None, help="token (prefer env QUEUETUI_TOKEN: flags show in ps)")
+    parser.add_argument("--audit-file", default=None, type=Path, help="audit trail path (default: XDG state dir)")
+    parser.add_argument("--json", action="store_true", help="print one JSON result object")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,9 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2 usage or validation error, nothing sent; 3 authentication; 4 DeepCall API error; "
         "5 network or protocol error.",
     )
-    from queuetui.headless import add_arguments
-
-    add_arguments(barge)
+    _add_barge_arguments(barge)
 
     sim = commands.add_parser("sim", help="run the DeepCall simulator on this machine")
     sim.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
@@ -59,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="show where the config file is, or what it holds")
     config.add_argument(
         "action", choices=["path", "show"], help="path: print the file's path; show: its contents, secrets masked"
+    )
+
+    commands.add_parser(
+        "themes",
+        help="list the colour themes: built-in and your own",
+        description="List every theme the console can use. Your own go in the folder printed at the end; "
+        "a file there with a built-in's name replaces it.",
     )
     return parser
 
@@ -111,6 +141,24 @@ def _run_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_themes() -> int:
+    from queuetui import paths
+    from queuetui.tui.themes import load_themes
+
+    loaded = load_themes()
+    width = max((len(name) for name in loaded.entries), default=0)
+    for name, entry in sorted(loaded.entries.items()):
+        source = "builtin" if entry.builtin else str(entry.path)
+        marker = "*" if name == loaded.default else " "
+        print(f"{marker} {name:<{width}}  {source:<8}  {entry.description}")
+    print(f"* default; your themes: {paths.user_themes_dir()}")
+    for problem in loaded.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if loaded.problems:
+        print(f"warning: {len(loaded.problems)} theme file(s) skipped; the others work", file=sys.stderr)
+    return 0
+
+
 def _run_tui(args: argparse.Namespace) -> int:
     from queuetui.tui.launch import run_console
 
@@ -127,4 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_sim(args)
     if args.command == "config":
         return _run_config(args)
+    if args.command == "themes":
+        return _run_themes()
     return _run_tui(args)

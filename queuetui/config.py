@@ -13,7 +13,6 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,18 +20,13 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
+from queuetui.environment import Environment as Environment
 from queuetui.text import printable
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
-
-
-class Environment(str, Enum):
-    PRODUCTION = "production"
-    STAGING = "staging"
-    DEMO = "demo"
 
 
 class Profile(BaseModel):
@@ -141,12 +135,15 @@ def load_config(path: Path) -> LoadedConfig:
 def to_toml(settings: Settings) -> str:
     """The file's text: secrets only for profiles that remember them, empty values left out."""
     data = settings.model_dump(mode="json", exclude_defaults=False)
-    for profile in data.get("profiles", {}).values():
+    # Unknown keys go back exactly as read: JSON mode would turn TOML dates and times into strings.
+    data.update(settings.model_extra or {})
+    for name, profile in data.get("profiles", {}).items():
         if not profile.get("remember_secret"):
             profile.pop("ssid", None)
             profile.pop("token", None)
-        for key in [k for k, v in profile.items() if v == ""]:
+        for key in [k for k, v in profile.items() if v == "" and k in Profile.model_fields]:
             del profile[key]
+        profile.update(settings.profiles[name].model_extra or {})
     return tomli_w.dumps(data)
 
 

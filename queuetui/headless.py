@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from queuetui import paths
@@ -38,29 +37,6 @@ _FLAGS = {
     "userId": "user-id",
     "token": "token",
 }
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--call-id", required=True, help="the live call to monitor (callId)")
-    parser.add_argument(
-        "--mode", required=True, help="spy (listen), whisper (agent hears you) or barge (both hear you)"
-    )
-    parser.add_argument("--target", required=True, help="target entity value, e.g. the agent id (targetEntityVal)")
-    parser.add_argument("--target-type", default=None, help="target entity type (default: the profile's, else agent)")
-    parser.add_argument(
-        "--snooper", default=None, help="your phone number, rung to connect you (default: the profile's)"
-    )
-    parser.add_argument("--yes", action="store_true", help="confirm an audible barge (required for --mode barge)")
-    # SUPPRESS: a subcommand's default would otherwise wipe `queuetui --profile X barge ...`.
-    parser.add_argument(
-        "--profile", default=argparse.SUPPRESS, help="profile from the config file (env QUEUETUI_PROFILE)"
-    )
-    parser.add_argument("--base-url", default=None, help="DeepCall base URL, e.g. https://v4-api.deepcall.com/api/v2")
-    parser.add_argument("--ssid", default=None, help="session id (prefer env QUEUETUI_SSID: flags show in ps)")
-    parser.add_argument("--user-id", default=None, help="user id for token auth (env QUEUETUI_USER_ID)")
-    parser.add_argument("--token", default=None, help="token (prefer env QUEUETUI_TOKEN: flags show in ps)")
-    parser.add_argument("--audit-file", default=None, type=Path, help="audit trail path (default: XDG state dir)")
-    parser.add_argument("--json", action="store_true", help="print one JSON result object")
 
 
 def _exit_code(outcome: Outcome) -> int:

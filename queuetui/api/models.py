@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -23,27 +22,8 @@ from pydantic import (
     ValidationError,
 )
 
+from queuetui.api.modes import SnoopType as SnoopType
 from queuetui.text import has_unsafe_chars, mask_phone, mask_secret
-
-
-class SnoopType(str, Enum):
-    """How the supervisor joins the call (the seed's three values)."""
-
-    SPY = "spy"
-    WHISPER = "whisper"
-    BARGE = "barge"
-
-    @property
-    def heard_by(self) -> str:
-        return {
-            SnoopType.SPY: "nobody hears you",
-            SnoopType.WHISPER: "the agent hears you",
-            SnoopType.BARGE: "agent AND customer hear you",
-        }[self]
-
-    @property
-    def audible_to_customer(self) -> bool:
-        return self is SnoopType.BARGE
 
 
 class InputProblem(ValueError):

@@ -4,8 +4,9 @@ From the seed: success is HTTP 200, text/html, body `sucessfully BARGINGCall` (n
 errors are `{"status": "error", "message": ..., "code": ...}` with HTTP 200 or 4xx/5xx, and the code key
 may be `code`, `errCode` or `errorCode`, a number or a numeric string. Unknown: whether the real server
 ever answers success as JSON; a 2xx JSON object that is not an error is accepted as success. Our choice:
-a 2xx that is empty, not UTF-8, or an HTML page is a protocol error, since the real success text is none of
-those and a captive portal or proxy page must never read as "you are now listening".
+a 2xx that is empty, not UTF-8, an HTML page or JSON that does not parse is a protocol error, since the real
+success text is none of those and a captive portal, a proxy page or a cut-off error object must never read
+as "you are now listening".
 """
 
 from __future__ import annotations
@@ -26,14 +27,20 @@ class Success:
     text: str
 
 
+def _json(body: bytes) -> object:
+    """The parsed body, or None when it is not JSON. Lenient about raw control characters in strings: an
+    error object that carries them must still read as an error (its message is cleaned for display)."""
+    try:
+        return json.loads(body.decode("utf-8"), strict=False)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
 def _error_object(body: bytes) -> dict[str, object] | None:
     stripped = body.strip()
     if not stripped.startswith(b"{"):
         return None
-    try:
-        data = json.loads(stripped.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
+    data = _json(stripped)
     if not isinstance(data, dict):
         return None
     status = data.get("status")
@@ -82,6 +89,9 @@ def interpret(host: str, status: int, body: bytes) -> Success:
             raise ProtocolError(f"{host} answered with an empty body")
         if is_markup:
             raise ProtocolError(f"{host} answered with an HTML page instead of the DeepCall answer")
+        if decoded.lstrip()[:1] in ("{", "[") and _json(body) is None:
+            # A cut-off or broken error object must never read as "you are now listening".
+            raise ProtocolError(f"{host} answered with malformed JSON")
         return Success(status, printable(decoded, 300))
     if 300 <= status < 400:
         raise ProtocolError(f"{host} answered with a redirect (HTTP {status}); not followed")

@@ -13,7 +13,7 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -70,10 +70,14 @@ class ReceivedRequest:
     content_type: str
     body: bytes
     parsed: object
+    at: float = field(default_factory=time.perf_counter)  # when it arrived, for latency benchmarks
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a kept-alive client waits ~40 ms (delayed ACK)
+    # for every body. Latency is a fault switch here, never an accident.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: object) -> None:
@@ -213,7 +217,10 @@ class SimServer:
             return len(self.received)
 
     def start(self) -> SimServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="deepcall-sim", daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, and quitting the demo should feel instant.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="deepcall-sim", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -1,12 +1,18 @@
-"""The Textual application: owns the signed-in service, the embedded demo simulator and the screens."""
+"""The Textual application: owns the signed-in service, the embedded demo simulator and the screens.
+
+Start-up is in two halves so the console paints about as fast as a bare Textual app: this module imports
+only Textual and light modules; config, pydantic, httpx and the simulator load in `boot` on a worker thread
+after the first paint, and the console enables itself when they arrive.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,36 +20,32 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from queuetui import paths
-from queuetui.api.client import UnsafeUrl
-from queuetui.api.models import SessionAuth, TokenAuth, parse_credentials
-from queuetui.config import ConfigError, Environment, Overrides, Profile, Settings, save_config
-from queuetui.factory import open_service
-from queuetui.service import BargeService, RateGuard, RetryPolicy
-from queuetui.sim import DEMO_SSID, SimServer
+from queuetui.environment import Environment
 from queuetui.text import mask_phone
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.log_panel import LogPanel
 
+if TYPE_CHECKING:
+    from queuetui.api.models import SessionAuth, TokenAuth
+    from queuetui.config import Overrides, Profile, Settings
+    from queuetui.service import BargeService, RateGuard, RetryPolicy
+    from queuetui.sim import SimServer
+    from queuetui.tui.boot import Boot
+
 ReportKind = Literal["ok", "info", "warning", "error"]
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
-
-DEMO_SNOOPER = "9876543210"
 
 
 @dataclass
 class Launch:
-    """Everything the app starts from; `queuetui.tui.launch.create_app` builds it for every caller."""
+    """What the app starts from: only what the command line and tests give; nothing is read yet."""
 
-    settings: Settings
-    config_path: Path
-    profile_name: str
-    profile: Profile
-    prefill: Overrides = field(default_factory=Overrides)
+    config: str | None = None
+    profile: str | None = None
+    base_url: str | None = None
     demo: bool = False
-    config_problem: str = ""
-    config_warnings: list[str] = field(default_factory=list)
     audit_path: Path | None = None
     retry: RetryPolicy | None = None
     rate: RateGuard | None = None
@@ -58,21 +60,29 @@ class QueueApp(App[None]):
         Binding("f1", "help", "Help", id="app.help", tooltip="This list of keys"),
         Binding("question_mark", "help", "Help", show=False, id="app.help_alt", tooltip="This list of keys"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Priority, so focus moves before the keys behind it are routed: type-ahead over a slow SSH link
+        # arrives as one burst, and without this "C-1<Tab>13" would all land in the first field.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous"),
     ]
 
     def __init__(self, launch: Launch) -> None:
         super().__init__()
         self.launch = launch
-        self.settings = launch.settings
-        self.profile_name = launch.profile_name
-        self.profile = launch.profile
-        self.prefill = launch.prefill
         self.still = launch.still
         self.clock = launch.clock
         self.service: BargeService | None = None
         self.demo_sim: SimServer | None = None
-        self.config_writable = not launch.config_problem
         self.console_screen = ConsoleScreen()
+        # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
+        self.ready = asyncio.Event()
+        self.settings: Settings
+        self.profile_name = ""
+        self.profile: Profile
+        self.prefill: Overrides
+        self.audit_path: Path
+        self.config_path: Path
+        self.config_writable = False
 
     # ----- lifecycle --------------------------------------------------------------------------------
 
@@ -87,15 +97,31 @@ class QueueApp(App[None]):
 
     async def on_mount(self) -> None:
         await self.push_screen(self.console_screen)
-        if self.launch.config_problem:
+        self.call_after_refresh(self._boot)
+
+    @work(thread=True, group="boot", exit_on_error=False)
+    def _boot(self) -> None:
+        from queuetui.tui.boot import load
+
+        boot = load(self.launch)
+        self.call_from_thread(self._adopt_boot, boot)
+
+    def _adopt_boot(self, boot: Boot) -> None:
+        self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
+        self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
+        self.config_writable = not boot.config_problem
+        self.ready.set()
+        if boot.config_problem:
             self.report(
                 "error",
-                f"Config not used (defaults instead, and it will not be overwritten): {self.launch.config_problem}",
+                f"Config not used (defaults instead, and it will not be overwritten): {boot.config_problem}",
             )
-        for warning in self.launch.config_warnings:
+        for warning in boot.warnings:
             self.report("warning", warning)
-        if self.launch.demo:
-            self.start_demo()
+        if boot.demo is not None:
+            self.demo_sim = boot.demo.sim
+            self._log_demo_intro(boot.demo.sim)
+            self._adopt_service("demo", boot.demo.profile, boot.demo.service, remember=False)
         else:
             self.push_screen(LoginScreen())
 
@@ -110,52 +136,56 @@ class QueueApp(App[None]):
     def base_url_for(self, profile: Profile) -> str:
         return self.prefill.base_url or profile.base_url
 
+    def _log_demo_intro(self, sim: SimServer) -> None:
+        calls = ", ".join(f"{c.call_id}/{c.agent}" for c in sim.scenario.calls.values())
+        self.log_line("info", f"Demo simulator at {sim.url}")
+        self.log_line("info", f"Live calls (call/agent): {calls}")
+        self.log_line("info", "C-10050 answers 1501 twice before connecting; C-10066 stays busy")
+
     def start_demo(self) -> None:
-        """Start the embedded simulator (once) and sign in to it with the demo credentials."""
+        """From the login screen: start the embedded simulator (once) and sign in to it."""
+        from queuetui.api.models import parse_credentials
+        from queuetui.sim import DEMO_SSID, SimServer
+        from queuetui.tui.boot import demo_profile
+
         if self.demo_sim is None:
             self.demo_sim = SimServer().start()
-            calls = ", ".join(f"{c.call_id}/{c.agent}" for c in self.demo_sim.scenario.calls.values())
-            self.log_line("info", f"Demo simulator at {self.demo_sim.url}")
-            self.log_line("info", f"Live calls (call/agent): {calls}")
-            self.log_line("info", "C-10050 answers 1501 twice before connecting; C-10066 stays busy")
-        profile = self.profile.model_copy(
-            update={
-                "base_url": self.demo_sim.url,
-                "environment": Environment.DEMO,
-                "auth": "session",
-                "snooper_number": self.profile.snooper_number or DEMO_SNOOPER,
-            }
-        )
-        self.sign_in("demo", profile, parse_credentials(ssid=DEMO_SSID), remember=False)
+            self._log_demo_intro(self.demo_sim)
+        self.sign_in("demo", demo_profile(self.profile, self.demo_sim), parse_credentials(ssid=DEMO_SSID), False)
 
     @property
     def is_demo(self) -> bool:
         return self.profile.environment is Environment.DEMO and self.demo_sim is not None
 
     def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
+        from queuetui.api.client import UnsafeUrl
+        from queuetui.factory import open_service
+
         try:
             service = open_service(
-                name,
-                profile,
-                credentials,
-                self.launch.audit_path,
-                retry=self.launch.retry,
-                rate=self.launch.rate,
+                name, profile, credentials, self.audit_path, retry=self.launch.retry, rate=self.launch.rate
             )
         except UnsafeUrl as problem:
             self.report("error", f"Base URL {problem}")
             return
+        self._adopt_service(name, profile, service, remember)
+
+    def _adopt_service(self, name: str, profile: Profile, service: BargeService, remember: bool) -> None:
+        from queuetui.api.models import SessionAuth
+        from queuetui.config import Overrides
+
         if self.service is not None:
             self.service.close()
         self.service = service
         self.profile_name, self.profile = name, profile
+        credentials = service.credentials
         # Kept in memory only, so an auth failure can bring the login back with its fields filled.
-        self.prefill = Overrides(
-            profile=name,
-            ssid=credentials.ssid.get_secret_value() if isinstance(credentials, SessionAuth) else None,
-            user_id=credentials.user_id if isinstance(credentials, TokenAuth) else None,
-            token=credentials.token.get_secret_value() if isinstance(credentials, TokenAuth) else None,
-        )
+        if isinstance(credentials, SessionAuth):
+            self.prefill = Overrides(profile=name, ssid=credentials.ssid.get_secret_value())
+        else:
+            self.prefill = Overrides(
+                profile=name, user_id=credentials.user_id, token=credentials.token.get_secret_value()
+            )
         if isinstance(self.screen, LoginScreen):
             self.pop_screen()
         self.console_screen.apply_profile()
@@ -174,6 +204,8 @@ class QueueApp(App[None]):
         self.push_screen(LoginScreen(notice))
 
     def sign_out(self) -> None:
+        from queuetui.config import Overrides
+
         if self.service is not None:
             self.service.close()
             self.service = None
@@ -215,16 +247,18 @@ class QueueApp(App[None]):
         self._save_settings()
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_running and theme != self.settings.theme and not self.still:
+        if self.ready.is_set() and theme != self.settings.theme and not self.still:
             self.settings = self.settings.model_copy(update={"theme": theme})
             self._save_settings()
 
     @work(thread=True, group="config", exclusive=True, exit_on_error=False)
     def _save_settings(self) -> None:
+        from queuetui.config import ConfigError, save_config
+
         if not self.config_writable:
             return
         try:
-            save_config(self.launch.config_path, self.settings)
+            save_config(self.config_path, self.settings)
         except (ConfigError, OSError) as problem:
             self.call_from_thread(self.report, "error", f"Could not save the config: {problem}")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from queuetui import paths
-from queuetui.config import ConfigError, Overrides, Settings, load_config, select_profile
-from queuetui.service import RateGuard, RetryPolicy
 from queuetui.tui.app import Launch, QueueApp
+
+if TYPE_CHECKING:
+    from queuetui.service import RateGuard, RetryPolicy
 
 
 def create_app(
@@ -24,33 +25,14 @@ def create_app(
     still: bool = False,
     clock: Callable[[], datetime] = datetime.now,
 ) -> QueueApp:
-    """Read config and environment (never failing: a bad file is reported in the app) and build the app."""
-    config_path = paths.config_file(config)
-    overrides = Overrides.from_env(profile=profile, base_url=base_url)
-    problem = ""
-    warnings: list[str] = []
-    settings = Settings()
-    try:
-        loaded = load_config(config_path)
-        settings, warnings = loaded.settings, loaded.warnings
-    except ConfigError as error:
-        problem = str(error)
-    try:
-        name, chosen = select_profile(settings, overrides.profile)
-    except ConfigError as error:
-        warnings.append(str(error))
-        name, chosen = select_profile(settings, None)
+    """Nothing is read here: the config, environment and demo simulator load after the first paint."""
     return QueueApp(
         Launch(
-            settings=settings,
-            config_path=config_path,
-            profile_name=name,
-            profile=chosen,
-            prefill=overrides,
+            config=config,
+            profile=profile,
+            base_url=base_url,
             demo=demo,
-            config_problem=problem,
-            config_warnings=warnings,
-            audit_path=audit_path or paths.audit_file(),
+            audit_path=audit_path,
             retry=retry,
             rate=rate,
             still=still,

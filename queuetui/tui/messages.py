@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from queuetui.api.models import BargeRequest
-from queuetui.service import Outcome, RetryNotice
+if TYPE_CHECKING:
+    from queuetui.api.models import BargeRequest
+    from queuetui.outcome import Outcome, RetryNotice
 
 
 class SendFinished(Message):

@@ -16,7 +16,16 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.design import ColorSystem
@@ -102,6 +111,30 @@ class ThemeColours(BaseModel):
     boost: Colour | None = None
 
 
+def _extra_variable_errors(data: dict[Any, Any]) -> list[InitErrorDetails]:
+    """Problems with the variables beyond queuetui's own: unknown to Textual, or a value it cannot use."""
+    known = textual_variable_names()
+    errors = []
+    for name, value in data.items():
+        if name in APP_VARIABLE_DEFAULTS:
+            continue
+        if name not in known:
+            close = difflib.get_close_matches(str(name), [*known, *APP_VARIABLE_DEFAULTS], n=1)
+            problem = "unknown variable" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif not isinstance(value, str):
+            problem = "must be a string"
+        else:
+            try:
+                _check_variable(name, value)
+            except ValueError as error:
+                problem = str(error)
+            else:
+                continue
+        error_type = PydanticCustomError("theme_variable", "{problem}", {"problem": problem})
+        errors.append(InitErrorDetails(type=error_type, loc=(str(name),), input=value))
+    return errors
+
+
 class ThemeVariables(BaseModel):
     """queuetui's own colours, required in every theme so production, staging and demo never look alike,
     plus any of Textual's variables (checked against the installed Textual's list)."""
@@ -113,25 +146,22 @@ class ThemeVariables(BaseModel):
     env_demo: Colour = Field(alias="env-demo")
     mode_barge: Colour = Field(alias="mode-barge")
 
-    @model_validator(mode="after")
-    def _known_textual_variables(self) -> ThemeVariables:
-        known = textual_variable_names()
-        problems = []
-        for name, value in (self.model_extra or {}).items():
-            if name not in known:
-                close = difflib.get_close_matches(name, [*known, *APP_VARIABLE_DEFAULTS], n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(f"unknown variable {name!r}{hint}")
-            elif not isinstance(value, str):
-                problems.append(f"{name!r} must be a string")
-            else:
-                try:
-                    _check_variable(name, value)
-                except ValueError as error:
-                    problems.append(f"{name!r}: {error}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _textual_variables(cls, data: object, handler: ModelWrapValidatorHandler[ThemeVariables]) -> ThemeVariables:
+        """Report the extra variables' problems alongside the required ones', so one look at the message is
+        enough to fix the file."""
+        errors = _extra_variable_errors(data) if isinstance(data, dict) else []
+        try:
+            model = handler(data)
+        except ValidationError as error:
+            errors = [
+                InitErrorDetails(type=item["type"], loc=item["loc"], input=item["input"], ctx=item.get("ctx", {}))
+                for item in error.errors()
+            ] + errors
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return model
 
     def as_dict(self) -> dict[str, str]:
         return {str(name): str(value) for name, value in self.model_dump(by_alias=True).items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,8 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from queuetui.api.models import BargeRequest
 from queuetui.text import mask_phone
+
+if TYPE_CHECKING:
+    from queuetui.api.models import BargeRequest
 
 
 class ConfirmBargeScreen(ModalScreen[bool]):

@@ -18,8 +18,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from queuetui.api.errors import Category
-from queuetui.api.models import BargeRequest, FieldErrors, SnoopType, parse_request
-from queuetui.service import Outcome, OutcomeKind, RetryNotice
+from queuetui.api.modes import SnoopType
+from queuetui.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import RetryScheduled, SendFinished
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.log_panel import LogPanel
@@ -28,6 +28,8 @@ from queuetui.tui.widgets.sessions_table import SessionEntry, SessionsTable
 from queuetui.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
+    from queuetui.api.models import BargeRequest, FieldErrors
+    from queuetui.outcome import RetryNotice
     from queuetui.tui.app import QueueApp
 
 # Form widgets by the wire name of the field they hold, so server and validation errors can focus them.
@@ -42,24 +44,22 @@ _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 
 
 class ConsoleScreen(Screen[None]):
+    # Not priority: a priority binding runs before the keys typed ahead of it reach their field, so Send
+    # or a mode switch would act on a half-typed form.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+s",
             "send",
             "Send",
             id="console.send",
-            priority=True,
             tooltip="Send the form (Enter in any field does the same)",
         ),
-        Binding(
-            "f2", "mode('spy')", "Spy", id="console.spy", priority=True, tooltip="Mode spy: listen, nobody hears you"
-        ),
+        Binding("f2", "mode('spy')", "Spy", id="console.spy", tooltip="Mode spy: listen, nobody hears you"),
         Binding(
             "f3",
             "mode('whisper')",
             "Whisper",
             id="console.whisper",
-            priority=True,
             tooltip="Mode whisper: the agent hears you, the customer does not",
         ),
         Binding(
@@ -67,16 +67,18 @@ class ConsoleScreen(Screen[None]):
             "mode('barge')",
             "Barge",
             id="console.barge",
-            priority=True,
             tooltip="Mode barge: agent and customer hear you (asks to confirm)",
         ),
         Binding("ctrl+l", "clear_log", "Clear", id="console.clear_log", tooltip="Clear the log panel"),
+        # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
+        # Export does not read the form, so it cannot act on a half-typed one.
         Binding(
             "ctrl+e",
             "export_log",
             "Export",
             id="console.export_log",
             show=False,
+            priority=True,
             tooltip="Export the log panel to a file",
         ),
     ]
@@ -92,7 +94,7 @@ class ConsoleScreen(Screen[None]):
         return cast("QueueApp", self.app)
 
     def compose(self) -> ComposeResult:
-        profile = self.queue_app.profile
+        # The profile is not known yet (it loads after the first paint): `apply_profile` fills it in.
         yield StatusHeader(id="status")
         with Horizontal(id="top"):
             with Vertical(id="form"):
@@ -101,17 +103,15 @@ class ConsoleScreen(Screen[None]):
                     yield Input(placeholder="e.g. C-10023", id="call-id", compact=True, max_length=64)
                 with Horizontal(classes="row"):
                     yield Label("Mode", classes="label")
-                    yield ModeSelector(frozenset(profile.allowed_modes), id="mode")
+                    yield ModeSelector(frozenset(SnoopType), id="mode")
                 yield Static("", id="mode-help")
                 with Horizontal(classes="row"):
                     yield Label("Target", classes="label")
-                    yield Input(profile.target_type, id="target-type", compact=True, max_length=32)
+                    yield Input("agent", id="target-type", compact=True, max_length=32)
                     yield Input(placeholder="agent id", id="target-value", compact=True, max_length=64)
                 with Horizontal(classes="row"):
                     yield Label("Snooper no.", classes="label")
-                    yield Input(
-                        profile.snooper_number, placeholder="your phone", id="snooper", compact=True, max_length=24
-                    )
+                    yield Input(placeholder="your phone", id="snooper", compact=True, max_length=24)
                 with Horizontal(classes="row"):
                     yield Button("Send", id="send", compact=True, variant="primary")
                     yield Static("", id="send-status")
@@ -144,9 +144,12 @@ class ConsoleScreen(Screen[None]):
         self.refresh_header()
 
     def refresh_header(self) -> None:
+        app = self.queue_app
         if not self.is_mounted:
             return
-        app = self.queue_app
+        if not app.ready.is_set():
+            self.query_one(StatusHeader).starting()
+            return
         service = app.service
         for env in type(app.profile.environment):
             self.set_class(env is app.profile.environment, f"-env-{env.value}")
@@ -196,6 +199,10 @@ class ConsoleScreen(Screen[None]):
         }
 
     def action_send(self) -> None:
+        from queuetui.api.models import FieldErrors, parse_request
+
+        if not self.queue_app.ready.is_set():
+            return
         try:
             request = parse_request(self._form_fields())
         except FieldErrors as errors:

@@ -15,9 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Select, Static
 
-from queuetui.api.client import UnsafeUrl, check_base_url
-from queuetui.api.models import FieldErrors, parse_credentials
-
 if TYPE_CHECKING:
     from queuetui.tui.app import QueueApp
 
@@ -138,6 +135,9 @@ class LoginScreen(Screen[None]):
         self.queue_app.start_demo()
 
     def sign_in(self) -> None:
+        from queuetui.api.client import UnsafeUrl, check_base_url
+        from queuetui.api.models import FieldErrors, parse_credentials
+
         error = self.query_one("#login-error", Static)
         for field in self.query(Input):
             field.remove_class("-invalid")

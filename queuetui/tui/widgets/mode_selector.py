@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from queuetui.api.models import SnoopType
+from queuetui.api.modes import SnoopType
 
 _ORDER = (SnoopType.SPY, SnoopType.WHISPER, SnoopType.BARGE)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
-from queuetui.api.models import BargeRequest, SnoopType
-from queuetui.service import Outcome
+from queuetui.api.modes import SnoopType
+
+if TYPE_CHECKING:
+    from queuetui.api.models import BargeRequest
+    from queuetui.outcome import Outcome
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from queuetui.config import Environment
+from queuetui.environment import Environment
 
 
 class StatusHeader(Static):
+    def starting(self) -> None:
+        self.update(Text.assemble(("queuetui ", "bold"), " starting\u2026"))
+
     def show(self, environment: Environment, host: str, identity: str, snooper: str) -> None:
         for env in Environment:
             self.set_class(env is environment, f"-{env.value}")

@@ -1,0 +1,97 @@
+"""Drives a program in a real terminal: tmux with its own server socket, send-keys to type and
+capture-pane to read the screen. Shared by the end-to-end tests and the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping
+
+
+class TmuxError(RuntimeError):
+    pass
+
+
+def have_tmux() -> bool:
+    return shutil.which("tmux") is not None
+
+
+class TmuxSession:
+    def __init__(
+        self,
+        command: list[str],
+        *,
+        width: int = 80,
+        height: int = 24,
+        env: Mapping[str, str] | None = None,
+        term: str = "xterm-256color",
+    ) -> None:
+        self.socket = f"queuetui-{os.getpid()}-{time.monotonic_ns()}"
+        self.command = command
+        self.width = width
+        self.height = height
+        self.env = dict(env or {})
+        self.term = term
+
+    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, check=False
+        )
+        if check and result.returncode != 0:
+            raise TmuxError(f"tmux {args[0]} failed: {result.stderr.strip()}")
+        return result
+
+    def start(self) -> TmuxSession:
+        env_args = [f"{key}={value}" for key, value in self.env.items()]
+        self._tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "env",
+            f"TERM={self.term}",
+            *env_args,
+            *self.command,
+        )
+        # Keep the pane after the program exits, so a crash leaves its last screen to read.
+        self._tmux("set-option", "-t", "main", "remain-on-exit", "on", check=False)
+        return self
+
+    def capture(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "main").stdout
+
+    def send(self, *keys: str) -> None:
+        """tmux key names: 'Enter', 'Tab', 'C-s', 'F2'."""
+        self._tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "main", "-l", text)
+
+    def wait_for(self, text: str, timeout: float = 10.0, interval: float = 0.005) -> float:
+        """Seconds until `text` is on the screen; TmuxError with the screen when it never shows."""
+        started = time.monotonic()
+        while True:
+            if text in self.capture():
+                return time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                raise TmuxError(f"{text!r} not on screen after {timeout} s; screen:\n{self.capture()}")
+            time.sleep(interval)
+
+    def is_dead(self) -> bool:
+        result = self._tmux("display-message", "-p", "-t", "main", "#{pane_dead}", check=False)
+        return result.stdout.strip() == "1"
+
+    def kill(self) -> None:
+        self._tmux("kill-server", check=False)
+
+    def __enter__(self) -> TmuxSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
