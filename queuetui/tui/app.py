@@ -22,6 +22,7 @@ from textual.screen import Screen
 from queuetui import paths
 from queuetui.environment import Environment
 from queuetui.text import mask_phone
+from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginScreen
@@ -83,17 +84,16 @@ class QueueApp(App[None]):
         self.audit_path: Path
         self.config_path: Path
         self.config_writable = False
+        theme = first_theme()
+        if theme is not None:
+            self.register_theme(theme)
+            self.theme = theme.name
 
     # ----- lifecycle --------------------------------------------------------------------------------
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        # Fallbacks for themes that do not define the app's own colours.
-        return {
-            "env-production": "#c62828",
-            "env-staging": "#ef8f00",
-            "env-demo": "#1e88e5",
-            "mode-barge": "#e53935",
-        }
+        # Fallbacks for the app's own colours in themes that do not define them (Textual's own).
+        return dict(APP_VARIABLE_DEFAULTS)
 
     async def on_mount(self) -> None:
         await self.push_screen(self.console_screen)
@@ -110,6 +110,7 @@ class QueueApp(App[None]):
         self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
         self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
         self.config_writable = not boot.config_problem
+        self._adopt_themes(boot)
         self.ready.set()
         if boot.config_problem:
             self.report(
@@ -132,6 +133,19 @@ class QueueApp(App[None]):
             self.demo_sim.stop()
 
     # ----- signing in and out -----------------------------------------------------------------------
+
+    def _adopt_themes(self, boot: Boot) -> None:
+        """Register the validated themes and choose the profile's (or the file's) theme. Runs before `ready`,
+        so a fallback caused by a missing theme is not saved over the user's choice."""
+        for theme in boot.themes.themes.values():
+            self.register_theme(theme)
+        name, problem = boot.themes.pick(boot.profile.theme or boot.settings.theme)
+        self.theme = name
+        problems = [*boot.themes.problems, *([problem] if problem else [])]
+        if problems:
+            self.report("warning", f"{len(problems)} theme problem(s), see the log; first: {problems[0]}")
+            for line in problems[1:]:
+                self.log_line("warning", line)
 
     def base_url_for(self, profile: Profile) -> str:
         return self.prefill.base_url or profile.base_url

@@ -14,6 +14,7 @@ from queuetui.factory import open_service
 from queuetui.service import BargeService
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.app import Launch
+from queuetui.tui.themes import ThemeSet, load_themes
 
 DEMO_SNOOPER = "9876543210"
 
@@ -33,6 +34,7 @@ class Boot:
     profile: Profile
     prefill: Overrides
     audit_path: Path
+    themes: ThemeSet
     config_problem: str = ""
     warnings: list[str] = field(default_factory=list)
     demo: Demo | None = None
@@ -56,7 +58,15 @@ def load(launch: Launch) -> Boot:
         warnings.append(str(error))
         name, profile = select_profile(settings, None)
     boot = Boot(
-        settings, config_path, name, profile, overrides, launch.audit_path or paths.audit_file(), problem, warnings
+        settings,
+        config_path,
+        name,
+        profile,
+        overrides,
+        launch.audit_path or paths.audit_file(),
+        load_themes(),
+        problem,
+        warnings,
     )
     if launch.demo:
         boot.demo = start_demo(boot, launch)

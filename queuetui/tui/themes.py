@@ -172,7 +172,7 @@ class ThemeFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    description: str = Field(default="", max_length=200)
+    description: Annotated[str, AfterValidator(printable)] = Field(default="", max_length=200)
     dark: bool = True
     ansi: bool = False
     luminosity_spread: float = Field(default=0.15, ge=0, le=1)
@@ -238,7 +238,7 @@ def _describe(location: tuple[int | str, ...], message: str, kind: str) -> str:
     if kind == "missing":
         message = "is required"
     elif kind == "extra_forbidden":
-        message = "unknown key"
+        message = "unknown key" + (" (a theme is named by its file name)" if location == ("name",) else "")
     else:
         message = message.removeprefix("Value error, ")
     return f"{key}: {printable(message)}"
@@ -298,4 +298,6 @@ def load_themes(user_dir: Path | None = None, *, builtin_dir: Path | None = None
         _load_dir(user, False, loaded)
     elif user.exists():
         loaded.problems.append(f"{user}: is not a folder, so no user themes were read")
+    # File names and contents are the user's, and these lines end up on the terminal.
+    loaded.problems = [printable(problem, limit=2000) for problem in loaded.problems]
     return loaded

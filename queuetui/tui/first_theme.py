@@ -1,0 +1,53 @@
+"""The default theme for the first frame, read straight from its shipped file without pydantic.
+
+The full, validated theme set loads with the rest of the app a moment later (see `boot`) and replaces it;
+the test suite validates this same file, so reading it unchecked here only saves start-up time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.theme import Theme
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_THEME = "queuetui-dark"
+
+# The variables queuetui's CSS uses beyond Textual's. Textual's own themes know nothing of them, so the app
+# supplies these through `App.get_theme_variable_defaults`; ANSI names render on any terminal and theme.
+APP_VARIABLE_DEFAULTS: dict[str, str] = {
+    "env-production": "ansi_bright_red",
+    "env-staging": "ansi_bright_yellow",
+    "env-demo": "ansi_bright_cyan",
+    "mode-barge": "ansi_bright_red",
+}
+
+
+def builtin_themes_dir() -> Path:
+    """`queuetui/themes` in an installed wheel; the repository's `themes/` in a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "themes"
+    checkout = package.parent / "themes"
+    # The pyproject check keeps a stray `themes` folder in site-packages from being taken for ours.
+    if not installed.is_dir() and (package.parent / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return installed
+
+
+def first_theme() -> Theme | None:
+    """The shipped default theme, or None (the app then starts on Textual's) if the file is unusable."""
+    try:
+        data = tomllib.loads((builtin_themes_dir() / f"{DEFAULT_THEME}.toml").read_text(encoding="utf-8"))
+        return Theme(
+            name=DEFAULT_THEME,
+            **data["colors"],
+            dark=data.get("dark", True),
+            variables=data.get("variables", {}),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
