@@ -63,8 +63,9 @@ class TmuxSession:
         self._tmux("set-option", "-t", "main", "remain-on-exit", "on", check=False)
         return self
 
-    def capture(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", "main").stdout
+    def capture(self, escapes: bool = False) -> str:
+        """The screen's text; with `escapes`, including the SGR sequences that style it."""
+        return self._tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "main").stdout
 
     def send(self, *keys: str) -> None:
         """tmux key names: 'Enter', 'Tab', 'C-s', 'F2'."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests_e2e_support import installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -20,24 +20,6 @@ pytestmark = [
     # In CI a missing tmux is a failure, not a skip: .ci/run installs it.
     pytest.mark.skipif(not have_tmux() and not os.environ.get("CI"), reason="tmux is not installed"),
 ]
-
-
-def installed_command() -> str:
-    """The console script next to this interpreter: the command a user runs after `pip install`."""
-    candidate = Path(sys.executable).parent / "queuetui"
-    found = str(candidate) if candidate.exists() else shutil.which("queuetui")
-    if not found:
-        pytest.fail("the queuetui command is not installed in this environment")
-    return found
-
-
-def run_env(home: Path) -> dict[str, str]:
-    return {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "LANG": "C.UTF-8",
-    }
 
 
 def test_demo_spy_in_tmux(isolated_home: Path):

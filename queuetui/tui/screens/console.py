@@ -162,7 +162,7 @@ class ConsoleScreen(Screen[None]):
 
     def _show_mode(self, mode: SnoopType) -> None:
         help_line = self.query_one("#mode-help", Static)
-        help_line.update(mode.heard_by.capitalize())
+        help_line.update(mode.heard_by[:1].upper() + mode.heard_by[1:])  # keeps the capitals of AND
         help_line.set_class(mode is SnoopType.BARGE, "-barge")
         self.query_one("#form").set_class(mode is SnoopType.BARGE, "-barge")
         self.query_one("#send", Button).label = "Send BARGE" if mode is SnoopType.BARGE else "Send"
