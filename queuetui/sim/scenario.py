@@ -63,6 +63,10 @@ _REQUIRED = ("callId", "snoopType", "targetEntityType", "targetEntityVal", "snoo
 @dataclass
 class Scenario:
     calls: dict[str, LiveCall] = field(default_factory=lambda: {c.call_id: c for c in DEFAULT_CALLS})
+    # The credentials this call centre accepts; tests give unique ones to hunt for leaks.
+    ssid: str = DEMO_SSID
+    user_id: str = DEMO_USER_ID
+    token: str = DEMO_TOKEN
     _polls: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,7 +101,7 @@ class Scenario:
         if has_ssid:
             if body["ssid"] == RESTRICTED_SSID:
                 return Verdict(1015, "Permission denied")
-            if body["ssid"] != DEMO_SSID:
+            if body["ssid"] != self.ssid:
                 return Verdict(1014, "Invalid or expired session")
             return None
         if has_token:
@@ -105,7 +109,7 @@ class Scenario:
                 return Verdict(1002, "userId not provided")
             if not body.get("token"):
                 return Verdict(1020, "Token not found")
-            if body["userId"] != DEMO_USER_ID or body["token"] != DEMO_TOKEN:
+            if body["userId"] != self.user_id or body["token"] != self.token:
                 return Verdict(1014, "Invalid or expired token")
             return None
         return Verdict(1000, "Authentication invalid: ssid or userId and token required")

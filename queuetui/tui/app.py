@@ -99,7 +99,8 @@ class QueueApp(App[None]):
         await self.push_screen(self.console_screen)
         self.call_after_refresh(self._boot)
 
-    @work(thread=True, group="boot", exit_on_error=False)
+    # A failure here is a bug, not a user error: let it end the app with the (secret-free) crash report.
+    @work(thread=True, group="boot", exit_on_error=True)
     def _boot(self) -> None:
         from queuetui.tui.boot import load
 
@@ -125,6 +126,39 @@ class QueueApp(App[None]):
             self._adopt_service("demo", boot.demo.profile, boot.demo.service, remember=False)
         else:
             self.push_screen(LoginScreen())
+
+    def _fatal_error(self) -> None:
+        # Overrides Textual's crash report, which prints every frame's local variables: a frame of the
+        # sign-in form or the client holds a secret in one. This one shows no locals and masks the secrets
+        # the app knows in what remains.
+        import rich
+        from rich.segment import Segment, Segments
+        from rich.traceback import Traceback
+
+        from queuetui.text import mask_secret
+
+        self.bell()
+        secrets = [secret for secret in self.known_secrets() if secret]
+        segments = []
+        for segment in self.console.render(Traceback(show_locals=False, width=None, suppress=[rich])):
+            text = segment.text
+            for secret in secrets:
+                text = text.replace(secret, mask_secret(secret))
+            segments.append(Segment(text, segment.style, segment.control))
+        self.panic(Segments(segments))
+
+    def known_secrets(self) -> list[str]:
+        """Every secret this app holds: signed in, remembered for the login form, or typed into it."""
+        found: list[str] = []
+        if self.service is not None:
+            found += self.service.credentials.secrets()
+        prefill = getattr(self, "prefill", None)
+        if prefill is not None:
+            found += [prefill.ssid or "", prefill.token or ""]
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                found += screen.typed_secrets()
+        return found
 
     def on_unmount(self) -> None:
         if self.service is not None:

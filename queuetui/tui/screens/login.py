@@ -162,6 +162,9 @@ class LoginScreen(Screen[None]):
         chosen = profile.model_copy(update={"base_url": base_url, "auth": "token" if token else "session"})
         self.queue_app.sign_in(name, chosen, credentials, remember=self.query_one("#remember", Checkbox).value)
 
+    def typed_secrets(self) -> list[str]:
+        return [self.query_one(selector, Input).value for selector in ("#ssid", "#token")] if self.is_mounted else []
+
     def _allow_insecure(self) -> bool:
         name = str(self.query_one("#profile", Select).value)
         profile = self.queue_app.settings.profiles.get(name, self.queue_app.profile)
