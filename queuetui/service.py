@@ -39,9 +39,10 @@ class RetryPolicy:
     budget_s: float = 10.0  # total time spent waiting between tries
 
     def delay(self, retry_number: int, rng: random.Random) -> float:
-        # Full backoff plus up to 50% jitter, so several consoles retrying the same call spread out.
-        backoff = min(self.max_delay_s, self.base_delay_s * 2.0 ** (retry_number - 1))
-        return backoff * (1 + rng.random() * 0.5)
+        # Exponential backoff plus up to 50% jitter, so consoles retrying the same call spread out; the cap
+        # applies last, so max_delay_s is a promise.
+        backoff = self.base_delay_s * 2.0 ** (retry_number - 1)
+        return min(self.max_delay_s, backoff * (1 + rng.random() * 0.5))
 
 
 @dataclass

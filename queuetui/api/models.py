@@ -73,8 +73,9 @@ def _text(max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool = Fa
     return BeforeValidator(check)
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
+def _mode(value: object) -> object:
+    # " SPY " is a typing slip, not a different mode.
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 def _phone(value: object) -> str:
@@ -162,7 +163,7 @@ class BargeRequest(_Model):
     """One `bargingCall` without its credentials; `wire_body` adds them."""
 
     call_id: CallId = Field(alias="callId")
-    snoop_type: Annotated[SnoopType, BeforeValidator(_strip)] = Field(alias="snoopType")
+    snoop_type: Annotated[SnoopType, BeforeValidator(_mode)] = Field(alias="snoopType")
     target_entity_type: TargetType = Field(alias="targetEntityType")
     target_entity_val: TargetValue = Field(alias="targetEntityVal")
     snooper_number: PhoneNumber = Field(alias="snooperNumber")
