@@ -22,7 +22,7 @@ from queuetui.api.errors import (
     RequestTimeout,
 )
 from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth, parse_credentials, parse_request
-from queuetui.sim import DEMO_SSID, DEMO_TOKEN, SimServer
+from queuetui.sim import DEMO_SSID, DEMO_TOKEN
 from queuetui.sim.scenario import RESTRICTED_SSID
 
 SEED_FIELDS = {"callId", "snoopType", "targetEntityType", "targetEntityVal", "snooperNumber"}
@@ -176,7 +176,9 @@ def test_connection_refused(make_client, session_auth, closed_port):
 
 
 def test_unresolvable_host(make_client, session_auth):
-    error = call_fails(make_client("https://deepcall.invalid/api/v2", connect_timeout=2.0), session_auth, barge_request())
+    error = call_fails(
+        make_client("https://deepcall.invalid/api/v2", connect_timeout=2.0), session_auth, barge_request()
+    )
     assert isinstance(error, ConnectFailed)
     assert "deepcall.invalid" in error.message
     assert "could not be resolved" in error.message

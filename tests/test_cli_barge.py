@@ -1,0 +1,211 @@
+"""`queuetui barge`, run as the user runs it: a child process, credentials from the environment, the exit
+code and the output checked, and the simulator's request count proving whether anything was sent."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+from collections.abc import Callable
+
+import pytest
+from run_cli import run_queuetui
+
+from queuetui import paths
+from queuetui.audit import read_audit
+from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
+from queuetui.sim.scenario import RESTRICTED_SSID
+
+WRONG_SSID = "expired-session-0f1e2d3c"
+SECRETS = (DEMO_SSID, DEMO_TOKEN, WRONG_SSID, RESTRICTED_SSID)
+SESSION_ENV = {"QUEUETUI_SSID": DEMO_SSID}
+TOKEN_ENV = {"QUEUETUI_USER_ID": DEMO_USER_ID, "QUEUETUI_TOKEN": DEMO_TOKEN}
+
+Barge = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def flags(sim_url: str, /, **changes: str | None) -> list[str]:
+    """The barge flags for a good spy request; a None value leaves that flag out."""
+    values: dict[str, str | None] = {
+        "--call-id": "C-10023",
+        "--mode": "spy",
+        "--target": "13",
+        "--snooper": "9876543210",
+        "--base-url": sim_url,
+        **{f"--{name.replace('_', '-')}": value for name, value in changes.items()},
+    }
+    return [part for flag, value in values.items() if value is not None for part in (flag, value)]
+
+
+@pytest.fixture
+def barge(sim: SimServer) -> Barge:
+    """Runs `queuetui barge` against the simulator and checks that no secret reached the terminal."""
+
+    def run(*extra: str, env: dict[str, str] | None = None, **changes: str | None) -> subprocess.CompletedProcess[str]:
+        done = run_queuetui("barge", *flags(sim.url, **changes), *extra, env=SESSION_ENV if env is None else env)
+        for secret in SECRETS:
+            assert secret not in done.stdout
+            assert secret not in done.stderr
+        return done
+
+    return run
+
+
+def test_success(barge, sim):
+    done = barge()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: Spy started on call C-10023")
+    assert "[sucessfully BARGINGCall]" in done.stdout
+    assert sim.request_count == 1
+    assert sim.received[0].parsed["ssid"] == DEMO_SSID
+
+
+def test_success_json(barge, sim):
+    done = barge("--json", mode="whisper")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["ok"] is True
+    assert (result["outcome"], result["exit_code"], result["code"]) == ("ok", 0, None)
+    assert (result["call_id"], result["mode"], result["attempts"]) == ("C-10023", "whisper", 1)
+    assert result["server_text"] == "sucessfully BARGINGCall"
+    assert sim.received[0].parsed["snoopType"] == "whisper"
+
+
+def test_success_is_audited_in_the_state_directory(barge):
+    assert barge().returncode == 0
+    (record,) = read_audit(paths.audit_file()).records
+    assert (record["call_id"], record["mode"], record["outcome"]) == ("C-10023", "spy", "ok")
+
+
+def test_token_auth_from_the_environment(barge, sim):
+    assert barge(env=TOKEN_ENV).returncode == 0
+    assert {"userId", "token"} <= set(sim.received[0].parsed)
+    assert "ssid" not in sim.received[0].parsed
+
+
+def test_secret_given_as_a_flag_is_not_echoed(barge, sim):
+    done = barge("--ssid", WRONG_SSID, env={})
+    assert done.returncode == 3
+    assert sim.received[0].parsed["ssid"] == WRONG_SSID
+
+
+@pytest.mark.parametrize(
+    ("changes", "label", "flag"),
+    [
+        ({"call_id": "C-1;rm -rf ~"}, "Call ID", "--call-id"),
+        ({"call_id": "C-\x1b[2J1"}, "Call ID", "--call-id"),
+        ({"snooper": "98765abc"}, "Snooper number", "--snooper"),
+        ({"snooper": "\uff19\uff18\uff17\uff16\uff15\uff14\uff13\uff12"}, "Snooper number", "--snooper"),
+        ({"snooper": None}, "Snooper number", "--snooper"),
+        ({"mode": "listen"}, "Mode", "--mode"),
+        ({"target": "13 OR 1=1"}, "Target", "--target"),
+        ({"target_type": "agent;ls"}, "Target type", "--target-type"),
+    ],
+    ids=["call-id-shell", "call-id-escape", "phone-letters", "phone-fullwidth", "no-snooper", "mode", "target", "type"],
+)
+def test_invalid_input_sends_nothing(barge, sim, changes, label, flag):
+    done = barge(**changes)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert f"{label}: " in done.stderr
+    assert f"({flag})" in done.stderr
+    assert "\x1b" not in done.stderr
+    assert sim.request_count == 0
+
+
+def test_invalid_input_json_names_the_field(barge, sim):
+    done = barge("--json", snooper="12")
+    assert done.returncode == 2
+    result = json.loads(done.stdout)
+    assert (result["ok"], result["outcome"], result["field"], result["attempts"]) == (
+        False, "invalid", "snooperNumber", 0,
+    )  # fmt: skip
+    assert sim.request_count == 0
+
+
+def test_barge_needs_yes(barge, sim):
+    done = barge(mode="barge")
+    assert done.returncode == 2
+    assert "--yes" in done.stderr
+    assert sim.request_count == 0
+
+
+def test_barge_with_yes_is_sent(barge, sim):
+    assert barge("--yes", mode="barge").returncode == 0
+    assert sim.received[0].parsed["snoopType"] == "barge"
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [({**SESSION_ENV, **TOKEN_ENV}, "not both"), ({}, "is required"), ({"QUEUETUI_TOKEN": DEMO_TOKEN}, "User ID")],
+    ids=["both", "none", "token-without-user"],
+)
+def test_credential_problems_send_nothing(barge, sim, env, fragment):
+    done = barge(env=env)
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert sim.request_count == 0
+
+
+def test_unsafe_base_url_sends_nothing(barge, sim):
+    done = barge(base_url="http://deepcall.invalid/api/v2")
+    assert done.returncode == 2
+    assert "Base URL" in done.stderr
+    assert sim.request_count == 0
+
+
+def test_missing_required_flag_is_a_usage_error(sim):
+    done = run_queuetui("barge", "--mode", "spy", "--target", "13", env=SESSION_ENV)
+    assert done.returncode == 2
+    assert "--call-id" in done.stderr
+    assert sim.request_count == 0
+
+
+def test_bad_credentials_exit_3(barge, sim):
+    done = barge(env={"QUEUETUI_SSID": WRONG_SSID})
+    assert done.returncode == 3
+    assert "Sign in again" in done.stderr
+    assert sim.request_count == 1
+
+
+def test_permission_denied_is_an_api_error(barge):
+    done = barge(env={"QUEUETUI_SSID": RESTRICTED_SSID})
+    assert done.returncode == 4
+    assert "Permission denied" in done.stderr
+    assert "1015" in done.stderr
+
+
+def test_unknown_call_exit_4_with_the_code(barge, sim):
+    done = barge(call_id="C-99999")
+    assert done.returncode == 4
+    assert "(code 1012)" in done.stderr
+    assert sim.request_count == 1
+
+
+def test_unknown_call_json_carries_the_code(barge):
+    done = barge("--json", call_id="C-99999")
+    result = json.loads(done.stdout)
+    assert (done.returncode, result["exit_code"], result["code"], result["field"]) == (4, 4, 1012, "callId")
+
+
+def test_connection_refused_exit_5(barge):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = barge(base_url=f"http://127.0.0.1:{port}/api/v2")
+    assert done.returncode == 5
+    assert "connection refused" in done.stderr
+
+
+def test_proxy_error_page_exit_5(barge, sim):
+    sim.faults.html_502 = True
+    done = barge()
+    assert done.returncode == 5
+    assert "HTTP 502" in done.stderr
+
+
+def test_environment_is_not_the_parents():
+    # The isolation fixture must hold for the child processes too, or these tests would touch a real home.
+    assert paths.audit_file().is_relative_to(os.environ["HOME"])
+    assert "QUEUETUI_SSID" not in os.environ
