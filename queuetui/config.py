@@ -152,12 +152,14 @@ def save_config(path: Path, settings: Settings) -> None:
     left untouched: the user's hand edits are worth more than our write."""
     if path.exists():
         load_config(path)  # raises ConfigError for a corrupt file
+    # A symlinked config (dotfiles kept in a repository) stays a link: write where it points.
+    path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = to_toml(settings)
     fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o600)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -185,10 +187,8 @@ class Overrides:
     @classmethod
     def from_env(cls, **flags: str | None) -> Overrides:
         def pick(flag: str, variable: str) -> str | None:
-            value = flags.get(flag)
-            if value is not None:
-                return value
-            return os.environ.get(variable) or None
+            # An empty flag counts as not given, like an empty variable.
+            return flags.get(flag) or os.environ.get(variable) or None
 
         return cls(
             profile=pick("profile", "QUEUETUI_PROFILE"),

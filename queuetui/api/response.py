@@ -92,7 +92,10 @@ def interpret(host: str, status: int, body: bytes) -> Success:
         if decoded.lstrip()[:1] in ("{", "[") and _json(body) is None:
             # A cut-off or broken error object must never read as "you are now listening".
             raise ProtocolError(f"{host} answered with malformed JSON")
-        return Success(status, printable(decoded, 300))
+        text = printable(decoded, 300)
+        if not text:  # nothing but escape sequences: as empty as no body at all
+            raise ProtocolError(f"{host} answered with no readable text")
+        return Success(status, text)
     if 300 <= status < 400:
         raise ProtocolError(f"{host} answered with a redirect (HTTP {status}); not followed")
     if is_markup:

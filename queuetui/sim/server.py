@@ -181,6 +181,9 @@ def _is_complete_json(data: bytes) -> bool:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 makes the kernel reset connections when a burst of consoles (or threads)
+    # connects at once; each would then see "connection dropped" from a simulator that is merely busy.
+    request_queue_size = 128
     sim: SimServer
 
     def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:

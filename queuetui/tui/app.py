@@ -105,7 +105,13 @@ class QueueApp(App[None]):
         from queuetui.tui.boot import load
 
         boot = load(self.launch)
-        self.call_from_thread(self._adopt_boot, boot)
+        try:
+            self.call_from_thread(self._adopt_boot, boot)
+        except RuntimeError:
+            # The app quit while this loaded (call_from_thread refuses then): nobody will adopt the demo.
+            if boot.demo is not None:
+                boot.demo.service.close()
+                boot.demo.sim.stop()
 
     def _adopt_boot(self, boot: Boot) -> None:
         self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile

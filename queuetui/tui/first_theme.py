@@ -43,11 +43,7 @@ def first_theme() -> Theme | None:
     """The shipped default theme, or None (the app then starts on Textual's) if the file is unusable."""
     try:
         data = tomllib.loads((builtin_themes_dir() / f"{DEFAULT_THEME}.toml").read_text(encoding="utf-8"))
-        return Theme(
-            name=DEFAULT_THEME,
-            **data["colors"],
-            dark=data.get("dark", True),
-            variables=data.get("variables", {}),
-        )
+        options = {key: data[key] for key in ("dark", "ansi", "luminosity_spread", "text_alpha") if key in data}
+        return Theme(name=DEFAULT_THEME, **data["colors"], **options, variables=data.get("variables", {}))
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -33,24 +33,15 @@ from textual.theme import Theme
 
 from queuetui import paths
 from queuetui.text import printable
+from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, DEFAULT_THEME, builtin_themes_dir
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-DEFAULT_THEME = "queuetui-dark"
 # Textual registers its own themes in every app, so this one exists even when no file of ours loaded.
 FALLBACK_THEME = "textual-dark"
-
-# The variables queuetui's own CSS uses. Textual's built-in themes know nothing of them, so the app must
-# supply these through `App.get_theme_variable_defaults`; ANSI names render on any terminal and theme.
-APP_VARIABLE_DEFAULTS: dict[str, str] = {
-    "env-production": "ansi_bright_red",
-    "env-staging": "ansi_bright_yellow",
-    "env-demo": "ansi_bright_cyan",
-    "mode-barge": "ansi_bright_red",
-}
 
 # Theme names end up in CSS class names (`-theme-<name>`), so keep them to what a class name allows.
 _THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -220,17 +211,6 @@ class ThemeSet:
         if not wanted or wanted in self.entries:
             return wanted or self.default, None
         return self.default, f"theme {printable(wanted)!r} is not available; using {self.default!r}"
-
-
-def builtin_themes_dir() -> Path:
-    """`queuetui/themes` in an installed wheel; the repository's `themes/` in a source checkout."""
-    package = Path(__file__).resolve().parents[1]
-    installed = package / "themes"
-    checkout = package.parent / "themes"
-    # The pyproject check keeps a stray `themes` folder in site-packages from being taken for ours.
-    if not installed.is_dir() and (package.parent / "pyproject.toml").is_file() and checkout.is_dir():
-        return checkout
-    return installed
 
 
 def _describe(location: tuple[int | str, ...], message: str, kind: str) -> str:

@@ -1,0 +1,266 @@
+"""Helpers for driving the console with Textual's Pilot: an app factory that records toasts, sign-in and
+form helpers, and a wait that polls the UI instead of sleeping a fixed time."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FAST_RETRY
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from queuetui.sim import DEMO_SSID, SimServer
+from queuetui.tui.app import QueueApp
+from queuetui.tui.launch import create_app
+from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.widgets.log_panel import LogPanel
+from queuetui.tui.widgets.mode_selector import ModeSelector
+from queuetui.tui.widgets.sessions_table import SessionsTable
+from queuetui.tui.widgets.status_header import StatusHeader
+
+SNOOPER = "9876543210"
+FIXED_NOW = datetime(2026, 1, 5, 10, 41, 2)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@dataclass(frozen=True)
+class Toast:
+    severity: str
+    message: str
+
+
+@dataclass
+class Toasts:
+    """Every `notify` the app makes, in order; the real notify still runs so the toast is shown too."""
+
+    shown: list[Toast] = field(default_factory=list)
+
+    def attach(self, app: QueueApp) -> None:
+        original = app.notify
+
+        def record(message: str, **options: Any) -> None:
+            self.shown.append(Toast(str(options.get("severity", "information")), message))
+            original(message, **options)
+
+        app.notify = record  # type: ignore[method-assign]
+
+    def of(self, severity: str) -> list[str]:
+        return [toast.message for toast in self.shown if toast.severity == severity]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(toast.message for toast in self.shown)
+
+
+@dataclass
+class Harness:
+    app: QueueApp
+    toasts: Toasts
+
+    @property
+    def console(self) -> ConsoleScreen:
+        return self.app.console_screen
+
+    @property
+    def log_lines(self) -> list[str]:
+        return list(self.console.query_one(LogPanel).history)
+
+    @property
+    def header(self) -> str:
+        return self.console.query_one(StatusHeader).render().plain
+
+    @property
+    def sessions(self) -> SessionsTable:
+        return self.console.query_one(SessionsTable)
+
+    def field(self, selector: str) -> Input:
+        return self.app.screen.query_one(selector, Input)
+
+
+def _is_loopback(host: object) -> bool:
+    if host in (None, "localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The default profile points at production DeepCall: any slip must fail here, not reach it."""
+    leaks: list[str] = []
+    real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if isinstance(address, tuple) and not _is_loopback(address[0]):
+            leaks.append(str(address))
+            raise ConnectionRefusedError("tests stay on loopback")
+        real_connect(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _is_loopback(host.decode() if isinstance(host, bytes) else host):
+            leaks.append(str(host))
+            raise socket.gaierror(socket.EAI_NONAME, "tests stay on loopback")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+    assert leaks == [], f"a test tried to leave loopback: {leaks}"
+
+
+@pytest.fixture
+def make_app(audit_path: Path) -> Callable[..., Harness]:
+    """The app as the command line builds it, with fast retries, a fixed clock, no blinking and a toast recorder."""
+
+    def build(**options: Any) -> Harness:
+        options.setdefault("audit_path", audit_path)
+        options.setdefault("retry", FAST_RETRY)
+        options.setdefault("still", True)
+        options.setdefault("clock", fixed_clock)
+        app = create_app(**options)
+        toasts = Toasts()
+        toasts.attach(app)
+        return Harness(app, toasts)
+
+    return build
+
+
+@pytest.fixture
+def write_config(isolated_home: Path) -> Callable[[str], Path]:
+    """Write the config file where the app looks for it (the isolated XDG config home)."""
+
+    def write(text: str) -> Path:
+        path = isolated_home / ".config" / "queuetui" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def drive(harness: Harness, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
+    """Run the app headless at `size` with toasts on, and play `steps` against it."""
+
+    async def main() -> None:
+        async with harness.app.run_test(size=size, notifications=True) as pilot:
+            await started(pilot)
+            await steps(pilot)
+
+    asyncio.run(main())
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `condition` holds; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app did not reach the expected state in time")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def started(pilot: Pilot[None]) -> None:
+    """Config and service load after the first paint: wait for the sign-in screen, or the demo's service."""
+    app = pilot.app
+    assert isinstance(app, QueueApp)
+    await wait_until(
+        pilot, lambda: app.ready.is_set() and (isinstance(app.screen, LoginScreen) or app.service is not None)
+    )
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for every send to finish and its answer to reach the screen."""
+    app = pilot.app
+    assert isinstance(app, QueueApp)
+    await app.workers.wait_for_complete()
+    await wait_until(pilot, lambda: not app.console_screen.in_flight)
+
+
+async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Focus a field, empty it and type `text` key by key, as a user would (about 60 ms a key headless)."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+
+
+async def fill(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Focus a field and set its value in one step: the same events as typing, without a pause per key."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = text
+    await pilot.pause()
+
+
+async def signed_in(
+    pilot: Pilot[None], ssid: str = DEMO_SSID, *, user_id: str | None = None, token: str | None = None
+) -> None:
+    """Sign in from the login screen with a session id, or with a user id and token when both are given."""
+    app = pilot.app
+    assert isinstance(app.screen, LoginScreen)
+    if user_id is not None and token is not None:
+        await pilot.click("#auth-token")
+        await pilot.pause()
+        await fill(pilot, "#user-id", user_id)
+        await fill(pilot, "#token", token)
+    else:
+        await fill(pilot, "#ssid", ssid)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+
+
+async def fill_form(
+    pilot: Pilot[None], call_id: str, agent: str, snooper: str = SNOOPER, mode: str | None = None
+) -> None:
+    """Fill the call form; `mode` is chosen with its function key (F2 spy, F3 whisper, F4 barge)."""
+    await fill(pilot, "#target-value", agent)
+    await fill(pilot, "#snooper", snooper)
+    if mode is not None:
+        await pilot.press({"spy": "f2", "whisper": "f3", "barge": "f4"}[mode])
+    await fill(pilot, "#call-id", call_id)
+
+
+async def send_call(
+    pilot: Pilot[None], call_id: str, agent: str, snooper: str = SNOOPER, mode: str | None = None
+) -> None:
+    """Fill the form, press Enter in the Call ID field and wait for the answer."""
+    await fill_form(pilot, call_id, agent, snooper, mode)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def mode_of(pilot: Pilot[None]) -> str:
+    app = pilot.app
+    assert isinstance(app, QueueApp)
+    return app.console_screen.query_one(ModeSelector).mode.value
+
+
+def screen_text(app: QueueApp) -> str:
+    """What the terminal shows right now (screen, modal and toasts), as plain text. Built the way
+    `App.export_screenshot` builds its SVG (Textual has no public text export), minus the styling."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def snoop_types(sim: SimServer) -> list[object]:
+    """The snoop type of every request the simulator received, in order."""
+    return [r.parsed.get("snoopType") if isinstance(r.parsed, dict) else None for r in sim.received]

@@ -1,0 +1,185 @@
+"""What the supervisor sees when a call goes wrong: retries, wrong fields, expired credentials, a server that
+is down, input refused before sending, and a bug in a worker."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from textual.widgets import Input, Static
+
+from queuetui.sim import DEMO_SSID
+from queuetui.sim.scenario import RESTRICTED_SSID
+from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.login import LoginScreen
+
+from .conftest import drive, fill, send_call, settle, signed_in, wait_until
+
+WRONG_SSID = "wrong-ssid-4c7e2d9b"
+
+
+def test_1501_retries_with_progress_then_connects(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10050", "9")
+        assert h.sessions.entries[-1].outcome.attempts == 3
+        progress = [line for line in h.log_lines if "(1501)" in line]
+        assert [line.split("(1501): ")[1].split(" in ")[0] for line in progress] == ["retry 2 of 3", "retry 3 of 3"]
+        assert any("200 sucessfully BARGINGCall" in line and "(tries 3)" in line for line in h.log_lines)
+
+    drive(h, steps)
+    assert sim.request_count == 3
+    warnings = h.toasts.of("warning")
+    assert len(warnings) == 2
+    assert "Call C-10050 is still being processed (1501): retry 2 of 3 in" in warnings[0]
+    assert "retry 3 of 3" in warnings[1]
+    assert h.toasts.of("information")[-1] == "Spy started on call C-10050 (nobody hears you)"
+    assert h.toasts.of("error") == []
+
+
+def test_1501_that_never_clears_gives_up_after_the_bound(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10066", "30")
+        assert h.sessions.entries[-1].result == "\u2717 1501"
+
+    drive(h, steps)
+    assert sim.request_count == 3
+    assert len(h.toasts.of("warning")) == 2
+    [error] = h.toasts.of("error")
+    assert "Gave up after 3 tries" in error
+
+
+def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10023", "14")
+        target = h.console.query_one("#target-value", Input)
+        assert h.app.focused is target
+        assert target.has_class("-invalid")
+
+    drive(h, steps)
+    [error] = h.toasts.of("error")
+    assert error.startswith("Invalid value") and "(code 1502)" in error
+
+
+def test_refused_credentials_bring_back_the_filled_login_then_the_same_console(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot, WRONG_SSID)
+        await send_call(pilot, "C-10023", "13")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        login = h.app.screen
+        assert login.query_one("#base-url", Input).value == sim.url
+        assert login.query_one("#ssid", Input).value == WRONG_SSID
+        assert "Sign in again" in str(login.query_one("#login-notice", Static).content)
+        log_before = h.log_lines
+
+        await signed_in(pilot, DEMO_SSID)
+        assert h.app.screen is h.console
+        assert h.log_lines[: len(log_before)] == log_before
+        assert [entry.result for entry in h.sessions.entries] == ["\u2717 1014"]
+        assert h.field("#call-id").value == "C-10023"  # the form is as it was left
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [entry.result for entry in h.sessions.entries] == ["\u2717 1014", "\u2713 ok"]
+
+    drive(h, steps)
+    assert sim.request_count == 2
+    [error] = h.toasts.of("error")
+    assert error.startswith("Session expired or invalid credentials")
+
+
+def test_permission_denied_is_reported_without_asking_to_sign_in_again(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot, RESTRICTED_SSID)
+        await send_call(pilot, "C-10023", "13")
+        assert h.app.screen is h.console  # the credentials are good; signing in again would not help
+
+    drive(h, steps)
+    [error] = h.toasts.of("error")
+    assert error.startswith("Permission denied") and "(code 1015)" in error
+
+
+def test_a_server_that_is_down_is_named_with_the_cause(make_app, sim):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again before the app runs: nothing listens there
+    h = make_app(base_url=f"http://127.0.0.1:{port}/api/v2")
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10023", "13")
+        assert isinstance(h.app.screen, ConsoleScreen)
+
+    drive(h, steps)
+    [error] = h.toasts.of("error")
+    assert f"127.0.0.1:{port}" in error
+    assert "refused" in error
+
+
+@pytest.mark.parametrize(
+    ("call_id", "snooper", "selector", "label"),
+    [
+        ("C 10023;rm", "9876543210", "#call-id", "Call ID"),
+        ("C-10023", "98-76-ab", "#snooper", "Snooper number"),
+    ],
+    ids=["call-id", "phone"],
+)
+def test_invalid_input_is_explained_on_the_form_and_never_sent(make_app, sim, call_id, snooper, selector, label):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill(pilot, "#target-value", "13")
+        await fill(pilot, "#snooper", snooper)
+        await fill(pilot, "#call-id", call_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        field = h.console.query_one(selector, Input)
+        assert str(h.console.query_one("#form-error", Static).content).startswith(f"\u2717 {label}:")
+        assert field.has_class("-invalid")
+        assert h.app.focused is field
+        assert h.console.in_flight == frozenset()
+        assert any(f"Not sent: {label}" in line for line in h.log_lines)
+
+        await fill(pilot, selector, "C-10023" if selector == "#call-id" else "9876543210")
+        assert not field.has_class("-invalid")  # fixing the field clears its mark
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_a_worker_that_raises_is_reported_and_the_app_carries_on(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the send path")
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        service = h.app.service
+        service.send = broken  # this service lives only as long as this app
+        await send_call(pilot, "C-10023", "13")
+        assert h.app.is_running
+        assert h.console.in_flight == frozenset()
+        assert not h.console.query_one("#send").disabled
+
+        del service.send
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert h.sessions.entries[-1].outcome.ok
+
+    drive(h, steps)
+    assert h.toasts.of("error") == ["Internal error while sending C-10023: RuntimeError"]
+    assert sim.request_count == 1

@@ -1,0 +1,94 @@
+"""The help screen lists every key binding; the command palette offers sign out, clear log and export."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from queuetui import paths
+from queuetui.tui.app import QueueApp
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.help import HelpScreen
+from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.widgets.mode_selector import ModeSelector
+from queuetui.tui.widgets.sessions_table import SessionsTable
+
+from .conftest import drive, screen_text, send_call, signed_in, wait_until
+
+BINDING_OWNERS = (QueueApp, ConsoleScreen, ModeSelector, SessionsTable, LoginScreen, ConfirmBargeScreen, HelpScreen)
+
+
+def rendered(widget: Static) -> str:
+    """The widget's content as the terminal would print it, wide enough that no line wraps."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+def test_f1_lists_every_binding_and_escape_closes_it(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        assert "Keys (Esc closes)" in screen_text(h.app)
+        text = rendered(h.app.screen.query_one("#help-table", Static))
+        missing = [
+            f"{owner.__name__}: {binding.key}"
+            for owner in BINDING_OWNERS
+            for binding in owner.BINDINGS
+            if isinstance(binding, Binding) and binding.description
+            if (binding.tooltip or binding.description) not in text
+        ]
+        assert missing == []
+        assert "Commands: sign out, export or clear log, theme" in text  # the palette's key, not in BINDINGS
+
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+
+    drive(h, steps)
+
+
+def test_the_palette_signs_out_by_name(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, CommandPalette))
+        await pilot.press(*"sign out")
+        await wait_until(pilot, lambda: "Forget the credentials" in screen_text(h.app))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        assert h.app.service is None
+        assert "signed out" in h.header
+
+    drive(h, steps)
+    assert "Signed out" in h.toasts.of("information")
+
+
+def test_the_palette_clears_and_exports_the_log(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10023", "13")
+        commands = {command.title: command.callback for command in h.app.get_system_commands(h.app.screen)}
+        assert {"Sign out", "Export log", "Clear log"} <= commands.keys()
+
+        lines = h.log_lines
+        commands["Export log"]()
+        [export] = (paths.state_dir() / "logs").glob("*.txt")
+        assert export.read_text(encoding="utf-8").splitlines() == lines
+
+        commands["Clear log"]()
+        await pilot.pause()
+        assert h.log_lines == []
+
+    drive(h, steps)

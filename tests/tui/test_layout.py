@@ -1,0 +1,65 @@
+"""The console works at 80x24 and at 120x36: every screen's key widgets are on screen, whole."""
+
+from __future__ import annotations
+
+import pytest
+from textual.geometry import Region
+from textual.widgets import Footer
+
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.help import HelpScreen
+
+from .conftest import drive, fill_form, screen_text, send_call, signed_in, wait_until
+
+LOGIN_WIDGETS = ("#base-url", "#auth", "#ssid", "#remember", "#sign-in", "#demo")
+CONSOLE_WIDGETS = (
+    "#status",
+    "#call-id",
+    "#mode",
+    "#target-type",
+    "#target-value",
+    "#snooper",
+    "#send",
+    "#sessions",
+    "#log",
+)
+CONFIRM_WIDGETS = ("#confirm-title", "#confirm-body", "#confirm-cancel", "#confirm-yes")
+
+
+def off_screen(pilot, selectors) -> list[str]:
+    """The widgets of the current screen that are missing, empty or cut by the terminal's edge."""
+    screen = pilot.app.screen
+    terminal = Region(0, 0, *pilot.app.size)
+    widgets = [(selector, screen.query_one(selector)) for selector in selectors]
+    return [
+        selector
+        for selector, widget in widgets
+        if not widget.display or widget.region.area == 0 or terminal.intersection(widget.region) != widget.region
+    ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_every_screen_fits_the_terminal(make_app, sim, size):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        assert off_screen(pilot, LOGIN_WIDGETS) == []
+        await signed_in(pilot)
+        await send_call(pilot, "C-10023", "13")
+        assert off_screen(pilot, CONSOLE_WIDGETS) == []
+        footer = h.console.query_one(Footer)
+        assert footer.region.bottom == size[1]
+        assert "C-10023 13  SPY     \u2713 ok" in screen_text(h.app)  # the sessions row, every column shown
+
+        await fill_form(pilot, "C-10023", "13", mode="barge")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConfirmBargeScreen))
+        assert off_screen(pilot, CONFIRM_WIDGETS) == []
+        await pilot.press("escape")
+
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        assert off_screen(pilot, ("#help-box",)) == []
+
+    drive(h, steps, size=size)
+    assert sim.request_count == 1

@@ -1,0 +1,76 @@
+"""Signing in: both auth methods reach the console; mistakes are caught on the form, before anything is sent."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from queuetui.api.models import SessionAuth, TokenAuth
+from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
+from queuetui.text import mask_secret
+from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.login import LoginScreen
+
+from .conftest import drive, fill, send_call, signed_in, type_into, wait_until
+
+
+def test_session_id_sign_in_reaches_the_console_with_a_masked_identity(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        assert isinstance(h.app.screen, LoginScreen)
+        await type_into(pilot, "#ssid", DEMO_SSID)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+        assert isinstance(h.app.service.credentials, SessionAuth)
+        assert f"ssid {mask_secret(DEMO_SSID)}" in h.header
+        assert DEMO_SSID not in h.header
+        assert f"default@{sim.url.split('/')[2]}" in h.header
+
+    drive(h, steps)
+    assert sim.request_count == 0  # signing in checks locally; nothing is sent
+
+
+def test_user_id_and_token_sign_in_sends_with_the_token(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot, user_id=DEMO_USER_ID, token=DEMO_TOKEN)
+        assert isinstance(h.app.service.credentials, TokenAuth)
+        assert f"user {DEMO_USER_ID} token {mask_secret(DEMO_TOKEN)}" in h.header
+        assert DEMO_TOKEN not in h.header
+        await send_call(pilot, "C-10023", "13")
+
+    drive(h, steps)
+    body = sim.received[0].parsed
+    assert isinstance(body, dict)
+    assert (body.get("userId"), body.get("token"), "ssid" in body) == (DEMO_USER_ID, DEMO_TOKEN, False)
+    assert h.toasts.of("information")[-1] == "Spy started on call C-10023 (nobody hears you)"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "ssid", "field", "message"),
+    [
+        (None, "", "#ssid", "Session ID: is required"),
+        ("http://deepcall.example/api/v2", DEMO_SSID, "#base-url", "must use https://"),
+    ],
+    ids=["empty-session-id", "plain-http-to-another-host"],
+)
+def test_sign_in_mistakes_stay_on_the_form_and_focus_the_field(make_app, sim, base_url, ssid, field, message):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        if base_url is not None:
+            await fill(pilot, "#base-url", base_url)
+        await fill(pilot, "#ssid", ssid)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = h.app.screen
+        assert isinstance(screen, LoginScreen)
+        assert message in str(screen.query_one("#login-error", Static).content)
+        assert h.app.focused is screen.query_one(field)
+        assert screen.query_one(field).has_class("-invalid")
+        assert h.app.service is None
+
+    drive(h, steps)
+    assert sim.request_count == 0

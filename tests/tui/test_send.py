@@ -1,0 +1,157 @@
+"""Sending from the form: the three modes reach the server, the mode keys, listen-only profiles and the
+barge confirmation."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button
+
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.widgets.mode_selector import ModeSelector
+
+from .conftest import drive, fill, fill_form, mode_of, send_call, settle, signed_in, snoop_types, wait_until
+
+
+async def confirm_dialog(pilot) -> ConfirmBargeScreen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmBargeScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, ConfirmBargeScreen)
+    return screen
+
+
+def test_spy_whisper_and_barge_each_reach_the_server_in_their_mode(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10023", "13", mode="spy")
+        await send_call(pilot, "C-10017", "7", mode="whisper")
+        await fill_form(pilot, "C-10023", "13", mode="barge")
+        await pilot.press("enter")
+        await confirm_dialog(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert [entry.outcome.ok for entry in h.sessions.entries] == [True, True, True]
+
+    drive(h, steps)
+    assert snoop_types(sim) == ["spy", "whisper", "barge"]
+    assert h.toasts.of("information")[-3:] == [
+        "Spy started on call C-10023 (nobody hears you)",
+        "Whisper started on call C-10017 (the agent hears you)",
+        "Barge started on call C-10023 (agent AND customer hear you)",
+    ]
+
+
+def test_function_keys_and_the_focused_mode_selector_switch_the_mode(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        send = h.console.query_one("#send", Button)
+        seen = []
+        for key in ("f3", "f4", "f2"):
+            await pilot.press(key)
+            seen.append((mode_of(pilot), str(send.label)))
+        assert seen == [("whisper", "Send"), ("barge", "Send BARGE"), ("spy", "Send")]
+
+        await fill(pilot, "#call-id", "")
+        await pilot.press("w")  # a letter typed into a field is text, not a mode key
+        assert (h.field("#call-id").value, mode_of(pilot)) == ("w", "spy")
+
+        await pilot.press("tab")
+        assert isinstance(h.app.focused, ModeSelector)
+        letters = []
+        for key in ("w", "b", "s", "right", "left"):
+            await pilot.press(key)
+            letters.append(mode_of(pilot))
+        assert letters == ["whisper", "barge", "spy", "whisper", "spy"]
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_a_listen_only_profile_refuses_whisper_and_barge(make_app, sim, write_config):
+    write_config(f'[profiles.listen]\nbase_url = "{sim.url}"\nallowed_modes = ["spy"]\n')
+    h = make_app(profile="listen")
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13")
+        await pilot.press("f3", "f4")
+        h.console.query_one(ModeSelector).focus()
+        await pilot.press("w", "b")
+        assert mode_of(pilot) == "spy"
+        assert sim.request_count == 0
+
+        await pilot.press("ctrl+s")  # the mode selector has the focus: Send by its key
+        await settle(pilot)
+        assert snoop_types(sim) == ["spy"]
+
+        # The sessions list offers other modes too: they are refused there as well.
+        h.sessions.focus()
+        await pilot.press("w", "b")
+        await settle(pilot)
+        assert isinstance(h.app.screen, ConsoleScreen)
+
+    drive(h, steps)
+    assert snoop_types(sim) == ["spy"]
+    refusals = ["whisper is not allowed for profile listen", "barge is not allowed for profile listen"]
+    assert h.toasts.of("warning") == refusals * 2  # F3 and F4, then w and b on the mode selector
+    assert h.toasts.of("error") == refusals  # w and b on the sessions list
+
+
+def test_barge_confirmed_with_y_sends_one_request(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13", mode="barge")
+        await pilot.press("enter")
+        dialog = await confirm_dialog(pilot)
+        assert dialog.request.call_id == "C-10023"
+        assert sim.request_count == 0  # nothing leaves before the answer
+        await pilot.press("y")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert snoop_types(sim) == ["barge"]
+
+
+@pytest.mark.parametrize("key", ["n", "escape", "enter"])
+def test_barge_cancelled_sends_nothing(make_app, sim, key):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13", mode="barge")
+        await pilot.press("enter")
+        dialog = await confirm_dialog(pilot)
+        # A stray Enter lands on Cancel, never on the audible barge.
+        assert h.app.focused is dialog.query_one("#confirm-cancel")
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+        await settle(pilot)
+        assert h.console.in_flight == frozenset()
+        assert not h.console.query_one("#send", Button).disabled
+
+    drive(h, steps)
+    assert sim.request_count == 0
+    assert "Barge on call C-10023 cancelled; nothing sent" in h.toasts.of("information")
+
+
+def test_a_profile_without_barge_confirmation_sends_straight_away(make_app, sim, write_config):
+    write_config(f'[profiles.floor]\nbase_url = "{sim.url}"\nconfirm_barge = false\n')
+    h = make_app(profile="floor")
+    screens = []
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13", mode="barge")
+        await pilot.press("enter")
+        screens.append(type(h.app.screen))
+        await settle(pilot)
+
+    drive(h, steps)
+    assert screens == [ConsoleScreen]
+    assert snoop_types(sim) == ["barge"]
