@@ -13,6 +13,7 @@ import socket
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,6 +24,7 @@ ENDPOINT = "/api/v2/queue/bargingCall"
 CONTROL_FAULTS = "/_sim/faults"
 CONTROL_STATS = "/_sim/stats"
 MAX_REQUEST_BYTES = 64 * 1024
+KEEP_REQUESTS = 1000
 
 SEED_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -199,7 +201,9 @@ class SimServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, scenario: Scenario | None = None) -> None:
         self.scenario = scenario or Scenario()
         self.faults = Faults()
-        self.received: list[ReceivedRequest] = []
+        # The newest requests, for tests to inspect; capped so a long demo or a soak cannot grow without end.
+        self.received: deque[ReceivedRequest] = deque(maxlen=KEEP_REQUESTS)
+        self._count = 0
         self._lock = threading.Lock()
         self._httpd = _Server((host, port), _Handler)
         self._httpd.sim = self
@@ -217,7 +221,7 @@ class SimServer:
     @property
     def request_count(self) -> int:
         with self._lock:
-            return len(self.received)
+            return self._count
 
     def start(self) -> SimServer:
         # A short poll interval: shutdown() waits up to one interval, and quitting the demo should feel instant.
@@ -239,6 +243,7 @@ class SimServer:
     def reset(self) -> None:
         with self._lock:
             self.received.clear()
+            self._count = 0
         self.faults = Faults()
         self.scenario.reset()
 
@@ -255,6 +260,7 @@ class SimServer:
             parsed = None
         with self._lock:
             self.received.append(ReceivedRequest(handler.headers.get("Content-Type", ""), body, parsed))
+            self._count += 1
             fail_now = self.faults.fail_next > 0
             if fail_now:
                 self.faults.fail_next -= 1
