@@ -1,0 +1,157 @@
+"""Fixtures for the hardening suite: a guard that keeps every test on loopback, the CLI run in-process,
+config files, scripted raw servers and a self-signed certificate."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+import ssl
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from queuetui.api.client import ClientSettings, DeepCallClient
+from queuetui.api.models import SessionAuth
+from queuetui.audit import AuditLog
+from queuetui.service import BargeService, RateGuard, RetryPolicy
+from queuetui.sim import SimServer
+from queuetui.sim.scenario import LiveCall
+
+from .audit_child import call_id
+from .rawserver import Behaviour, RawServer
+
+QUICK_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, budget_s=1.0)
+
+
+def _is_loopback(host: object) -> bool:
+    if host in (None, "localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def outbound(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse, record and fail the test on any attempt to leave this machine. Refused input that slipped
+    through validation would otherwise reach a real DeepCall host (the profile default is production).
+    Names under `.invalid` are looked up for real: they never resolve, which the DNS test relies on."""
+    attempts: list[str] = []
+    real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None
+        if isinstance(address, tuple) and not _is_loopback(host):
+            attempts.append(f"connect {address!r}")
+            raise ConnectionRefusedError(f"test guard: {host} is not loopback")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+        if not (_is_loopback(name) or name.rstrip(".").endswith(".invalid")):
+            attempts.append(f"getaddrinfo {host!r}")
+            raise socket.gaierror(socket.EAI_NONAME, "test guard: only loopback and .invalid names")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield attempts
+    assert attempts == [], f"a test tried to leave loopback: {attempts}"
+
+
+@pytest.fixture
+def config_file(isolated_home: Path) -> Callable[[str], Path]:
+    """Write the default config file (under the isolated XDG config home) and return its path."""
+
+    def write(text: str) -> Path:
+        path = isolated_home / ".config" / "queuetui" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[..., RawServer]]:
+    """Start scripted servers; every one is stopped after the test."""
+    started: list[RawServer] = []
+
+    def start(behaviour: Behaviour, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> RawServer:
+        server = RawServer(behaviour, host=host, tls=tls).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@dataclass(frozen=True)
+class SelfSigned:
+    cert: Path
+    key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
+@pytest.fixture(scope="session")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> SelfSigned:
+    """A certificate for 127.0.0.1 that no system trust store knows, made with the openssl command."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is not installed: cannot make a self-signed certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    return SelfSigned(cert, key)
+
+
+@pytest.fixture
+def service_at(session_auth: SessionAuth, audit_path: Path) -> Iterator[Callable[..., BargeService]]:
+    """Services on any base URL (a raw server, a closed port), auditing to `audit_path`; closed after the test.
+    Keyword arguments go to ClientSettings (short timeouts, a CA bundle)."""
+    opened: list[BargeService] = []
+
+    def make(base_url: str, rate: RateGuard | None = None, **settings: object) -> BargeService:
+        client = DeepCallClient(ClientSettings(base_url=base_url, **settings))  # type: ignore[arg-type]
+        service = BargeService(
+            client,
+            session_auth,
+            profile="hardening",
+            audit=AuditLog(audit_path),
+            retry=QUICK_RETRY,
+            rate=rate or RateGuard(max_actions=1_000_000, window_s=60.0),
+        )
+        opened.append(service)
+        return service
+
+    yield make
+    for service in opened:
+        service.close()
+
+
+@pytest.fixture
+def live_calls(sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """5,000 live calls on the simulator (all on agent 13), so many different calls can each succeed."""
+    ids = [call_id(number) for number in range(5_000)]
+    monkeypatch.setattr(sim.scenario, "calls", {i: LiveCall(i, "13", "soak", "+91 98xxx 00000") for i in ids})
+    return ids

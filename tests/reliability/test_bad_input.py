@@ -1,0 +1,417 @@
+"""Malformed input on every way in: the form fields (service.submit), credentials, every `barge` flag, the
+config file and the environment. Each is refused with a message naming the field, the simulator receives
+nothing, and nothing crashes (the CLI exits 2 with one clean line, no traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from queuetui.api.models import FIELD_LABELS, FieldErrors, parse_credentials
+from queuetui.service import BargeService, OutcomeKind
+from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
+
+from .helpers import CliResult, barge_args, run_cli, run_cli_process, unsafe_chars
+
+LONG = "7" * 10_240  # 10 kB: digits only, so only its length is wrong
+VALID_FIELDS = {
+    "callId": "C-10023",
+    "snoopType": "spy",
+    "targetEntityType": "agent",
+    "targetEntityVal": "13",
+    "snooperNumber": "9876543210",
+}
+
+# Bad for every text field of the form (call id, target type, target, snooper number).
+HOSTILE_TEXT: dict[str, object] = {
+    "empty": "",
+    "whitespace": " \t ",
+    "10kB": LONG,
+    "nul": "C-1\x00",
+    "ansi-csi": "C-1\x1b[31m",
+    "ansi-osc-title": "\x1b]0;pwned\x07",
+    "bell": "13\x07",
+    "c1-csi": "13\x9b2J",
+    "bidi-override": "13\u202e",
+    "zero-width": "1\u200b3",
+    "newline": "C-1\nC-2",
+    "shell-subst": "$(reboot)",
+    "shell-chain": "C-1;rm -rf ~",
+    "shell-pipe": "13|cat",
+    "backticks": "`id`",
+    "sql-quote": "1' OR '1'='1",
+    "sql-drop": "1; DROP TABLE calls;--",
+    "arabic-indic-digits": "١٣",
+    "fullwidth-digits": "１３",
+    "int": 13,
+    "float": 13.0,
+    "list": ["13"],
+    "dict": {"value": "13"},
+    "none": None,
+    "bool": True,
+    "bytes": b"13",
+}
+HOSTILE_MODE: dict[str, object] = {
+    "empty": "",
+    "whitespace": "  ",
+    "unknown": "listen",
+    "10kB": "s" * 10_240,
+    "ansi": "spy\x1b[0m",
+    "shell": "spy;ls",
+    "fullwidth": "ｓｐｙ",
+    "int": 1,
+    "list": ["spy"],
+    "none": None,
+}
+FORM_CASES = [
+    pytest.param(field, value, id=f"{field}-{name}")
+    for field in ("callId", "targetEntityType", "targetEntityVal", "snooperNumber")
+    for name, value in HOSTILE_TEXT.items()
+] + [pytest.param("snoopType", value, id=f"snoopType-{name}") for name, value in HOSTILE_MODE.items()]
+
+
+def assert_form_refused(service: BargeService, sim: SimServer, fields: dict[str, object], field: str) -> None:
+    outcome = service.submit(fields)
+    assert outcome.kind is OutcomeKind.INVALID
+    assert outcome.field == field
+    assert FIELD_LABELS[field] in outcome.message
+    assert not unsafe_chars(outcome.message)
+    assert len(outcome.message) < 500  # the offending value is never echoed back
+    assert not outcome.sent
+    assert sim.request_count == 0
+
+
+@pytest.mark.parametrize(("field", "value"), FORM_CASES)
+def test_form_field_refused(service, sim, field, value):
+    assert_form_refused(service, sim, {**VALID_FIELDS, field: value}, field)
+
+
+@pytest.mark.parametrize("field", list(VALID_FIELDS))
+def test_form_field_missing(service, sim, field):
+    fields = {name: value for name, value in VALID_FIELDS.items() if name != field}
+    assert_form_refused(service, sim, fields, field)
+
+
+def test_valid_form_reaches_the_simulator(service, sim):
+    """The control for the cases above: the same form, unspoilt, is sent."""
+    assert service.submit(VALID_FIELDS).ok
+    assert sim.request_count == 1
+
+
+HOSTILE_SECRET: dict[str, object] = {
+    "10kB": "s" * 10_240,
+    "nul": "secret\x00value",
+    "ansi": "secret\x1b[2Jvalue",
+    "osc-clipboard": "\x1b]52;c;ZWNobw==\x07",
+    "c1": "secret\x9dvalue",
+    "inner-space": "secret value",
+    "non-ascii": "sëcret-välue",
+    "fullwidth": "ｓｅｃｒｅｔ",
+    "int": 123456789012,
+    "list": ["secret"],
+    "dict": {"a": 1},
+    "bool": True,
+}
+CREDENTIAL_CASES = (
+    [pytest.param({"ssid": v}, "ssid", id=f"ssid-{k}") for k, v in HOSTILE_SECRET.items()]
+    + [pytest.param({"user_id": DEMO_USER_ID, "token": v}, "token", id=f"token-{k}") for k, v in HOSTILE_SECRET.items()]
+    + [
+        pytest.param({"user_id": v, "token": DEMO_TOKEN}, "userId", id=f"userId-{k}")
+        for k, v in {**HOSTILE_TEXT, "10kB": "u" * 10_240}.items()
+        if k not in ("empty", "whitespace", "none")  # those mean "no user id": covered below
+    ]
+    + [
+        pytest.param({}, "ssid", id="none-at-all"),
+        pytest.param({"ssid": "   "}, "ssid", id="ssid-whitespace"),
+        pytest.param({"ssid": DEMO_SSID, "token": DEMO_TOKEN}, "ssid", id="ssid-and-token"),
+        pytest.param({"user_id": DEMO_USER_ID}, "token", id="user-without-token"),
+        pytest.param({"token": DEMO_TOKEN}, "userId", id="token-without-user"),
+        pytest.param({"user_id": " ", "token": DEMO_TOKEN}, "userId", id="userId-whitespace"),
+    ]
+)
+
+
+@pytest.mark.parametrize(("given", "field"), CREDENTIAL_CASES)
+def test_credentials_refused(given, field):
+    with pytest.raises(FieldErrors) as caught:
+        parse_credentials(**given)
+    assert field in [problem.field for problem in caught.value.problems]
+    message = str(caught.value)
+    assert FIELD_LABELS[field] in message
+    assert not unsafe_chars(message)
+    for secret in (given.get("ssid"), given.get("token")):
+        if isinstance(secret, str) and len(secret) > 4:
+            assert secret not in message
+
+
+def assert_cli_refused(result: CliResult, sim: SimServer, *words: str) -> None:
+    assert result.code == 2, result
+    assert "Traceback" not in result.err
+    for word in words:
+        assert word in result.err, (word, result.err)
+    assert result.out == ""
+    assert not unsafe_chars(result.err)
+    assert len(result.err) < 1000  # one clean line or two, never the 10 kB value
+    assert sim.request_count == 0
+
+
+CLI_FIELD_FLAGS = {
+    "call_id": ("--call-id", "Call ID"),
+    "mode": ("--mode", "Mode"),
+    "target": ("--target", "Target"),
+    "target_type": ("--target-type", "Target type"),
+    "snooper": ("--snooper", "Snooper number"),
+}
+# argv strings cannot hold NUL, and only text arrives from a command line.
+CLI_TEXT = {name: v for name, v in HOSTILE_TEXT.items() if isinstance(v, str) and "\x00" not in v}
+CLI_FIELD_CASES = [
+    pytest.param(flag_name, value, id=f"{flag_name}-{name}")
+    for flag_name in CLI_FIELD_FLAGS
+    for name, value in (CLI_TEXT if flag_name != "mode" else {"unknown": "listen", **CLI_TEXT}).items()
+]
+
+
+@pytest.mark.parametrize(("flag_name", "value"), CLI_FIELD_CASES)
+def test_cli_field_flag_refused(sim, flag_name, value):
+    flag, label = CLI_FIELD_FLAGS[flag_name]
+    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, **{flag_name: value}))
+    assert_cli_refused(result, sim, label, flag)
+
+
+CLI_CREDENTIAL_CASES = [
+    pytest.param(["--ssid", "secret\x1b[31mvalue"], ("Session ID", "--ssid"), id="ssid-ansi"),
+    pytest.param(["--ssid", "s" * 10_240], ("Session ID", "--ssid", "too long"), id="ssid-10kB"),
+    pytest.param(["--ssid", "secret value"], ("Session ID",), id="ssid-space"),
+    pytest.param(["--ssid", "ｓｅｃｒｅｔ-value"], ("Session ID",), id="ssid-fullwidth"),
+    pytest.param(["--ssid", " "], ("Session ID", "required"), id="ssid-whitespace"),
+    pytest.param(["--ssid", DEMO_SSID, "--token", DEMO_TOKEN], ("not both",), id="ssid-and-token"),
+    pytest.param(["--user-id", "demo;reboot", "--token", DEMO_TOKEN], ("User ID", "--user-id"), id="user-shell"),
+    pytest.param(["--user-id", "١٢٣", "--token", DEMO_TOKEN], ("User ID",), id="user-arabic-digits"),
+    pytest.param(["--user-id", DEMO_USER_ID], ("Token", "--token", "required"), id="user-without-token"),
+    pytest.param(["--token", DEMO_TOKEN], ("User ID", "required"), id="token-without-user"),
+    pytest.param(["--user-id", DEMO_USER_ID, "--token", "\x1b]0;x\x07"], ("Token", "--token"), id="token-osc"),
+    pytest.param(["--user-id", DEMO_USER_ID, "--token", "t" * 10_240], ("Token", "too long"), id="token-10kB"),
+    pytest.param([], ("Session ID", "required"), id="no-credentials"),
+]
+
+
+@pytest.mark.parametrize(("flags", "words"), CLI_CREDENTIAL_CASES)
+def test_cli_credential_flag_refused(sim, flags, words):
+    assert_cli_refused(run_cli(*barge_args(sim.url, *flags)), sim, *words)
+
+
+def test_cli_credential_values_are_never_echoed(sim):
+    secret = "never-show-this-1a2b3c4d\x1b[31m"
+    result = run_cli(*barge_args(sim.url, "--ssid", secret))
+    assert_cli_refused(result, sim, "Session ID")
+    assert "never-show-this" not in result.err
+
+
+BAD_BASE_URLS = {
+    "empty": "",
+    "whitespace": "   ",
+    "ftp": "ftp://127.0.0.1/api/v2",
+    "no-scheme": "127.0.0.1/api/v2",
+    "insecure-remote": "http://example.invalid/api/v2",
+    "user-info": "https://user:pw@example.invalid/api/v2",
+    "query": "https://example.invalid/api/v2?x=1",
+    "bad-port": "http://127.0.0.1:abc/api/v2",
+    "port-out-of-range": "http://127.0.0.1:99999/api/v2",
+    "empty-label": "https://a..b.invalid/api/v2",
+    "bad-idna": "https://xn--zz.invalid/api/v2",
+    "unclosed-ipv6": "http://[::1/api/v2",
+    "ansi": "https://\x1b[31m.invalid/api/v2",
+    "space": "https://a b.invalid/api/v2",
+    "10kB": "https://" + "a" * 10_240 + ".invalid/api/v2",
+}
+
+
+@pytest.mark.parametrize("url", BAD_BASE_URLS.values(), ids=BAD_BASE_URLS.keys())
+def test_cli_base_url_refused(sim, url):
+    assert_cli_refused(run_cli(*barge_args(url, "--ssid", DEMO_SSID)), sim, "Base URL")
+
+
+def test_cli_barge_without_yes_refused(sim):
+    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, mode="barge"))
+    assert_cli_refused(result, sim, "Mode", "--yes")
+
+
+def test_cli_profile_flag_unknown_refused(sim):
+    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--profile", "nope\x1b[31m"))
+    assert_cli_refused(result, sim, "no profile named")
+
+
+@pytest.mark.parametrize("where", ["directory", "under-a-file"])
+def test_cli_audit_file_unwritable_refused(sim, tmp_path, where):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a directory")
+    target = tmp_path if where == "directory" else blocker / "audit.jsonl"
+    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(target)))
+    assert_cli_refused(result, sim, "Audit file", "cannot write")
+
+
+def test_cli_json_refusal_names_the_field(sim):
+    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--json", call_id="C-1;reboot"))
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    answer = json.loads(result.out)
+    assert answer["outcome"] == "invalid"
+    assert answer["field"] == "callId"
+    assert "Call ID" in answer["message"]
+    assert sim.request_count == 0
+
+
+@pytest.mark.parametrize(
+    ("argv_tail", "word"),
+    [
+        pytest.param(["--mode", "spy", "--target", "13"], "--call-id", id="missing-call-id"),
+        pytest.param(["--call-id", "C-10023", "--target", "13"], "--mode", id="missing-mode"),
+        pytest.param(["--call-id", "C-10023", "--mode", "spy"], "--target", id="missing-target"),
+        pytest.param(["--call-id", "C-10023", "--mode", "spy", "--target", "13", "--bogus"], "--bogus", id="unknown"),
+        pytest.param(["--call-id", "C-10023", "--mode", "spy", "--target"], "--target", id="flag-without-value"),
+    ],
+)
+def test_cli_usage_errors(sim, argv_tail, word):
+    assert_cli_refused(run_cli("barge", "--base-url", sim.url, "--ssid", DEMO_SSID, *argv_tail), sim, word)
+
+
+def profile_toml(base_url: str, line: str) -> str:
+    return f'[profiles.main]\nbase_url = "{base_url}"\nsnooper_number = "9876543210"\n{line}\n'
+
+
+def profile_args(mode: str = "spy", credentials: tuple[str, ...] = ("--ssid", DEMO_SSID)) -> list[str]:
+    """A barge command that takes its base URL and snooper number from the profile."""
+    return ["barge", "--call-id", "C-10023", "--mode", mode, "--target", "13", *credentials]
+
+
+CONFIG_VALUE_CASES = {
+    "read-timeout-negative": ("read_timeout = -1", "read_timeout"),
+    "read-timeout-zero": ("read_timeout = 0", "read_timeout"),
+    "read-timeout-nan": ("read_timeout = nan", "read_timeout"),
+    "read-timeout-inf": ("read_timeout = inf", "read_timeout"),
+    "connect-timeout-text": ('connect_timeout = "fast"', "connect_timeout"),
+    "connect-timeout-huge": ("connect_timeout = 1e9", "connect_timeout"),
+    "allowed-modes-empty": ("allowed_modes = []", "allowed_modes"),
+    "allowed-modes-unknown": ('allowed_modes = ["listen"]', "allowed_modes"),
+    "allowed-modes-not-a-list": ('allowed_modes = "spy"', "allowed_modes"),
+    "environment-unknown": ('environment = "prod"', "environment"),
+    "auth-unknown": ('auth = "password"', "auth"),
+    "confirm-barge-not-bool": ('confirm_barge = "sometimes"', "confirm_barge"),
+    "insecure-http-list": ("allow_insecure_http = []", "allow_insecure_http"),
+    "snooper-arabic-digits": ('snooper_number = "٩٨٧٦٥٤٣٢١٠"', "Snooper number"),
+    "snooper-ansi": ('snooper_number = "98765\\u001b[31m43210"', "Snooper number"),
+    "target-type-sql": ('target_type = "agent; DROP TABLE calls"', "Target type"),
+    "ca-bundle-missing": ('ca_bundle = "/nonexistent/ca.pem"', "ca_bundle"),
+}
+
+
+@pytest.mark.parametrize(("line", "word"), CONFIG_VALUE_CASES.values(), ids=CONFIG_VALUE_CASES.keys())
+def test_config_value_refused(sim, config_file, line, word):
+    # TOML refuses a key given twice: a case that sets snooper_number takes the place of the default line.
+    text = profile_toml(sim.url, line)
+    if line.startswith("snooper_number"):
+        text = text.replace('snooper_number = "9876543210"\n', "")
+    config_file(text)
+    assert_cli_refused(run_cli(*profile_args()), sim, word)
+
+
+CONFIG_URL_CASES = {
+    "ftp": "ftp://x",
+    "insecure-remote": "http://example.invalid/api/v2",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("url", CONFIG_URL_CASES.values(), ids=CONFIG_URL_CASES.keys())
+def test_config_base_url_refused(sim, config_file, url):
+    config_file(profile_toml(url, ""))
+    assert_cli_refused(run_cli(*profile_args()), sim, "Base URL")
+
+
+def test_config_ca_bundle_not_pem_refused(sim, config_file, tmp_path):
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    config_file(profile_toml(sim.url, f'ca_bundle = "{junk}"'))
+    assert_cli_refused(run_cli(*profile_args()), sim, "ca_bundle", "no usable PEM")
+
+
+def test_config_mode_not_allowed_refused(sim, config_file):
+    config_file(profile_toml(sim.url, 'allowed_modes = ["spy"]'))
+    assert_cli_refused(run_cli(*profile_args("whisper")), sim, "whisper is not allowed")
+
+
+def test_config_remembered_secret_with_escape_refused(sim, config_file):
+    config_file(profile_toml(sim.url, 'remember_secret = true\nssid = "demo\\u001b]0;x\\u0007ssid"'))
+    # No credentials on the command line: the profile's remembered ssid is the one used.
+    assert_cli_refused(run_cli(*profile_args(credentials=())), sim, "Session ID")
+
+
+@pytest.mark.parametrize(
+    ("content", "word"),
+    [
+        pytest.param(b"[profiles.main\n", "not valid TOML", id="not-toml"),
+        pytest.param(b'default_profile = "\xff\xfe"\n', "not UTF-8", id="not-utf8"),
+        pytest.param(b'default_profile = "missing"\n', "no profile named", id="default-profile-missing"),
+        pytest.param(b"profiles = 5\n", "profiles", id="profiles-not-a-table"),
+    ],
+)
+def test_config_file_refused(sim, config_file, content, word):
+    config_file("").write_bytes(content)
+    assert_cli_refused(run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID)), sim, word)
+
+
+ENV_CASES = {
+    "ssid-ansi": ({"QUEUETUI_SSID": "demo\x1b[31mssid"}, "Session ID"),
+    "ssid-bell": ({"QUEUETUI_SSID": "demo-ssid\x07"}, "Session ID"),
+    "ssid-c1": ({"QUEUETUI_SSID": "demo\x9bssid"}, "Session ID"),
+    "ssid-10kB": ({"QUEUETUI_SSID": "s" * 10_240}, "Session ID"),
+    "ssid-space": ({"QUEUETUI_SSID": "demo ssid"}, "Session ID"),
+    "ssid-and-token": ({"QUEUETUI_SSID": DEMO_SSID, "QUEUETUI_TOKEN": DEMO_TOKEN}, "not both"),
+    "user-id-shell": ({"QUEUETUI_USER_ID": "$(id)", "QUEUETUI_TOKEN": DEMO_TOKEN}, "User ID"),
+    "user-id-fullwidth": ({"QUEUETUI_USER_ID": "ｄｅｍｏ", "QUEUETUI_TOKEN": DEMO_TOKEN}, "User ID"),
+    "token-osc": ({"QUEUETUI_USER_ID": DEMO_USER_ID, "QUEUETUI_TOKEN": "\x1b]52;c;eA==\x07"}, "Token"),
+    "token-without-user": ({"QUEUETUI_TOKEN": DEMO_TOKEN}, "User ID"),
+    "profile-unknown": ({"QUEUETUI_SSID": DEMO_SSID, "QUEUETUI_PROFILE": "nope"}, "no profile named"),
+    "profile-ansi": ({"QUEUETUI_SSID": DEMO_SSID, "QUEUETUI_PROFILE": "\x1b[2Jnope"}, "no profile named"),
+}
+
+
+@pytest.mark.parametrize(("env", "word"), ENV_CASES.values(), ids=ENV_CASES.keys())
+def test_env_value_refused(sim, monkeypatch, env, word):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert_cli_refused(run_cli(*barge_args(sim.url)), sim, word)
+
+
+@pytest.mark.parametrize("kind", ["directory", "bad-toml"])
+def test_env_config_path_refused(sim, monkeypatch, tmp_path, kind):
+    target = tmp_path
+    if kind == "bad-toml":
+        target = tmp_path / "elsewhere.toml"
+        target.write_text("read_timeout = = 3\n")
+    monkeypatch.setenv("QUEUETUI_CONFIG", str(target))
+    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID))
+    assert_cli_refused(result, sim, "cannot be read" if kind == "directory" else "not valid TOML")
+
+
+@pytest.mark.parametrize(
+    ("argv_for", "env", "words"),
+    [
+        pytest.param(
+            lambda url: barge_args(url, "--ssid", DEMO_SSID, call_id="C-1\x1b[31m"), {}, ("Call ID",), id="call-id"
+        ),
+        pytest.param(lambda url: barge_args(url), {"QUEUETUI_SSID": "demo\x1b]0;x\x07"}, ("Session ID",), id="env"),
+        pytest.param(lambda url: barge_args("ftp://x", "--ssid", DEMO_SSID), {}, ("Base URL",), id="base-url"),
+        pytest.param(
+            lambda url: barge_args(url, "--ssid", DEMO_SSID, snooper="٩٨٧٦٥٤٣٢١٠"), {}, ("Snooper",), id="snooper"
+        ),
+    ],
+)
+def test_refused_in_a_real_process(sim, argv_for, env, words):
+    assert_cli_refused(run_cli_process(*argv_for(sim.url), env=env), sim, *words)
+
+
+def test_config_refused_in_a_real_process(sim, config_file):
+    config_file(profile_toml(sim.url, "read_timeout = -1"))
+    assert_cli_refused(run_cli_process(*profile_args()), sim, "read_timeout")
