@@ -69,6 +69,7 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
                     "latency_ms": round(outcome.latency_ms, 1),
                     "attempts": outcome.attempts,
                     "server_text": outcome.server_text,
+                    "audit_problem": outcome.audit_problem,
                 }
             ),
             file=out,
@@ -77,6 +78,8 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
         print(f"ok: {outcome.message} [{outcome.server_text}] {outcome.latency_ms:.0f} ms", file=out)
     else:
         print(f"error: {outcome.message}", file=err)
+    if outcome.audit_problem and not as_json:
+        print(f"warning: NOT recorded in the audit trail: {printable(outcome.audit_problem)}", file=err)
     return code
 
 

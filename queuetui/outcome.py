@@ -32,6 +32,7 @@ class Outcome:
     latency_ms: float = 0.0
     attempts: int = 0
     server_text: str = ""
+    audit_problem: str = ""  # why the audit record could not be written; the action itself happened
 
     @property
     def ok(self) -> bool:

@@ -7,6 +7,7 @@ window) sits behind one lock that is never held while the network is used.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import random
 import threading
@@ -150,8 +151,7 @@ class BargeService:
         finally:
             with self._lock:
                 self._in_flight.discard(request.call_id)
-        self._record(outcome)
-        return outcome
+        return self._record(outcome)
 
     def _send_with_retries(
         self, request: BargeRequest, on_retry: Callable[[RetryNotice], None] | None, cancel: threading.Event
@@ -211,35 +211,40 @@ class BargeService:
         )
 
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
-        outcome = Outcome(OutcomeKind.REFUSED, message, request, field=field)
-        self._record(outcome)
+        return self._record(Outcome(OutcomeKind.REFUSED, message, request, field=field))
+
+    def _record(self, outcome: Outcome) -> Outcome:
+        """The outcome, with `audit_problem` set when its record could not be written (a full disk): the
+        call has happened by then, so the answer must still reach the user, with that said loudly."""
+        if self.audit is None or outcome.request is None:
+            return outcome
+        try:
+            self.audit.append(self._audit_record(outcome, outcome.request))
+        except OSError as error:
+            problem = f"{self.audit.path}: {error.strerror or type(error).__name__}"
+            return dataclasses.replace(outcome, audit_problem=problem)
         return outcome
 
-    def _record(self, outcome: Outcome) -> None:
-        if self.audit is None or outcome.request is None:
-            return
-        request = outcome.request
-        self.audit.append(
-            {
-                "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                "profile": self.profile,
-                "host": self.host,
-                "os_user": _os_user(),
-                "auth": self.credentials.kind,
-                "identity": self.credentials.identity,
-                "call_id": request.call_id,
-                "mode": request.snoop_type.value,
-                "target_type": request.target_entity_type,
-                "target": request.target_entity_val,
-                "snooper": request.snooper_number,
-                "outcome": outcome.kind.value,
-                "code": outcome.code,
-                "message": outcome.message,
-                "latency_ms": round(outcome.latency_ms, 1),
-                "attempts": outcome.attempts,
-                "retries": outcome.retries,
-            }
-        )
+    def _audit_record(self, outcome: Outcome, request: BargeRequest) -> dict[str, object]:
+        return {
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "profile": self.profile,
+            "host": self.host,
+            "os_user": _os_user(),
+            "auth": self.credentials.kind,
+            "identity": self.credentials.identity,
+            "call_id": request.call_id,
+            "mode": request.snoop_type.value,
+            "target_type": request.target_entity_type,
+            "target": request.target_entity_val,
+            "snooper": request.snooper_number,
+            "outcome": outcome.kind.value,
+            "code": outcome.code,
+            "message": outcome.message,
+            "latency_ms": round(outcome.latency_ms, 1),
+            "attempts": outcome.attempts,
+            "retries": outcome.retries,
+        }
 
     def close(self) -> None:
         self.client.close()

@@ -63,6 +63,15 @@ def make_service(sim, session_auth, audit_path) -> Iterator[MakeService]:
 # --- success and failure outcomes ---------------------------------------------------------------------
 
 
+def test_an_audit_that_cannot_be_written_is_said_and_the_answer_still_arrives(make_service, sim, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")  # the audit's folder is a file: every write fails with an OSError
+    outcome = make_service(audit=AuditLog(blocker / "audit.jsonl")).send(request_for())
+    assert outcome.kind is OutcomeKind.OK
+    assert sim.request_count == 1
+    assert str(blocker) in outcome.audit_problem
+
+
 def test_success_outcome(service, sim):
     outcome = service.send(request_for())
     assert outcome.kind is OutcomeKind.OK

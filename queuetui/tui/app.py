@@ -228,6 +228,15 @@ class QueueApp(App[None]):
         from queuetui.api.models import SessionAuth
         from queuetui.config import Overrides
 
+        try:
+            if service.audit is not None:
+                service.audit.ensure_writable()
+        except OSError as problem:
+            # Monitoring without a record is what the audit trail exists to prevent: refuse to start.
+            service.close()
+            self.report("error", f"Cannot write the audit trail {self.audit_path} ({problem.strerror}); not signed in")
+            self.require_login("The audit trail cannot be written: see the log")
+            return
         if self.service is not None:
             self.service.close()
         self.service = service

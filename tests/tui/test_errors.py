@@ -69,6 +69,23 @@ def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
     assert error.startswith("Invalid value") and "(code 1502)" in error
 
 
+def test_sign_in_is_refused_while_the_audit_trail_cannot_be_written(make_app, sim, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    h = make_app(base_url=sim.url, audit_path=blocker / "audit.jsonl")
+
+    async def steps(pilot):
+        await fill(pilot, "#ssid", DEMO_SSID)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(h.toasts.of("error")))
+        assert isinstance(h.app.screen, LoginScreen)
+        assert h.app.service is None
+
+    drive(h, steps)
+    assert "audit trail" in h.toasts.of("error")[0]
+    assert sim.request_count == 0
+
+
 def test_refused_credentials_bring_back_the_filled_login_then_the_same_console(make_app, sim):
     h = make_app(base_url=sim.url)
 

@@ -305,6 +305,8 @@ class ConsoleScreen(Screen[None]):
 
     def _report_outcome(self, outcome: Outcome) -> None:
         app = self.queue_app
+        if outcome.audit_problem:
+            app.report("error", f"NOT recorded in the audit trail: {outcome.audit_problem}")
         if outcome.ok:
             app.log_line("ok", f"200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  (tries {outcome.attempts})")
             app.report("ok", outcome.message)
