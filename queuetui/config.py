@@ -105,10 +105,12 @@ def _unknown_keys(settings: Settings) -> list[str]:
     return found
 
 
-def load_config(path: Path) -> LoadedConfig:
-    """Read the file (missing is fine: defaults). Raise ConfigError naming line and key when it is wrong."""
+def load_config(path: Path, named: bool = False) -> LoadedConfig:
+    """Read the file (missing is fine: defaults, with a warning when the user `named` this path).
+    Raise ConfigError naming line and key when it is wrong."""
     if not path.exists():
-        return LoadedConfig(Settings(), path)
+        missing = [f"{printable(str(path))}: no such file; using the defaults"] if named else []
+        return LoadedConfig(Settings(), path, missing)
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -123,7 +125,7 @@ def load_config(path: Path) -> LoadedConfig:
     except ValidationError as error:
         problems = []
         for item in error.errors(include_url=False, include_input=False):
-            key = ".".join(str(part) for part in item["loc"])
+            key = printable(".".join(str(part) for part in item["loc"]), 120)  # names come from the file too
             line = _line_of(text, item["loc"])
             where = f"line {line}, " if line else ""
             problems.append(f"{where}{key}: {printable(str(item['msg']))}")

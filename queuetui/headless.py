@@ -95,7 +95,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         profile=args.profile, base_url=args.base_url, ssid=args.ssid, user_id=args.user_id, token=args.token
     )
     try:
-        loaded = load_config(paths.config_file(getattr(args, "config", None)))
+        named = getattr(args, "config", None)
+        loaded = load_config(paths.config_file(named), named=bool(paths.chosen_config_file(named)))
         name, profile = select_profile(loaded.settings, overrides.profile)
     except ConfigError as error:
         return _refuse(f"config: {error}", None, args.json, out, err)

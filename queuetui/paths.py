@@ -22,9 +22,14 @@ def state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state") / "queuetui"
 
 
+def chosen_config_file(override: str | None = None) -> str:
+    """The config path the user named (flag, else QUEUETUI_CONFIG), or "" when none was named."""
+    return override or os.environ.get("QUEUETUI_CONFIG", "").strip()
+
+
 def config_file(override: str | None = None) -> Path:
     """The config file: the flag's path, else QUEUETUI_CONFIG, else the XDG default."""
-    chosen = override or os.environ.get("QUEUETUI_CONFIG", "").strip()
+    chosen = chosen_config_file(override)
     return Path(chosen).expanduser() if chosen else config_dir() / "config.toml"
 
 

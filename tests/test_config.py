@@ -291,3 +291,10 @@ def test_config_show_reports_a_corrupt_file_without_traceback(config_path: Path)
     assert "line 2" in result.stderr
     assert "read_timeout" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_named_config_file_that_does_not_exist_is_reported(tmp_path: Path):
+    missing = tmp_path / "typo.toml"
+    assert load_config(missing).warnings == []
+    warnings = load_config(missing, named=True).warnings
+    assert len(warnings) == 1 and str(missing) in warnings[0] and "no such file" in warnings[0]

@@ -276,3 +276,8 @@ def test_any_error_object_keeps_its_code(status, key, code, as_text, message):
     assert isinstance(error, DeepCallError)
     assert error.code == code
     assert "\x1b" not in error.message
+
+
+def test_a_server_message_that_repeats_the_title_is_not_doubled():
+    error = DeepCallError(1012, "No data found: no live call with that callId", 200)
+    assert str(error) == "No data found: no live call with that callId (code 1012)"

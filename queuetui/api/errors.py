@@ -75,8 +75,10 @@ class DeepCallError(CallFailed):
         self.server_message = server_message
         self.http_status = http_status
         self.info = describe(code)
-        shown = f"{self.info.title}"
-        if server_message and server_message != self.info.title:
+        shown = self.info.title
+        if server_message.lower().startswith(self.info.title.lower()):
+            shown = server_message  # the server already said it: "No data found: no live call ..."
+        elif server_message:
             shown += f": {server_message}"
         super().__init__(f"{shown} (code {code})" if code is not None else shown)
 

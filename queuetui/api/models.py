@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from queuetui.api.modes import SnoopType as SnoopType
-from queuetui.text import has_unsafe_chars, mask_phone, mask_secret
+from queuetui.text import has_unsafe_chars, mask_phone, mask_secret, printable
 
 
 class InputProblem(ValueError):
@@ -31,7 +31,7 @@ class InputProblem(ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
-        self.label = FIELD_LABELS.get(field, field)
+        self.label = FIELD_LABELS.get(field) or printable(field, 40)
         self.message = message
         super().__init__(f"{self.label}: {message}")
 

@@ -48,7 +48,7 @@ def load(launch: Launch) -> Boot:
     problem = ""
     warnings: list[str] = []
     try:
-        loaded = load_config(config_path)
+        loaded = load_config(config_path, named=bool(paths.chosen_config_file(launch.config)))
         settings, warnings = loaded.settings, loaded.warnings
     except ConfigError as error:
         problem = str(error)
