@@ -1,10 +1,15 @@
-"""Fixtures shared by the whole suite: an isolated home for every test, and a running simulator."""
+"""Fixtures shared by the whole suite: an isolated home for every test, a guard that keeps every test on
+loopback, a running simulator, and a recorder for the console's toasts."""
 
 from __future__ import annotations
 
+import ipaddress
 import random
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -13,6 +18,90 @@ from queuetui.api.models import SessionAuth, TokenAuth, parse_credentials
 from queuetui.audit import AuditLog
 from queuetui.service import BargeService, RateGuard, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
+
+if TYPE_CHECKING:
+    from queuetui.tui.app import QueueApp
+
+
+def _is_loopback(host: object) -> bool:
+    if host in (None, "localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def outbound(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Refuse, record and fail the test on any attempt to leave this machine. Refused input that slipped
+    through validation would otherwise reach a real DeepCall host (the profile default is production).
+    Names under `.invalid` are looked up for real: they never resolve, which the DNS test relies on."""
+    attempts: list[str] = []
+    real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None
+        if isinstance(address, tuple) and not _is_loopback(host):
+            attempts.append(f"connect {address!r}")
+            raise ConnectionRefusedError(f"test guard: {host} is not loopback")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+        if not (_is_loopback(name) or name.rstrip(".").endswith(".invalid")):
+            attempts.append(f"getaddrinfo {host!r}")
+            raise socket.gaierror(socket.EAI_NONAME, "test guard: only loopback and .invalid names")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield attempts
+    assert attempts == [], f"a test tried to leave loopback: {attempts}"
+
+
+@pytest.fixture
+def write_config(isolated_home: Path) -> Callable[[str], Path]:
+    """Write the default config file (under the isolated XDG config home) and return its path."""
+
+    def write(text: str) -> Path:
+        path = isolated_home / ".config" / "queuetui" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@dataclass(frozen=True)
+class Toast:
+    severity: str
+    message: str
+
+
+@dataclass
+class Toasts:
+    """Every `notify` the app makes, in order; the real notify still runs so the toast is shown too."""
+
+    shown: list[Toast] = field(default_factory=list)
+
+    def attach(self, app: QueueApp) -> None:
+        original = app.notify
+
+        def record(message: str, **options: Any) -> None:
+            self.shown.append(Toast(str(options.get("severity", "information")), message))
+            original(message, **options)
+
+        app.notify = record  # type: ignore[method-assign]
+
+    def of(self, severity: str) -> list[str]:
+        return [toast.message for toast in self.shown if toast.severity == severity]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(toast.message for toast in self.shown)
+
 
 # Fast retries for tests: the policy's shape is what is tested, not its wall-clock length.
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, budget_s=1.0)

@@ -3,9 +3,7 @@ config files, scripted raw servers and a self-signed certificate."""
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Callable, Iterator
@@ -25,57 +23,6 @@ from .audit_child import call_id
 from .rawserver import Behaviour, RawServer
 
 QUICK_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, budget_s=1.0)
-
-
-def _is_loopback(host: object) -> bool:
-    if host in (None, "localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def outbound(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Refuse, record and fail the test on any attempt to leave this machine. Refused input that slipped
-    through validation would otherwise reach a real DeepCall host (the profile default is production).
-    Names under `.invalid` are looked up for real: they never resolve, which the DNS test relies on."""
-    attempts: list[str] = []
-    real_connect = socket.socket.connect
-    real_getaddrinfo = socket.getaddrinfo
-
-    def connect(self: socket.socket, address: object) -> None:
-        host = address[0] if isinstance(address, tuple) else None
-        if isinstance(address, tuple) and not _is_loopback(host):
-            attempts.append(f"connect {address!r}")
-            raise ConnectionRefusedError(f"test guard: {host} is not loopback")
-        real_connect(self, address)  # type: ignore[arg-type]
-
-    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
-        name = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
-        if not (_is_loopback(name) or name.rstrip(".").endswith(".invalid")):
-            attempts.append(f"getaddrinfo {host!r}")
-            raise socket.gaierror(socket.EAI_NONAME, "test guard: only loopback and .invalid names")
-        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield attempts
-    assert attempts == [], f"a test tried to leave loopback: {attempts}"
-
-
-@pytest.fixture
-def config_file(isolated_home: Path) -> Callable[[str], Path]:
-    """Write the default config file (under the isolated XDG config home) and return its path."""
-
-    def write(text: str) -> Path:
-        path = isolated_home / ".config" / "queuetui" / "config.toml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return write
 
 
 @pytest.fixture

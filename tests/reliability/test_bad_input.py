@@ -307,12 +307,12 @@ CONFIG_VALUE_CASES = {
 
 
 @pytest.mark.parametrize(("line", "word"), CONFIG_VALUE_CASES.values(), ids=CONFIG_VALUE_CASES.keys())
-def test_config_value_refused(sim, config_file, line, word):
+def test_config_value_refused(sim, write_config, line, word):
     # TOML refuses a key given twice: a case that sets snooper_number takes the place of the default line.
     text = profile_toml(sim.url, line)
     if line.startswith("snooper_number"):
         text = text.replace('snooper_number = "9876543210"\n', "")
-    config_file(text)
+    write_config(text)
     assert_cli_refused(run_cli(*profile_args()), sim, word)
 
 
@@ -324,25 +324,25 @@ CONFIG_URL_CASES = {
 
 
 @pytest.mark.parametrize("url", CONFIG_URL_CASES.values(), ids=CONFIG_URL_CASES.keys())
-def test_config_base_url_refused(sim, config_file, url):
-    config_file(profile_toml(url, ""))
+def test_config_base_url_refused(sim, write_config, url):
+    write_config(profile_toml(url, ""))
     assert_cli_refused(run_cli(*profile_args()), sim, "Base URL")
 
 
-def test_config_ca_bundle_not_pem_refused(sim, config_file, tmp_path):
+def test_config_ca_bundle_not_pem_refused(sim, write_config, tmp_path):
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate")
-    config_file(profile_toml(sim.url, f'ca_bundle = "{junk}"'))
+    write_config(profile_toml(sim.url, f'ca_bundle = "{junk}"'))
     assert_cli_refused(run_cli(*profile_args()), sim, "ca_bundle", "no usable PEM")
 
 
-def test_config_mode_not_allowed_refused(sim, config_file):
-    config_file(profile_toml(sim.url, 'allowed_modes = ["spy"]'))
+def test_config_mode_not_allowed_refused(sim, write_config):
+    write_config(profile_toml(sim.url, 'allowed_modes = ["spy"]'))
     assert_cli_refused(run_cli(*profile_args("whisper")), sim, "whisper is not allowed")
 
 
-def test_config_remembered_secret_with_escape_refused(sim, config_file):
-    config_file(profile_toml(sim.url, 'remember_secret = true\nssid = "demo\\u001b]0;x\\u0007ssid"'))
+def test_config_remembered_secret_with_escape_refused(sim, write_config):
+    write_config(profile_toml(sim.url, 'remember_secret = true\nssid = "demo\\u001b]0;x\\u0007ssid"'))
     # No credentials on the command line: the profile's remembered ssid is the one used.
     assert_cli_refused(run_cli(*profile_args(credentials=())), sim, "Session ID")
 
@@ -356,8 +356,8 @@ def test_config_remembered_secret_with_escape_refused(sim, config_file):
         pytest.param(b"profiles = 5\n", "profiles", id="profiles-not-a-table"),
     ],
 )
-def test_config_file_refused(sim, config_file, content, word):
-    config_file("").write_bytes(content)
+def test_config_file_refused(sim, write_config, content, word):
+    write_config("").write_bytes(content)
     assert_cli_refused(run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID)), sim, word)
 
 
@@ -412,6 +412,6 @@ def test_refused_in_a_real_process(sim, argv_for, env, words):
     assert_cli_refused(run_cli_process(*argv_for(sim.url), env=env), sim, *words)
 
 
-def test_config_refused_in_a_real_process(sim, config_file):
-    config_file(profile_toml(sim.url, "read_timeout = -1"))
+def test_config_refused_in_a_real_process(sim, write_config):
+    write_config(profile_toml(sim.url, "read_timeout = -1"))
     assert_cli_refused(run_cli_process(*profile_args()), sim, "read_timeout")

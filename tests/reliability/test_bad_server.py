@@ -56,11 +56,11 @@ def short_total_timeout(monkeypatch):
 
 
 @pytest.fixture
-def cli_profile(config_file, short_total_timeout) -> Callable[[str], list[str]]:
+def cli_profile(write_config, short_total_timeout) -> Callable[[str], list[str]]:
     """A profile with the same short timeouts as the client tests; returns the barge command for a URL."""
 
     def args_for(base_url: str, ca_bundle: str = "") -> list[str]:
-        config_file(
+        write_config(
             f'[profiles.main]\nbase_url = "{base_url}"\nread_timeout = {READ_TIMEOUT}\nconnect_timeout = 2\n'
             f'ca_bundle = "{ca_bundle}"\n'
         )

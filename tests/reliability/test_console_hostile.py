@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from conftest import FAST_RETRY
+from conftest import FAST_RETRY, Toasts
 from textual.widgets import Input, Static
 
 from queuetui.api.models import FIELD_LABELS
@@ -29,15 +29,9 @@ SERVER_TEXT = "evil\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b2Jtext\u202eReversed"
 
 def run_console(sim: SimServer, drive: Any) -> list[str]:
     """Drive a signed-in console; returns every toast message."""
-    toasts: list[str] = []
+    toasts = Toasts()
     app = create_app(base_url=sim.url, retry=FAST_RETRY, still=True)
-    original = app.notify
-
-    def record(message: str, **options: Any) -> None:
-        toasts.append(message)
-        original(message, **options)
-
-    app.notify = record  # type: ignore[method-assign]
+    toasts.attach(app)
 
     async def main() -> None:
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -48,7 +42,7 @@ def run_console(sim: SimServer, drive: Any) -> list[str]:
             await drive(app, pilot)
 
     asyncio.run(main())
-    return toasts
+    return [toast.message for toast in toasts.shown]
 
 
 def test_every_hostile_form_value_is_refused_inline_and_nothing_is_sent(sim: SimServer):

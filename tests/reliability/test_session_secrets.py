@@ -9,10 +9,9 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import FAST_RETRY
+from conftest import FAST_RETRY, Toasts
 from textual.widgets import Input
 
 from queuetui.sim import SimServer
@@ -32,7 +31,8 @@ def test_whole_session_leaks_no_secret(
     secret = f"qt-{uuid.uuid4().hex}"
     shots = tmp_path / "shots"
     shots.mkdir()
-    seen: list[str] = []  # every toast and every screen's text
+    seen: list[str] = []  # every screen's text and every command's output
+    toasts = Toasts()
 
     def crash_with_secret_in_a_local(self: ConsoleScreen) -> None:
         held = secret  # what a careless frame would expose in a traceback that shows locals
@@ -40,13 +40,7 @@ def test_whole_session_leaks_no_secret(
 
     with SimServer(scenario=Scenario(ssid=secret)) as sim:
         app = create_app(base_url=sim.url, retry=FAST_RETRY, still=True)
-        original_notify = app.notify
-
-        def record(message: str, **options: Any) -> None:
-            seen.append(message)
-            original_notify(message, **options)
-
-        app.notify = record  # type: ignore[method-assign]
+        toasts.attach(app)
 
         async def session() -> None:
             async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -122,5 +116,6 @@ def test_whole_session_leaks_no_secret(
 
     assert secret not in captured.out + captured.err
     assert all(secret not in text for text in seen)
+    assert toasts.shown and secret not in toasts.text
     assert _files_holding(isolated_home, secret) == []  # exported log, audit, config, anything else
     assert _files_holding(shots, secret) == []

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import io
-import ipaddress
-import socket
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FAST_RETRY
+from conftest import FAST_RETRY, Toasts
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -35,35 +33,6 @@ FIXED_NOW = datetime(2026, 1, 5, 10, 41, 2)
 
 def fixed_clock() -> datetime:
     return FIXED_NOW
-
-
-@dataclass(frozen=True)
-class Toast:
-    severity: str
-    message: str
-
-
-@dataclass
-class Toasts:
-    """Every `notify` the app makes, in order; the real notify still runs so the toast is shown too."""
-
-    shown: list[Toast] = field(default_factory=list)
-
-    def attach(self, app: QueueApp) -> None:
-        original = app.notify
-
-        def record(message: str, **options: Any) -> None:
-            self.shown.append(Toast(str(options.get("severity", "information")), message))
-            original(message, **options)
-
-        app.notify = record  # type: ignore[method-assign]
-
-    def of(self, severity: str) -> list[str]:
-        return [toast.message for toast in self.shown if toast.severity == severity]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(toast.message for toast in self.shown)
 
 
 @dataclass
@@ -91,40 +60,6 @@ class Harness:
         return self.app.screen.query_one(selector, Input)
 
 
-def _is_loopback(host: object) -> bool:
-    if host in (None, "localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The default profile points at production DeepCall: any slip must fail here, not reach it."""
-    leaks: list[str] = []
-    real_connect = socket.socket.connect
-    real_getaddrinfo = socket.getaddrinfo
-
-    def connect(self: socket.socket, address: Any) -> None:
-        if isinstance(address, tuple) and not _is_loopback(address[0]):
-            leaks.append(str(address))
-            raise ConnectionRefusedError("tests stay on loopback")
-        real_connect(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _is_loopback(host.decode() if isinstance(host, bytes) else host):
-            leaks.append(str(host))
-            raise socket.gaierror(socket.EAI_NONAME, "tests stay on loopback")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield
-    assert leaks == [], f"a test tried to leave loopback: {leaks}"
-
-
 @pytest.fixture
 def make_app(audit_path: Path) -> Callable[..., Harness]:
     """The app as the command line builds it, with fast retries, a fixed clock, no blinking and a toast recorder."""
@@ -140,19 +75,6 @@ def make_app(audit_path: Path) -> Callable[..., Harness]:
         return Harness(app, toasts)
 
     return build
-
-
-@pytest.fixture
-def write_config(isolated_home: Path) -> Callable[[str], Path]:
-    """Write the config file where the app looks for it (the isolated XDG config home)."""
-
-    def write(text: str) -> Path:
-        path = isolated_home / ".config" / "queuetui" / "config.toml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return write
 
 
 def drive(harness: Harness, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
