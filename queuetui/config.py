@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
 from queuetui.environment import Environment as Environment
 from queuetui.text import printable
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from queuetui.tomlfile import read_toml
 
 
 class Profile(BaseModel):
@@ -112,14 +107,9 @@ def load_config(path: Path, named: bool = False) -> LoadedConfig:
         missing = [f"{printable(str(path))}: no such file; using the defaults"] if named else []
         return LoadedConfig(Settings(), path, missing)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
+        text, data = read_toml(path)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     try:
         settings = Settings.model_validate(data)
     except ValidationError as error:

@@ -6,15 +6,11 @@ the test suite validates this same file, so reading it unchecked here only saves
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from textual.theme import Theme
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from queuetui.tomlfile import read_toml
 
 DEFAULT_THEME = "queuetui-dark"
 
@@ -42,8 +38,8 @@ def builtin_themes_dir() -> Path:
 def first_theme() -> Theme | None:
     """The shipped default theme, or None (the app then starts on Textual's) if the file is unusable."""
     try:
-        data = tomllib.loads((builtin_themes_dir() / f"{DEFAULT_THEME}.toml").read_text(encoding="utf-8"))
+        _, data = read_toml(builtin_themes_dir() / f"{DEFAULT_THEME}.toml")
         options = {key: data[key] for key in ("dark", "ansi", "luminosity_spread", "text_alpha") if key in data}
         return Theme(name=DEFAULT_THEME, **data["colors"], **options, variables=data.get("variables", {}))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -33,12 +32,8 @@ from textual.theme import Theme
 
 from queuetui import paths
 from queuetui.text import printable
+from queuetui.tomlfile import read_toml
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, DEFAULT_THEME, builtin_themes_dir
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 # Textual registers its own themes in every app, so this one exists even when no file of ours loaded.
 FALLBACK_THEME = "textual-dark"
@@ -226,16 +221,7 @@ def _describe(location: tuple[int | str, ...], message: str, kind: str) -> str:
 
 def read_theme_file(path: Path) -> ThemeFile:
     """The file validated, or ValueError with one line naming the file and every key at fault."""
-    try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise ValueError(f"{path}: larger than {_MAX_FILE_BYTES // 1024} KiB, not a theme")
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ValueError(f"{path}: cannot be read ({error.strerror})") from None
+    _, data = read_toml(path, _MAX_FILE_BYTES)
     try:
         return ThemeFile.model_validate(data)
     except ValidationError as error:
