@@ -15,13 +15,14 @@ from queuetui.service import Outcome
 
 pytestmark = pytest.mark.slow
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "soak_service.py"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 ACTIONS = 4_000
 CHECKPOINT = 2_000
 
 
-def load_soak_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("soak_service", SCRIPT)
+def load_script(name: str) -> ModuleType:
+    """A benchmark script loaded as a module, so a test can run a shorter version of it."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
@@ -30,7 +31,7 @@ def load_soak_script() -> ModuleType:
 
 
 def test_soak_stays_correct_and_flat(tmp_path):
-    soak_service = load_soak_script()
+    soak_service = load_script("soak_service")
     # Only what the checks need: keeping whole outcomes would itself grow the memory being measured.
     seen: list[tuple[int, bool, int, str]] = []
 
