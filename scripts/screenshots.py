@@ -93,6 +93,7 @@ async def shoot(out: Path) -> list[Path]:
             await pilot.press("f2")
             await pilot.pause()
 
+            app.clear_notifications()
             await pilot.press("f1")
             await pilot.pause()
             save(app, "help")
