@@ -80,6 +80,7 @@ async def _enter_to_request(runs: int, home: Path) -> list[float]:
         app = create_app(base_url=sim.url, audit_path=home / "audit.jsonl", rate=RateGuard(max_actions=10_000))
         async with app.run_test(size=(80, 24)) as pilot:
             await app.ready.wait()
+            await pilot.pause()  # the sign-in screen is up; signing in below takes it down
             app.sign_in(
                 "bench",
                 app.profile.model_copy(update={"base_url": sim.url}),
@@ -96,7 +97,10 @@ async def _enter_to_request(runs: int, home: Path) -> list[float]:
                 before = sim.request_count
                 pressed = time.perf_counter()
                 await pilot.press("enter")
+                deadline = time.perf_counter() + 5
                 while sim.request_count == before:
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"Enter sent nothing; the screen is {app.screen!r}")
                     await asyncio.sleep(0.0005)
                 delays.append(sim.received[-1].at - pressed)
                 await app.workers.wait_for_complete()
