@@ -97,8 +97,8 @@ def _run_sim(args: argparse.Namespace) -> int:
     from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
     from queuetui.sim.server import Faults
 
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print("error: the simulator only listens on loopback (127.0.0.1, ::1)", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "localhost"):
+        print("error: the simulator only listens on loopback (127.0.0.1)", file=sys.stderr)
         return 2
     server = SimServer(args.host, args.port)
     server.faults = Faults(

@@ -51,10 +51,6 @@ class Profile(BaseModel):
             raise ValueError("must list at least one of spy, whisper, barge")
         return list(dict.fromkeys(modes))
 
-    @property
-    def listen_only(self) -> bool:
-        return self.allowed_modes == [SnoopType.SPY]
-
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
@@ -178,16 +174,18 @@ class Overrides:
 
     @classmethod
     def from_env(cls, **flags: str | None) -> Overrides:
-        def pick(flag: str, variable: str) -> str | None:
-            # An empty flag counts as not given, like an empty variable.
-            return flags.get(flag) or os.environ.get(variable) or None
-
+        # An empty flag counts as not given, like an empty variable. Credentials come as one set: from the
+        # flags when any credential flag is given, else from the environment, so the two never mix.
+        names = {"ssid": "QUEUETUI_SSID", "user_id": "QUEUETUI_USER_ID", "token": "QUEUETUI_TOKEN"}
+        from_flags = any(flags.get(name) for name in names)
+        secret = {
+            name: (flags.get(name) if from_flags else os.environ.get(variable)) or None
+            for name, variable in names.items()
+        }
         return cls(
-            profile=pick("profile", "QUEUETUI_PROFILE"),
+            profile=flags.get("profile") or os.environ.get("QUEUETUI_PROFILE") or None,
             base_url=flags.get("base_url"),
-            ssid=pick("ssid", "QUEUETUI_SSID"),
-            user_id=pick("user_id", "QUEUETUI_USER_ID"),
-            token=pick("token", "QUEUETUI_TOKEN"),
+            **secret,
         )
 
     def credentials(self, profile: Profile) -> SessionAuth | TokenAuth:

@@ -13,7 +13,7 @@ import sys
 from typing import TextIO
 
 from queuetui import paths
-from queuetui.api.client import BadCaBundle, UnsafeUrl
+from queuetui.api.client import UnsafeUrl
 from queuetui.api.errors import Category
 from queuetui.api.models import FieldErrors, SnoopType, parse_request
 from queuetui.config import ConfigError, Overrides, load_config, select_profile
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
     raw = {
         "callId": args.call_id,
-        "snoopType": args.mode.strip().lower() if isinstance(args.mode, str) else args.mode,
+        "snoopType": args.mode,
         "targetEntityType": args.target_type if args.target_type is not None else profile.target_type,
         "targetEntityVal": args.target,
         "snooperNumber": args.snooper if args.snooper is not None else profile.snooper_number,
@@ -128,10 +128,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     audit_path = args.audit_file or paths.audit_file()
     try:
         service = open_service(name, profile, credentials, audit_path, base_url=overrides.base_url)
-    except BadCaBundle as error:
-        return _refuse(f"CA bundle (ca_bundle): {error}", None, args.json, out, err)
     except UnsafeUrl as error:
-        return _refuse(f"Base URL: {error}", None, args.json, out, err)
+        return _refuse(f"{error.label}: {error}", None, args.json, out, err)
     try:
         if service.audit is not None:
             service.audit.ensure_writable()

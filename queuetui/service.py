@@ -30,6 +30,7 @@ from queuetui.audit import AuditLog
 from queuetui.outcome import Outcome as Outcome
 from queuetui.outcome import OutcomeKind as OutcomeKind
 from queuetui.outcome import RetryNotice as RetryNotice
+from queuetui.text import mask_secret
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class BargeService:
                 request,
                 latency_ms=(time.monotonic() - started) * 1000,
                 attempts=attempt,
-                server_text=success.text,
+                server_text=self._without_secrets(success.text),
             )
 
     def _should_retry(self, error: CallFailed, attempt: int, waited: float) -> bool:
@@ -194,7 +195,7 @@ class BargeService:
     def _failed(self, request: BargeRequest, error: CallFailed, started: float, attempts: int, note: str) -> Outcome:
         code = error.code if isinstance(error, DeepCallError) else None
         field_name = error.field if isinstance(error, DeepCallError) else None
-        message = error.message + note
+        message = self._without_secrets(error.message) + note
         if isinstance(error, DeepCallError) and error.info.category is Category.RETRYABLE:
             message += f". Gave up after {attempts} tries: wait a moment, then send again."
         elif isinstance(error, DeepCallError) and error.info.action:
@@ -209,6 +210,12 @@ class BargeService:
             latency_ms=(time.monotonic() - started) * 1000,
             attempts=attempts,
         )
+
+    def _without_secrets(self, text: str) -> str:
+        """Server text with our own credentials masked: a server may echo what it was sent."""
+        for secret in self.credentials.secrets():
+            text = text.replace(secret, mask_secret(secret))
+        return text
 
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
         return self._record(Outcome(OutcomeKind.REFUSED, message, request, field=field))

@@ -27,12 +27,22 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class UnsafeUrl(ValueError):
-    """The base URL is refused before anything is sent."""
+    """The base URL is refused before anything is sent. `label` names the setting to fix."""
+
+    label = "Base URL"
+
+
+class BadProxy(UnsafeUrl):
+    """The proxy settings in the environment (HTTPS_PROXY, ALL_PROXY...) cannot be used."""
+
+    label = "Proxy"
 
 
 class BadCaBundle(UnsafeUrl):
     """The profile's CA bundle cannot be loaded. An UnsafeUrl, so a front end that handles a refused URL
     also handles this: either way nothing can be sent safely."""
+
+    label = "CA bundle (ca_bundle)"
 
 
 @dataclass(frozen=True)
@@ -120,20 +130,26 @@ class DeepCallClient:
         verify: ssl.SSLContext | bool = True
         if settings.ca_bundle:
             verify = _ca_context(settings.ca_bundle)
-        self._http = httpx.Client(
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                write=settings.read_timeout,
-                pool=settings.connect_timeout,
-            ),
-            verify=verify,
-            # Credentials travel in the body: a redirect must never carry them to another place.
-            follow_redirects=False,
-            trust_env=True,
-            transport=transport,
-            headers={"User-Agent": f"queuetui/{__version__}"},
-        )
+        loopback = _is_loopback(parts.hostname or "")
+        try:
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(
+                    connect=settings.connect_timeout,
+                    read=settings.read_timeout,
+                    write=settings.read_timeout,
+                    pool=settings.connect_timeout,
+                ),
+                verify=verify,
+                # Credentials travel in the body: a redirect must never carry them to another place.
+                follow_redirects=False,
+                # HTTPS_PROXY and friends apply, except to this machine: the demo must never leave it.
+                trust_env=not loopback,
+                transport=transport,
+                headers={"User-Agent": f"queuetui/{__version__}"},
+            )
+        except (ImportError, ValueError, httpx.InvalidURL) as error:
+            # e.g. a socks5:// proxy without its extra package, or a proxy URL that does not parse.
+            raise BadProxy(f"proxy settings in the environment cannot be used ({type(error).__name__})") from None
 
     @property
     def endpoint(self) -> str:
@@ -142,6 +158,8 @@ class DeepCallClient:
     def barging_call(self, request: BargeRequest, credentials: SessionAuth | TokenAuth) -> Success:
         """Send one request; return the success text or raise a CallFailed subclass."""
         content = json.dumps(request.wire_body(credentials), separators=(",", ":")).encode()
+        if self._http.is_closed:  # signed out while this request waited for a retry
+            raise ProtocolError(f"{self.host}: not sent, the session was closed (signed out)")
         try:
             status, body = self._post(content)
         except CallFailed:

@@ -19,7 +19,3 @@ class SnoopType(str, Enum):
             SnoopType.WHISPER: "the agent hears you",
             SnoopType.BARGE: "agent AND customer hear you",
         }[self]
-
-    @property
-    def audible_to_customer(self) -> bool:
-        return self is SnoopType.BARGE

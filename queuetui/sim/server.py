@@ -57,12 +57,24 @@ class Faults:
     error_message: str = ""  # answer with DeepCall error 1009 carrying this text (hostile text included)
 
     def update(self, values: dict[str, Any]) -> None:
-        known = {f.name: f.type for f in fields(self)}
+        """Set several switches at once; nothing changes unless every value is usable."""
+        known = {f.name for f in fields(self)}
+        converted: dict[str, object] = {}
         for name, value in values.items():
             if name not in known:
                 raise ValueError(f"unknown fault {name!r}")
-            current = getattr(self, name)
-            setattr(self, name, type(current)(value))
+            converted[name] = _as_type_of(getattr(self, name), value)
+        for name, value in converted.items():
+            setattr(self, name, value)
+
+
+def _as_type_of(current: float | str, value: object) -> object:
+    if isinstance(current, bool):
+        # bool("false") is True: read the words a person would send.
+        if isinstance(value, bool) or str(value).lower() in ("true", "false", "1", "0"):
+            return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+        raise ValueError(f"not true or false: {value!r}")
+    return type(current)(value)  # type: ignore[arg-type]  # int("x") and the like raise ValueError
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ after the first paint, and the console enables itself when they arrive.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,6 +85,7 @@ class QueueApp(App[None]):
         self.audit_path: Path
         self.config_path: Path
         self.config_writable = False
+        self._save_lock = threading.Lock()
         theme = first_theme()
         if theme is not None:
             self.register_theme(theme)
@@ -179,7 +181,9 @@ class QueueApp(App[None]):
         so a fallback caused by a missing theme is not saved over the user's choice."""
         for theme in boot.themes.themes.values():
             self.register_theme(theme)
-        name, problem = boot.themes.pick(boot.profile.theme or boot.settings.theme)
+        wanted = boot.profile.theme or boot.settings.theme
+        # Textual's own themes (offered by the palette too) are as good a choice as ours.
+        name, problem = (wanted, None) if wanted in self.available_themes else boot.themes.pick(wanted)
         self.theme = name
         problems = [*boot.themes.problems, *([problem] if problem else [])]
         if problems:
@@ -220,7 +224,7 @@ class QueueApp(App[None]):
                 name, profile, credentials, self.audit_path, retry=self.launch.retry, rate=self.launch.rate
             )
         except UnsafeUrl as problem:
-            self.report("error", f"Base URL {problem}")
+            self.report("error", f"{problem.label}: {problem}")
             return
         self._adopt_service(name, profile, service, remember)
 
@@ -269,6 +273,9 @@ class QueueApp(App[None]):
     def sign_out(self) -> None:
         from queuetui.config import Overrides
 
+        if not self.ready.is_set():
+            return  # nothing to sign out of yet, and no sign-in screen can be built before the config
+
         if self.service is not None:
             self.service.close()
             self.service = None
@@ -310,7 +317,15 @@ class QueueApp(App[None]):
         self._save_settings()
 
     def watch_theme(self, theme: str) -> None:
-        if self.ready.is_set() and theme != self.settings.theme and not self.still:
+        if not self.ready.is_set() or self.still:
+            return
+        # Saved where it is read back: the profile's own theme wins over the file's when it has one.
+        stored = self.settings.profiles.get(self.profile_name)
+        if stored is not None and stored.theme:
+            if theme != stored.theme:
+                self.profile = self.profile.model_copy(update={"theme": theme})
+                self._save_profile(stored.model_copy(update={"theme": theme}))
+        elif theme != self.settings.theme:
             self.settings = self.settings.model_copy(update={"theme": theme})
             self._save_settings()
 
@@ -321,7 +336,10 @@ class QueueApp(App[None]):
         if not self.config_writable:
             return
         try:
-            save_config(self.config_path, self.settings)
+            # One save at a time, each writing the settings as they are when it runs: a cancelled worker
+            # keeps running, and without the lock an older save could land last.
+            with self._save_lock:
+                save_config(self.config_path, self.settings)
         except (ConfigError, OSError) as problem:
             self.call_from_thread(self.report, "error", f"Could not save the config: {problem}")
 

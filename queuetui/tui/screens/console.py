@@ -86,6 +86,7 @@ class ConsoleScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._in_flight: dict[str, float] = {}  # call id -> start time
+        self._confirming: set[str] = set()  # barges waiting for the supervisor's answer
         self._workers: dict[Worker[None], BargeRequest] = {}
         self._tick = 0
 
@@ -185,7 +186,7 @@ class ConsoleScreen(Screen[None]):
 
     def _update_send_button(self) -> None:
         call_id = self.query_one("#call-id", Input).value.strip()
-        self.query_one("#send", Button).disabled = call_id in self._in_flight
+        self.query_one("#send", Button).disabled = call_id in self._in_flight or call_id in self._confirming
 
     # ----- sending ----------------------------------------------------------------------------------
 
@@ -234,7 +235,7 @@ class ConsoleScreen(Screen[None]):
         if app.service is None:
             app.require_login("Sign in first")
             return
-        if request.call_id in self._in_flight:
+        if request.call_id in self._in_flight or request.call_id in self._confirming:
             app.report("warning", f"Call {request.call_id} is already being sent; wait for its answer")
             return
         if request.snoop_type not in app.service.allowed_modes:
@@ -242,10 +243,11 @@ class ConsoleScreen(Screen[None]):
             return
         if request.snoop_type is SnoopType.BARGE and app.profile.confirm_barge:
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
-            self._in_flight[request.call_id] = time.monotonic()
+            self._confirming.add(request.call_id)
+            self._update_send_button()
 
             def answered(confirmed: bool | None) -> None:
-                self._in_flight.pop(request.call_id, None)
+                self._confirming.discard(request.call_id)
                 if confirmed:
                     self._dispatch(request)
                 else:
@@ -266,7 +268,8 @@ class ConsoleScreen(Screen[None]):
     @work(thread=True, group="send", exit_on_error=False)
     def _send_in_thread(self, request: BargeRequest) -> None:
         service = self.queue_app.service
-        if service is None:
+        if service is None:  # signed out between Send and this thread starting: free the call
+            self.post_message(SendFinished(request, Outcome(OutcomeKind.REFUSED, "Not sent: signed out", request)))
             return
         worker = get_current_worker()
 

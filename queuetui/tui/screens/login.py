@@ -144,7 +144,7 @@ class LoginScreen(Screen[None]):
         try:
             base_url = check_base_url(self.query_one("#base-url", Input).value, self._allow_insecure())
         except UnsafeUrl as problem:
-            self._refuse("#base-url", f"Base URL {problem}")
+            self._refuse("#base-url", f"{problem.label} {problem}")
             return
         token = self._auth_kind() == "token"
         try:

@@ -1,4 +1,4 @@
-"""This shift's actions, newest first, with keys to run one again or in another mode."""
+"""This shift's actions, newest last, with keys to run one again or in another mode."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ class SessionsTable(DataTable[str]):
             entry.result,
             key=key,
         )
-        self.move_cursor(row=self.row_count - 1)
+        if not self.has_focus:  # never move the row a supervisor is about to re-run
+            self.move_cursor(row=self.row_count - 1)
 
     def _selected(self) -> SessionEntry | None:
         if not self._entries or self.cursor_row < 0:
