@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from queuetui.api.client import ClientSettings, DeepCallClient
-from queuetui.api.models import SessionAuth, TokenAuth, parse_credentials
+from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth, parse_credentials, parse_request
 from queuetui.audit import AuditLog
 from queuetui.service import BargeService, RateGuard, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
@@ -101,6 +101,21 @@ class Toasts:
     @property
     def text(self) -> str:
         return "\n".join(toast.message for toast in self.shown)
+
+
+# A request the simulator accepts: spy on call C-10023, whose agent is 13.
+VALID_FIELDS: dict[str, str] = {
+    "callId": "C-10023",
+    "snoopType": "spy",
+    "targetEntityType": "agent",
+    "targetEntityVal": "13",
+    "snooperNumber": "9876543210",
+}
+
+
+def valid_request(**changes: str) -> BargeRequest:
+    """`VALID_FIELDS` as a request; keyword arguments replace fields by their wire name (callId="C-1")."""
+    return parse_request({**VALID_FIELDS, **changes})
 
 
 # Fast retries for tests: the policy's shape is what is tested, not its wall-clock length.

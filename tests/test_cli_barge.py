@@ -52,6 +52,13 @@ def barge(sim: SimServer) -> Barge:
     return run
 
 
+def assert_refused(done: subprocess.CompletedProcess[str], sim: SimServer, fragment: str) -> None:
+    """A usage error (exit 2) that says `fragment` on stderr, and nothing reached the server."""
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert sim.request_count == 0
+
+
 def test_success(barge, sim):
     done = barge()
     assert done.returncode == 0, done.stderr
@@ -106,12 +113,10 @@ def test_secret_given_as_a_flag_is_not_echoed(barge, sim):
 )
 def test_invalid_input_sends_nothing(barge, sim, changes, label, flag):
     done = barge(**changes)
-    assert done.returncode == 2
+    assert_refused(done, sim, f"{label}: ")
     assert done.stdout == ""
-    assert f"{label}: " in done.stderr
     assert f"({flag})" in done.stderr
     assert "\x1b" not in done.stderr
-    assert sim.request_count == 0
 
 
 def test_invalid_input_json_names_the_field(barge, sim):
@@ -125,10 +130,7 @@ def test_invalid_input_json_names_the_field(barge, sim):
 
 
 def test_barge_needs_yes(barge, sim):
-    done = barge(mode="barge")
-    assert done.returncode == 2
-    assert "--yes" in done.stderr
-    assert sim.request_count == 0
+    assert_refused(barge(mode="barge"), sim, "--yes")
 
 
 def test_barge_with_yes_is_sent(barge, sim):
@@ -142,24 +144,16 @@ def test_barge_with_yes_is_sent(barge, sim):
     ids=["both", "none", "token-without-user"],
 )
 def test_credential_problems_send_nothing(barge, sim, env, fragment):
-    done = barge(env=env)
-    assert done.returncode == 2
-    assert fragment in done.stderr
-    assert sim.request_count == 0
+    assert_refused(barge(env=env), sim, fragment)
 
 
 def test_unsafe_base_url_sends_nothing(barge, sim):
-    done = barge(base_url="http://deepcall.invalid/api/v2")
-    assert done.returncode == 2
-    assert "Base URL" in done.stderr
-    assert sim.request_count == 0
+    assert_refused(barge(base_url="http://deepcall.invalid/api/v2"), sim, "Base URL")
 
 
 def test_missing_required_flag_is_a_usage_error(sim):
     done = run_queuetui("barge", "--mode", "spy", "--target", "13", env=SESSION_ENV)
-    assert done.returncode == 2
-    assert "--call-id" in done.stderr
-    assert sim.request_count == 0
+    assert_refused(done, sim, "--call-id")
 
 
 def test_bad_credentials_exit_3(barge, sim):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from conftest import valid_request
 
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient, UnsafeUrl, check_base_url
 from queuetui.api.errors import (
@@ -33,30 +34,19 @@ MakeClient = Callable[..., DeepCallClient]
 
 
 def barge_request(call_id: str = "C-10023", agent: str = "13", mode: str = "spy") -> BargeRequest:
-    return parse_request(
-        {
-            "callId": call_id,
-            "snoopType": mode,
-            "targetEntityType": "agent",
-            "targetEntityVal": agent,
-            "snooperNumber": "9876543210",
-        }
-    )
+    return valid_request(callId=call_id, snoopType=mode, targetEntityVal=agent)
 
 
 @pytest.fixture
-def make_client() -> Iterator[MakeClient]:
+def make_client(request: pytest.FixtureRequest) -> MakeClient:
     """Clients built with short timeouts and closed after the test."""
-    made: list[DeepCallClient] = []
 
     def build(base_url: str, transport: httpx.BaseTransport | None = None, **settings: float) -> DeepCallClient:
         client = DeepCallClient(ClientSettings(base_url=base_url, **{"read_timeout": 3.0, **settings}), transport)
-        made.append(client)
+        request.addfinalizer(client.close)
         return client
 
-    yield build
-    for client in made:
-        client.close()
+    return build
 
 
 @pytest.fixture

@@ -298,3 +298,12 @@ def test_a_named_config_file_that_does_not_exist_is_reported(tmp_path: Path):
     assert load_config(missing).warnings == []
     warnings = load_config(missing, named=True).warnings
     assert len(warnings) == 1 and str(missing) in warnings[0] and "no such file" in warnings[0]
+
+
+def test_credential_flags_replace_the_environment_as_one_set(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QUEUETUI_USER_ID", "demo")
+    monkeypatch.setenv("QUEUETUI_TOKEN", TOKEN)
+    overrides = Overrides.from_env(ssid=FLAG_SSID)
+    assert (overrides.ssid, overrides.user_id, overrides.token) == (FLAG_SSID, None, None)
+    credentials = overrides.credentials(Profile())
+    assert isinstance(credentials, SessionAuth)

@@ -291,8 +291,8 @@ def test_describe_masks_the_snooper_number():
     assert line.endswith("803")
 
 
-def test_only_barge_is_audible_to_the_customer():
-    assert [m for m in SnoopType if m.audible_to_customer] == [SnoopType.BARGE]
+def test_only_barge_is_heard_by_the_customer():
+    assert [m for m in SnoopType if "customer" in m.heard_by] == [SnoopType.BARGE]
     assert "nobody" in SnoopType.SPY.heard_by
     assert "customer" not in SnoopType.WHISPER.heard_by
 

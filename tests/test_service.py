@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import VALID_FIELDS
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.errors import Category
@@ -27,11 +28,10 @@ AUDIT_FIELDS = {
 
 def fields_for(call_id: str = "C-10023", mode: str = "spy", **changes: str) -> dict[str, str]:
     return {
+        **VALID_FIELDS,
         "callId": call_id,
         "snoopType": mode,
-        "targetEntityType": "agent",
         "targetEntityVal": AGENTS.get(call_id, "13"),
-        "snooperNumber": "9876543210",
         **changes,
     }
 
@@ -44,20 +44,17 @@ MakeService = Callable[..., BargeService]
 
 
 @pytest.fixture
-def make_service(sim, session_auth, audit_path) -> Iterator[MakeService]:
+def make_service(request, sim, session_auth, audit_path) -> MakeService:
     """Services on the simulator with their own policies, closed after the test."""
-    made: list[BargeService] = []
 
     def build(credentials=session_auth, **options: object) -> BargeService:
         client = DeepCallClient(ClientSettings(base_url=sim.url, read_timeout=5.0))
         options = {"audit": AuditLog(audit_path), "rng": random.Random(3), **options}
         svc = BargeService(client, credentials, profile="test", **options)
-        made.append(svc)
+        request.addfinalizer(svc.close)
         return svc
 
-    yield build
-    for svc in made:
-        svc.close()
+    return build
 
 
 # --- success and failure outcomes ---------------------------------------------------------------------

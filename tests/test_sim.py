@@ -14,18 +14,12 @@ from dataclasses import asdict
 
 import httpx
 import pytest
+from conftest import VALID_FIELDS
 
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, Faults, SimServer
 from queuetui.sim.scenario import RESTRICTED_SSID, SUCCESS_TEXT
 
-GOOD = {
-    "ssid": DEMO_SSID,
-    "callId": "C-10023",
-    "snoopType": "spy",
-    "targetEntityType": "agent",
-    "targetEntityVal": "13",
-    "snooperNumber": "9876543210",
-}
+GOOD = {"ssid": DEMO_SSID, **VALID_FIELDS}
 
 
 @pytest.fixture
@@ -208,6 +202,20 @@ def test_bad_fault_changes_are_400(sim, http, body, fragment):
     assert response.status_code == 400
     assert fragment in response.content
     assert http.get(control(sim, "/_sim/faults")).json()["latency_s"] == 0.0
+
+
+@pytest.mark.parametrize(("sent", "expected"), [("false", False), ("true", True), ("0", False), (True, True)])
+def test_switches_read_true_and_false_as_words(sim, http, sent, expected):
+    sim.faults.html_502 = not expected
+    response = http.post(control(sim, "/_sim/faults"), json={"html_502": sent})
+    assert response.status_code == 200
+    assert sim.faults.html_502 is expected
+
+
+def test_a_bad_value_changes_no_switch(sim, http):
+    response = http.post(control(sim, "/_sim/faults"), json={"fail_next": 2, "drop": "maybe"})
+    assert response.status_code == 400
+    assert (sim.faults.fail_next, sim.faults.drop) == (0, False)
 
 
 def test_stats_count_requests(sim, http):

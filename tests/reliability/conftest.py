@@ -6,38 +6,34 @@ from __future__ import annotations
 import shutil
 import ssl
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import FAST_RETRY
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import SessionAuth
 from queuetui.audit import AuditLog
-from queuetui.service import BargeService, RateGuard, RetryPolicy
+from queuetui.service import BargeService, RateGuard
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import LiveCall
 
 from .audit_child import call_id
 from .rawserver import Behaviour, RawServer
 
-QUICK_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, budget_s=1.0)
-
 
 @pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
+def raw_server(request: pytest.FixtureRequest) -> Callable[..., RawServer]:
     """Start scripted servers; every one is stopped after the test."""
-    started: list[RawServer] = []
 
     def start(behaviour: Behaviour, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> RawServer:
         server = RawServer(behaviour, host=host, tls=tls).start()
-        started.append(server)
+        request.addfinalizer(server.stop)
         return server
 
-    yield start
-    for server in started:
-        server.stop()
+    return start
 
 
 @dataclass(frozen=True)
@@ -73,10 +69,11 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> SelfSigned:
 
 
 @pytest.fixture
-def service_at(session_auth: SessionAuth, audit_path: Path) -> Iterator[Callable[..., BargeService]]:
+def service_at(
+    request: pytest.FixtureRequest, session_auth: SessionAuth, audit_path: Path
+) -> Callable[..., BargeService]:
     """Services on any base URL (a raw server, a closed port), auditing to `audit_path`; closed after the test.
     Keyword arguments go to ClientSettings (short timeouts, a CA bundle)."""
-    opened: list[BargeService] = []
 
     def make(base_url: str, rate: RateGuard | None = None, **settings: object) -> BargeService:
         client = DeepCallClient(ClientSettings(base_url=base_url, **settings))  # type: ignore[arg-type]
@@ -85,15 +82,13 @@ def service_at(session_auth: SessionAuth, audit_path: Path) -> Iterator[Callable
             session_auth,
             profile="hardening",
             audit=AuditLog(audit_path),
-            retry=QUICK_RETRY,
+            retry=FAST_RETRY,
             rate=rate or RateGuard(max_actions=1_000_000, window_s=60.0),
         )
-        opened.append(service)
+        request.addfinalizer(service.close)
         return service
 
-    yield make
-    for service in opened:
-        service.close()
+    return make
 
 
 @pytest.fixture

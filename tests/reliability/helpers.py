@@ -1,15 +1,22 @@
-"""Helpers shared by the hardening tests: running the CLI, and checking text is safe for a terminal."""
+"""Helpers shared by the hardening tests: running the CLI, driving a signed-in console, and checking text is
+safe for a terminal."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import unicodedata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from conftest import FAST_RETRY, Toasts
 from run_cli import run_queuetui  # the suite's shared child-process runner (tests/run_cli.py)
+from textual.pilot import Pilot
 
 from queuetui.cli import main
+from queuetui.tui.app import QueueApp
+from queuetui.tui.launch import create_app
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,24 @@ def barge_args(base_url: str | None, *extra: str, **fields: str) -> list[str]:
     for name, value in values.items():
         argv += [f"--{name.replace('_', '-')}", value]
     return argv + list(extra)
+
+
+def console_app(base_url: str, toasts: Toasts) -> QueueApp:
+    """The console as the command line builds it, with fast retries and no blinking; `toasts` records it."""
+    app = create_app(base_url=base_url, retry=FAST_RETRY, still=True)
+    toasts.attach(app)
+    return app
+
+
+@asynccontextmanager
+async def signed_in_console(app: QueueApp, ssid: str, size: tuple[int, int]) -> AsyncIterator[Pilot[None]]:
+    """Run `app` headless at `size` with toasts shown, signed in by typing `ssid` on the sign-in screen."""
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await app.ready.wait()
+        await pilot.pause()
+        await pilot.press(*ssid, "enter")
+        await pilot.pause()
+        yield pilot
 
 
 def unsafe_chars(text: str) -> list[str]:

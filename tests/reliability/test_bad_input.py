@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import VALID_FIELDS
 
 from queuetui.api.models import FIELD_LABELS, FieldErrors, parse_credentials
 from queuetui.service import BargeService, OutcomeKind
@@ -15,13 +16,6 @@ from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from .helpers import CliResult, barge_args, run_cli, run_cli_process, unsafe_chars
 
 LONG = "7" * 10_240  # 10 kB: digits only, so only its length is wrong
-VALID_FIELDS = {
-    "callId": "C-10023",
-    "snoopType": "spy",
-    "targetEntityType": "agent",
-    "targetEntityVal": "13",
-    "snooperNumber": "9876543210",
-}
 
 # Bad for every text field of the form (call id, target type, target, snooper number).
 HOSTILE_TEXT: dict[str, object] = {

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from conftest import valid_request
 
 import queuetui.factory
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient
@@ -22,7 +23,7 @@ from queuetui.api.errors import (
     RequestTimeout,
     TlsFailed,
 )
-from queuetui.api.models import parse_credentials, parse_request
+from queuetui.api.models import parse_credentials
 from queuetui.audit import read_audit
 from queuetui.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
@@ -33,15 +34,7 @@ from .rawserver import SUCCESS_BODY, Flood, RawServer, answer, drip, record_only
 READ_TIMEOUT = 0.3
 TOTAL_TIMEOUT = 0.6
 TEN_MB = 10 * 1024 * 1024
-REQUEST = parse_request(
-    {
-        "callId": "C-10023",
-        "snoopType": "spy",
-        "targetEntityType": "agent",
-        "targetEntityVal": "13",
-        "snooperNumber": "9876543210",
-    }
-)
+REQUEST = valid_request()
 
 
 @pytest.fixture

@@ -8,21 +8,15 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from queuetui.api.models import BargeRequest, parse_request
+from conftest import valid_request
+
+from queuetui.api.models import BargeRequest
 from queuetui.audit import read_audit
 from queuetui.service import BargeService, Outcome, OutcomeKind, RateGuard
 
 
 def request_for(call_id: str) -> BargeRequest:
-    return parse_request(
-        {
-            "callId": call_id,
-            "snoopType": "spy",
-            "targetEntityType": "agent",
-            "targetEntityVal": "13",
-            "snooperNumber": "9876543210",
-        }
-    )
+    return valid_request(callId=call_id)
 
 
 def all_at_once(service: BargeService, requests: list[BargeRequest]) -> list[Outcome]:

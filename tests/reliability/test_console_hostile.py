@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from conftest import FAST_RETRY, Toasts
+from conftest import Toasts
 from textual.widgets import Input, Static
 
 from queuetui.api.models import FIELD_LABELS
 from queuetui.sim import DEMO_SSID, SimServer
-from queuetui.tui.launch import create_app
 from queuetui.tui.widgets.log_panel import LogPanel
 
-from .helpers import unsafe_chars
+from .helpers import console_app, signed_in_console, unsafe_chars
 from .test_bad_input import HOSTILE_TEXT
 
 FORM_INPUTS = {
@@ -30,15 +29,10 @@ SERVER_TEXT = "evil\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b2Jtext\u202eReversed"
 def run_console(sim: SimServer, drive: Any) -> list[str]:
     """Drive a signed-in console; returns every toast message."""
     toasts = Toasts()
-    app = create_app(base_url=sim.url, retry=FAST_RETRY, still=True)
-    toasts.attach(app)
+    app = console_app(sim.url, toasts)
 
     async def main() -> None:
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
-            await app.ready.wait()
-            await pilot.pause()
-            await pilot.press(*DEMO_SSID, "enter")
-            await pilot.pause()
+        async with signed_in_console(app, DEMO_SSID, size=(80, 24)) as pilot:
             await drive(app, pilot)
 
     asyncio.run(main())

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import valid_request
 
-from queuetui.api.models import parse_request
 from queuetui.audit import read_audit
 from queuetui.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
@@ -34,15 +34,7 @@ PAYLOADS = {
     "lone-escape": "INJECT\x1b",
     "lone-surrogate": "INJECT\ud800",
 }
-REQUEST = parse_request(
-    {
-        "callId": "C-10023",
-        "snoopType": "spy",
-        "targetEntityType": "agent",
-        "targetEntityVal": "13",
-        "snooperNumber": "9876543210",
-    }
-)
+REQUEST = valid_request()
 
 
 def strings_in(value: object) -> list[str]:

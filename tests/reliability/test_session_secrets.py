@@ -4,20 +4,18 @@ the exported log, screenshots, the audit trail, the config, a crash report, stdo
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
-from conftest import FAST_RETRY, Toasts
+from conftest import Toasts
 from textual.widgets import Input
 
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import Scenario
-from queuetui.tui.launch import create_app
 from queuetui.tui.screens.console import ConsoleScreen
+
+from .helpers import barge_args, console_app, run_cli_process, signed_in_console
 
 
 def _files_holding(root: Path, secret: str) -> list[str]:
@@ -39,15 +37,10 @@ def test_whole_session_leaks_no_secret(
         raise RuntimeError(f"forced crash ({len(held)})")
 
     with SimServer(scenario=Scenario(ssid=secret)) as sim:
-        app = create_app(base_url=sim.url, retry=FAST_RETRY, still=True)
-        toasts.attach(app)
+        app = console_app(sim.url, toasts)
 
         async def session() -> None:
-            async with app.run_test(size=(100, 30), notifications=True) as pilot:
-                await app.ready.wait()
-                await pilot.pause()
-                await pilot.press(*secret, "enter")  # sign in by typing the secret
-                await pilot.pause()
+            async with signed_in_console(app, secret, size=(100, 30)) as pilot:  # sign in by typing the secret
                 console = app.console_screen
                 console.query_one("#snooper", Input).value = "9876543210"
 
@@ -79,32 +72,10 @@ def test_whole_session_leaks_no_secret(
         assert sim.request_count >= 5, "the session did not reach the server"
 
     # The headless path, with the secret from the environment, on a refused connection and a bad call id.
-    env = {**os.environ, "QUEUETUI_SSID": secret}
+    env = {"QUEUETUI_SSID": secret}
     for call_id in ("C-10023", "C;1"):
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "queuetui",
-                "barge",
-                "--base-url",
-                "http://127.0.0.1:9/api/v2",
-                "--call-id",
-                call_id,
-                "--mode",
-                "spy",
-                "--target",
-                "13",
-                "--snooper",
-                "9876543210",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-        seen += [result.stdout, result.stderr]
+        result = run_cli_process(*barge_args("http://127.0.0.1:9/api/v2", call_id=call_id), env=env)
+        seen += [result.out, result.err]
 
     captured = capfd.readouterr()
     assert "forced crash" in captured.out + captured.err, "the crash report was not printed"

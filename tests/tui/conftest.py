@@ -9,17 +9,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from conftest import FAST_RETRY, Toasts
 from rich.console import Console
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.app import QueueApp
 from queuetui.tui.launch import create_app
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.log_panel import LogPanel
@@ -29,6 +31,7 @@ from queuetui.tui.widgets.status_header import StatusHeader
 
 SNOOPER = "9876543210"
 FIXED_NOW = datetime(2026, 1, 5, 10, 41, 2)
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 def fixed_clock() -> datetime:
@@ -99,6 +102,15 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
     await pilot.pause()
 
 
+async def press_for_screen(pilot: Pilot[None], key: str, screen: type[ScreenT]) -> ScreenT:
+    """Press `key` and wait until a `screen` is the one on top; returns it."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen))
+    shown = pilot.app.screen
+    assert isinstance(shown, screen)
+    return shown
+
+
 async def started(pilot: Pilot[None]) -> None:
     """Config and service load after the first paint: wait for the sign-in screen, or the demo's service."""
     app = pilot.app
@@ -145,8 +157,7 @@ async def signed_in(
         await fill(pilot, "#token", token)
     else:
         await fill(pilot, "#ssid", ssid)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+    await press_for_screen(pilot, "enter", ConsoleScreen)
 
 
 async def fill_form(
@@ -158,6 +169,20 @@ async def fill_form(
     if mode is not None:
         await pilot.press({"spy": "f2", "whisper": "f3", "barge": "f4"}[mode])
     await fill(pilot, "#call-id", call_id)
+
+
+async def barge_dialog(pilot: Pilot[None], call_id: str = "C-10023", agent: str = "13") -> ConfirmBargeScreen:
+    """Fill the form for a barge and press Enter; returns the confirmation that opens before anything is sent."""
+    await fill_form(pilot, call_id, agent, mode="barge")
+    return await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+
+
+async def spy_then_focus_sessions(pilot: Pilot[None], h: Harness) -> None:
+    """Sign in, spy on C-10023 (agent 13), and put the focus on the sessions list's one row."""
+    await signed_in(pilot)
+    await send_call(pilot, "C-10023", "13")
+    await pilot.click("#sessions")
+    assert h.app.focused is h.sessions
 
 
 async def send_call(

@@ -10,7 +10,7 @@ from queuetui.environment import Environment
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 
-from .conftest import drive, send_call, wait_until
+from .conftest import drive, press_for_screen, send_call
 
 
 def refuses_connections(port: int) -> bool:
@@ -29,8 +29,7 @@ def test_demo_mode_opens_the_console_signed_in_and_stops_its_simulator_on_exit(m
     async def steps(pilot):
         if start != "--demo":
             assert isinstance(h.app.screen, LoginScreen)
-            await pilot.press("f9")
-            await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+            await press_for_screen(pilot, "f9", ConsoleScreen)
         assert isinstance(h.app.screen, ConsoleScreen)
         demo_sim = h.app.demo_sim
         assert demo_sim is not None

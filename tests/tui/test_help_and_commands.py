@@ -18,7 +18,7 @@ from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionsTable
 
-from .conftest import drive, screen_text, send_call, signed_in, wait_until
+from .conftest import drive, press_for_screen, screen_text, send_call, signed_in, wait_until
 
 BINDING_OWNERS = (QueueApp, ConsoleScreen, ModeSelector, SessionsTable, LoginScreen, ConfirmBargeScreen, HelpScreen)
 
@@ -35,8 +35,7 @@ def test_f1_lists_every_binding_and_escape_closes_it(make_app, sim):
 
     async def steps(pilot):
         await signed_in(pilot)
-        await pilot.press("f1")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        await press_for_screen(pilot, "f1", HelpScreen)
         assert "Keys (Esc closes)" in screen_text(h.app)
         text = rendered(h.app.screen.query_one("#help-table", Static))
         missing = [
@@ -49,8 +48,7 @@ def test_f1_lists_every_binding_and_escape_closes_it(make_app, sim):
         assert missing == []
         assert "Commands: sign out, export or clear log, theme" in text  # the palette's key, not in BINDINGS
 
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+        await press_for_screen(pilot, "escape", ConsoleScreen)
 
     drive(h, steps)
 
@@ -60,12 +58,10 @@ def test_the_palette_signs_out_by_name(make_app, sim):
 
     async def steps(pilot):
         await signed_in(pilot)
-        await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, CommandPalette))
+        await press_for_screen(pilot, "ctrl+p", CommandPalette)
         await pilot.press(*"sign out")
         await wait_until(pilot, lambda: "Forget the credentials" in screen_text(h.app))
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        await press_for_screen(pilot, "enter", LoginScreen)
         assert h.app.service is None
         assert "signed out" in h.header
 

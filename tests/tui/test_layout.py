@@ -6,10 +6,9 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import Footer
 
-from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.help import HelpScreen
 
-from .conftest import drive, fill_form, screen_text, send_call, signed_in, wait_until
+from .conftest import barge_dialog, drive, press_for_screen, screen_text, send_call, signed_in
 
 LOGIN_WIDGETS = ("#base-url", "#auth", "#ssid", "#remember", "#sign-in", "#demo")
 CONSOLE_WIDGETS = (
@@ -51,14 +50,11 @@ def test_every_screen_fits_the_terminal(make_app, sim, size):
         assert footer.region.bottom == size[1]
         assert "C-10023 13  SPY     \u2713 ok" in screen_text(h.app)  # the sessions row, every column shown
 
-        await fill_form(pilot, "C-10023", "13", mode="barge")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, ConfirmBargeScreen))
+        await barge_dialog(pilot)
         assert off_screen(pilot, CONFIRM_WIDGETS) == []
         await pilot.press("escape")
 
-        await pilot.press("f1")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        await press_for_screen(pilot, "f1", HelpScreen)
         assert off_screen(pilot, ("#help-box",)) == []
 
     drive(h, steps, size=size)

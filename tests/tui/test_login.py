@@ -11,7 +11,7 @@ from queuetui.text import mask_secret
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 
-from .conftest import drive, fill, send_call, signed_in, type_into, wait_until
+from .conftest import drive, fill, press_for_screen, send_call, signed_in, type_into
 
 
 def test_session_id_sign_in_reaches_the_console_with_a_masked_identity(make_app, sim):
@@ -20,8 +20,7 @@ def test_session_id_sign_in_reaches_the_console_with_a_masked_identity(make_app,
     async def steps(pilot):
         assert isinstance(h.app.screen, LoginScreen)
         await type_into(pilot, "#ssid", DEMO_SSID)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+        await press_for_screen(pilot, "enter", ConsoleScreen)
         assert isinstance(h.app.service.credentials, SessionAuth)
         assert f"ssid {mask_secret(DEMO_SSID)}" in h.header
         assert DEMO_SSID not in h.header

@@ -5,33 +5,21 @@ from __future__ import annotations
 
 import asyncio
 
-from queuetui.api.models import parse_request
+from conftest import valid_request
+
 from queuetui.tui.app import QueueApp
 from queuetui.tui.screens.console import ConsoleScreen
 
-from .conftest import drive, send_call, settle, signed_in
+from .conftest import drive, settle, spy_then_focus_sessions
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
     h = make_app(base_url=sim.url)
 
     async def steps(pilot):
-        await signed_in(pilot)
-        await send_call(pilot, "C-10023", "13")
-        await pilot.click("#sessions")
-        assert h.app.focused is h.sessions
+        await spy_then_focus_sessions(pilot, h)
         # Another action finishes while the supervisor looks at the first row.
-        h.console.request_send(
-            parse_request(
-                {
-                    "callId": "C-10031",
-                    "snoopType": "spy",
-                    "targetEntityType": "agent",
-                    "targetEntityVal": "21",
-                    "snooperNumber": "9876543210",
-                }
-            )
-        )
+        h.console.request_send(valid_request(callId="C-10031", targetEntityVal="21"))
         await settle(pilot)
         assert h.sessions.cursor_row == 0
         await pilot.press("r")

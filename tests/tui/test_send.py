@@ -6,18 +6,21 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button
 
-from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.widgets.mode_selector import ModeSelector
 
-from .conftest import drive, fill, fill_form, mode_of, send_call, settle, signed_in, snoop_types, wait_until
-
-
-async def confirm_dialog(pilot) -> ConfirmBargeScreen:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmBargeScreen))
-    screen = pilot.app.screen
-    assert isinstance(screen, ConfirmBargeScreen)
-    return screen
+from .conftest import (
+    barge_dialog,
+    drive,
+    fill,
+    fill_form,
+    mode_of,
+    press_for_screen,
+    send_call,
+    settle,
+    signed_in,
+    snoop_types,
+)
 
 
 def test_spy_whisper_and_barge_each_reach_the_server_in_their_mode(make_app, sim):
@@ -27,9 +30,7 @@ def test_spy_whisper_and_barge_each_reach_the_server_in_their_mode(make_app, sim
         await signed_in(pilot)
         await send_call(pilot, "C-10023", "13", mode="spy")
         await send_call(pilot, "C-10017", "7", mode="whisper")
-        await fill_form(pilot, "C-10023", "13", mode="barge")
-        await pilot.press("enter")
-        await confirm_dialog(pilot)
+        await barge_dialog(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert [entry.outcome.ok for entry in h.sessions.entries] == [True, True, True]
@@ -106,9 +107,7 @@ def test_barge_confirmed_with_y_sends_one_request(make_app, sim):
 
     async def steps(pilot):
         await signed_in(pilot)
-        await fill_form(pilot, "C-10023", "13", mode="barge")
-        await pilot.press("enter")
-        dialog = await confirm_dialog(pilot)
+        dialog = await barge_dialog(pilot)
         assert dialog.request.call_id == "C-10023"
         assert sim.request_count == 0  # nothing leaves before the answer
         await pilot.press("y")
@@ -124,13 +123,10 @@ def test_barge_cancelled_sends_nothing(make_app, sim, key):
 
     async def steps(pilot):
         await signed_in(pilot)
-        await fill_form(pilot, "C-10023", "13", mode="barge")
-        await pilot.press("enter")
-        dialog = await confirm_dialog(pilot)
+        dialog = await barge_dialog(pilot)
         # A stray Enter lands on Cancel, never on the audible barge.
         assert h.app.focused is dialog.query_one("#confirm-cancel")
-        await pilot.press(key)
-        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+        await press_for_screen(pilot, key, ConsoleScreen)
         await settle(pilot)
         assert h.console.in_flight == frozenset()
         assert not h.console.query_one("#send", Button).disabled

@@ -5,17 +5,14 @@ from __future__ import annotations
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 
-from .conftest import drive, send_call, settle, signed_in, snoop_types, wait_until
+from .conftest import drive, press_for_screen, settle, snoop_types, spy_then_focus_sessions
 
 
 def test_a_past_action_reruns_as_whisper_again_as_it_was_and_asks_before_barge(make_app, sim):
     h = make_app(base_url=sim.url)
 
     async def steps(pilot):
-        await signed_in(pilot)
-        await send_call(pilot, "C-10023", "13")
-        await pilot.click("#sessions")
-        assert h.app.focused is h.sessions
+        await spy_then_focus_sessions(pilot, h)
 
         await pilot.press("w")
         await settle(pilot)
@@ -24,11 +21,9 @@ def test_a_past_action_reruns_as_whisper_again_as_it_was_and_asks_before_barge(m
         await pilot.press("up", "r")  # back to the spy row, and again as it was
         await settle(pilot)
 
-        await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, ConfirmBargeScreen))
-        assert h.app.screen.request.call_id == "C-10023"
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(h.app.screen, ConsoleScreen))
+        dialog = await press_for_screen(pilot, "b", ConfirmBargeScreen)
+        assert dialog.request.call_id == "C-10023"
+        await press_for_screen(pilot, "n", ConsoleScreen)
         await settle(pilot)
 
     drive(h, steps)
