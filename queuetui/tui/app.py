@@ -198,7 +198,11 @@ class QueueApp(App[None]):
         calls = ", ".join(f"{c.call_id}/{c.agent}" for c in sim.scenario.calls.values())
         self.log_line("info", f"Demo simulator at {sim.url}")
         self.log_line("info", f"Live calls (call/agent): {calls}")
-        self.log_line("info", "C-10050 answers 1501 twice before connecting; C-10066 stays busy")
+        for call in sim.scenario.calls.values():
+            if call.processing_for > 0:
+                self.log_line("info", f"{call.call_id} answers 1501 {call.processing_for} times, then connects")
+            elif call.processing_for < 0:
+                self.log_line("info", f"{call.call_id} stays busy (1501) until the retries run out")
 
     def start_demo(self) -> None:
         """From the login screen: start the embedded simulator (once) and sign in to it."""
