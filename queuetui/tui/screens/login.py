@@ -141,8 +141,10 @@ class LoginScreen(Screen[None]):
         error = self.query_one("#login-error", Static)
         for field in self.query(Input):
             field.remove_class("-invalid")
+        name = str(self.query_one("#profile", Select).value)
+        profile = self.queue_app.settings.profiles.get(name, self.queue_app.profile)
         try:
-            base_url = check_base_url(self.query_one("#base-url", Input).value, self._allow_insecure())
+            base_url = check_base_url(self.query_one("#base-url", Input).value, profile.allow_insecure_http)
         except UnsafeUrl as problem:
             self._refuse("#base-url", f"{problem.label} {problem}")
             return
@@ -157,18 +159,11 @@ class LoginScreen(Screen[None]):
             self._refuse(_SECRET_FIELDS.get(errors.first_field, "#ssid"), str(errors))
             return
         error.update("")
-        name = str(self.query_one("#profile", Select).value)
-        profile = self.queue_app.settings.profiles.get(name, self.queue_app.profile)
         chosen = profile.model_copy(update={"base_url": base_url, "auth": "token" if token else "session"})
         self.queue_app.sign_in(name, chosen, credentials, remember=self.query_one("#remember", Checkbox).value)
 
     def typed_secrets(self) -> list[str]:
         return [self.query_one(selector, Input).value for selector in ("#ssid", "#token")] if self.is_mounted else []
-
-    def _allow_insecure(self) -> bool:
-        name = str(self.query_one("#profile", Select).value)
-        profile = self.queue_app.settings.profiles.get(name, self.queue_app.profile)
-        return profile.allow_insecure_http
 
     def _refuse(self, selector: str, message: str) -> None:
         self.query_one("#login-error", Static).update(f"\u2717 {message}")
