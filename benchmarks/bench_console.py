@@ -72,7 +72,7 @@ async def _enter_to_request(runs: int, home: Path) -> list[float]:
     from textual.widgets import Input
 
     from queuetui.api.models import parse_credentials
-    from queuetui.service import RateGuard
+    from queuetui.core.service import RateGuard
     from queuetui.tui.launch import create_app
 
     delays: list[float] = []

@@ -31,8 +31,8 @@ import httpx
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import parse_credentials, parse_request
-from queuetui.audit import AuditLog
-from queuetui.service import BargeService, RateGuard
+from queuetui.core.audit import AuditLog
+from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import SUCCESS_TEXT
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from queuetui.api.models import parse_credentials, parse_request
-from queuetui.service import RateGuard
+from queuetui.core.service import RateGuard
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.launch import create_app
 from queuetui.tui.widgets.log_panel import LogPanel

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import BargeRequest, SnoopType, parse_credentials, parse_request
-from queuetui.audit import AuditLog, read_audit
-from queuetui.service import BargeService, Outcome, RateGuard, RetryPolicy
+from queuetui.core.audit import AuditLog, read_audit
+from queuetui.core.service import BargeService, Outcome, RateGuard, RetryPolicy
 from queuetui.sim import DEMO_SSID, SimServer
 
 # The simulator's calls that accept a supervisor at once, with their agents.

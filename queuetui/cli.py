@@ -121,9 +121,9 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 
 def _run_config(args: argparse.Namespace) -> int:
-    from queuetui import paths
-    from queuetui.config import ConfigError, load_config
-    from queuetui.config_view import render_masked
+    from queuetui.core import paths
+    from queuetui.core.config import ConfigError, load_config
+    from queuetui.core.config_view import render_masked
 
     path = paths.config_file(args.config)
     if args.action == "path":
@@ -142,7 +142,7 @@ def _run_config(args: argparse.Namespace) -> int:
 
 
 def _run_themes() -> int:
-    from queuetui import paths
+    from queuetui.core import paths
     from queuetui.tui.themes import load_themes
 
     loaded = load_themes()
@@ -168,7 +168,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "barge":
-        from queuetui.headless import run
+        from queuetui.headless.barge import run
 
         return run(args)
     if args.command == "sim":

@@ -15,8 +15,8 @@ import pytest
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth, parse_credentials, parse_request
-from queuetui.audit import AuditLog
-from queuetui.service import BargeService, RateGuard, RetryPolicy
+from queuetui.core.audit import AuditLog
+from queuetui.core.service import BargeService, RateGuard, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from queuetui.audit import AuditLog, read_audit
+from queuetui.core.audit import AuditLog, read_audit
 
 
 def record(n: int) -> dict[str, object]:

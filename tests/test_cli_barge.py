@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pytest
 from run_cli import run_queuetui
 
-from queuetui import paths
-from queuetui.audit import read_audit
+from queuetui.core import paths
+from queuetui.core.audit import read_audit
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from queuetui.sim.scenario import RESTRICTED_SSID
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from run_cli import run_queuetui
 
-from queuetui import paths
 from queuetui.api.models import SessionAuth, SnoopType, TokenAuth
-from queuetui.config import (
+from queuetui.core import paths
+from queuetui.core.config import (
     ConfigError,
     Environment,
     Overrides,

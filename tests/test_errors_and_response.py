@@ -18,7 +18,7 @@ from queuetui.api.errors import (
     describe,
 )
 from queuetui.api.response import Success, interpret
-from queuetui.text import printable
+from queuetui.api.text import printable
 
 HOST = "api.example.test"
 SEED_SUCCESS = b"sucessfully BARGINGCall"

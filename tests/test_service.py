@@ -15,8 +15,8 @@ from conftest import VALID_FIELDS
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.errors import Category
 from queuetui.api.models import BargeRequest, SnoopType, parse_credentials, parse_request
-from queuetui.audit import AuditLog, read_audit
-from queuetui.service import BargeService, OutcomeKind, RateGuard, RetryNotice, RetryPolicy
+from queuetui.core.audit import AuditLog, read_audit
+from queuetui.core.service import BargeService, OutcomeKind, RateGuard, RetryNotice, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 
 AGENTS = {"C-10023": "13", "C-10017": "7", "C-10031": "21", "C-10042": "4", "C-10050": "9", "C-10066": "30"}

@@ -21,7 +21,7 @@ from queuetui.api.errors import (
 )
 from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
 from queuetui.api.response import Success, interpret
-from queuetui.text import has_unsafe_chars, printable
+from queuetui.api.text import has_unsafe_chars, printable
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from queuetui.api.modes import SnoopType as SnoopType
-from queuetui.text import has_unsafe_chars, mask_phone, mask_secret, printable
+from queuetui.api.text import has_unsafe_chars, mask_phone, mask_secret, printable
 
 
 class InputProblem(ValueError):

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 from queuetui.api.errors import DeepCallError, HttpStatusError, ProtocolError
-from queuetui.text import printable
+from queuetui.api.text import printable
 
 _CODE_KEYS = ("code", "errCode", "errorCode")
 _MAX_CODE_DIGITS = 9

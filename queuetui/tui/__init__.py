@@ -1,1 +1,1 @@
-"""The Textual front end. It talks to DeepCall only through `queuetui.service`, never through httpx."""
+"""The Textual front end. It talks to DeepCall only through `queuetui.core.service`, never through httpx."""

@@ -20,9 +20,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from queuetui import paths
-from queuetui.environment import Environment
-from queuetui.text import mask_phone
+from queuetui.api.text import mask_phone
+from queuetui.core import paths
+from queuetui.core.environment import Environment
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
@@ -31,8 +31,8 @@ from queuetui.tui.widgets.log_panel import LogPanel
 
 if TYPE_CHECKING:
     from queuetui.api.models import SessionAuth, TokenAuth
-    from queuetui.config import Overrides, Profile, Settings
-    from queuetui.service import BargeService, RateGuard, RetryPolicy
+    from queuetui.core.config import Overrides, Profile, Settings
+    from queuetui.core.service import BargeService, RateGuard, RetryPolicy
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
 
@@ -143,7 +143,7 @@ class QueueApp(App[None]):
         from rich.segment import Segment, Segments
         from rich.traceback import Traceback
 
-        from queuetui.text import mask_secret
+        from queuetui.api.text import mask_secret
 
         self.bell()
         secrets = [secret for secret in self.known_secrets() if secret]
@@ -221,7 +221,7 @@ class QueueApp(App[None]):
 
     def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
         from queuetui.api.client import UnsafeUrl
-        from queuetui.factory import open_service
+        from queuetui.core.factory import open_service
 
         try:
             service = open_service(
@@ -234,7 +234,7 @@ class QueueApp(App[None]):
 
     def _adopt_service(self, name: str, profile: Profile, service: BargeService, remember: bool) -> None:
         from queuetui.api.models import SessionAuth
-        from queuetui.config import Overrides
+        from queuetui.core.config import Overrides
 
         try:
             if service.audit is not None:
@@ -275,7 +275,7 @@ class QueueApp(App[None]):
         self.push_screen(LoginScreen(notice))
 
     def sign_out(self) -> None:
-        from queuetui.config import Overrides
+        from queuetui.core.config import Overrides
 
         if not self.ready.is_set():
             return  # nothing to sign out of yet, and no sign-in screen can be built before the config
@@ -335,7 +335,7 @@ class QueueApp(App[None]):
 
     @work(thread=True, group="config", exclusive=True, exit_on_error=False)
     def _save_settings(self) -> None:
-        from queuetui.config import ConfigError, save_config
+        from queuetui.core.config import ConfigError, save_config
 
         if not self.config_writable:
             return

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from queuetui import paths
 from queuetui.api.models import parse_credentials
-from queuetui.config import ConfigError, Environment, Overrides, Profile, Settings, load_config, select_profile
-from queuetui.factory import open_service
-from queuetui.service import BargeService
+from queuetui.core import paths
+from queuetui.core.config import ConfigError, Environment, Overrides, Profile, Settings, load_config, select_profile
+from queuetui.core.factory import open_service
+from queuetui.core.service import BargeService
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.app import Launch
 from queuetui.tui.themes import ThemeSet, load_themes

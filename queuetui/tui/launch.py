@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from queuetui.tui.app import Launch, QueueApp
 
 if TYPE_CHECKING:
-    from queuetui.service import RateGuard, RetryPolicy
+    from queuetui.core.service import RateGuard, RetryPolicy
 
 
 def create_app(

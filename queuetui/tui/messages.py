@@ -8,7 +8,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
-    from queuetui.outcome import Outcome, RetryNotice
+    from queuetui.core.outcome import Outcome, RetryNotice
 
 
 class SendFinished(Message):

@@ -30,9 +30,9 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.design import ColorSystem
 from textual.theme import Theme
 
-from queuetui import paths
-from queuetui.text import printable
-from queuetui.tomlfile import read_toml
+from queuetui.api.text import printable
+from queuetui.core import paths
+from queuetui.core.tomlfile import read_toml
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, DEFAULT_THEME, builtin_themes_dir
 
 # Textual registers its own themes in every app, so this one exists even when no file of ours loaded.

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests_e2e_support import installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
-from queuetui.audit import read_audit
+from queuetui.core.audit import read_audit
 
 pytestmark = [
     pytest.mark.e2e,

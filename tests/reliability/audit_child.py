@@ -14,8 +14,8 @@ from pathlib import Path
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import parse_credentials, parse_request
-from queuetui.audit import AuditLog
-from queuetui.service import BargeService, RateGuard
+from queuetui.core.audit import AuditLog
+from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID
 
 

@@ -15,8 +15,8 @@ from conftest import FAST_RETRY
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import SessionAuth
-from queuetui.audit import AuditLog
-from queuetui.service import BargeService, RateGuard
+from queuetui.core.audit import AuditLog
+from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import LiveCall
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import VALID_FIELDS
 
 from queuetui.api.models import FIELD_LABELS, FieldErrors, parse_credentials
-from queuetui.service import BargeService, OutcomeKind
+from queuetui.core.service import BargeService, OutcomeKind
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 
 from .helpers import CliResult, barge_args, run_cli, run_cli_process, unsafe_chars

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import valid_request
 
-import queuetui.factory
+import queuetui.core.factory
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient
 from queuetui.api.errors import (
     CallFailed,
@@ -24,8 +24,8 @@ from queuetui.api.errors import (
     TlsFailed,
 )
 from queuetui.api.models import parse_credentials
-from queuetui.audit import read_audit
-from queuetui.service import OutcomeKind
+from queuetui.core.audit import read_audit
+from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
 
 from .helpers import barge_args, run_cli
@@ -40,12 +40,12 @@ REQUEST = valid_request()
 @pytest.fixture
 def short_total_timeout(monkeypatch):
     """Profiles cannot set the total timeout (30 s by default); the CLI runs here use a short one."""
-    original = queuetui.factory.client_settings
+    original = queuetui.core.factory.client_settings
 
     def settings(*args, **kwargs) -> ClientSettings:
         return dataclasses.replace(original(*args, **kwargs), total_timeout=TOTAL_TIMEOUT)
 
-    monkeypatch.setattr(queuetui.factory, "client_settings", settings)
+    monkeypatch.setattr(queuetui.core.factory, "client_settings", settings)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from conftest import valid_request
 
 from queuetui.api.models import BargeRequest
-from queuetui.audit import read_audit
-from queuetui.service import BargeService, Outcome, OutcomeKind, RateGuard
+from queuetui.core.audit import read_audit
+from queuetui.core.service import BargeService, Outcome, OutcomeKind, RateGuard
 
 
 def request_for(call_id: str) -> BargeRequest:

@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from queuetui.audit import read_audit
+from queuetui.core.audit import read_audit
 
 from . import audit_child
 

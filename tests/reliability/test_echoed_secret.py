@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from queuetui.api.models import parse_request
-from queuetui.service import OutcomeKind
+from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
 
 

@@ -22,7 +22,7 @@ from queuetui.api.models import (
     parse_request,
 )
 from queuetui.api.response import Success, interpret
-from queuetui.text import mask_secret
+from queuetui.api.text import mask_secret
 
 from .helpers import unsafe_chars
 

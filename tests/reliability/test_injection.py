@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import valid_request
 
-from queuetui.audit import read_audit
-from queuetui.service import OutcomeKind
+from queuetui.core.audit import read_audit
+from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
 
 from .helpers import barge_args, run_cli, run_cli_process, unsafe_chars

@@ -10,8 +10,8 @@ from types import ModuleType
 
 import pytest
 
-from queuetui.audit import read_audit
-from queuetui.service import Outcome
+from queuetui.core.audit import read_audit
+from queuetui.core.service import Outcome
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from queuetui.environment import Environment
+from queuetui.core.environment import Environment
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 

@@ -6,8 +6,8 @@ import pytest
 from textual.widgets import Static
 
 from queuetui.api.models import SessionAuth, TokenAuth
+from queuetui.api.text import mask_secret
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
-from queuetui.text import mask_secret
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 

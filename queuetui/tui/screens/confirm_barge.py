@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from queuetui.text import mask_phone
+from queuetui.api.text import mask_phone
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
-from queuetui.outcome import Outcome, OutcomeKind
+from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import RetryScheduled, SendFinished
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.log_panel import LogPanel
@@ -29,7 +29,7 @@ from queuetui.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, FieldErrors
-    from queuetui.outcome import RetryNotice
+    from queuetui.core.outcome import RetryNotice
     from queuetui.tui.app import QueueApp
 
 # Form widgets by the wire name of the field they hold, so server and validation errors can focus them.

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import RichLog
 
-from queuetui.text import printable
+from queuetui.api.text import printable
 
 MAX_LINES = 5000
 

@@ -14,7 +14,7 @@ from queuetui.api.modes import SnoopType
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
-    from queuetui.outcome import Outcome
+    from queuetui.core.outcome import Outcome
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
-from queuetui.environment import Environment
+from queuetui.core.environment import Environment
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import tomli_w
 
-from queuetui.config import Settings
-from queuetui.text import mask_secret
+from queuetui.api.text import mask_secret
+from queuetui.core.config import Settings
 
 
 def render_masked(settings: Settings) -> str:

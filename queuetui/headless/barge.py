@@ -12,20 +12,15 @@ import json
 import sys
 from typing import TextIO
 
-from queuetui import paths
 from queuetui.api.client import UnsafeUrl
 from queuetui.api.errors import Category
 from queuetui.api.models import FieldErrors, SnoopType, parse_request
-from queuetui.config import ConfigError, Overrides, load_config, select_profile
-from queuetui.factory import open_service
-from queuetui.service import Outcome, OutcomeKind
-from queuetui.text import printable
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_API = 4
-EXIT_NETWORK = 5
+from queuetui.api.text import printable
+from queuetui.core import paths
+from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
+from queuetui.core.factory import open_service
+from queuetui.core.service import Outcome, OutcomeKind
+from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
 
 _FLAGS = {
     "callId": "call-id",

@@ -19,9 +19,9 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
-from queuetui.environment import Environment as Environment
-from queuetui.text import printable
-from queuetui.tomlfile import read_toml
+from queuetui.api.text import printable
+from queuetui.core.environment import Environment as Environment
+from queuetui.core.tomlfile import read_toml
 
 
 class Profile(BaseModel):

@@ -26,11 +26,11 @@ from queuetui.api.errors import (
     TransportError,
 )
 from queuetui.api.models import BargeRequest, FieldErrors, SessionAuth, SnoopType, TokenAuth, parse_request
-from queuetui.audit import AuditLog
-from queuetui.outcome import Outcome as Outcome
-from queuetui.outcome import OutcomeKind as OutcomeKind
-from queuetui.outcome import RetryNotice as RetryNotice
-from queuetui.text import mask_secret
+from queuetui.api.text import mask_secret
+from queuetui.core.audit import AuditLog
+from queuetui.core.outcome import Outcome as Outcome
+from queuetui.core.outcome import OutcomeKind as OutcomeKind
+from queuetui.core.outcome import RetryNotice as RetryNotice
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from queuetui.text import printable
+from queuetui.api.text import printable
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import SessionAuth, TokenAuth
-from queuetui.audit import AuditLog
-from queuetui.config import Profile
-from queuetui.service import BargeService, RateGuard, RetryPolicy
+from queuetui.core.audit import AuditLog
+from queuetui.core.config import Profile
+from queuetui.core.service import BargeService, RateGuard, RetryPolicy
 
 
 def client_settings(profile: Profile, base_url: str | None = None) -> ClientSettings:

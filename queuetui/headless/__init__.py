@@ -1,0 +1,1 @@
+"""Headless commands: thin printers of the core's outcomes. Never imports Textual."""

@@ -1,0 +1,9 @@
+"""Exit codes shared by every headless command, so a script can treat `barge`, `calls` and `audit` alike."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_USAGE = 2  # usage or validation error, or refused before sending: nothing was sent
+EXIT_AUTH = 3  # the server refused the credentials: sign in again
+EXIT_API = 4  # another DeepCall API error (its code is printed)
+EXIT_NETWORK = 5  # network or protocol error
