@@ -10,6 +10,7 @@ from queuetui.api.errors import Category
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
+    from queuetui.core.live import LiveChange
 
 
 class OutcomeKind(str, Enum):
@@ -33,6 +34,7 @@ class Outcome:
     attempts: int = 0
     server_text: str = ""
     audit_problem: str = ""  # why the audit record could not be written; the action itself happened
+    change: LiveChange | None = None  # how a success moved the live state (set by the session)
 
     @property
     def ok(self) -> bool:

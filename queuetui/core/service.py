@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -25,7 +25,7 @@ from queuetui.api.errors import (
     HttpStatusError,
     TransportError,
 )
-from queuetui.api.models import BargeRequest, FieldErrors, SessionAuth, SnoopType, TokenAuth, parse_request
+from queuetui.api.models import BargeRequest, SessionAuth, SnoopType, TokenAuth
 from queuetui.api.text import mask_secret
 from queuetui.core.audit import AuditLog
 from queuetui.core.outcome import Outcome as Outcome
@@ -93,6 +93,7 @@ class BargeService:
         rate: RateGuard | None = None,
         allowed_modes: frozenset[SnoopType] = frozenset(SnoopType),
         rng: random.Random | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.client = client
         self.credentials = credentials
@@ -102,6 +103,7 @@ class BargeService:
         self.rate = rate or RateGuard()
         self.allowed_modes = allowed_modes
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()
 
@@ -109,32 +111,23 @@ class BargeService:
     def host(self) -> str:
         return self.client.host
 
-    def submit(
-        self,
-        fields: Mapping[str, object],
-        on_retry: Callable[[RetryNotice], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Outcome:
-        """Validate wire-named fields, then send. Invalid input returns an INVALID outcome; nothing is sent."""
-        try:
-            request = parse_request(dict(fields))
-        except FieldErrors as errors:
-            return Outcome(OutcomeKind.INVALID, str(errors), field=errors.first_field, category=Category.INPUT)
-        return self.send(request, on_retry, cancel)
-
     def send(
         self,
         request: BargeRequest,
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Outcome:
+        """Admit, then perform: the whole path for a caller that does not need to hold a call in between."""
+        refused = self.admit(request)
+        if refused is not None:
+            return refused
+        return self.perform(request, on_retry, cancel)
+
+    def admit(self, request: BargeRequest) -> Outcome | None:
+        """Reserve the call for `perform`, or return the (recorded) refusal: a mode the profile does not allow,
+        the same call already in flight, or the client-side rate limit. Nothing is sent here."""
         if request.snoop_type not in self.allowed_modes:
-            allowed = ", ".join(m.value for m in SnoopType if m in self.allowed_modes) or "none"
-            return self._refuse(
-                request,
-                f"{request.snoop_type.value} is not allowed for this profile (allowed: {allowed})",
-                field="snoopType",
-            )
+            return self._refuse(request, self.mode_refusal(request.snoop_type), field="snoopType")
         with self._lock:
             if request.call_id in self._in_flight:
                 refusal = f"A request for call {request.call_id} is already in flight; not sent again"
@@ -147,12 +140,30 @@ class BargeService:
                     self._in_flight.add(request.call_id)
         if refusal:
             return self._refuse(request, refusal)
+        return None
+
+    def perform(
+        self,
+        request: BargeRequest,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Outcome:
+        """Send a call that `admit` reserved, retrying 1501; frees the call and records the outcome."""
         try:
             outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
         finally:
             with self._lock:
                 self._in_flight.discard(request.call_id)
         return self._record(outcome)
+
+    def mode_refusal(self, mode: SnoopType) -> str:
+        allowed = ", ".join(m.value for m in SnoopType if m in self.allowed_modes) or "none"
+        return f"{mode.value} is not allowed for this profile (allowed: {allowed})"
+
+    @property
+    def in_flight(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._in_flight)
 
     def _send_with_retries(
         self, request: BargeRequest, on_retry: Callable[[RetryNotice], None] | None, cancel: threading.Event
@@ -234,7 +245,7 @@ class BargeService:
 
     def _audit_record(self, outcome: Outcome, request: BargeRequest) -> dict[str, object]:
         return {
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "time": self._clock().astimezone(timezone.utc).isoformat(timespec="milliseconds"),
             "profile": self.profile,
             "host": self.host,
             "os_user": _os_user(),

@@ -12,14 +12,13 @@ import json
 import sys
 from typing import TextIO
 
-from queuetui.api.client import UnsafeUrl
 from queuetui.api.errors import Category
-from queuetui.api.models import FieldErrors, SnoopType, parse_request
+from queuetui.api.models import FieldErrors, SnoopType
 from queuetui.api.text import printable
 from queuetui.core import paths
 from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
-from queuetui.core.factory import open_service
 from queuetui.core.service import Outcome, OutcomeKind
+from queuetui.core.session import Session, SessionRefused
 from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
 
 _FLAGS = {
@@ -106,34 +105,31 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         "snooperNumber": args.snooper if args.snooper is not None else profile.snooper_number,
     }
     try:
-        request = parse_request(raw)
         credentials = overrides.credentials(profile)
+        if overrides.base_url:
+            profile = profile.model_copy(update={"base_url": overrides.base_url})
+        session = Session.open(name, profile, credentials, args.audit_file or paths.audit_file())
     except FieldErrors as errors:
-        message = "; ".join(f"{p} (--{_FLAGS[p.field]})" for p in errors.problems)
-        return _refuse(message, errors.first_field, args.json, out, err)
-
-    if request.snoop_type is SnoopType.BARGE and profile.confirm_barge and not args.yes:
-        return _refuse(
-            "Mode: barge makes you heard by the agent and the customer; add --yes to confirm",
-            "snoopType",
-            args.json,
-            out,
-            err,
-        )
-    audit_path = args.audit_file or paths.audit_file()
+        return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
+    except SessionRefused as refused:
+        return _refuse(str(refused), None, args.json, out, err)
     try:
-        service = open_service(name, profile, credentials, audit_path, base_url=overrides.base_url)
-    except UnsafeUrl as error:
-        return _refuse(f"{error.label}: {error}", None, args.json, out, err)
-    try:
-        if service.audit is not None:
-            service.audit.ensure_writable()
-    except OSError as error:
-        service.close()
-        shown = printable(str(audit_path), 200)
-        return _refuse(f"Audit file: cannot write {shown} ({error.strerror})", None, args.json, out, err)
-    try:
-        outcome = service.send(request)
+        request = session.prepare(raw)
+        if request.snoop_type is SnoopType.BARGE and profile.confirm_barge and not args.yes:
+            return _refuse(
+                "Mode: barge makes you heard by the agent and the customer; add --yes to confirm",
+                "snoopType",
+                args.json,
+                out,
+                err,
+            )
+        outcome = session.act(request)
+    except FieldErrors as errors:
+        return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
     finally:
-        service.close()
+        session.close()
     return _report(outcome, args.json, out, err)
+
+
+def _with_flags(errors: FieldErrors) -> str:
+    return "; ".join(f"{p} (--{_FLAGS[p.field]})" for p in errors.problems)

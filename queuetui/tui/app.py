@@ -1,63 +1,46 @@
-"""The Textual application: owns the signed-in service, the embedded demo simulator and the screens.
+"""The Textual application: holds the open session and the embedded demo, and moves between screens.
 
-Start-up is in two halves so the console paints about as fast as a bare Textual app: this module imports
-only Textual and light modules; config, pydantic, httpx and the simulator load in `boot` on a worker thread
-after the first paint, and the console enables itself when they arrive.
+Screens get what they show (the session, the sign-in form's data) and post messages up; the app never reaches
+into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
+module imports only Textual and light modules; config, pydantic, httpx and the simulator load in `boot` on a
+worker thread after the first paint, and the console comes alive when they arrive.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from queuetui.api.text import mask_phone
-from queuetui.core import paths
-from queuetui.core.environment import Environment
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
+from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
+from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
-from queuetui.tui.screens.login import LoginScreen
-from queuetui.tui.widgets.log_panel import LogPanel
+from queuetui.tui.screens.login import LoginForm, LoginScreen
+from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from queuetui.api.models import SessionAuth, TokenAuth
     from queuetui.core.config import Overrides, Profile, Settings
-    from queuetui.core.service import BargeService, RateGuard, RetryPolicy
+    from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
-
-ReportKind = Literal["ok", "info", "warning", "error"]
-_SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
-
-
-@dataclass
-class Launch:
-    """What the app starts from: only what the command line and tests give; nothing is read yet."""
-
-    config: str | None = None
-    profile: str | None = None
-    base_url: str | None = None
-    demo: bool = False
-    audit_path: Path | None = None
-    retry: RetryPolicy | None = None
-    rate: RateGuard | None = None
-    still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots
-    clock: Callable[[], datetime] = datetime.now  # a fixed clock makes snapshots repeatable
 
 
 class QueueApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "queuetui"
+    # Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own attribute
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="This list of keys"),
         Binding("question_mark", "help", "Help", show=False, id="app.help_alt", tooltip="This list of keys"),
@@ -73,9 +56,9 @@ class QueueApp(App[None]):
         self.launch = launch
         self.still = launch.still
         self.clock = launch.clock
-        self.service: BargeService | None = None
+        self.session: Session | None = None
         self.demo_sim: SimServer | None = None
-        self.console_screen = ConsoleScreen()
+        self.console_screen = ConsoleScreen(still=launch.still, clock=launch.clock)
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
         self.settings: Settings
@@ -112,8 +95,7 @@ class QueueApp(App[None]):
         except RuntimeError:
             # The app quit while this loaded (call_from_thread refuses then): nobody will adopt the demo.
             if boot.demo is not None:
-                boot.demo.service.close()
-                boot.demo.sim.stop()
+                boot.demo.close()
 
     def _adopt_boot(self, boot: Boot) -> None:
         self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
@@ -131,9 +113,11 @@ class QueueApp(App[None]):
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)
-            self._adopt_service("demo", boot.demo.profile, boot.demo.service, remember=False)
+            self._adopt_session(boot.demo.session, remember=False)
         else:
-            self.push_screen(LoginScreen())
+            if boot.demo_problem:
+                self.report("error", f"{boot.demo_problem}; not signed in")
+            self.push_screen(LoginScreen(self._login_form(boot.demo_problem)))
 
     def _fatal_error(self) -> None:
         # Overrides Textual's crash report, which prints every frame's local variables: a frame of the
@@ -158,8 +142,8 @@ class QueueApp(App[None]):
     def known_secrets(self) -> list[str]:
         """Every secret this app holds: signed in, remembered for the login form, or typed into it."""
         found: list[str] = []
-        if self.service is not None:
-            found += self.service.credentials.secrets()
+        if self.session is not None:
+            found += self.session.credentials.secrets()
         prefill = getattr(self, "prefill", None)
         if prefill is not None:
             found += [prefill.ssid or "", prefill.token or ""]
@@ -169,8 +153,8 @@ class QueueApp(App[None]):
         return found
 
     def on_unmount(self) -> None:
-        if self.service is not None:
-            self.service.close()
+        if self.session is not None:
+            self.session.close()
         if self.demo_sim is not None:
             self.demo_sim.stop()
 
@@ -189,124 +173,121 @@ class QueueApp(App[None]):
         if problems:
             self.report("warning", f"{len(problems)} theme problem(s), see the log; first: {problems[0]}")
             for line in problems[1:]:
-                self.log_line("warning", line)
+                self.console_screen.log_line("warning", line)
 
-    def base_url_for(self, profile: Profile) -> str:
-        return self.prefill.base_url or profile.base_url
+    def _login_form(self, notice: str = "", refused: bool = False) -> LoginForm:
+        return LoginForm(self.settings, self.profile_name, self.profile, self.prefill, notice, refused, self.still)
 
     def _log_demo_intro(self, sim: SimServer) -> None:
+        log = self.console_screen.log_line
         calls = ", ".join(f"{c.call_id}/{c.agent}" for c in sim.scenario.calls.values())
-        self.log_line("info", f"Demo simulator at {sim.url}")
-        self.log_line("info", f"Live calls (call/agent): {calls}")
+        log("info", f"Demo simulator at {sim.url}")
+        log("info", f"Live calls (call/agent): {calls}")
         for call in sim.scenario.calls.values():
             if call.processing_for > 0:
-                self.log_line("info", f"{call.call_id} answers 1501 {call.processing_for} times, then connects")
+                log("info", f"{call.call_id} answers 1501 {call.processing_for} times, then connects")
             elif call.processing_for < 0:
-                self.log_line("info", f"{call.call_id} stays busy (1501) until the retries run out")
+                log("info", f"{call.call_id} stays busy (1501) until the retries run out")
 
+    @on(DemoRequested)
     def start_demo(self) -> None:
         """From the login screen: start the embedded simulator (once) and sign in to it."""
-        from queuetui.api.models import parse_credentials
-        from queuetui.sim import DEMO_SSID, SimServer
-        from queuetui.tui.boot import demo_profile
+        from queuetui.core.demo import open_demo
+        from queuetui.core.session import SessionRefused
+        from queuetui.sim import SimServer
+        from queuetui.tui.boot import seams_of
 
         if self.demo_sim is None:
             self.demo_sim = SimServer().start()
             self._log_demo_intro(self.demo_sim)
-        self.sign_in("demo", demo_profile(self.profile, self.demo_sim), parse_credentials(ssid=DEMO_SSID), False)
+        try:
+            demo = open_demo(self.profile, self.audit_path, seams_of(self.launch), sim=self.demo_sim)
+        except SessionRefused as refused:
+            self._refused(refused.label, refused.message)
+            return
+        self._adopt_session(demo.session, remember=False)
 
-    @property
-    def is_demo(self) -> bool:
-        return self.profile.environment is Environment.DEMO and self.demo_sim is not None
+    def on_sign_in_requested(self, message: SignInRequested) -> None:
+        self.sign_in(message.name, message.profile, message.credentials, message.remember)
 
     def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
-        from queuetui.api.client import UnsafeUrl
-        from queuetui.core.factory import open_service
+        from queuetui.core.session import Session, SessionRefused
+        from queuetui.tui.boot import seams_of
 
         try:
-            service = open_service(
-                name, profile, credentials, self.audit_path, retry=self.launch.retry, rate=self.launch.rate
-            )
-        except UnsafeUrl as problem:
-            self.report("error", f"{problem.label}: {problem}")
+            session = Session.open(name, profile, credentials, self.audit_path, seams=seams_of(self.launch))
+        except SessionRefused as refused:
+            self._refused(refused.label, refused.message)
             return
-        self._adopt_service(name, profile, service, remember)
+        self._adopt_session(session, remember)
 
-    def _adopt_service(self, name: str, profile: Profile, service: BargeService, remember: bool) -> None:
+    def _refused(self, label: str, message: str) -> None:
+        self.report("error", f"{label}: {message}; not signed in")
+        if isinstance(self.screen, LoginScreen):
+            self.screen.refused(label, message)
+        else:
+            self.push_screen(LoginScreen(self._login_form(f"{label}: {message}")))
+
+    def _adopt_session(self, session: Session, remember: bool) -> None:
         from queuetui.api.models import SessionAuth
         from queuetui.core.config import Overrides
 
-        try:
-            if service.audit is not None:
-                service.audit.ensure_writable()
-        except OSError as problem:
-            # Monitoring without a record is what the audit trail exists to prevent: refuse to start.
-            service.close()
-            self.report("error", f"Cannot write the audit trail {self.audit_path} ({problem.strerror}); not signed in")
-            self.require_login("The audit trail cannot be written: see the log")
-            return
-        if self.service is not None:
-            self.service.close()
-        self.service = service
-        self.profile_name, self.profile = name, profile
-        credentials = service.credentials
+        if self.session is not None:
+            self.session.close()
+        self.session = session
+        self.profile_name, self.profile = session.name, session.profile
+        credentials = session.credentials
         # Kept in memory only, so an auth failure can bring the login back with its fields filled.
         if isinstance(credentials, SessionAuth):
-            self.prefill = Overrides(profile=name, ssid=credentials.ssid.get_secret_value())
+            self.prefill = Overrides(profile=session.name, ssid=credentials.ssid.get_secret_value())
         else:
             self.prefill = Overrides(
-                profile=name, user_id=credentials.user_id, token=credentials.token.get_secret_value()
+                profile=session.name, user_id=credentials.user_id, token=credentials.token.get_secret_value()
             )
         if isinstance(self.screen, LoginScreen):
             self.pop_screen()
-        self.console_screen.apply_profile()
-        self.report("ok", f"Signed in to {service.host} ({profile.environment.value}) as {credentials.identity}")
-        if remember and not self.is_demo:
+        self.console_screen.attach(session)
+        self.report(
+            "info",
+            f"Signed in to {session.host} ({session.profile.environment.value}) as {credentials.identity}: "
+            "credentials kept; the first action checks them",
+        )
+        if remember and not session.is_demo:
             secret = (
                 {"ssid": self.prefill.ssid or ""}
                 if isinstance(credentials, SessionAuth)
                 else {"user_id": credentials.user_id, "token": self.prefill.token or ""}
             )
-            self._save_profile(profile.model_copy(update={"remember_secret": True, **secret}))
+            self._save_profile(session.profile.model_copy(update={"remember_secret": True, **secret}))
 
-    def require_login(self, notice: str) -> None:
-        if isinstance(self.screen, LoginScreen):
+    def on_login_required(self, message: LoginRequired) -> None:
+        if isinstance(self.screen, LoginScreen) or not self.ready.is_set():
             return
-        self.push_screen(LoginScreen(notice))
+        self.push_screen(LoginScreen(self._login_form(message.notice, message.refused)))
 
     def sign_out(self) -> None:
         from queuetui.core.config import Overrides
 
         if not self.ready.is_set():
             return  # nothing to sign out of yet, and no sign-in screen can be built before the config
-
-        if self.service is not None:
-            self.service.close()
-            self.service = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
         self.prefill = Overrides(profile=self.profile_name, user_id=self.prefill.user_id)
-        self.console_screen.refresh_header()
+        self.console_screen.attach(None)
         self.report("info", "Signed out")
-        self.require_login("Signed out")
+        self.push_screen(LoginScreen(self._login_form("Signed out")))
 
     # ----- reporting --------------------------------------------------------------------------------
 
-    def log_line(self, kind: str, message: str) -> None:
-        if self.console_screen.is_mounted:
-            self.console_screen.query_one(LogPanel).add(kind, message, self.clock())
-
     def report(self, kind: ReportKind, message: str) -> None:
-        """A toast and a log line. Markup is off: server text must never be read as styling."""
-        self.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
-        self.log_line(kind, message)
-
-    def masked_snooper(self, number: str) -> str:
-        digits = number.replace(" ", "").replace("-", "")
-        return mask_phone(digits) if digits else ""
+        self.console_screen.report(kind, message)
 
     # ----- config -----------------------------------------------------------------------------------
 
-    def remember_snooper(self, number: str) -> None:
-        if number and number != self.profile.snooper_number and not self.is_demo:
+    def on_snooper_used(self, message: SnooperUsed) -> None:
+        number = message.number
+        if number and number != self.profile.snooper_number and self.session is not None and not self.session.is_demo:
             self.profile = self.profile.model_copy(update={"snooper_number": number})
             self._save_profile(self.profile)
 
@@ -349,17 +330,6 @@ class QueueApp(App[None]):
 
     # ----- commands ---------------------------------------------------------------------------------
 
-    def export_log(self) -> None:
-        if not self.console_screen.is_mounted:
-            return
-        path = paths.state_dir() / "logs" / f"queuetui-log-{self.clock():%Y%m%d-%H%M%S}.txt"
-        try:
-            count = self.console_screen.query_one(LogPanel).export(path)
-        except OSError as problem:
-            self.report("error", f"Could not export the log: {problem.strerror}")
-            return
-        self.report("ok", f"Exported {count} log lines to {path}")
-
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -378,7 +348,7 @@ class QueueApp(App[None]):
                                 self.COMMAND_PALETTE_BINDING,
                                 "command_palette",
                                 "Commands",
-                                tooltip="Commands: sign out, export or clear log, theme",
+                                tooltip="Commands: I hung up, sign out, export or clear log, theme",
                             ),
                         ],
                     ),
@@ -393,9 +363,11 @@ class QueueApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        console = self.console_screen
+        yield SystemCommand("I hung up", "My phone is down: the live call is over for me", console.action_hung_up)
         yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
-        yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", self.export_log)
-        yield SystemCommand("Clear log", "Empty the log panel", self.console_screen.action_clear_log)
+        yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", console.action_export_log)
+        yield SystemCommand("Clear log", "Empty the log panel", console.action_clear_log)
         yield SystemCommand("Switch theme", "Choose a colour theme (remembered)", self.action_change_theme)
         yield SystemCommand("Help", "Every key binding", self.action_help)
         yield SystemCommand("Quit", "Leave queuetui", self.action_quit)

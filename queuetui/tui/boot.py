@@ -1,29 +1,18 @@
 """The slow half of start-up, run in a worker thread after the console's first paint: reading the config
-(pydantic), loading the client (httpx) and, in demo mode, starting the simulator and opening its service.
-Nothing here touches the screen; the app adopts the result on its own thread."""
+(pydantic), the themes and, in demo mode, starting the simulator and opening its session. Nothing here touches
+the screen; the app adopts the result on its own thread."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from queuetui.api.models import parse_credentials
 from queuetui.core import paths
-from queuetui.core.config import ConfigError, Environment, Overrides, Profile, Settings, load_config, select_profile
-from queuetui.core.factory import open_service
-from queuetui.core.service import BargeService
-from queuetui.sim import DEMO_SSID, SimServer
-from queuetui.tui.app import Launch
+from queuetui.core.config import ConfigError, Overrides, Profile, Settings, load_config, select_profile
+from queuetui.core.demo import Demo, open_demo
+from queuetui.core.session import Seams, SessionRefused
+from queuetui.tui.options import Launch
 from queuetui.tui.themes import ThemeSet, load_themes
-
-DEMO_SNOOPER = "9876543210"
-
-
-@dataclass
-class Demo:
-    sim: SimServer
-    profile: Profile
-    service: BargeService
 
 
 @dataclass
@@ -38,6 +27,11 @@ class Boot:
     config_problem: str = ""
     warnings: list[str] = field(default_factory=list)
     demo: Demo | None = None
+    demo_problem: str = ""  # why the demo could not open (its audit trail cannot be written)
+
+
+def seams_of(launch: Launch) -> Seams:
+    return Seams(transport=launch.transport, clock=launch.clock, retry=launch.retry, rate=launch.rate)
 
 
 def load(launch: Launch) -> Boot:
@@ -69,26 +63,8 @@ def load(launch: Launch) -> Boot:
         warnings,
     )
     if launch.demo:
-        boot.demo = start_demo(boot, launch)
+        try:
+            boot.demo = open_demo(profile, boot.audit_path, seams_of(launch))
+        except SessionRefused as refused:
+            boot.demo_problem = str(refused)
     return boot
-
-
-def demo_profile(profile: Profile, sim: SimServer) -> Profile:
-    return profile.model_copy(
-        update={
-            "base_url": sim.url,
-            "environment": Environment.DEMO,
-            "auth": "session",
-            "snooper_number": profile.snooper_number or DEMO_SNOOPER,
-        }
-    )
-
-
-def start_demo(boot: Boot, launch: Launch) -> Demo:
-    """The embedded simulator on a free loopback port, and a service signed in to it."""
-    sim = SimServer().start()
-    profile = demo_profile(boot.profile, sim)
-    service = open_service(
-        "demo", profile, parse_credentials(ssid=DEMO_SSID), boot.audit_path, retry=launch.retry, rate=launch.rate
-    )
-    return Demo(sim, profile, service)

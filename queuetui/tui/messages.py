@@ -1,4 +1,4 @@
-"""Messages that carry results from the send workers back to the UI thread."""
+"""Messages: results from the send workers back to the console, and what screens ask of the app."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from queuetui.api.models import BargeRequest
+    from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
+    from queuetui.core.config import Profile
     from queuetui.core.outcome import Outcome, RetryNotice
 
 
@@ -22,3 +23,35 @@ class RetryScheduled(Message):
     def __init__(self, notice: RetryNotice) -> None:
         super().__init__()
         self.notice = notice
+
+
+class SignInRequested(Message):
+    """The sign-in form is complete and checked locally; the app opens a session with it."""
+
+    def __init__(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
+        super().__init__()
+        self.name = name
+        self.profile = profile
+        self.credentials = credentials
+        self.remember = remember
+
+
+class DemoRequested(Message):
+    """Sign in to the built-in simulator."""
+
+
+class LoginRequired(Message):
+    """The server refused the credentials (or nobody is signed in): bring the sign-in screen back."""
+
+    def __init__(self, notice: str, refused: bool = False) -> None:
+        super().__init__()
+        self.notice = notice
+        self.refused = refused
+
+
+class SnooperUsed(Message):
+    """A snooper number worked: the app may remember it in the profile."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number

@@ -49,7 +49,7 @@ class Harness:
 
     @property
     def log_lines(self) -> list[str]:
-        return list(self.console.query_one(LogPanel).history)
+        return list(self.console.query_one(LogPanel).lines_text)
 
     @property
     def header(self) -> str:
@@ -116,7 +116,7 @@ async def started(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, QueueApp)
     await wait_until(
-        pilot, lambda: app.ready.is_set() and (isinstance(app.screen, LoginScreen) or app.service is not None)
+        pilot, lambda: app.ready.is_set() and (isinstance(app.screen, LoginScreen) or app.session is not None)
     )
 
 

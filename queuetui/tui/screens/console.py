@@ -1,36 +1,46 @@
-"""The console: the call-entry form, this shift's sessions and the log.
+"""The console: what is live on the top line, the call-entry form, this shift's sessions and the log.
 
-Every send runs in a thread worker through the shared service, so the UI never waits on the network.
-A call already in flight cannot be sent again from here (and the service refuses it as well).
+The request is read from the form at the moment Enter (or Ctrl+S) is pressed, in key order: keys typed after it
+change only the next action. Sends run in thread workers through the core session, so the UI never waits on
+the network; the session refuses a call already in flight.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
+from queuetui.api.text import mask_phone
+from queuetui.core.live import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
-from queuetui.tui.messages import RetryScheduled, SendFinished
+from queuetui.tui.messages import LoginRequired, RetryScheduled, SendFinished, SnooperUsed
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-from queuetui.tui.widgets.log_panel import LogPanel
+from queuetui.tui.widgets.form_input import FormInput
+from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionEntry, SessionsTable
-from queuetui.tui.widgets.status_header import StatusHeader
+from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, FieldErrors
+    from queuetui.core.live import LiveChange
     from queuetui.core.outcome import RetryNotice
-    from queuetui.tui.app import QueueApp
+    from queuetui.core.session import Session
 
 # Form widgets by the wire name of the field they hold, so server and validation errors can focus them.
 FIELD_WIDGETS = {
@@ -41,24 +51,34 @@ FIELD_WIDGETS = {
     "snooperNumber": "#snooper",
 }
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
+_SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
+
+
+def elapsed(seconds: float) -> str:
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
 
 
 class ConsoleScreen(Screen[None]):
-    # Not priority: a priority binding runs before the keys typed ahead of it reach their field, so Send
-    # or a mode switch would act on a half-typed form.
+    # Send and the mode keys are priority bindings: the app runs them the moment the key arrives, in the order
+    # typed. Send then waits for the form's fields to finish the keys typed before it, and reads the form
+    # before any later key is handled.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "ctrl+s",
+            "enter,ctrl+s",
             "send",
             "Send",
+            priority=True,
             id="console.send",
-            tooltip="Send the form (Enter in any field does the same)",
+            tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
         ),
-        Binding("f2", "mode('spy')", "Spy", id="console.spy", tooltip="Mode spy: listen, nobody hears you"),
+        Binding("f2", "mode('spy')", "Spy", priority=True, id="console.spy", tooltip="Mode spy: nobody hears you"),
         Binding(
             "f3",
             "mode('whisper')",
             "Whisper",
+            priority=True,
             id="console.whisper",
             tooltip="Mode whisper: the agent hears you, the customer does not",
         ),
@@ -66,10 +86,18 @@ class ConsoleScreen(Screen[None]):
             "f4",
             "mode('barge')",
             "Barge",
+            priority=True,
             id="console.barge",
             tooltip="Mode barge: agent and customer hear you (asks to confirm)",
         ),
-        Binding("ctrl+l", "clear_log", "Clear", id="console.clear_log", tooltip="Clear the log panel"),
+        Binding(
+            "f5",
+            "hung_up",
+            "Hung up",
+            id="console.hung_up",
+            tooltip="I hung up my phone: the live call is over for me",
+        ),
+        Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
         # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
         # Export does not read the form, so it cannot act on a half-typed one.
         Binding(
@@ -83,36 +111,37 @@ class ConsoleScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, still: bool = False, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
-        self._in_flight: dict[str, float] = {}  # call id -> start time
+        self.still = still
+        self.clock = clock or (lambda: datetime.now().astimezone())
+        self.session: Session | None = None
+        self._started: dict[str, float] = {}  # call id -> when its send started, for the spinner
         self._confirming: set[str] = set()  # barges waiting for the supervisor's answer
         self._workers: dict[Worker[None], BargeRequest] = {}
+        self._retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
         self._tick = 0
-
-    @property
-    def queue_app(self) -> QueueApp:
-        return cast("QueueApp", self.app)
+        self._checked = False  # the server accepted these credentials at least once
 
     def compose(self) -> ComposeResult:
-        # The profile is not known yet (it loads after the first paint): `apply_profile` fills it in.
+        # The profile is not known yet (it loads after the first paint): `attach` fills it in.
         yield StatusHeader(id="status")
         with Horizontal(id="top"):
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("Call ID", classes="label")
-                    yield Input(placeholder="e.g. C-10023", id="call-id", compact=True, max_length=64)
+                    yield FormInput(placeholder="e.g. C-10023", id="call-id", compact=True, max_length=64)
                 with Horizontal(classes="row"):
                     yield Label("Mode", classes="label")
                     yield ModeSelector(frozenset(SnoopType), id="mode")
                 yield Static("", id="mode-help")
                 with Horizontal(classes="row"):
                     yield Label("Target", classes="label")
-                    yield Input("agent", id="target-type", compact=True, max_length=32)
-                    yield Input(placeholder="agent id", id="target-value", compact=True, max_length=64)
+                    yield FormInput("agent", id="target-type", compact=True, max_length=32)
+                    yield FormInput(placeholder="agent id", id="target-value", compact=True, max_length=64)
                 with Horizontal(classes="row"):
                     yield Label("Snooper no.", classes="label")
-                    yield Input(placeholder="your phone", id="snooper", compact=True, max_length=24)
+                    yield FormInput(placeholder="your phone", id="snooper", compact=True, max_length=24)
                 with Horizontal(classes="row"):
                     yield Button("Send", id="send", compact=True, variant="primary")
                     yield Static("", id="send-status")
@@ -126,40 +155,69 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#sessions").border_title = "Sessions this shift"
         self.query_one("#log").border_title = "Log"
         for field in self.query(Input):
-            field.cursor_blink = not self.queue_app.still
+            field.cursor_blink = not self.still
         self.watch(self.query_one(ModeSelector), "mode", self._show_mode)
         self.refresh_header()
         self.set_interval(0.1, self._tick_status, pause=False)
         self.query_one("#call-id", Input).focus()
 
-    # ----- header, mode and status line -------------------------------------------------------------
+    # ----- the session ------------------------------------------------------------------------------
 
-    def apply_profile(self) -> None:
-        """After sign-in: the profile's allowed modes, and its snooper and target type where the form is empty."""
-        profile = self.queue_app.profile
-        self.query_one(ModeSelector).set_allowed(frozenset(profile.allowed_modes))
-        for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
-            field = self.query_one(selector, Input)
-            if not field.value.strip():
-                field.value = value
+    def attach(self, session: Session | None) -> None:
+        """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
+        type where the form is empty."""
+        self.session = session
+        self._checked = False
+        if session is not None:
+            profile = session.profile
+            self.query_one(ModeSelector).set_allowed(frozenset(profile.allowed_modes))
+            for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
+                field = self.query_one(selector, Input)
+                if not field.value.strip():
+                    field.value = value
         self.refresh_header()
 
     def refresh_header(self) -> None:
-        app = self.queue_app
         if not self.is_mounted:
             return
-        if not app.ready.is_set():
-            self.query_one(StatusHeader).starting()
+        header = self.query_one(StatusHeader)
+        session = self.session
+        if session is None:
+            if header.facts is None:
+                return  # still starting: nothing to say yet
+            header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
-        service = app.service
-        for env in type(app.profile.environment):
-            self.set_class(env is app.profile.environment, f"-env-{env.value}")
-        self.query_one(StatusHeader).show(
-            app.profile.environment,
-            f"{app.profile_name}@{service.host}" if service else "",
-            service.credentials.identity if service else "",
-            app.masked_snooper(self.query_one("#snooper", Input).value),
+        live = session.live.current
+        since = (self.clock() - live.mode_since).total_seconds() if live else 0.0
+        for env in type(session.profile.environment):
+            self.set_class(env is session.profile.environment, f"-env-{env.value}")
+        header.show(
+            HeaderFacts(
+                session.profile.environment,
+                f"{session.name}@{session.host}",
+                session.credentials.identity,
+                self._masked_snooper(),
+                live,
+                elapsed(since),
+                self._checked,
+            )
         )
+
+    def _masked_snooper(self) -> str:
+        digits = self.query_one("#snooper", Input).value.replace(" ", "").replace("-", "")
+        return mask_phone(digits) if digits else ""
+
+    # ----- reporting --------------------------------------------------------------------------------
+
+    def log_line(self, kind: ReportKind | str, message: str) -> None:
+        self.query_one(LogPanel).add(kind, message, self.clock())
+
+    def report(self, kind: ReportKind, message: str) -> None:
+        """A toast and a log line. Markup is off: server text must never be read as styling."""
+        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
+        self.log_line(kind, message)
+
+    # ----- mode and status line ---------------------------------------------------------------------
 
     def _show_mode(self, mode: SnoopType) -> None:
         help_line = self.query_one("#mode-help", Static)
@@ -171,22 +229,27 @@ class ConsoleScreen(Screen[None]):
 
     def _tick_status(self) -> None:
         self._tick += 1
+        if self._tick % 10 == 0 and self.session is not None and self.session.live.current is not None:
+            self.refresh_header()  # the live time, once a second
         status = self.query_one("#send-status", Static)
-        if not self._in_flight:
+        if not self._started:
             if str(status.render()):
                 status.update("")
             return
-        if self.queue_app.still:
-            status.update(f"\u2026 sending {', '.join(self._in_flight)}")
+        if self.still:
+            status.update(f"\u2026 sending {', '.join(self._started)}")
             return
         now = time.monotonic()
         spin = _SPINNER[self._tick % len(_SPINNER)]
-        parts = [f"{call} {now - started:.1f}s" for call, started in self._in_flight.items()]
+        parts = [
+            f"{call} {now - started:.1f}s {self._retrying.get(call, '')}".rstrip()
+            for call, started in self._started.items()
+        ]
         status.update(f"{spin} sending {', '.join(parts)}")
 
     def _update_send_button(self) -> None:
         call_id = self.query_one("#call-id", Input).value.strip()
-        self.query_one("#send", Button).disabled = call_id in self._in_flight or call_id in self._confirming
+        self.query_one("#send", Button).disabled = call_id in self._started or call_id in self._confirming
 
     # ----- sending ----------------------------------------------------------------------------------
 
@@ -199,27 +262,45 @@ class ConsoleScreen(Screen[None]):
             "snooperNumber": self.query_one("#snooper", Input).value,
         }
 
-    def action_send(self) -> None:
-        from queuetui.api.models import FieldErrors, parse_request
+    async def _keys_before_this_one_applied(self) -> None:
+        """Wait until each form widget has handled the keys already routed to it. The app handles no further
+        key meanwhile (this runs inside a priority binding), so the form then reads as it did at this key."""
+        done: list[asyncio.Event] = []
+        for widget in self.query_one("#form").query(Widget):
+            if widget.can_focus:
+                event = asyncio.Event()
+                if widget.call_later(event.set):
+                    done.append(event)
+        await asyncio.gather(*(event.wait() for event in done))
 
-        if not self.queue_app.ready.is_set():
+    async def action_send(self) -> None:
+        focused = self.focused
+        form = self.query_one("#form")
+        if focused is not None and focused is not form and form not in focused.ancestors:
+            raise SkipAction()  # Enter elsewhere (a table, a button outside the form) keeps its own meaning
+        await self._keys_before_this_one_applied()
+        self.send_form()
+
+    def send_form(self) -> None:
+        from queuetui.api.models import FieldErrors
+
+        if self.session is None:
             return
         try:
-            request = parse_request(self._form_fields())
+            request = self.session.prepare(self._form_fields())
         except FieldErrors as errors:
             self._show_field_errors(errors)
             return
         self._clear_field_errors()
         self.request_send(request)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_send()
-
     @on(Button.Pressed, "#send")
     def _send_pressed(self) -> None:
-        self.action_send()
+        self.send_form()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter is the priority binding's; a submit that reaches here came from elsewhere
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -229,19 +310,20 @@ class ConsoleScreen(Screen[None]):
             self.refresh_header()
         event.input.remove_class("-invalid")
 
+    @on(FormInput.PasteRefused)
+    def _paste_refused(self, event: FormInput.PasteRefused) -> None:
+        self.report("warning", f"Paste refused: {event.reason}; nothing was changed")
+
     def request_send(self, request: BargeRequest) -> None:
-        """Send after the checks a supervisor relies on: not twice for one call, barge only when confirmed."""
-        app = self.queue_app
-        if app.service is None:
-            app.require_login("Sign in first")
+        """Send after the checks a supervisor relies on: barge only when confirmed, never twice at once."""
+        session = self.session
+        if session is None:
+            self.post_message(LoginRequired("Sign in first"))
             return
-        if request.call_id in self._in_flight or request.call_id in self._confirming:
-            app.report("warning", f"Call {request.call_id} is already being sent; wait for its answer")
+        if request.call_id in self._confirming:
+            self.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
             return
-        if request.snoop_type not in app.service.allowed_modes:
-            app.report("error", f"{request.snoop_type.value} is not allowed for profile {app.profile_name}")
-            return
-        if request.snoop_type is SnoopType.BARGE and app.profile.confirm_barge:
+        if request.snoop_type is SnoopType.BARGE and session.profile.confirm_barge:
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
             self._confirming.add(request.call_id)
             self._update_send_button()
@@ -251,7 +333,8 @@ class ConsoleScreen(Screen[None]):
                 if confirmed:
                     self._dispatch(request)
                 else:
-                    app.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
+                    self.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
+                    self._step_down_from_barge()
                     self._update_send_button()
 
             self.app.push_screen(ConfirmBargeScreen(request), answered)
@@ -259,24 +342,35 @@ class ConsoleScreen(Screen[None]):
         self._dispatch(request)
 
     def _dispatch(self, request: BargeRequest) -> None:
-        self._in_flight[request.call_id] = time.monotonic()
+        session = self.session
+        if session is None:
+            return
+        refused = session.admit(request)
+        if refused is not None:
+            self._finish(request, refused)
+            return
+        self._started[request.call_id] = time.monotonic()
         self._update_send_button()
-        self.queue_app.log_line("request", request.describe())
-        worker = self._send_in_thread(request)
+        self.log_line("request", request.describe())
+        worker = self._send_in_thread(session, request)
         self._workers[worker] = request
+        if request.snoop_type is SnoopType.BARGE:
+            self._step_down_from_barge()
+
+    def _step_down_from_barge(self) -> None:
+        """Barge is never the form's resting mode: once a barge is sent or cancelled, the form is back in spy."""
+        selector = self.query_one(ModeSelector)
+        if selector.mode is SnoopType.BARGE:
+            selector.choose(SnoopType.SPY)
 
     @work(thread=True, group="send", exit_on_error=False)
-    def _send_in_thread(self, request: BargeRequest) -> None:
-        service = self.queue_app.service
-        if service is None:  # signed out between Send and this thread starting: free the call
-            self.post_message(SendFinished(request, Outcome(OutcomeKind.REFUSED, "Not sent: signed out", request)))
-            return
+    def _send_in_thread(self, session: Session, request: BargeRequest) -> None:
         worker = get_current_worker()
 
         def on_retry(notice: RetryNotice) -> None:
             self.post_message(RetryScheduled(notice))
 
-        outcome = service.send(request, on_retry=on_retry, cancel=worker.cancelled_event)
+        outcome = session.perform(request, on_retry=on_retry, cancel=worker.cancelled_event)
         self.post_message(SendFinished(request, outcome))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -286,45 +380,85 @@ class ConsoleScreen(Screen[None]):
         del self._workers[event.worker]
         if event.state is WorkerState.ERROR:
             # A bug, not a server answer: say so plainly and free the call; the app keeps running.
-            self._in_flight.pop(request.call_id, None)
+            self._started.pop(request.call_id, None)
             self._update_send_button()
             error = event.worker.error
-            self.queue_app.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
+            self.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
 
     def on_retry_scheduled(self, message: RetryScheduled) -> None:
+        """One toast for a call's retries (at the first); every retry goes to the log and the status line."""
         notice = message.notice
-        self.queue_app.report(
-            "warning",
+        retry = notice.attempt - 1
+        text = (
             f"Call {notice.request.call_id} is still being processed (1501): "
-            f"retry {notice.attempt} of {notice.max_attempts} in {notice.delay_s:.1f} s",
+            f"retry {retry} of {notice.max_attempts - 1} in {notice.delay_s:.1f} s"
         )
+        self._retrying[notice.request.call_id] = f"retry {retry} of {notice.max_attempts - 1}"
+        if retry == 1:
+            self.report("warning", text)
+        else:
+            self.log_line("warning", text)
 
     def on_send_finished(self, message: SendFinished) -> None:
-        request, outcome = message.request, message.outcome
-        self._in_flight.pop(request.call_id, None)
+        self._finish(message.request, message.outcome)
+
+    def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
+        self._started.pop(request.call_id, None)
+        self._retrying.pop(request.call_id, None)
         self._update_send_button()
-        self.query_one(SessionsTable).record(SessionEntry(self.queue_app.clock(), request, outcome))
+        change = outcome.change
+        self.query_one(SessionsTable).record(
+            SessionEntry(self.clock(), request, outcome),
+            live=change is not None,
+            left=change is not None and change.kind is Change.REPLACED,
+        )
         self._report_outcome(outcome)
+        self.refresh_header()
 
     def _report_outcome(self, outcome: Outcome) -> None:
-        app = self.queue_app
         if outcome.audit_problem:
-            app.report("error", f"NOT recorded in the audit trail: {outcome.audit_problem}")
+            self.report("error", f"NOT recorded in the audit trail: {outcome.audit_problem}")
         if outcome.ok:
-            app.log_line("ok", f"200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  (tries {outcome.attempts})")
-            app.report("ok", outcome.message)
-            app.remember_snooper(outcome.request.snooper_number if outcome.request else "")
+            self._checked = True
+            tries = f"{outcome.attempts} tries" if outcome.attempts > 1 else "1 try"
+            self.log_line("ok", f"server: 200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  ({tries})")
+            self.report("ok", self._success_words(outcome))
+            change = outcome.change
+            if change is not None and change.before is not None and change.kind is Change.REPLACED:
+                before = change.before
+                self.log_line(
+                    "info",
+                    f"{before.call_id} ({before.mode.value.upper()}) is left to your phone: "
+                    "hang up there if you are still on it",
+                )
+            if outcome.request is not None:
+                self.post_message(SnooperUsed(outcome.request.snooper_number))
             return
         if outcome.kind is OutcomeKind.REFUSED:
-            app.report("warning", outcome.message)
+            self.report("warning", outcome.message)
             return
         if outcome.category is Category.AUTH:
-            app.report("error", outcome.message)
-            app.require_login("Sign in again: the server refused the credentials")
+            self.report("error", outcome.message)
+            self.post_message(LoginRequired("Sign in again: the server refused the credentials", refused=True))
             return
-        app.report("error", outcome.message)
+        self.report("error", outcome.message)
         if outcome.field:
             self._focus_field(outcome.field)
+
+    @staticmethod
+    def _success_words(outcome: Outcome) -> str:
+        change: LiveChange | None = outcome.change
+        request = outcome.request
+        if request is None:
+            return outcome.message
+        mode = request.snoop_type.value.upper()
+        heard = request.snoop_type.heard_by
+        if change is not None and change.kind is Change.SWITCHED:
+            return f"{request.call_id} is now {mode}: {heard}."
+        return (
+            f"{mode} on {request.call_id} (agent {request.target_entity_val}): DeepCall is ringing "
+            f"{mask_phone(request.snooper_number)}. Answer to start, hang up to stop; {heard}."
+        )
 
     # ----- inline errors ----------------------------------------------------------------------------
 
@@ -334,8 +468,10 @@ class ConsoleScreen(Screen[None]):
             selector = FIELD_WIDGETS.get(problem.field)
             if selector:
                 self.query_one(selector).add_class("-invalid")
-        self.query_one("#form-error", Static).update(f"\u2717 {errors}")
-        self.queue_app.log_line("error", f"Not sent: {errors}")
+        problems = [str(p) for p in errors.problems]
+        shown = problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more: see the log)"
+        self.query_one("#form-error", Static).update(f"\u2717 {shown}")
+        self.log_line("error", f"Not sent: {errors}")
         self._focus_field(errors.first_field)
 
     def _clear_field_errors(self) -> None:
@@ -356,19 +492,35 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ModeSelector).choose(SnoopType(mode))
 
     def on_mode_selector_refused(self, message: ModeSelector.Refused) -> None:
-        self.queue_app.report(
-            "warning", f"{message.mode.value} is not allowed for profile {self.queue_app.profile_name}"
-        )
+        name = self.session.name if self.session else "this profile"
+        self.report("warning", f"{message.mode.value} is not allowed for profile {name}")
 
     def on_sessions_table_rerun(self, message: SessionsTable.Rerun) -> None:
         self.request_send(message.request)
+
+    def action_hung_up(self) -> None:
+        ended = self.session.hung_up() if self.session is not None else None
+        if ended is None:
+            self.report("info", "Not on a call: nothing to end")
+            return
+        self.query_one(SessionsTable).end_live()
+        self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended)")
+        self.refresh_header()
 
     def action_clear_log(self) -> None:
         self.query_one(LogPanel).clear()
 
     def action_export_log(self) -> None:
-        self.queue_app.export_log()
+        from queuetui.core import paths
+
+        path = paths.state_dir() / "logs" / f"queuetui-log-{self.clock():%Y%m%d-%H%M%S}.txt"
+        try:
+            count = self.query_one(LogPanel).export(path)
+        except OSError as problem:
+            self.report("error", f"Could not export the log: {problem.strerror}")
+            return
+        self.report("ok", f"Exported {count} log lines to {path}")
 
     @property
     def in_flight(self) -> frozenset[str]:
-        return frozenset(self._in_flight)
+        return frozenset(self._started)

@@ -1,77 +1,92 @@
 """Sign in: profile, base URL, auth method and secrets, checked here before anything is sent.
 
-DeepCall publishes no endpoint to verify credentials, so signing in checks them locally; the first
-action tells whether the server accepts them, and an auth error brings this screen back with its fields.
+DeepCall publishes no endpoint to verify credentials, so signing in keeps them and the first action checks
+them; an auth error brings this screen back with the refused secret selected, ready to be typed over.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Footer, Input, Label, RadioSet, Select, Static
+
+from queuetui.tui.messages import DemoRequested, SignInRequested
+from queuetui.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 if TYPE_CHECKING:
-    from queuetui.tui.app import QueueApp
+    from queuetui.core.config import Overrides, Profile, Settings
 
 _SECRET_FIELDS = {"ssid": "#ssid", "userId": "#user-id", "token": "#token"}
+# What a refusal to open a session names, and the field that fixes it.
+_REFUSAL_FIELDS = {"Base URL": "#base-url"}
+
+
+@dataclass(frozen=True)
+class LoginForm:
+    """What the sign-in screen starts from: the profiles, the chosen one and what is known of its secrets."""
+
+    settings: Settings
+    profile_name: str
+    profile: Profile
+    prefill: Overrides
+    notice: str = ""
+    refused: bool = False  # the server refused the prefilled secret: select it so typing replaces it
+    still: bool = False
 
 
 class LoginScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "toggle_secrets", "Show/hide secret", id="login.reveal"),
-        Binding("f9", "demo", "Try the demo", id="login.demo", tooltip="Sign in to the built-in simulator"),
+        Binding("f9,ctrl+o", "demo", "Try the demo", id="login.demo", tooltip="Sign in to the built-in simulator"),
     ]
 
-    def __init__(self, notice: str = "") -> None:
+    def __init__(self, form: LoginForm) -> None:
         super().__init__()
-        self.notice = notice
-
-    @property
-    def queue_app(self) -> QueueApp:
-        return cast("QueueApp", self.app)
+        self.form = form
 
     def compose(self) -> ComposeResult:
-        app = self.queue_app
-        profile = app.profile
-        names = sorted(app.settings.profiles) or [app.profile_name]
+        form = self.form
+        profile = form.profile
+        names = sorted(form.settings.profiles) or [form.profile_name]
         with Vertical(id="login-box"):
             yield Static("queuetui  sign in", id="login-title")
-            yield Static(self.notice, id="login-notice")
+            yield Static(form.notice, id="login-notice")
             with Horizontal(classes="row"):
                 yield Label("Profile", classes="label")
                 yield Select(
                     [(name, name) for name in names],
-                    value=app.profile_name if app.profile_name in names else names[0],
+                    value=form.profile_name if form.profile_name in names else names[0],
                     allow_blank=False,
                     compact=True,
                     id="profile",
                 )
             with Horizontal(classes="row"):
                 yield Label("Base URL", classes="label")
-                yield Input(app.base_url_for(profile), id="base-url", compact=True)
+                yield Input(form.prefill.base_url or profile.base_url, id="base-url", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Auth", classes="label")
                 with RadioSet(id="auth", compact=True):
-                    yield RadioButton("Session ID", value=profile.auth == "session", id="auth-session")
-                    yield RadioButton("User ID + Token", value=profile.auth == "token", id="auth-token")
+                    yield MarkedRadioButton("Session ID", value=profile.auth == "session", id="auth-session")
+                    yield MarkedRadioButton("User ID + Token", value=profile.auth == "token", id="auth-token")
             with Horizontal(classes="row", id="ssid-row"):
                 yield Label("Session ID", classes="label")
-                yield Input(app.prefill.ssid or "", password=True, id="ssid", compact=True)
+                yield Input(form.prefill.ssid or "", password=True, id="ssid", compact=True)
             with Horizontal(classes="row", id="user-row"):
                 yield Label("User ID", classes="label")
-                yield Input(app.prefill.user_id or profile.user_id, id="user-id", compact=True)
+                yield Input(form.prefill.user_id or profile.user_id, id="user-id", compact=True)
             with Horizontal(classes="row", id="token-row"):
                 yield Label("Token", classes="label")
-                yield Input(app.prefill.token or "", password=True, id="token", compact=True)
+                yield Input(form.prefill.token or "", password=True, id="token", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
-                yield Checkbox("Show secret", id="reveal", compact=True)
-                yield Checkbox("Remember on this machine", value=False, id="remember", compact=True)
+                yield MarkedCheckbox("Show secret", id="reveal", compact=True)
+                yield MarkedCheckbox("Remember on this machine", value=False, id="remember", compact=True)
             yield Static("", id="login-error")
             with Horizontal(classes="row", id="login-buttons"):
                 yield Button("Sign in", id="sign-in", variant="primary", compact=True)
@@ -80,13 +95,28 @@ class LoginScreen(Screen[None]):
 
     def on_mount(self) -> None:
         for field in self.query(Input):
-            field.cursor_blink = not self.queue_app.still
+            field.cursor_blink = not self.form.still
         self._show_auth_fields()
-        empty = next((f for f in self.query(Input) if f.display and not f.value), None)
+        if self.form.refused:
+            self._select_secret()
+        else:
+            self._focus_first_empty()
+
+    def _visible_inputs(self) -> list[Input]:
+        # A hidden row hides its field without changing the field's own `display`.
+        return [f for f in self.query(Input) if f.display and (f.parent is None or f.parent.display)]
+
+    def _focus_first_empty(self) -> None:
+        empty = next((f for f in self._visible_inputs() if not f.value), None)
         (empty or self.query_one("#sign-in", Button)).focus()
 
+    def _select_secret(self) -> None:
+        secret = self.query_one("#token" if self._auth_kind() == "token" else "#ssid", Input)
+        secret.focus()
+        secret.select_all()
+
     def _auth_kind(self) -> str:
-        return "token" if self.query_one("#auth-token", RadioButton).value else "session"
+        return "token" if self.query_one("#auth-token", MarkedRadioButton).value else "session"
 
     def _show_auth_fields(self) -> None:
         token = self._auth_kind() == "token"
@@ -101,21 +131,21 @@ class LoginScreen(Screen[None]):
     @on(Select.Changed, "#profile")
     def _profile_changed(self, event: Select.Changed) -> None:
         name = str(event.value)
-        profile = self.queue_app.settings.profiles.get(name)
-        if profile is None or name == self.queue_app.profile_name:
+        profile = self.form.settings.profiles.get(name)
+        if profile is None or name == self.form.profile_name:
             return
         self.query_one("#base-url", Input).value = profile.base_url
         self.query_one("#user-id", Input).value = profile.user_id
-        self.query_one("#auth-token" if profile.auth == "token" else "#auth-session", RadioButton).value = True
+        self.query_one("#auth-token" if profile.auth == "token" else "#auth-session", MarkedRadioButton).value = True
         self._show_auth_fields()
 
-    @on(Checkbox.Changed, "#reveal")
-    def _reveal_changed(self, event: Checkbox.Changed) -> None:
+    @on(MarkedCheckbox.Changed, "#reveal")
+    def _reveal_changed(self, event: MarkedCheckbox.Changed) -> None:
         for selector in ("#ssid", "#token"):
             self.query_one(selector, Input).password = not event.value
 
     def action_toggle_secrets(self) -> None:
-        reveal = self.query_one("#reveal", Checkbox)
+        reveal = self.query_one("#reveal", MarkedCheckbox)
         reveal.value = not reveal.value
 
     @on(Input.Submitted)
@@ -132,22 +162,15 @@ class LoginScreen(Screen[None]):
         self.action_demo()
 
     def action_demo(self) -> None:
-        self.queue_app.start_demo()
+        self.post_message(DemoRequested())
 
     def sign_in(self) -> None:
-        from queuetui.api.client import UnsafeUrl, check_base_url
         from queuetui.api.models import FieldErrors, parse_credentials
 
-        error = self.query_one("#login-error", Static)
         for field in self.query(Input):
             field.remove_class("-invalid")
         name = str(self.query_one("#profile", Select).value)
-        profile = self.queue_app.settings.profiles.get(name, self.queue_app.profile)
-        try:
-            base_url = check_base_url(self.query_one("#base-url", Input).value, profile.allow_insecure_http)
-        except UnsafeUrl as problem:
-            self._refuse("#base-url", f"{problem.label} {problem}")
-            return
+        profile = self.form.settings.profiles.get(name, self.form.profile)
         token = self._auth_kind() == "token"
         try:
             credentials = parse_credentials(
@@ -158,15 +181,24 @@ class LoginScreen(Screen[None]):
         except FieldErrors as errors:
             self._refuse(_SECRET_FIELDS.get(errors.first_field, "#ssid"), str(errors))
             return
-        error.update("")
-        chosen = profile.model_copy(update={"base_url": base_url, "auth": "token" if token else "session"})
-        self.queue_app.sign_in(name, chosen, credentials, remember=self.query_one("#remember", Checkbox).value)
+        self.query_one("#login-error", Static).update("")
+        # The base URL is checked once, where the session opens; a refusal comes back through `refused`.
+        chosen = profile.model_copy(
+            update={"base_url": self.query_one("#base-url", Input).value, "auth": "token" if token else "session"}
+        )
+        self.post_message(SignInRequested(name, chosen, credentials, self.query_one("#remember", MarkedCheckbox).value))
+
+    def refused(self, label: str, message: str) -> None:
+        """The session would not open (a bad base URL, an unusable CA bundle or proxy, no audit trail)."""
+        self._refuse(_REFUSAL_FIELDS.get(label), f"{label}: {message}")
 
     def typed_secrets(self) -> list[str]:
         return [self.query_one(selector, Input).value for selector in ("#ssid", "#token")] if self.is_mounted else []
 
-    def _refuse(self, selector: str, message: str) -> None:
+    def _refuse(self, selector: str | None, message: str) -> None:
         self.query_one("#login-error", Static).update(f"\u2717 {message}")
+        if selector is None:
+            return
         field = self.query_one(selector, Input)
         field.add_class("-invalid")
         field.focus()

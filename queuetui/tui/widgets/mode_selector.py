@@ -16,15 +16,24 @@ _ORDER = (SnoopType.SPY, SnoopType.WHISPER, SnoopType.BARGE)
 
 
 class ModeSelector(Widget, can_focus=True):
-    """Left/right or s/w/b choose a mode; disallowed modes are shown struck out and cannot be chosen."""
+    """Left/right or s/w/b choose a mode; disallowed modes are shown struck out and cannot be chosen.
+
+    Its keys are priority bindings (they apply only while it has the focus): they act the moment they arrive,
+    in the order typed, so an Enter right behind them sends the mode they chose."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "step(-1)", "Previous mode", show=False, id="mode.previous"),
-        Binding("right", "step(1)", "Next mode", show=False, id="mode.next"),
-        Binding("s", "choose('spy')", "Spy", show=False, id="mode.spy"),
-        Binding("w", "choose('whisper')", "Whisper", show=False, id="mode.whisper"),
+        Binding("left", "step(-1)", "Previous mode", show=False, priority=True, id="mode.previous"),
+        Binding("right", "step(1)", "Next mode", show=False, priority=True, id="mode.next"),
+        Binding("s", "choose('spy')", "Spy", show=False, priority=True, id="mode.spy"),
+        Binding("w", "choose('whisper')", "Whisper", show=False, priority=True, id="mode.whisper"),
         Binding(
-            "b", "choose('barge')", "Barge", show=False, id="mode.barge", tooltip="Barge (asks to confirm on send)"
+            "b",
+            "choose('barge')",
+            "Barge",
+            show=False,
+            priority=True,
+            id="mode.barge",
+            tooltip="Barge (asks to confirm on send)",
         ),
     ]
 

@@ -1,4 +1,5 @@
-"""This shift's actions, newest last, with keys to run one again or in another mode."""
+"""This shift's actions, newest last, with keys to run one again or in another mode. The row of the call you
+are on reads LIVE; a row left for another call, or ended by "I hung up", says so."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -29,13 +32,25 @@ class SessionEntry:
             return "\u2713 ok"
         if self.outcome.code is not None:
             return f"\u2717 {self.outcome.code}"
-        return f"\u2717 {self.outcome.kind.value.replace('_error', '')}"
+        return f"\u2717 {self.outcome.kind.value.replace('_error', '')[:4]}"
 
 
 MAX_SESSIONS = 500
+LIVE = "\u25cf LIVE"
+LEFT = "\u21b7 left"
+ENDED = "\u25a0 end"
+# Column widths, a trailing space each but the last: they add up to the 31 cells left at 80x24 once the
+# vertical scrollbar takes its column, so the result never hides under it.
+COLUMNS = (("Time", 6), ("Call", 8), ("Ag", 3), ("Mode", 8), ("Result", 6))
+_STYLES = {"\u2713": "green", "\u2717": "bold red", LIVE[0]: "bold reverse", LEFT[0]: "dim", ENDED[0]: "dim"}
 
 
-class SessionsTable(DataTable[str]):
+def fit(text: str, width: int) -> str:
+    """`text` in `width - 1` cells with an ellipsis when cut, so neighbouring columns never run together."""
+    return text if len(text) < width else text[: width - 2] + "\u2026"
+
+
+class SessionsTable(DataTable[Text]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "rerun", "Re-run", id="session.rerun", tooltip="Send the selected action again"),
         Binding("s", "rerun_as('spy')", "As spy", id="session.spy", tooltip="Same call, mode spy"),
@@ -54,14 +69,17 @@ class SessionsTable(DataTable[str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
         self._entries: dict[str, SessionEntry] = {}
         self._added = 0
+        self._live_key: str | None = None
 
     def on_mount(self) -> None:
-        # Fixed widths (a trailing space each, the last excepted): five columns fit 32 cells at 80x24.
-        for label, width in (("Time", 6), ("Call", 8), ("Agt", 4), ("Mode", 8), ("Result", 6)):
+        for label, width in COLUMNS:
             self.add_column(label, width=width, key=label.lower())
 
-    def record(self, entry: SessionEntry) -> None:
-        """Add a row and select it; past MAX_SESSIONS the oldest row goes, so a long shift stays light."""
+    def record(self, entry: SessionEntry, live: bool = False, left: bool = False) -> None:
+        """Add a row and select it; `live` marks it as the call you are on now (the row marked before turns to
+        `left` when you moved to another call, else back to ok). Past MAX_SESSIONS the oldest row goes."""
+        if live:
+            self._unmark(LEFT if left else None)
         key = str(self._added)
         self._added += 1
         self._entries[key] = entry
@@ -69,19 +87,38 @@ class SessionsTable(DataTable[str]):
             oldest = next(iter(self._entries))
             del self._entries[oldest]
             self.remove_row(oldest)
+            if oldest == self._live_key:
+                self._live_key = None
         request = entry.request
+        agent = request.target_entity_val if request.target_entity_type == "agent" else request.target_entity_type
         self.add_row(
-            entry.when.strftime("%H:%M"),
-            request.call_id,
-            request.target_entity_val
-            if request.target_entity_type == "agent"
-            else f"{request.target_entity_type}:{request.target_entity_val}",
-            request.snoop_type.value.upper(),
-            entry.result,
+            Text(entry.when.strftime("%H:%M")),
+            Text(fit(request.call_id, COLUMNS[1][1])),
+            Text(fit(agent, COLUMNS[2][1])),
+            Text(request.snoop_type.value.upper()),
+            self._result_cell(LIVE if live else entry.result),
             key=key,
         )
+        if live:
+            self._live_key = key
         if not self.has_focus:  # never move the row a supervisor is about to re-run
             self.move_cursor(row=self.row_count - 1)
+
+    def end_live(self) -> None:
+        """The live call ended ("I hung up", or it left the live list)."""
+        self._unmark(ENDED)
+
+    def _unmark(self, result: str | None) -> None:
+        key, self._live_key = self._live_key, None
+        if key is not None and key in self._entries:
+            self.update_cell(key, "result", self._result_cell(result or self._entries[key].result))
+
+    @staticmethod
+    def _result_cell(result: str) -> Text:
+        return Text(result, style=_STYLES.get(result[0], ""))
+
+    def cell_text(self, row: int, column: str) -> str:
+        return self.get_cell_at(Coordinate(row, [c[0].lower() for c in COLUMNS].index(column))).plain
 
     def _selected(self) -> SessionEntry | None:
         if not self._entries or self.cursor_row < 0:
@@ -98,6 +135,11 @@ class SessionsTable(DataTable[str]):
         entry = self._selected()
         if entry is not None:
             self.post_message(self.Rerun(entry.request.with_mode(SnoopType(mode))))
+
+    def clear_entries(self) -> None:
+        self.clear()
+        self._entries.clear()
+        self._live_key = None
 
     @property
     def entries(self) -> list[SessionEntry]:

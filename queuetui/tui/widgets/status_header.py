@@ -1,13 +1,22 @@
-"""The one-line header: environment badge, host, masked identity and snooper. No clock, so it stays still."""
+"""The top line: what is live (call, mode, who hears you, for how long), then the environment badge, host,
+masked identity and snooper. What is live never goes; the rest shrinks to fit, least useful words first."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widget import Widget
 
+from queuetui.api.modes import SnoopType
 from queuetui.core.environment import Environment
+
+if TYPE_CHECKING:
+    from queuetui.core.live import Monitoring
+
+# Each mode has its own glyph, so the line reads the same without colour.
+GLYPHS = {SnoopType.SPY: "\u25cf", SnoopType.WHISPER: "\u25c6", SnoopType.BARGE: "\u25b2"}
 
 
 @dataclass(frozen=True)
@@ -16,12 +25,19 @@ class HeaderFacts:
     host: str
     identity: str
     snooper: str
+    live: Monitoring | None = None
+    elapsed: str = ""
+    checked: bool = False  # the server has accepted these credentials at least once
+
+
+def live_words(live: Monitoring | None, elapsed: str) -> str:
+    if live is None:
+        return "\u25cb not on a call"
+    mode = live.mode
+    return f"{GLYPHS[mode]} ON {live.call_id} \u00b7 {mode.value.upper()} \u00b7 {mode.heard_by} \u00b7 {elapsed}"
 
 
 class StatusHeader(Widget):
-    """What the header says shrinks to fit the width, least useful words first; the environment badge and
-    the host never go."""
-
     DEFAULT_CSS = "StatusHeader { height: 1; }"
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -32,15 +48,17 @@ class StatusHeader(Widget):
         self.facts = None
         self.refresh()
 
-    def show(self, environment: Environment, host: str, identity: str, snooper: str) -> None:
+    def show(self, facts: HeaderFacts) -> None:
         for env in Environment:
-            self.set_class(env is environment, f"-{env.value}")
-        self.facts = HeaderFacts(environment, host, identity, snooper)
+            self.set_class(env is facts.environment, f"-{env.value}")
+        self.set_class(facts.live is not None and facts.live.mode is SnoopType.BARGE, "-barge")
+        self.facts = facts
         self.refresh()
 
     def render(self) -> Text:
         if self.facts is None:
             return Text.assemble(("queuetui ", "bold"), " starting\u2026")
+        line = Text()
         for line in self._variants(self.facts):
             if line.cell_len <= self.size.width:
                 return line
@@ -48,15 +66,16 @@ class StatusHeader(Widget):
 
     @staticmethod
     def _variants(facts: HeaderFacts) -> list[Text]:
+        live_style = "bold reverse" if facts.live is not None else ""
+        live = (f" {live_words(facts.live, facts.elapsed)} ", live_style)
         badge = (f" {facts.environment.value.upper()} ", "bold reverse")
         host = f" {facts.host}" if facts.host else " signed out"
         identity = f"  {facts.identity}" if facts.identity else ""
-        snooper = f"  snooper {facts.snooper}" if facts.snooper else ""
-        short_snooper = f"  \u260e {facts.snooper}" if facts.snooper else ""
+        snooper = f"  \u260e {facts.snooper}" if facts.snooper else ""
         return [
-            Text.assemble(("queuetui ", "bold"), badge, host, identity, snooper),
-            Text.assemble(badge, host, identity, snooper),
-            Text.assemble(badge, host, identity, short_snooper),
-            Text.assemble(badge, host, short_snooper),
-            Text.assemble(badge, host),
+            Text.assemble(live, " ", badge, host, identity, snooper),
+            Text.assemble(live, " ", badge, host, snooper),
+            Text.assemble(live, " ", badge, host),
+            Text.assemble(live, " ", badge),
+            Text.assemble(live),
         ]

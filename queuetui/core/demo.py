@@ -1,0 +1,51 @@
+"""The demo: the simulator on a free loopback port and a session signed in to it with its public credentials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from queuetui.api.models import parse_credentials
+from queuetui.core.config import Profile
+from queuetui.core.environment import Environment
+from queuetui.core.session import Seams, Session
+from queuetui.sim import DEMO_SSID, SimServer
+
+DEMO_SNOOPER = "9876543210"
+
+
+@dataclass
+class Demo:
+    sim: SimServer
+    session: Session
+
+    def close(self) -> None:
+        self.session.close()
+        self.sim.stop()
+
+
+def demo_profile(profile: Profile, sim: SimServer) -> Profile:
+    """The user's profile pointed at the simulator: their preferences stay, the environment says DEMO."""
+    return profile.model_copy(
+        update={
+            "base_url": sim.url,
+            "environment": Environment.DEMO,
+            "auth": "session",
+            "snooper_number": profile.snooper_number or DEMO_SNOOPER,
+        }
+    )
+
+
+def open_demo(
+    profile: Profile, audit_path: Path | None, seams: Seams | None = None, sim: SimServer | None = None
+) -> Demo:
+    """Start the simulator (unless one is given) and sign in to it. Raises SessionRefused like `Session.open`."""
+    sim = sim or SimServer().start()
+    try:
+        session = Session.open(
+            "demo", demo_profile(profile, sim), parse_credentials(ssid=DEMO_SSID), audit_path, seams=seams
+        )
+    except BaseException:
+        sim.stop()
+        raise
+    return Demo(sim, session)

@@ -1,0 +1,80 @@
+"""What the supervisor is on right now: the core's record of the live monitoring leg.
+
+DeepCall has no "end monitoring" call: after a success it rings the supervisor's phone, and the leg lasts until
+that phone hangs up. So the live state starts with a successful action, changes mode when the same call is
+acted on again, is replaced by an action on another call (the earlier leg is left to the phone), and ends when
+the supervisor says "I hung up" or the call leaves the live list.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from queuetui.api.modes import SnoopType
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    call_id: str
+    target_type: str
+    target: str
+    mode: SnoopType
+    since: datetime  # when this call was first joined; a mode switch keeps it
+    mode_since: datetime
+    phone: str
+
+    @property
+    def agent(self) -> str:
+        return self.target if self.target_type == "agent" else f"{self.target_type}:{self.target}"
+
+
+class Change(str, Enum):
+    STARTED = "started"  # nothing was live before
+    SWITCHED = "switched"  # same call, another mode (or the same mode again)
+    REPLACED = "replaced"  # another call: the earlier leg is left to the phone
+
+
+@dataclass(frozen=True)
+class LiveChange:
+    kind: Change
+    now: Monitoring
+    before: Monitoring | None
+
+
+class LiveState:
+    """Thread-safe: actions finish on worker threads while the screen reads it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: Monitoring | None = None
+
+    @property
+    def current(self) -> Monitoring | None:
+        with self._lock:
+            return self._current
+
+    def joined(
+        self, call_id: str, target_type: str, target: str, mode: SnoopType, phone: str, at: datetime
+    ) -> LiveChange:
+        with self._lock:
+            before = self._current
+            if before is not None and before.call_id == call_id:
+                now = Monitoring(call_id, target_type, target, mode, before.since, at, phone)
+                kind = Change.SWITCHED
+            else:
+                now = Monitoring(call_id, target_type, target, mode, at, at, phone)
+                kind = Change.REPLACED if before is not None else Change.STARTED
+            self._current = now
+            return LiveChange(kind, now, before)
+
+    def end(self, call_id: str | None = None) -> Monitoring | None:
+        """End the live leg (only if it is on `call_id`, when given); returns what ended."""
+        with self._lock:
+            ended = self._current
+            if ended is None or (call_id is not None and ended.call_id != call_id):
+                return None
+            self._current = None
+            return ended

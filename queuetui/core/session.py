@@ -1,0 +1,178 @@
+"""The signed-in session every front end sits on: the console paints it, the headless commands print it.
+
+Opening does every check once (base URL, proxy settings, CA bundle, audit trail writable) and refuses with one
+`SessionRefused` naming what to fix; nothing is sent by opening. Acting goes validate -> admit -> perform, and a
+success moves the live state. The transport, clock and random source are parameters, so tests hand in a fake
+transport or point at a real simulator without patching anything.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+from queuetui.api.client import ClientSettings, DeepCallClient, UnsafeUrl
+from queuetui.api.models import BargeRequest, FieldErrors, InputProblem, SessionAuth, TokenAuth, parse_request
+from queuetui.api.text import printable
+from queuetui.core.audit import AuditLog
+from queuetui.core.config import Profile
+from queuetui.core.environment import Environment
+from queuetui.core.live import LiveState, Monitoring
+from queuetui.core.outcome import Outcome, RetryNotice
+from queuetui.core.service import BargeService, RateGuard, RetryPolicy
+
+Transport = httpx.BaseTransport  # what `Seams.transport` takes, named here so front ends need not import httpx
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class SessionRefused(Exception):
+    """The session cannot open; nothing was sent. `label` names the setting to fix (e.g. "Base URL")."""
+
+    def __init__(self, label: str, message: str) -> None:
+        super().__init__(f"{label}: {message}")
+        self.label = label
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Seams:
+    """What a test (or a benchmark) may replace; the defaults are the real things."""
+
+    transport: Transport | None = None
+    clock: Callable[[], datetime] = local_now
+    retry: RetryPolicy | None = None
+    rate: RateGuard | None = None
+    rng: random.Random | None = None
+
+
+class Session:
+    def __init__(self, name: str, profile: Profile, service: BargeService, clock: Callable[[], datetime]) -> None:
+        self.name = name
+        self.profile = profile
+        self.service = service
+        self.clock = clock
+        self.live = LiveState()
+
+    @classmethod
+    def open(
+        cls,
+        name: str,
+        profile: Profile,
+        credentials: SessionAuth | TokenAuth,
+        audit_path: Path | None,
+        *,
+        seams: Seams | None = None,
+    ) -> Session:
+        """Raises SessionRefused when the URL, proxy, CA bundle or audit trail cannot be used."""
+        seams = seams or Seams()
+        settings = ClientSettings(
+            base_url=profile.base_url,
+            connect_timeout=profile.connect_timeout,
+            read_timeout=profile.read_timeout,
+            ca_bundle=profile.ca_bundle or None,
+            allow_insecure_http=profile.allow_insecure_http,
+        )
+        try:
+            client = DeepCallClient(settings, transport=seams.transport)
+        except UnsafeUrl as problem:
+            raise SessionRefused(problem.label, str(problem)) from None
+        audit = AuditLog(audit_path) if audit_path else None
+        if audit is not None:
+            try:
+                # Monitoring without a record is what the audit trail exists to prevent: refuse to start.
+                audit.ensure_writable()
+            except OSError as problem:
+                client.close()
+                shown = printable(str(audit_path), 200)
+                raise SessionRefused("Audit file", f"cannot write {shown} ({problem.strerror})") from None
+        service = BargeService(
+            client,
+            credentials,
+            profile=name,
+            audit=audit,
+            retry=seams.retry,
+            rate=seams.rate,
+            allowed_modes=frozenset(profile.allowed_modes),
+            rng=seams.rng,
+            clock=seams.clock,
+        )
+        return cls(name, profile, service, seams.clock)
+
+    # ----- what the front ends read -----------------------------------------------------------------
+
+    @property
+    def credentials(self) -> SessionAuth | TokenAuth:
+        return self.service.credentials
+
+    @property
+    def host(self) -> str:
+        return self.service.host
+
+    @property
+    def is_demo(self) -> bool:
+        return self.profile.environment is Environment.DEMO
+
+    @property
+    def in_flight(self) -> frozenset[str]:
+        return self.service.in_flight
+
+    # ----- acting -----------------------------------------------------------------------------------
+
+    def prepare(self, fields: Mapping[str, object]) -> BargeRequest:
+        """A request from wire-named fields, or FieldErrors naming every problem (a disallowed mode included)."""
+        try:
+            request = parse_request(dict(fields))
+        except FieldErrors as errors:
+            raise errors from None
+        if request.snoop_type not in self.service.allowed_modes:
+            raise FieldErrors((InputProblem("snoopType", self.service.mode_refusal(request.snoop_type)),))
+        return request
+
+    def admit(self, request: BargeRequest) -> Outcome | None:
+        """Reserve the call, or the refusal (recorded). Call on the thread that read the request."""
+        return self.service.admit(request)
+
+    def perform(
+        self,
+        request: BargeRequest,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Outcome:
+        """Send an admitted request (blocking: run it off the UI thread). A success moves the live state."""
+        outcome = self.service.perform(request, on_retry, cancel)
+        if not outcome.ok:
+            return outcome
+        change = self.live.joined(
+            request.call_id,
+            request.target_entity_type,
+            request.target_entity_val,
+            request.snoop_type,
+            request.snooper_number,
+            self.clock(),
+        )
+        return replace(outcome, change=change)
+
+    def act(
+        self,
+        request: BargeRequest,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Outcome:
+        refused = self.admit(request)
+        return refused if refused is not None else self.perform(request, on_retry, cancel)
+
+    def hung_up(self) -> Monitoring | None:
+        """The supervisor hung up the phone: the live leg ends. Returns what ended, if anything."""
+        return self.live.end()
+
+    def close(self) -> None:
+        self.service.close()

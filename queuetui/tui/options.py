@@ -1,0 +1,32 @@
+"""What the app starts from: only what the command line and tests give; nothing is read yet. A module of its
+own so that building it loads neither the app nor the core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from queuetui.core.service import RateGuard, RetryPolicy
+    from queuetui.core.session import Transport
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass
+class Launch:
+    config: str | None = None
+    profile: str | None = None
+    base_url: str | None = None
+    demo: bool = False
+    audit_path: Path | None = None
+    retry: RetryPolicy | None = None
+    rate: RateGuard | None = None
+    transport: Transport | None = None  # tests hand in a fake server here
+    still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots
+    clock: Callable[[], datetime] = local_now  # a fixed clock makes snapshots repeatable
