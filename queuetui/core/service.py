@@ -23,6 +23,7 @@ from queuetui.api.errors import (
     Category,
     DeepCallError,
     HttpStatusError,
+    RequestTimeout,
     TransportError,
 )
 from queuetui.api.models import BargeRequest, SessionAuth, SnoopType, TokenAuth
@@ -208,9 +209,20 @@ class BargeService:
         field_name = error.field if isinstance(error, DeepCallError) else None
         message = self._without_secrets(error.message) + note
         if isinstance(error, DeepCallError) and error.info.category is Category.RETRYABLE:
-            message += f". Gave up after {attempts} tries: wait a moment, then send again."
+            tries = "1 try" if attempts == 1 else f"{attempts} tries"
+            message += f". Gave up after {tries}: wait a moment, then send again."
         elif isinstance(error, DeepCallError) and error.info.action:
-            message += f". {error.info.action}"
+            # Only a field the screen can highlight may be called "the highlighted field".
+            action = error.info.action
+            if not field_name:
+                action = action.replace("the highlighted field", "the value")
+            message += f". {action}"
+        elif isinstance(error, RequestTimeout):
+            message += f" after {self.client.settings.read_timeout:g} s"
+            if request.snoop_type is not SnoopType.SPY:
+                message += (
+                    f". The {request.snoop_type.value} may have connected anyway: check your phone before sending again"
+                )
         return Outcome(
             _failure_kind(error),
             message,

@@ -330,6 +330,13 @@ class QueueApp(App[None]):
 
     # ----- commands ---------------------------------------------------------------------------------
 
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+
+        from queuetui.tui.theme_picker import ThemePicker
+
+        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Choose a theme\u2026"))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return

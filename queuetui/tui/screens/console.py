@@ -69,6 +69,7 @@ class ConsoleScreen(Screen[None]):
             "enter,ctrl+s",
             "send",
             "Send",
+            show=False,
             priority=True,
             id="console.send",
             tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
@@ -127,28 +128,29 @@ class ConsoleScreen(Screen[None]):
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
         yield StatusHeader(id="status")
         with Horizontal(id="top"):
+            yield Vertical(id="floor")
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
-                    yield Label("Call ID", classes="label")
+                    yield Label("Call", classes="label")
                     yield FormInput(placeholder="e.g. C-10023", id="call-id", compact=True, max_length=64)
-                with Horizontal(classes="row"):
-                    yield Label("Mode", classes="label")
-                    yield ModeSelector(frozenset(SnoopType), id="mode")
+                yield ModeSelector(frozenset(SnoopType), id="mode")
                 yield Static("", id="mode-help")
                 with Horizontal(classes="row"):
                     yield Label("Target", classes="label")
                     yield FormInput("agent", id="target-type", compact=True, max_length=32)
                     yield FormInput(placeholder="agent id", id="target-value", compact=True, max_length=64)
                 with Horizontal(classes="row"):
-                    yield Label("Snooper no.", classes="label")
-                    yield FormInput(placeholder="your phone", id="snooper", compact=True, max_length=24)
+                    yield Label("Phone", classes="label")
+                    yield FormInput(placeholder="yours, rung to connect you", id="snooper", compact=True, max_length=24)
                 with Horizontal(classes="row"):
                     yield Button("Send", id="send", compact=True, variant="primary")
                     yield Static("", id="send-status")
                 yield Static("", id="form-error")
+        with Horizontal(id="bottom"):
+            yield LogPanel(id="log")
             yield SessionsTable(id="sessions")
-        yield LogPanel(id="log")
-        yield Footer()
+        # The palette (Ctrl+P) is in F1 help; its footer slot would push Help off a 60-column screen.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "Monitor a call"
@@ -419,7 +421,9 @@ class ConsoleScreen(Screen[None]):
         if outcome.audit_problem:
             self.report("error", f"NOT recorded in the audit trail: {outcome.audit_problem}")
         if outcome.ok:
-            self._checked = True
+            if not self._checked:
+                self._checked = True
+                self.log_line("ok", "The server accepted these credentials")
             tries = f"{outcome.attempts} tries" if outcome.attempts > 1 else "1 try"
             self.log_line("ok", f"server: 200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  ({tries})")
             self.report("ok", self._success_words(outcome))

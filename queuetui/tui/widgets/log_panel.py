@@ -27,7 +27,8 @@ class LogPanel(RichLog):
     DEFAULT_CSS = "LogPanel { overflow-y: scroll; overflow-x: hidden; }"
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(max_lines=MAX_LINES, wrap=True, markup=False, highlight=False, id=id)
+        # min_width=1: RichLog renders every line at least 78 cells wide by default, cropping it in a narrower panel.
+        super().__init__(max_lines=MAX_LINES, min_width=1, wrap=True, markup=False, highlight=False, id=id)
         self.history: deque[tuple[str, str]] = deque(maxlen=MAX_LINES)  # (kind, line)
         self._wrapped_at = 0
 

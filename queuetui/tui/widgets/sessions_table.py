@@ -51,12 +51,25 @@ def fit(text: str, width: int) -> str:
 
 
 class SessionsTable(DataTable[Text]):
+    # Its keys stay out of the footer, which keeps the modes, Quit and Help whatever has the focus; F1 lists them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "rerun", "Re-run", id="session.rerun", tooltip="Send the selected action again"),
-        Binding("s", "rerun_as('spy')", "As spy", id="session.spy", tooltip="Same call, mode spy"),
-        Binding("w", "rerun_as('whisper')", "As whisper", id="session.whisper", tooltip="Same call, mode whisper"),
+        Binding("r", "rerun", "Re-run", show=False, id="session.rerun", tooltip="Send the selected action again"),
+        Binding("s", "rerun_as('spy')", "As spy", show=False, id="session.spy", tooltip="Same call, mode spy"),
         Binding(
-            "b", "rerun_as('barge')", "As barge", id="session.barge", tooltip="Same call, mode barge (asks to confirm)"
+            "w",
+            "rerun_as('whisper')",
+            "As whisper",
+            show=False,
+            id="session.whisper",
+            tooltip="Same call, mode whisper",
+        ),
+        Binding(
+            "b",
+            "rerun_as('barge')",
+            "As barge",
+            show=False,
+            id="session.barge",
+            tooltip="Same call, mode barge (asks to confirm)",
         ),
     ]
 

@@ -70,7 +70,9 @@ class StatusHeader(Widget):
         live = (f" {live_words(facts.live, facts.elapsed)} ", live_style)
         badge = (f" {facts.environment.value.upper()} ", "bold reverse")
         host = f" {facts.host}" if facts.host else " signed out"
-        identity = f"  {facts.identity}" if facts.identity else ""
+        # A tick only once the server has accepted the credentials: before that they are merely kept.
+        tick = " \u2713" if facts.checked else ""
+        identity = f"  {facts.identity}{tick}" if facts.identity else ""
         snooper = f"  \u260e {facts.snooper}" if facts.snooper else ""
         return [
             Text.assemble(live, " ", badge, host, identity, snooper),
