@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
 from queuetui.api.text import printable
 from queuetui.core.environment import Environment as Environment
+from queuetui.core.live_calls_config import LiveCallsConfig
 from queuetui.core.tomlfile import read_toml
 
 
@@ -43,6 +44,7 @@ class Profile(BaseModel):
     remember_secret: bool = False
     ssid: str = ""
     token: str = ""
+    live_calls: LiveCallsConfig = Field(default_factory=LiveCallsConfig)
 
     @field_validator("allowed_modes")
     @classmethod
@@ -58,6 +60,8 @@ class Settings(BaseModel):
     default_profile: str = ""
     theme: str = "queuetui-dark"
     profiles: dict[str, Profile] = Field(default_factory=dict)
+    # Binding id -> keys ("f2,ctrl+o"); the console checks the ids and clashes, since only it knows them.
+    keymap: dict[str, str] = Field(default_factory=dict)
 
 
 class ConfigError(Exception):
@@ -93,6 +97,9 @@ def _unknown_keys(settings: Settings) -> list[str]:
     found = [f"unknown key {name!r}" for name in (settings.model_extra or {})]
     for name, profile in settings.profiles.items():
         found += [f"unknown key 'profiles.{name}.{key}'" for key in (profile.model_extra or {})]
+        live = profile.live_calls
+        found += [f"unknown key 'profiles.{name}.live_calls.{key}'" for key in (live.model_extra or {})]
+        found += [f"unknown key 'profiles.{name}.live_calls.fields.{key}'" for key in (live.fields.model_extra or {})]
     return found
 
 
@@ -132,6 +139,12 @@ def to_toml(settings: Settings) -> str:
         for key in [k for k, v in profile.items() if v == "" and k in Profile.model_fields]:
             del profile[key]
         profile.update(settings.profiles[name].model_extra or {})
+        # Only what the file set: defaults written out would freeze today's assumed mapping into the file.
+        live = settings.profiles[name].live_calls
+        if "live_calls" in settings.profiles[name].model_fields_set:
+            profile["live_calls"] = live.model_dump(mode="json", exclude_unset=True)
+        else:
+            profile.pop("live_calls", None)
     return tomli_w.dumps(data)
 
 

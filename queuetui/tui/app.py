@@ -43,6 +43,7 @@ class QueueApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own attribute
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="This list of keys"),
+        # For terminals that do not send F-keys: works wherever it would not type a question mark.
         Binding("question_mark", "help", "Help", show=False, id="app.help_alt", tooltip="This list of keys"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Priority, so focus moves before the keys behind it are routed: type-ahead over a slow SSH link
@@ -102,6 +103,7 @@ class QueueApp(App[None]):
         self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
         self.config_writable = not boot.config_problem
         self._adopt_themes(boot)
+        self._adopt_keymap(boot)
         self.ready.set()
         if boot.config_problem:
             self.report(
@@ -337,37 +339,60 @@ class QueueApp(App[None]):
 
         self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Choose a theme\u2026"))
 
-    def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
+    def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
+        """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
         from queuetui.tui.widgets.mode_selector import ModeSelector
         from queuetui.tui.widgets.sessions_table import SessionsTable
 
-        self.push_screen(
-            HelpScreen(
-                [
-                    (
-                        "Everywhere",
-                        [
-                            *self.BINDINGS,
-                            Binding(
-                                self.COMMAND_PALETTE_BINDING,
-                                "command_palette",
-                                "Commands",
-                                tooltip="Commands: I hung up, sign out, export or clear log, theme",
-                            ),
-                        ],
-                    ),
-                    ("Console", list(ConsoleScreen.BINDINGS)),
-                    ("Mode selector (when focused)", list(ModeSelector.BINDINGS)),
-                    ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
-                    ("Sign in", list(LoginScreen.BINDINGS)),
-                    ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
-                    ("Help", list(HelpScreen.BINDINGS)),
-                ]
-            )
+        palette = Binding(
+            self.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "Commands",
+            id="app.commands",
+            tooltip="Commands: I hung up, sign out, export or clear log, theme, help",
         )
+        return [
+            ("Everywhere", [*self.BINDINGS, palette]),
+            ("Console", list(ConsoleScreen.BINDINGS)),
+            ("Mode selector (when focused)", list(ModeSelector.BINDINGS)),
+            ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
+            ("Sign in", list(LoginScreen.BINDINGS)),
+            ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
+            ("Help", list(HelpScreen.BINDINGS)),
+        ]
+
+    def _adopt_keymap(self, boot: Boot) -> None:
+        from queuetui.tui.keymap import Scope, check_keymap
+
+        if not boot.settings.keymap:
+            return
+        sections = dict(self.binding_sections())
+        everywhere, console = sections["Everywhere"], sections["Console"]
+        # Keys clash only where both bindings are active at once: the app's, the screen's and the focused widget's.
+        scopes = [
+            Scope("console", [*everywhere, *console]),
+            *(
+                Scope(name.split(" (")[0].lower(), [*everywhere, *console, *sections[name]])
+                for name in sections
+                if name.endswith("(when focused)")
+            ),
+            *(
+                Scope(name.lower(), [*everywhere, *sections[name]])
+                for name in ("Sign in", "Barge confirmation", "Help")
+            ),
+        ]
+        checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
+        self.set_keymap(checked.keymap)
+        if checked.problems:
+            self.report("warning", f"{len(checked.problems)} keymap problem(s): {checked.problems[0]}")
+            for line in checked.problems[1:]:
+                self.console_screen.log_line("warning", line)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.binding_sections(), self._keymap))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         console = self.console_screen

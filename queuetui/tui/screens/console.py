@@ -74,9 +74,17 @@ class ConsoleScreen(Screen[None]):
             id="console.send",
             tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
         ),
-        Binding("f2", "mode('spy')", "Spy", priority=True, id="console.spy", tooltip="Mode spy: nobody hears you"),
+        # Each F-key has a Ctrl twin for terminals and SSH clients that do not send F-keys.
         Binding(
-            "f3",
+            "f2,ctrl+o",
+            "mode('spy')",
+            "Spy",
+            priority=True,
+            id="console.spy",
+            tooltip="Mode spy: nobody hears you",
+        ),
+        Binding(
+            "f3,ctrl+t",
             "mode('whisper')",
             "Whisper",
             priority=True,
@@ -84,7 +92,7 @@ class ConsoleScreen(Screen[None]):
             tooltip="Mode whisper: the agent hears you, the customer does not",
         ),
         Binding(
-            "f4",
+            "f4,ctrl+b",
             "mode('barge')",
             "Barge",
             priority=True,
@@ -92,7 +100,7 @@ class ConsoleScreen(Screen[None]):
             tooltip="Mode barge: agent and customer hear you (asks to confirm)",
         ),
         Binding(
-            "f5",
+            "f5,ctrl+g",
             "hung_up",
             "Hung up",
             id="console.hung_up",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.console import Group
@@ -13,22 +14,28 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def _keys(binding: Binding) -> str:
-    return " / ".join(key.replace("ctrl+", "^").replace("question_mark", "?") for key in binding.key.split(","))
+from queuetui.tui.keymap import active_keys
 
 
-def binding_table(sections: list[tuple[str, list[BindingType]]]) -> Group:
-    """One titled table a section; the help text is the binding's tooltip, else its footer description."""
+def _keys(keys: str) -> str:
+    return " / ".join(key.replace("ctrl+", "^").replace("question_mark", "?") for key in keys.split(","))
+
+
+def binding_table(sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str]) -> Group:
+    """One titled table a section: the keys in force (the keymap's where it remaps), what they do (the
+    binding's tooltip, else its footer description) and the id to remap them by in `[keymap]`."""
     parts: list[Table | Text] = []
     for title, bindings in sections:
         parts.append(Text(title, style="bold underline"))
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         table.add_column("keys", style="bold", no_wrap=True, min_width=12)
         table.add_column("what")
+        table.add_column("id", style="dim", no_wrap=True)
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                table.add_row(_keys(binding), binding.tooltip or binding.description)
+                table.add_row(
+                    _keys(active_keys(binding, keymap)), binding.tooltip or binding.description, binding.id or ""
+                )
         parts += [table, Text("")]
     return Group(*parts)
 
@@ -36,13 +43,14 @@ def binding_table(sections: list[tuple[str, list[BindingType]]]) -> Group:
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close help", id="help.close")]
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.sections = sections
+        self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(binding_table(self.sections), id="help-table")
+            yield Static(binding_table(self.sections, self.keymap), id="help-table")
 
     def on_mount(self) -> None:
         self.query_one("#help-box").border_title = "Keys (Esc closes)"
