@@ -260,7 +260,7 @@ class BargeService:
             "time": self._clock().astimezone(timezone.utc).isoformat(timespec="milliseconds"),
             "profile": self.profile,
             "host": self.host,
-            "os_user": _os_user(),
+            "os_user": os_user(),
             "auth": self.credentials.kind,
             "identity": self.credentials.identity,
             "call_id": request.call_id,
@@ -280,7 +280,7 @@ class BargeService:
         self.client.close()
 
 
-def _os_user() -> str:
+def os_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

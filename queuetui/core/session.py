@@ -21,11 +21,13 @@ from queuetui.api.client import ClientSettings, DeepCallClient, UnsafeUrl
 from queuetui.api.models import BargeRequest, FieldErrors, InputProblem, SessionAuth, TokenAuth, parse_request
 from queuetui.api.text import printable
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_trail import ShiftSummary, shift_summary
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
 from queuetui.core.live import LiveState, Monitoring
 from queuetui.core.outcome import Outcome, RetryNotice
-from queuetui.core.service import BargeService, RateGuard, RetryPolicy
+from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
+from queuetui.core.shift import PastAction, past_actions
 
 Transport = httpx.BaseTransport  # what `Seams.transport` takes, named here so front ends need not import httpx
 
@@ -169,6 +171,14 @@ class Session:
     ) -> Outcome:
         refused = self.admit(request)
         return refused if refused is not None else self.perform(request, on_retry, cancel)
+
+    def shift(self) -> tuple[list[PastAction], ShiftSummary]:
+        """Today's actions of this OS user, profile and identity, from the audit trail (reads the file: call
+        it off the UI thread). None recorded when there is no audit trail."""
+        audit = self.service.audit
+        if audit is None:
+            return [], shift_summary([])
+        return past_actions(audit.path, os_user(), self.name, self.credentials.identity, self.clock())
 
     def hung_up(self) -> Monitoring | None:
         """The supervisor hung up the phone: the live leg ends. Returns what ended, if anything."""

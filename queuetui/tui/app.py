@@ -342,6 +342,7 @@ class QueueApp(App[None]):
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+        from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
         from queuetui.tui.widgets.mode_selector import ModeSelector
         from queuetui.tui.widgets.sessions_table import SessionsTable
 
@@ -360,6 +361,7 @@ class QueueApp(App[None]):
             ("Sign in", list(LoginScreen.BINDINGS)),
             ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
             ("Help", list(HelpScreen.BINDINGS)),
+            ("Shift summary", list(ShiftSummaryScreen.BINDINGS)),
         ]
 
     def _adopt_keymap(self, boot: Boot) -> None:
@@ -397,6 +399,7 @@ class QueueApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         console = self.console_screen
         yield SystemCommand("I hung up", "My phone is down: the live call is over for me", console.action_hung_up)
+        yield SystemCommand("Shift summary", "This shift: actions by mode and outcome", console.action_shift_summary)
         yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
         yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", console.action_export_log)
         yield SystemCommand("Clear log", "Empty the log panel", console.action_clear_log)

@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
     from queuetui.core.config import Profile
     from queuetui.core.outcome import Outcome, RetryNotice
+    from queuetui.core.session import Session
+    from queuetui.core.shift import PastAction
 
 
 class SendFinished(Message):
@@ -55,3 +57,12 @@ class SnooperUsed(Message):
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
+
+
+class ShiftLoaded(Message):
+    """Today's earlier actions of the signed-in supervisor, read back from the audit trail."""
+
+    def __init__(self, session: Session, actions: list[PastAction]) -> None:
+        super().__init__()
+        self.session = session
+        self.actions = actions

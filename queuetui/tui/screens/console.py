@@ -28,8 +28,9 @@ from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
 from queuetui.core.live import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
-from queuetui.tui.messages import LoginRequired, RetryScheduled, SendFinished, SnooperUsed
+from queuetui.tui.messages import LoginRequired, RetryScheduled, SendFinished, ShiftLoaded, SnooperUsed
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
@@ -106,6 +107,14 @@ class ConsoleScreen(Screen[None]):
             id="console.hung_up",
             tooltip="I hung up my phone: the live call is over for me",
         ),
+        Binding(
+            "f6,ctrl+y",
+            "shift_summary",
+            "Shift",
+            show=False,
+            id="console.shift",
+            tooltip="This shift: actions by mode and outcome, time on shift",
+        ),
         Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
         # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
         # Export does not read the form, so it cannot act on a half-typed one.
@@ -178,7 +187,10 @@ class ConsoleScreen(Screen[None]):
         type where the form is empty."""
         self.session = session
         self._checked = False
+        # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
+        self.query_one(SessionsTable).clear_entries()
         if session is not None:
+            self._load_shift(session)
             profile = session.profile
             self.query_one(ModeSelector).set_allowed(frozenset(profile.allowed_modes))
             for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
@@ -212,6 +224,30 @@ class ConsoleScreen(Screen[None]):
                 self._checked,
             )
         )
+
+    @work(thread=True, group="shift", exclusive=True, exit_on_error=False)
+    def _load_shift(self, session: Session) -> None:
+        actions, _ = session.shift()
+        self.post_message(ShiftLoaded(session, actions))
+
+    def on_shift_loaded(self, message: ShiftLoaded) -> None:
+        if message.session is not self.session or not message.actions:
+            return  # signed out or in again meanwhile: that shift is not this one
+        table = self.query_one(SessionsTable)
+        for action in message.actions:
+            table.record(SessionEntry(action.when, action.request, action.outcome))
+        self.log_line("info", f"This shift so far: {len(message.actions)} action(s) read back from the audit trail")
+
+    def action_shift_summary(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        self._open_summary(session)
+
+    @work(thread=True, group="shift-summary", exclusive=True, exit_on_error=False)
+    def _open_summary(self, session: Session) -> None:
+        _, summary = session.shift()
+        self.app.call_from_thread(self.app.push_screen, ShiftSummaryScreen(summary))
 
     def _masked_snooper(self) -> str:
         digits = self.query_one("#snooper", Input).value.replace(" ", "").replace("-", "")

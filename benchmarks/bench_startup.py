@@ -1,0 +1,82 @@
+"""Start-up against a bare Textual app, in one run so the machine's noise hits both sides of each ratio alike.
+
+Both are launched and watched the same way: the installed command in tmux at 80x24, timed from launch until a
+marker is on screen. The bare app has a Header, a Static and a Footer.
+- first paint: the console's form title is on screen (target <= 1.3x the bare app);
+- usable demo: the signed-in host ("demo@…") is on the top line: the session is open and keys act
+  (target <= 2.0x). The DEMO badge alone would not do: it could be painted before anything is loaded.
+
+Run: python benchmarks/bench_startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from tmuxdriver import TmuxSession
+
+BIN = Path(sys.executable).parent
+BARE_APP = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Static("bare app ready")
+            yield Footer()
+
+    Bare().run()
+    """
+)
+
+
+def _env(home: Path) -> dict[str, str]:
+    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_STATE_HOME": str(home / "state")}
+
+
+def time_to(command: list[str], markers: list[str], home: Path) -> list[float]:
+    """Seconds from launch until each marker (in order) is on screen."""
+    started = time.monotonic()
+    found: list[float] = []
+    with TmuxSession(command, env=_env(home)) as term:
+        for marker in markers:
+            term.wait_for(marker, timeout=30, interval=0.002)
+            found.append(time.monotonic() - started)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        bare_script = home / "bare_app.py"
+        bare_script.write_text(BARE_APP)
+        bare: list[float] = []
+        paint: list[float] = []
+        usable: list[float] = []
+        for _ in range(args.runs):  # interleaved, so drift affects both
+            bare += time_to([sys.executable, str(bare_script)], ["bare app ready"], home)
+            first, ready = time_to([str(BIN / "queuetui"), "--demo"], ["Monitor a call", "demo@"], home)
+            paint.append(first)
+            usable.append(ready)
+    ms = 1000
+    b, p, u = statistics.median(bare), statistics.median(paint), statistics.median(usable)
+    print(f"medians of {args.runs} runs, tmux 80x24")
+    print(f"{'bare Textual app (Header, Static, Footer)':<44}{b * ms:>8.0f} ms")
+    print(f"{'queuetui --demo first paint':<44}{p * ms:>8.0f} ms   {p / b:.2f}x (target <= 1.3)")
+    print(f"{'queuetui --demo usable (signed in)':<44}{u * ms:>8.0f} ms   {u / b:.2f}x (target <= 2.0)")
+
+
+if __name__ == "__main__":
+    main()

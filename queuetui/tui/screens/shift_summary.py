@@ -1,0 +1,54 @@
+"""This shift in numbers: actions by mode and by outcome, and the time from the first to the last."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from queuetui.core.audit_trail import ShiftSummary
+
+
+def summary_table(summary: ShiftSummary) -> Table:
+    table = Table(box=None, padding=(0, 2, 0, 0))
+    outcomes = sorted(summary.by_outcome)
+    table.add_column("mode", style="bold")
+    for outcome in outcomes:
+        table.add_column(outcome.replace("_", " "), justify="right")
+    table.add_column("all", justify="right", style="bold")
+    for mode in ("spy", "whisper", "barge"):
+        counts = [summary.by_mode_and_outcome.get((mode, outcome), 0) for outcome in outcomes]
+        table.add_row(mode.upper(), *map(str, counts), str(summary.by_mode.get(mode, 0)))
+    return table
+
+
+class ShiftSummaryScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close", id="shift.close")]
+
+    def __init__(self, summary: ShiftSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        summary = self.summary
+        minutes = int(summary.on_shift.total_seconds() // 60)
+        since = f"since {summary.first.astimezone():%H:%M}" if summary.first else "no actions yet today"
+        with Vertical(id="shift-box"):
+            yield Static(
+                f"{summary.records} action(s) today, {since}; on shift {minutes // 60} h {minutes % 60:02} min",
+                id="shift-line",
+            )
+            yield Static(summary_table(summary), id="shift-table")
+            yield Static("The audit trail keeps every record: queuetui audit --since today", id="shift-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#shift-box").border_title = "This shift (Esc closes)"
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
