@@ -8,6 +8,7 @@ from pathlib import Path
 from queuetui.api.models import parse_credentials
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
+from queuetui.core.live_calls_config import simulator_live_calls
 from queuetui.core.session import Seams, Session
 from queuetui.sim import DEMO_SSID, SimServer
 
@@ -32,6 +33,7 @@ def demo_profile(profile: Profile, sim: SimServer) -> Profile:
             "environment": Environment.DEMO,
             "auth": "session",
             "snooper_number": profile.snooper_number or DEMO_SNOOPER,
+            "live_calls": simulator_live_calls(),
         }
     )
 

@@ -240,6 +240,12 @@ class BargeService:
             text = text.replace(secret, mask_secret(secret))
         return text
 
+    def release(self, request: BargeRequest, message: str) -> Outcome:
+        """Give back a call `admit` reserved without sending it, and record why."""
+        with self._lock:
+            self._in_flight.discard(request.call_id)
+        return self._refuse(request, message)
+
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
         return self._record(Outcome(OutcomeKind.REFUSED, message, request, field=field))
 

@@ -14,11 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from queuetui.api.client import ClientSettings, DeepCallClient, UnsafeUrl
 from queuetui.api.models import BargeRequest, FieldErrors, InputProblem, SessionAuth, TokenAuth, parse_request
+from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_trail import ShiftSummary, shift_summary
@@ -28,6 +30,10 @@ from queuetui.core.live import LiveState, Monitoring
 from queuetui.core.outcome import Outcome, RetryNotice
 from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
 from queuetui.core.shift import PastAction, past_actions
+
+if TYPE_CHECKING:
+    from queuetui.core.call_poller import CallPoller, FloorSnapshot
+    from queuetui.core.call_sources import CallSource
 
 Transport = httpx.BaseTransport  # what `Seams.transport` takes, named here so front ends need not import httpx
 
@@ -63,6 +69,58 @@ class Session:
         self.service = service
         self.clock = clock
         self.live = LiveState()
+        self.floor: CallPoller | None = None  # the live call list, once `watch_floor` starts it
+
+    # ----- the floor: the live call list ------------------------------------------------------------
+
+    def watch_floor(self, on_update: Callable[[FloorSnapshot, Monitoring | None], None]) -> bool:
+        """Start polling the profile's live call source; False when it has none. `on_update(snapshot, ended)`
+        runs on the poller's thread; `ended` is the live leg that ended because its call left the list."""
+        from queuetui.core.call_poller import CallPoller
+
+        source = self.floor_source()
+        if source is None:
+            return False
+
+        def updated(snapshot: FloorSnapshot) -> None:
+            current = self.live.current
+            ended = None
+            if (
+                current is not None
+                and snapshot.loaded
+                and snapshot.error is None
+                and not snapshot.is_live(current.call_id)
+            ):
+                ended = self.live.end(current.call_id)
+            on_update(snapshot, ended)
+
+        self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated)
+        self.floor.start()
+        return True
+
+    def floor_source(self) -> CallSource | None:
+        """The profile's live call source, or None for `source = "none"`. A DeepCall source shares this
+        session's connection (same base URL checks, TLS, proxy and timeouts) but never its action rate guard;
+        a command source has the profile's read timeout to answer."""
+        from queuetui.core.call_sources import CommandSource, DeepCallSource
+
+        config = self.profile.live_calls
+        if config.source == "deepcall":
+            return DeepCallSource(self.service.client, self.credentials, config)
+        if config.source == "command":
+            return CommandSource.from_config(config, self.profile.read_timeout)
+        return None
+
+    def _barge_problem(self, call_id: str) -> str:
+        """Why a barge on `call_id` must not go: the list is not fresh, or the call is not live in it."""
+        if self.floor is None:
+            return ""
+        snapshot = self.floor.fresh(max_age_s=self.profile.live_calls.refresh_s)
+        if snapshot.error is not None:
+            return f"Barge not sent: the live list could not be refreshed to check {call_id} ({snapshot.error})"
+        if not snapshot.is_live(call_id):
+            return f"Barge not sent: {call_id} is not live in the list just refreshed (it may have ended)"
+        return ""
 
     @classmethod
     def open(
@@ -141,6 +199,13 @@ class Session:
 
     def admit(self, request: BargeRequest) -> Outcome | None:
         """Reserve the call, or the refusal (recorded). Call on the thread that read the request."""
+        if self.floor is not None:
+            call = self.floor.snapshot.find(request.call_id)
+            if call is not None and call.ended:
+                refused = self.service.admit(request)
+                if refused is not None:
+                    return refused
+                return self.service.release(request, f"Call {request.call_id} has ended; nothing sent")
         return self.service.admit(request)
 
     def perform(
@@ -149,7 +214,12 @@ class Session:
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Outcome:
-        """Send an admitted request (blocking: run it off the UI thread). A success moves the live state."""
+        """Send an admitted request (blocking: run it off the UI thread). A barge first needs the call live in a
+        list no older than the profile's refresh period. A success moves the live state."""
+        if request.snoop_type is SnoopType.BARGE:
+            problem = self._barge_problem(request.call_id)
+            if problem:
+                return self.service.release(request, problem)
         outcome = self.service.perform(request, on_retry, cancel)
         if not outcome.ok:
             return outcome
@@ -185,4 +255,6 @@ class Session:
         return self.live.end()
 
     def close(self) -> None:
+        if self.floor is not None:
+            self.floor.stop()
         self.service.close()

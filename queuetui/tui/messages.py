@@ -8,7 +8,9 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
+    from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.config import Profile
+    from queuetui.core.live import Monitoring
     from queuetui.core.outcome import Outcome, RetryNotice
     from queuetui.core.session import Session
     from queuetui.core.shift import PastAction
@@ -66,3 +68,12 @@ class ShiftLoaded(Message):
         super().__init__()
         self.session = session
         self.actions = actions
+
+
+class FloorUpdated(Message):
+    """A refresh of the live call list; `ended` is the live leg that ended because its call left the list."""
+
+    def __init__(self, snapshot: FloorSnapshot, ended: Monitoring | None) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.ended = ended

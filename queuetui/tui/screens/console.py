@@ -28,10 +28,11 @@ from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
 from queuetui.core.live import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
-from queuetui.tui.messages import LoginRequired, RetryScheduled, SendFinished, ShiftLoaded, SnooperUsed
+from queuetui.tui.messages import FloorUpdated, LoginRequired, RetryScheduled, SendFinished, ShiftLoaded, SnooperUsed
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.widgets.form_input import FormInput
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionEntry, SessionsTable
@@ -39,7 +40,8 @@ from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, FieldErrors
-    from queuetui.core.live import LiveChange
+    from queuetui.core.call_poller import FloorSnapshot
+    from queuetui.core.live import LiveChange, Monitoring
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
 
@@ -115,6 +117,9 @@ class ConsoleScreen(Screen[None]):
             id="console.shift",
             tooltip="This shift: actions by mode and outcome, time on shift",
         ),
+        Binding("slash", "filter", "Filter", priority=True, id="console.filter", tooltip="Filter the live calls"),
+        # Down in the filter goes to the first match; elsewhere it keeps its own meaning.
+        Binding("down", "first_match", "First match", show=False, priority=True, id="console.first_match"),
         Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
         # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
         # Export does not read the form, so it cannot act on a half-typed one.
@@ -145,7 +150,11 @@ class ConsoleScreen(Screen[None]):
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
         yield StatusHeader(id="status")
         with Horizontal(id="top"):
-            yield Vertical(id="floor")
+            with Vertical(id="floor"):
+                with Horizontal(classes="row"):
+                    yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
+                    yield Static("", id="floor-age")
+                yield LiveCallsTable(id="calls")
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("Call", classes="label")
@@ -173,12 +182,13 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#form").border_title = "Monitor a call"
         self.query_one("#sessions").border_title = "Sessions this shift"
         self.query_one("#log").border_title = "Log"
+        self.query_one("#floor").border_title = "Live calls"
         for field in self.query(Input):
             field.cursor_blink = not self.still
         self.watch(self.query_one(ModeSelector), "mode", self._show_mode)
         self.refresh_header()
         self.set_interval(0.1, self._tick_status, pause=False)
-        self.query_one("#call-id", Input).focus()
+        self.set_focus(self.query_one("#call-id", Input))
 
     # ----- the session ------------------------------------------------------------------------------
 
@@ -189,6 +199,10 @@ class ConsoleScreen(Screen[None]):
         self._checked = False
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self.query_one(SessionsTable).clear_entries()
+        floor = session is not None and session.watch_floor(self._floor_updated)
+        self.query_one("#top").set_class(floor, "-floor")
+        if floor:
+            self.set_focus(self.query_one(LiveCallsTable))
         if session is not None:
             self._load_shift(session)
             profile = session.profile
@@ -224,6 +238,101 @@ class ConsoleScreen(Screen[None]):
                 self._checked,
             )
         )
+
+    # ----- the floor --------------------------------------------------------------------------------
+
+    def _floor_updated(self, snapshot: FloorSnapshot, ended: Monitoring | None) -> None:
+        """On the poller's thread: hand the refresh to the UI thread."""
+        self.post_message(FloorUpdated(snapshot, ended))
+
+    def on_floor_updated(self, message: FloorUpdated) -> None:
+        table = self.query_one(LiveCallsTable)
+        table.show(message.snapshot)
+        self._show_floor_age()
+        ended = message.ended
+        if ended is not None:
+            table.mark_live(None)
+            self.query_one(SessionsTable).end_live()
+            self.report(
+                "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
+            )
+            self.refresh_header()
+
+    def _show_floor_age(self) -> None:
+        session = self.session
+        floor = session.floor if session is not None else None
+        if floor is None:
+            return
+        snapshot = floor.snapshot
+        age = snapshot.age_s(floor.now())
+        table = self.query_one(LiveCallsTable)
+        count = f"{table.matches} of {len(snapshot.calls)}" if table.filter_text else f"{len(snapshot.calls)}"
+        if snapshot.stale(floor.now()):
+            problem = f": {snapshot.error}" if snapshot.error else ""
+            words = f"STALE, {snapshot.failures} refreshes missed{problem}"
+        elif age is None:
+            words = "loading…" if snapshot.error is None else f"not loaded: {snapshot.error}"
+        else:
+            words = f"updated {age:.0f} s ago"
+        self.query_one("#floor").border_subtitle = f"{count} calls · {words}"
+        self.query_one("#floor").set_class(snapshot.stale(floor.now()), "-stale")
+
+    # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
+    # already typed, which would then land in the widget that had the focus before.
+    def action_filter(self) -> None:
+        if not self.query_one("#top").has_class("-floor"):
+            raise SkipAction()
+        self.set_focus(self.query_one("#filter", Input))
+
+    async def action_first_match(self) -> None:
+        if self.focused is not self.query_one("#filter"):
+            raise SkipAction()
+        await self._to_first_match()
+
+    async def _to_first_match(self) -> None:
+        await self._keys_before_this_one_applied()
+        table = self.query_one(LiveCallsTable)
+        table.show(filter_text=self.query_one("#filter", Input).value)
+        table.first_match()
+        self.set_focus(table)
+
+    def on_live_calls_table_act(self, message: LiveCallsTable.Act) -> None:
+        from queuetui.api.models import FieldErrors
+
+        call = message.call
+        if self.session is None:
+            return
+        if call.agent is None:
+            self.report("error", f"The live list does not say which agent is on {call.call_id}: use the form")
+            return
+        fields = {
+            "callId": call.call_id,
+            "snoopType": message.mode.value,
+            "targetEntityType": "agent",
+            "targetEntityVal": call.agent,
+            "snooperNumber": self.query_one("#snooper", Input).value,
+        }
+        try:
+            request = self.session.prepare(fields)
+        except FieldErrors as errors:
+            self._show_field_errors(errors)
+            return
+        self.request_send(request)
+
+    def on_live_calls_table_copy(self, message: LiveCallsTable.Copy) -> None:
+        call = message.call
+        self.query_one("#call-id", Input).value = call.call_id
+        self.query_one("#target-type", Input).value = "agent"
+        self.query_one("#target-value", Input).value = call.agent or ""
+        self.set_focus(self.query_one(ModeSelector))
+
+    def on_screen_suspend(self) -> None:
+        if self.session is not None and self.session.floor is not None:
+            self.session.floor.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.session is not None and self.session.floor is not None:
+            self.session.floor.resume()
 
     @work(thread=True, group="shift", exclusive=True, exit_on_error=False)
     def _load_shift(self, session: Session) -> None:
@@ -275,8 +384,10 @@ class ConsoleScreen(Screen[None]):
 
     def _tick_status(self) -> None:
         self._tick += 1
-        if self._tick % 10 == 0 and self.session is not None and self.session.live.current is not None:
-            self.refresh_header()  # the live time, once a second
+        if self._tick % 10 == 0 and self.session is not None:
+            if self.session.live.current is not None:
+                self.refresh_header()  # the live time, once a second
+            self._show_floor_age()
         status = self.query_one("#send-status", Static)
         if not self._started:
             if str(status.render()):
@@ -321,6 +432,9 @@ class ConsoleScreen(Screen[None]):
 
     async def action_send(self) -> None:
         focused = self.focused
+        if focused is self.query_one("#filter"):
+            await self._to_first_match()
+            return
         form = self.query_one("#form")
         if focused is not None and focused is not form and form not in focused.ancestors:
             raise SkipAction()  # Enter elsewhere (a table, a button outside the form) keeps its own meaning
@@ -350,7 +464,10 @@ class ConsoleScreen(Screen[None]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        if event.input.id == "call-id":
+        if event.input.id == "filter":
+            self.query_one(LiveCallsTable).show(filter_text=event.value)
+            self._show_floor_age()
+        elif event.input.id == "call-id":
             self._update_send_button()
         elif event.input.id == "snooper":
             self.refresh_header()
@@ -459,6 +576,8 @@ class ConsoleScreen(Screen[None]):
             left=change is not None and change.kind is Change.REPLACED,
         )
         self._report_outcome(outcome)
+        live = self.session.live.current if self.session is not None else None
+        self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)
         self.refresh_header()
 
     def _report_outcome(self, outcome: Outcome) -> None:
@@ -532,7 +651,7 @@ class ConsoleScreen(Screen[None]):
         if selector:
             widget = self.query_one(selector)
             widget.add_class("-invalid")
-            widget.focus()
+            self.set_focus(widget)
 
     # ----- other actions ----------------------------------------------------------------------------
 
@@ -552,6 +671,7 @@ class ConsoleScreen(Screen[None]):
             self.report("info", "Not on a call: nothing to end")
             return
         self.query_one(SessionsTable).end_live()
+        self.query_one(LiveCallsTable).mark_live(None)
         self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended)")
         self.refresh_header()
 

@@ -108,11 +108,11 @@ class LoginScreen(Screen[None]):
 
     def _focus_first_empty(self) -> None:
         empty = next((f for f in self._visible_inputs() if not f.value), None)
-        (empty or self.query_one("#sign-in", Button)).focus()
+        self.set_focus(empty or self.query_one("#sign-in", Button))
 
     def _select_secret(self) -> None:
         secret = self.query_one("#token" if self._auth_kind() == "token" else "#ssid", Input)
-        secret.focus()
+        self.set_focus(secret)
         secret.select_all()
 
     def _auth_kind(self) -> str:
@@ -201,4 +201,4 @@ class LoginScreen(Screen[None]):
             return
         field = self.query_one(selector, Input)
         field.add_class("-invalid")
-        field.focus()
+        self.set_focus(field)
