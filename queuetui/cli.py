@@ -1,5 +1,5 @@
-"""Command-line entry: the TUI by default, `--demo`, and the headless `barge`, `sim`, `config` and `themes`
-commands.
+"""Command-line entry: the TUI by default, `--demo`, and the headless `barge`, `audit`, `sim`, `config` and
+`themes` commands.
 
 Imports are deferred to the command that needs them, so `queuetui barge` never loads Textual and
 `--help` stays fast.
@@ -39,6 +39,72 @@ def _add_barge_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON result object")
 
 
+def _add_calls_arguments(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: the subcommand's default would otherwise wipe `queuetui --demo calls` and the like.
+    parser.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="list the embedded simulator's calls"
+    )
+    parser.add_argument(
+        "--profile", default=argparse.SUPPRESS, help="profile from the config file (env QUEUETUI_PROFILE)"
+    )
+    parser.add_argument("--config", default=argparse.SUPPRESS, help="config file path (env QUEUETUI_CONFIG)")
+    parser.add_argument("--base-url", default=None, help="DeepCall base URL, e.g. https://v4-api.deepcall.com/api/v2")
+    parser.add_argument("--ssid", default=None, help="session id (prefer env QUEUETUI_SSID: flags show in ps)")
+    parser.add_argument("--user-id", default=None, help="user id for token auth (env QUEUETUI_USER_ID)")
+    parser.add_argument("--token", default=None, help="token (prefer env QUEUETUI_TOKEN: flags show in ps)")
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print one JSON object (one per refresh with --watch)")
+    shape.add_argument(
+        "--raw", action="store_true", help="print the answer as received (secrets masked), to write a mapping"
+    )
+    parser.add_argument("--watch", action="store_true", help="refresh every refresh_s until Ctrl+C")
+
+
+def _add_audit_filters(parser: argparse.ArgumentParser, default: object) -> None:
+    from queuetui.api.modes import SnoopType
+    from queuetui.core.outcome import OutcomeKind
+
+    parser.add_argument(
+        "--since", default=default, metavar="WHEN", help="from this moment (local): 2025-03-01, 08:00, today, 8h, 2d"
+    )
+    parser.add_argument("--until", default=default, metavar="WHEN", help="before this moment (the same forms)")
+    parser.add_argument("--call", dest="call_id", default=default, metavar="ID", help="only this call id")
+    parser.add_argument("--mode", default=default, choices=[mode.value for mode in SnoopType], help="only this mode")
+    parser.add_argument(
+        "--outcome", default=default, choices=[kind.value for kind in OutcomeKind], help="only this outcome"
+    )
+    parser.add_argument("--profile", dest="profile_filter", default=default, metavar="P", help="only this profile")
+    _add_audit_file(parser, default)
+
+
+def _add_audit_file(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--audit-file",
+        default=default,
+        type=Path,
+        help="the trail's current file, its rotated files read too (default: XDG state dir)",
+    )
+
+
+def _add_audit_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="list, export or verify the audit trail (exit codes: 0 ok, 1 not intact, 2 usage)",
+        description="List the audit trail's records as a table (or a JSON array with --json), export them as "
+        "CSV, or verify its hash chain. Rotated files are read too. Exit codes: 0 done (verify: intact); "
+        "1 verify found a record changed, removed, inserted, reordered or cut short; 2 usage, or no trail there.",
+    )
+    _add_audit_filters(audit, None)
+    audit.add_argument("--json", action="store_true", help="print a JSON array of record objects")
+    # SUPPRESS below: a subcommand's default would otherwise wipe what was given before it.
+    actions = audit.add_subparsers(dest="audit_action", metavar="ACTION")
+    export = actions.add_parser("export", help="write the records as CSV, with a header row, to standard output")
+    export.add_argument("--csv", action="store_true", required=True, help="CSV (the one format there is)")
+    _add_audit_filters(export, argparse.SUPPRESS)
+    verify = actions.add_parser("verify", help="check the hash chain: exit 0 when intact, else 1 naming the line")
+    _add_audit_file(verify, argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="queuetui",
@@ -47,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"queuetui {__version__}")
     parser.add_argument("--demo", action="store_true", help="open the console on the embedded simulator")
+    parser.add_argument("--tour", action="store_true", help="with --demo: a guided tour, step by step")
+    parser.add_argument("--show-keys", action="store_true", help="show the last keys pressed (for a room)")
     parser.add_argument("--profile", default=None, help="profile from the config file (env QUEUETUI_PROFILE)")
     parser.add_argument("--config", default=None, help="config file path (env QUEUETUI_CONFIG)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -59,11 +127,24 @@ def build_parser() -> argparse.ArgumentParser:
         "5 network or protocol error.",
     )
     _add_barge_arguments(barge)
+    _add_audit_command(commands)
+
+    calls = commands.add_parser(
+        "calls",
+        help="list the live calls (exit codes as barge)",
+        description="Print the live calls from the profile's live call source ([profiles.NAME.live_calls]). "
+        "Exit codes: 0 done; 2 usage or config problem, nothing fetched; 3 authentication; 4 DeepCall API "
+        "error; 5 network, protocol or source failure.",
+    )
+    _add_calls_arguments(calls)
 
     sim = commands.add_parser("sim", help="run the DeepCall simulator on this machine")
     sim.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     sim.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="delay every answer")
+    sim.add_argument(
+        "--jitter", type=float, default=0.0, metavar="SECONDS", help="add a random delay up to this long to each"
+    )
     sim.add_argument(
         "--error-status",
         type=int,
@@ -78,6 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--error-message", default="", metavar="TEXT", help="answer every request with error 1009 carrying TEXT"
     )
+
+    serve = commands.add_parser(
+        "serve",
+        help="the demo console in a browser, one per tab (for a training room)",
+        description="Serve the demo console to web browsers: every tab gets its own console on its own "
+        "simulator. The demo only: no sign-in protects the page, so profiles and config are refused.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0: LAN)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--max-sessions",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="consoles running at once; the next tab is told to wait (default 4)",
+    )
+    # Accepted here only to be refused with the reason: nothing that signs in to DeepCall goes behind serve.
+    serve.add_argument("--profile", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    serve.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     config = commands.add_parser("config", help="show where the config file is, or what it holds")
     config.add_argument(
@@ -103,6 +203,7 @@ def _run_sim(args: argparse.Namespace) -> int:
     server = SimServer(args.host, args.port)
     server.faults = Faults(
         latency_s=args.latency,
+        latency_jitter_s=args.jitter,
         error_status=args.error_status,
         html_502=args.html_502,
         drop=args.drop,
@@ -118,6 +219,27 @@ def _run_sim(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    given = [flag for flag in ("profile", "config") if getattr(args, flag, None)]
+    if given:
+        print(
+            f"error: --{given[0]}: serve runs the demo only. Its page has no sign-in, so no profile, config "
+            "file or credentials may sit behind it.",
+            file=sys.stderr,
+        )
+        return 2
+    from queuetui.web.serve import run_serve
+
+    return run_serve(args.host, args.port, args.max_sessions)
 
 
 def _run_config(args: argparse.Namespace) -> int:
@@ -162,7 +284,12 @@ def _run_themes() -> int:
 def _run_tui(args: argparse.Namespace) -> int:
     from queuetui.tui.launch import run_console
 
-    return run_console(demo=args.demo, profile=args.profile, config=args.config)
+    if args.tour and not args.demo:
+        print("error: --tour runs on the demo: add --demo", file=sys.stderr)
+        return 2
+    return run_console(
+        demo=args.demo, profile=args.profile, config=args.config, tour=args.tour, show_keys=args.show_keys
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,6 +298,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from queuetui.headless.barge import run
 
         return run(args)
+    if args.command == "calls":
+        from queuetui.headless.calls import run as run_calls
+
+        return run_calls(args)
+    if args.command == "serve":
+        return _run_serve(args)
+    if args.command == "audit":
+        from queuetui.headless.audit import run as run_audit
+
+        return run_audit(args)
     if args.command == "sim":
         return _run_sim(args)
     if args.command == "config":

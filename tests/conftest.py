@@ -132,6 +132,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     for name in ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN", "QUEUETUI_PROFILE", "QUEUETUI_CONFIG"):
         monkeypatch.delenv(name, raising=False)
+    # The demo answers at once in tests; its few hundred milliseconds are for a room watching.
+    monkeypatch.setenv("QUEUETUI_DEMO_LATENCY", "0")
     return home
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,8 +10,9 @@ from queuetui.api.models import parse_credentials
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
 from queuetui.core.live_calls_config import simulator_live_calls
-from queuetui.core.session import Seams, Session
+from queuetui.core.session import Seams, Session, SessionRefused
 from queuetui.sim import DEMO_SSID, SimServer
+from queuetui.sim.demo import DEMO_LATENCY_ENV, demo_faults
 
 DEMO_SNOOPER = "9876543210"
 
@@ -42,7 +44,13 @@ def open_demo(
     profile: Profile, audit_path: Path | None, seams: Seams | None = None, sim: SimServer | None = None
 ) -> Demo:
     """Start the simulator (unless one is given) and sign in to it. Raises SessionRefused like `Session.open`."""
-    sim = sim or SimServer().start()
+    try:
+        faults = demo_faults(os.environ.get(DEMO_LATENCY_ENV))
+    except ValueError as problem:
+        raise SessionRefused(DEMO_LATENCY_ENV, str(problem)) from None
+    if sim is None:
+        sim = SimServer().start()
+        sim.faults = faults
     try:
         session = Session.open(
             "demo", demo_profile(profile, sim), parse_credentials(ssid=DEMO_SSID), audit_path, seams=seams

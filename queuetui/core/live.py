@@ -15,6 +15,9 @@ from enum import Enum
 
 from queuetui.api.modes import SnoopType
 
+DEMO_ANSWER_S = 3.0  # the demo's supervisor picks up after this long
+RING_HINT_S = 30.0  # how long a real profile reminds the supervisor to answer
+
 
 @dataclass(frozen=True)
 class Monitoring:
@@ -25,6 +28,14 @@ class Monitoring:
     since: datetime  # when this call was first joined; a mode switch keeps it
     mode_since: datetime
     phone: str
+
+    def phone_words(self, now: datetime, demo: bool) -> str:
+        """What the supervisor's phone is doing, as far as can be known. DeepCall only says it rings the phone;
+        the demo plays the supervisor answering after a few seconds, so a room sees the whole sequence."""
+        ringing = (now - self.mode_since).total_seconds() < (DEMO_ANSWER_S if demo else RING_HINT_S)
+        if ringing:
+            return "\u260e ringing" if demo else "\u260e answer your phone"
+        return "\u260e connected" if demo else ""
 
     @property
     def agent(self) -> str:

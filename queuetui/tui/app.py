@@ -13,10 +13,11 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
@@ -112,10 +113,13 @@ class QueueApp(App[None]):
             )
         for warning in boot.warnings:
             self.report("warning", warning)
+        self.console_screen.show_keys(self.launch.show_keys)
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)
             self._adopt_session(boot.demo.session, remember=False)
+            if self.launch.tour:
+                self.console_screen.start_tour()
         else:
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
@@ -178,7 +182,9 @@ class QueueApp(App[None]):
                 self.console_screen.log_line("warning", line)
 
     def _login_form(self, notice: str = "", refused: bool = False) -> LoginForm:
-        return LoginForm(self.settings, self.profile_name, self.profile, self.prefill, notice, refused, self.still)
+        return LoginForm(
+            self.settings, self.profile_name, self.profile, self.prefill, notice, refused, self.still, self.launch.demo
+        )
 
     def _log_demo_intro(self, sim: SimServer) -> None:
         log = self.console_screen.log_line
@@ -196,17 +202,16 @@ class QueueApp(App[None]):
         """From the login screen: start the embedded simulator (once) and sign in to it."""
         from queuetui.core.demo import open_demo
         from queuetui.core.session import SessionRefused
-        from queuetui.sim import SimServer
         from queuetui.tui.boot import seams_of
 
-        if self.demo_sim is None:
-            self.demo_sim = SimServer().start()
-            self._log_demo_intro(self.demo_sim)
         try:
             demo = open_demo(self.profile, self.audit_path, seams_of(self.launch), sim=self.demo_sim)
         except SessionRefused as refused:
             self._refused(refused.label, refused.message)
             return
+        if self.demo_sim is None:
+            self.demo_sim = demo.sim
+            self._log_demo_intro(demo.sim)
         self._adopt_session(demo.session, remember=False)
 
     def on_sign_in_requested(self, message: SignInRequested) -> None:
@@ -396,6 +401,28 @@ class QueueApp(App[None]):
             return
         self.push_screen(HelpScreen(self.binding_sections(), self._keymap))
 
+    async def on_event(self, event: events.Event) -> None:
+        # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            focused = self.focused
+            secret = isinstance(focused, Input) and focused.password
+            self.console_screen.key_pressed(event.key, event.character, secret)
+        await super().on_event(event)
+
+    def toggle_keys(self) -> None:
+        self.console_screen.show_keys(not self.console_screen.showing_keys)
+
+    def reset_demo(self) -> None:
+        if self.demo_sim is None or self.session is None or not self.session.is_demo:
+            return
+        self.demo_sim.scenario.reset()
+        self.console_screen.reset()
+        self.report("info", "Demo reset: log, sessions and calls start again")
+
+    def start_tour(self) -> None:
+        if self.session is not None and self.session.is_demo:
+            self.console_screen.start_tour()
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         console = self.console_screen
         yield SystemCommand("I hung up", "My phone is down: the live call is over for me", console.action_hung_up)
@@ -403,6 +430,10 @@ class QueueApp(App[None]):
         yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
         yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", console.action_export_log)
         yield SystemCommand("Clear log", "Empty the log panel", console.action_clear_log)
+        yield SystemCommand("Show keys", "Show or hide the last keys pressed, for a room", self.toggle_keys)
+        if self.session is not None and self.session.is_demo:
+            yield SystemCommand("Tour", "A guided tour of the demo, step by step", self.start_tour)
+            yield SystemCommand("Reset the demo", "Empty the log and sessions, start the calls again", self.reset_demo)
         yield SystemCommand("Switch theme", "Choose a colour theme (remembered)", self.action_change_theme)
         yield SystemCommand("Help", "Every key binding", self.action_help)
         yield SystemCommand("Quit", "Leave queuetui", self.action_quit)

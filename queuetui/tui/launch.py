@@ -14,7 +14,13 @@ def create_app(**options: Any) -> QueueApp:  # noqa: ANN401 - checked by Launch 
     return QueueApp(Launch(**options))
 
 
-def run_console(demo: bool = False, profile: str | None = None, config: str | None = None) -> int:
-    app = create_app(demo=demo, profile=profile, config=config)
+def run_console(
+    demo: bool = False,
+    profile: str | None = None,
+    config: str | None = None,
+    tour: bool = False,
+    show_keys: bool = False,
+) -> int:
+    app = create_app(demo=demo, profile=profile, config=config, tour=tour, show_keys=show_keys)
     app.run()
     return app.return_code or 0

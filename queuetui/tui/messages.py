@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from queuetui.core.outcome import Outcome, RetryNotice
     from queuetui.core.session import Session
     from queuetui.core.shift import PastAction
+    from queuetui.tui.tour import Happened
 
 
 class SendFinished(Message):
@@ -77,3 +78,11 @@ class FloorUpdated(Message):
         super().__init__()
         self.snapshot = snapshot
         self.ended = ended
+
+
+class TourEvent(Message):
+    """Something the tour watches for happened off the UI thread (the shift summary opened)."""
+
+    def __init__(self, happened: Happened) -> None:
+        super().__init__()
+        self.happened = happened

@@ -28,5 +28,7 @@ class Launch:
     retry: RetryPolicy | None = None
     rate: RateGuard | None = None
     transport: Transport | None = None  # tests hand in a fake server here
+    tour: bool = False  # start the guided tour (demo only)
+    show_keys: bool = False  # show the last keys pressed, for a room watching
     still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots
     clock: Callable[[], datetime] = local_now  # a fixed clock makes snapshots repeatable

@@ -28,10 +28,20 @@ from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
 from queuetui.core.live import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
-from queuetui.tui.messages import FloorUpdated, LoginRequired, RetryScheduled, SendFinished, ShiftLoaded, SnooperUsed
+from queuetui.tui.messages import (
+    FloorUpdated,
+    LoginRequired,
+    RetryScheduled,
+    SendFinished,
+    ShiftLoaded,
+    SnooperUsed,
+    TourEvent,
+)
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
+from queuetui.tui.tour import Happened, Tour
 from queuetui.tui.widgets.form_input import FormInput
+from queuetui.tui.widgets.key_caster import KeyCaster
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
@@ -120,6 +130,7 @@ class ConsoleScreen(Screen[None]):
         Binding("slash", "filter", "Filter", priority=True, id="console.filter", tooltip="Filter the live calls"),
         # Down in the filter goes to the first match; elsewhere it keeps its own meaning.
         Binding("down", "first_match", "First match", show=False, priority=True, id="console.first_match"),
+        Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
         Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
         # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
         # Export does not read the form, so it cannot act on a half-typed one.
@@ -145,6 +156,7 @@ class ConsoleScreen(Screen[None]):
         self._retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
         self._tick = 0
         self._checked = False  # the server accepted these credentials at least once
+        self.tour: Tour | None = None
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -175,6 +187,8 @@ class ConsoleScreen(Screen[None]):
         with Horizontal(id="bottom"):
             yield LogPanel(id="log")
             yield SessionsTable(id="sessions")
+        yield Static("", id="tour")
+        yield KeyCaster(id="keys")
         # The palette (Ctrl+P) is in F1 help; its footer slot would push Help off a 60-column screen.
         yield Footer(compact=True, show_command_palette=False)
 
@@ -224,7 +238,9 @@ class ConsoleScreen(Screen[None]):
             header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
         live = session.live.current
-        since = (self.clock() - live.mode_since).total_seconds() if live else 0.0
+        now = self.clock()
+        since = (now - live.mode_since).total_seconds() if live else 0.0
+        phone = live.phone_words(now, session.is_demo) if live else ""
         for env in type(session.profile.environment):
             self.set_class(env is session.profile.environment, f"-env-{env.value}")
         header.show(
@@ -233,9 +249,10 @@ class ConsoleScreen(Screen[None]):
                 f"{session.name}@{session.host}",
                 session.credentials.identity,
                 self._masked_snooper(),
-                live,
-                elapsed(since),
-                self._checked,
+                live=live,
+                elapsed=elapsed(since),
+                phone=phone,
+                checked=self._checked,
             )
         )
 
@@ -357,6 +374,7 @@ class ConsoleScreen(Screen[None]):
     def _open_summary(self, session: Session) -> None:
         _, summary = session.shift()
         self.app.call_from_thread(self.app.push_screen, ShiftSummaryScreen(summary))
+        self.post_message(TourEvent(Happened("shift-summary")))
 
     def _masked_snooper(self) -> str:
         digits = self.query_one("#snooper", Input).value.replace(" ", "").replace("-", "")
@@ -486,7 +504,9 @@ class ConsoleScreen(Screen[None]):
         if request.call_id in self._confirming:
             self.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
             return
-        if request.snoop_type is SnoopType.BARGE and session.profile.confirm_barge:
+        # A barge the profile does not allow is refused by the session without asking first.
+        barge = request.snoop_type is SnoopType.BARGE
+        if barge and session.profile.confirm_barge and SnoopType.BARGE in session.profile.allowed_modes:
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
             self._confirming.add(request.call_id)
             self._update_send_button()
@@ -497,6 +517,7 @@ class ConsoleScreen(Screen[None]):
                     self._dispatch(request)
                 else:
                     self.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
+                    self._saw(Happened("barge-cancelled"))
                     self._step_down_from_barge()
                     self._update_send_button()
 
@@ -576,6 +597,7 @@ class ConsoleScreen(Screen[None]):
             left=change is not None and change.kind is Change.REPLACED,
         )
         self._report_outcome(outcome)
+        self._saw(Happened("outcome", outcome))
         live = self.session.live.current if self.session is not None else None
         self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)
         self.refresh_header()
@@ -672,7 +694,58 @@ class ConsoleScreen(Screen[None]):
             return
         self.query_one(SessionsTable).end_live()
         self.query_one(LiveCallsTable).mark_live(None)
+        self._saw(Happened("hung-up"))
         self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended)")
+        self.refresh_header()
+
+    # ----- the tour and the room --------------------------------------------------------------------
+
+    def start_tour(self) -> None:
+        self.tour = Tour()
+        self._show_tour()
+
+    def action_leave_tour(self) -> None:
+        if self.tour is None:
+            raise SkipAction()
+        self.tour = None
+        self._show_tour()
+
+    def on_tour_event(self, message: TourEvent) -> None:
+        self._saw(message.happened)
+
+    def _saw(self, happened: Happened) -> None:
+        if self.tour is not None and self.tour.saw(happened):
+            self._show_tour()
+
+    def _show_tour(self) -> None:
+        panel = self.query_one("#tour", Static)
+        panel.display = self.tour is not None
+        if self.tour is not None:
+            panel.update(f"Tour {self.tour.progress}  {self.tour.text}  (Esc leaves)")
+
+    def show_keys(self, on: bool) -> None:
+        self.query_one(KeyCaster).set_class(on, "-on")
+
+    @property
+    def showing_keys(self) -> bool:
+        return self.query_one(KeyCaster).has_class("-on")
+
+    def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
+        caster = self.query_one(KeyCaster)
+        if caster.has_class("-on"):
+            caster.add(key, character, secret)
+
+    def reset(self) -> None:
+        """Between two runs of a training: an empty log and sessions list, nothing live, the filter cleared."""
+        self.query_one(LogPanel).clear()
+        self.query_one(SessionsTable).clear_entries()
+        self.query_one(LiveCallsTable).mark_live(None)
+        self.query_one("#filter", Input).value = ""
+        if self.session is not None:
+            self.session.live.end()
+        self._clear_field_errors()
+        if self.tour is not None:
+            self.start_tour()
         self.refresh_header()
 
     def action_clear_log(self) -> None:

@@ -38,6 +38,7 @@ class LoginForm:
     notice: str = ""
     refused: bool = False  # the server refused the prefilled secret: select it so typing replaces it
     still: bool = False
+    demo: bool = False  # started as the demo: show its (public) credentials
 
 
 class LoginScreen(Screen[None]):
@@ -88,6 +89,14 @@ class LoginScreen(Screen[None]):
                 yield MarkedCheckbox("Show secret", id="reveal", compact=True)
                 yield MarkedCheckbox("Remember on this machine", value=False, id="remember", compact=True)
             yield Static("", id="login-error")
+            if self.form.demo:
+                from queuetui.sim.scenario import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
+
+                yield Static(
+                    f"Demo credentials (public; they open only the built-in simulator): Session ID {DEMO_SSID}, "
+                    f"or User ID {DEMO_USER_ID} with Token {DEMO_TOKEN}. F9 signs you in to the simulator.",
+                    id="login-demo",
+                )
             with Horizontal(classes="row", id="login-buttons"):
                 yield Button("Sign in", id="sign-in", variant="primary", compact=True)
                 yield Button("Try the demo (F9)", id="demo", compact=True)

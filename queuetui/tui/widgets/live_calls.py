@@ -15,20 +15,16 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from queuetui.api.modes import SnoopType
-from queuetui.core.live_calls import CallState, LiveCall, filter_calls
 
 if TYPE_CHECKING:
     from queuetui.core.call_poller import FloorSnapshot
+    from queuetui.core.live_calls import LiveCall
 
 MAX_ROWS = 200
 # Widths with a trailing space each, the last excepted; 42 cells plus the scrollbar fit the 44 at 80x24.
 COLUMNS = (("", 2), ("Call", 8), ("Agent", 9), ("Cust", 5), ("Queue", 8), ("State", 5), ("Dur", 5))
-_STATE_WORDS = {
-    CallState.RINGING: "ring",
-    CallState.TALKING: "talk",
-    CallState.ON_HOLD: "hold",
-    CallState.ENDED: "ended",
-}
+# By the state's value: the live-call model (and pydantic behind it) loads after the first paint.
+_STATE_WORDS = {"ringing": "ring", "talking": "talk", "on hold": "hold", "ended": "ended"}
 
 
 def cut(text: str | None, width: int) -> str:
@@ -94,6 +90,8 @@ class LiveCallsTable(DataTable[Text]):
             self.filter_text = filter_text
         if self.snapshot is None:
             return
+        from queuetui.core.live_calls import filter_calls
+
         following = self.highlighted.call_id if self.highlighted else None
         found = filter_calls(self.snapshot.calls, self.filter_text)
         self.matches = len(found)
@@ -111,7 +109,7 @@ class LiveCallsTable(DataTable[Text]):
         style = "dim strike" if ended else ""
         marker = "\u25cf " if call.call_id == self.live_call_id else ("\u00d7 " if ended else "  ")
         agent = " ".join(part for part in (call.agent, call.agent_name) if part)
-        state = _STATE_WORDS.get(call.state, "-") if call.state else "-"
+        state = _STATE_WORDS.get(call.state.value, "-") if call.state else "-"
         return [
             Text(marker, style="bold"),
             Text(cut(call.call_id, 8), style=style),

@@ -27,12 +27,15 @@ class HeaderFacts:
     snooper: str
     live: Monitoring | None = None
     elapsed: str = ""
+    phone: str = ""  # e.g. "☎ ringing"
     checked: bool = False  # the server has accepted these credentials at least once
 
 
-def live_words(live: Monitoring | None, elapsed: str) -> str:
+def live_words(live: Monitoring | None, elapsed: str, phone: str = "") -> str:
     if live is None:
         return "\u25cb not on a call"
+    if phone:
+        elapsed = f"{phone} \u00b7 {elapsed}"
     mode = live.mode
     return f"{GLYPHS[mode]} ON {live.call_id} \u00b7 {mode.value.upper()} \u00b7 {mode.heard_by} \u00b7 {elapsed}"
 
@@ -67,7 +70,7 @@ class StatusHeader(Widget):
     @staticmethod
     def _variants(facts: HeaderFacts) -> list[Text]:
         live_style = "bold reverse" if facts.live is not None else ""
-        live = (f" {live_words(facts.live, facts.elapsed)} ", live_style)
+        live = (f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style)
         badge = (f" {facts.environment.value.upper()} ", "bold reverse")
         host = f" {facts.host}" if facts.host else " signed out"
         # A tick only once the server has accepted the credentials: before that they are merely kept.

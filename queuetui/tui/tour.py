@@ -1,0 +1,114 @@
+"""The guided tour of the demo: eight steps, each finished by what really happens in the console (an answer
+from the simulator, a cancelled barge, "I hung up"), never by which keys were pressed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from queuetui.api.modes import SnoopType
+from queuetui.core.live import Change
+from queuetui.core.outcome import Outcome
+
+
+@dataclass(frozen=True)
+class Happened:
+    """Something the console did: `kind` is "outcome", "barge-cancelled", "hung-up" or "shift-summary"."""
+
+    kind: str
+    outcome: Outcome | None = None
+
+
+def _ok(mode: SnoopType, change: Change | None = None) -> Callable[[Happened], bool]:
+    def done(event: Happened) -> bool:
+        outcome = event.outcome
+        if event.kind != "outcome" or outcome is None or not outcome.ok or outcome.request is None:
+            return False
+        if outcome.request.snoop_type is not mode:
+            return False
+        return change is None or (outcome.change is not None and outcome.change.kind is change)
+
+    return done
+
+
+def _retried(event: Happened) -> bool:
+    outcome = event.outcome
+    return event.kind == "outcome" and outcome is not None and outcome.ok and outcome.attempts > 1
+
+
+def _corrected() -> Callable[[Happened], bool]:
+    """Done by a success on a call that the server refused with 1502 earlier in this step."""
+    refused: set[str] = set()
+
+    def done(event: Happened) -> bool:
+        outcome = event.outcome
+        if event.kind != "outcome" or outcome is None or outcome.request is None:
+            return False
+        if outcome.code == 1502:
+            refused.add(outcome.request.call_id)
+            return False
+        return outcome.ok and outcome.request.call_id in refused
+
+    return done
+
+
+def _kind(kind: str) -> Callable[[Happened], bool]:
+    return lambda event: event.kind == kind
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    done: Callable[[Happened], bool]
+
+
+def tour_steps() -> tuple[Step, ...]:
+    return (
+        Step(
+            "Spy on a call from the list: press /, type C-10023, Enter, then s. Nobody hears you.", _ok(SnoopType.SPY)
+        ),
+        Step(
+            "Coach the same agent: w on the same row (or F3 then Enter in the form). Now the agent hears you.",
+            _ok(SnoopType.WHISPER, Change.SWITCHED),
+        ),
+        Step("Barge, then think again: b on a row, then n. Nothing is sent.", _kind("barge-cancelled")),
+        Step("Barge for real: b on a row, then y. The agent and the customer hear you.", _ok(SnoopType.BARGE)),
+        Step("A busy call: spy on C-10050 (agent 9). It answers 1501; queuetui retries for you.", _retried),
+        Step(
+            "A wrong agent: in the form, call C-10017 with agent 99 and Enter (1502, the field is marked); "
+            "fix it to 7 and Enter.",
+            _corrected(),
+        ),
+        Step("You put the phone down: tell queuetui with F5 (or Ctrl+G). The top line clears.", _kind("hung-up")),
+        Step(
+            "Find the shift's records: F6 (or Ctrl+Y) sums them up; `queuetui audit` lists them all.",
+            _kind("shift-summary"),
+        ),
+    )
+
+
+class Tour:
+    def __init__(self) -> None:
+        self.steps = tour_steps()
+        self.index = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.steps)
+
+    @property
+    def progress(self) -> str:
+        return f"{min(self.index + 1, len(self.steps))}/{len(self.steps)}"
+
+    @property
+    def text(self) -> str:
+        if self.finished:
+            return "Tour done: all eight steps. Esc closes this panel."
+        return self.steps[self.index].text
+
+    def saw(self, event: Happened) -> bool:
+        """True when `event` finished the current step (the tour has moved on)."""
+        if self.finished or not self.steps[self.index].done(event):
+            return False
+        self.index += 1
+        return True
