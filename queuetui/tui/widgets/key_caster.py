@@ -27,16 +27,13 @@ def key_label(key: str) -> str:
 
 
 class KeyCaster(Static):
+    # A line of its own above the footer, right-aligned: nothing under it is hidden while it shows.
     DEFAULT_CSS = """
     KeyCaster {
-        dock: bottom;
-        layer: overlay;
-        width: auto;
-        max-width: 40;
+        width: 100%;
         height: 1;
-        offset: 0 -1;
         padding: 0 1;
-        background: $panel;
+        text-align: right;
         color: $text;
         text-style: bold;
         display: none;
