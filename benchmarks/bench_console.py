@@ -129,7 +129,7 @@ def bench_echo(stall: bool, home: Path, keys: int = 10) -> list[float]:
             term.send("Tab", "Tab", "Tab")
             term.type("13")
             term.send("Enter")
-            term.wait_for("sending C-10023" if stall else "Spy started")
+            term.wait_for("sending C-10023" if stall else "SPY on C-10023")
             typed = "13"
             echoes: list[float] = []
             for digit in "1234567890123456789"[:keys]:

@@ -1,4 +1,5 @@
-"""The HTTP client for DeepCall's `queue/bargingCall`. Sync and thread-safe; knows nothing of the UI."""
+"""The HTTP client for DeepCall: `queue/bargingCall`, and JSON endpoints such as the live call list. Sync and
+thread-safe; knows nothing of the UI."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import ipaddress
 import json
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -19,11 +21,16 @@ from queuetui.api.errors import (
     RequestTimeout,
     TlsFailed,
 )
-from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
-from queuetui.api.response import Success, interpret
+from queuetui.api.models import CREDENTIAL_FIELDS, BargeRequest, SessionAuth, TokenAuth, api_path_problem
+from queuetui.api.response import JsonAnswer, Success, interpret, interpret_json
 from queuetui.api.text import has_unsafe_chars, printable
 
+BARGING_CALL_PATH = "queue/bargingCall"
 MAX_BODY_BYTES = 1024 * 1024
+API_PATH = "/api/v2"
+ENDPOINTS = ("/queue/bargingCall", "/queue/list")
+# A live list of thousands of calls is far longer than any bargingCall answer.
+MAX_LIST_BODY_BYTES = 10 * 1024 * 1024
 
 
 class UnsafeUrl(ValueError):
@@ -86,7 +93,23 @@ def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
         raise UnsafeUrl("must not have a query or fragment")
     if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
         raise UnsafeUrl("must use https:// (http:// is allowed only for this machine, e.g. 127.0.0.1)")
-    return url
+    return _api_base(url, parts.path)
+
+
+def _api_base(url: str, path: str) -> str:
+    """The URL that endpoints go under. People paste the bare brand host or a whole endpoint URL from the
+    documentation: both are read as the base they name. Any other path is refused, never POSTed to."""
+    base = url[: len(url) - len(path)]
+    if not path:
+        return base + API_PATH
+    lowered = path.lower()
+    for endpoint in ENDPOINTS:
+        if lowered.endswith(endpoint.lower()):
+            path = path[: -len(endpoint)]
+            break
+    if not path.lower().endswith(API_PATH):
+        raise UnsafeUrl(f"must end in {API_PATH}, e.g. https://v4-api.deepcall.com{API_PATH}")
+    return base + path
 
 
 def _cause_text(error: BaseException) -> str:
@@ -153,15 +176,38 @@ class DeepCallClient:
 
     @property
     def endpoint(self) -> str:
-        return f"{self.base_url}/queue/bargingCall"
+        return self.url_for(BARGING_CALL_PATH)
+
+    def url_for(self, path: str) -> str:
+        return f"{self.base_url}/{path}"
 
     def barging_call(self, request: BargeRequest, credentials: SessionAuth | TokenAuth) -> Success:
         """Send one request; return the success text or raise a CallFailed subclass."""
-        content = json.dumps(request.wire_body(credentials), separators=(",", ":")).encode()
+        status, body = self._exchange(BARGING_CALL_PATH, request.wire_body(credentials), MAX_BODY_BYTES)
+        return interpret(self.host, status, body)
+
+    def post_json(self, path: str, body: Mapping[str, object], credentials: SessionAuth | TokenAuth) -> JsonAnswer:
+        """POST `body` to `{base_url}/{path}` with the credentials in it exactly as `bargingCall` sends them,
+        and return the parsed JSON answer (at most MAX_LIST_BODY_BYTES). Raises what `barging_call` raises: a
+        DeepCall error object is a DeepCallError from the same catalogue. ValueError, before anything is sent,
+        for a path that is not a plain relative API path or a body that carries credential fields itself."""
+        problem = api_path_problem(path)
+        if problem:
+            raise ValueError(f"path {printable(path, 80)!r} {problem}")
+        clashing = sorted(CREDENTIAL_FIELDS.intersection(body))
+        if clashing:
+            raise ValueError(f"the body must not carry {', '.join(clashing)}: credentials are added from the sign-in")
+        status, raw = self._exchange(path, {**body, **credentials.wire()}, MAX_LIST_BODY_BYTES)
+        return interpret_json(self.host, status, raw)
+
+    def _exchange(self, path: str, payload: Mapping[str, object], limit: int) -> tuple[int, bytes]:
+        """POST the payload as JSON; the status and the body (at most `limit` bytes), or a CallFailed whose
+        message names the host and the cause, never the request's contents."""
+        content = json.dumps(payload, separators=(",", ":")).encode()
         if self._http.is_closed:  # signed out while this request waited for a retry
             raise ProtocolError(f"{self.host}: not sent, the session was closed (signed out)")
         try:
-            status, body = self._post(content)
+            return self._post(self.url_for(path), content, limit)
         except CallFailed:
             raise
         except httpx.TimeoutException:
@@ -174,21 +220,21 @@ class DeepCallClient:
             raise ProtocolError(f"{self.host}: the connection dropped before the answer was complete") from None
         except httpx.HTTPError as error:
             raise ProtocolError(f"{self.host}: {type(error).__name__}") from None
-        return interpret(self.host, status, body)
 
-    def _post(self, content: bytes) -> tuple[int, bytes]:
+    def _post(self, url: str, content: bytes, limit: int) -> tuple[int, bytes]:
         deadline = time.monotonic() + self.settings.total_timeout
         headers = {"Content-Type": "application/json"}
-        with self._http.stream("POST", self.endpoint, content=content, headers=headers) as response:
+        shown_limit = f"{limit / (1024 * 1024):g} MiB"
+        with self._http.stream("POST", url, content=content, headers=headers) as response:
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-                raise ProtocolError(f"{self.host} answered with {int(declared):,} bytes; refused (limit 1 MiB)")
+            if declared.isdigit() and int(declared) > limit:
+                raise ProtocolError(f"{self.host} answered with {int(declared):,} bytes; refused (limit {shown_limit})")
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise ProtocolError(f"{self.host} answered with more than 1 MiB; refused")
+                if size > limit:
+                    raise ProtocolError(f"{self.host} answered with more than {shown_limit}; refused")
                 if time.monotonic() > deadline:
                     raise RequestTimeout(self.host, f"answer took longer than {self.settings.total_timeout:g} s")
                 chunks.append(chunk)

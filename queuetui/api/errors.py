@@ -133,3 +133,12 @@ class ConnectFailed(TransportError):
 
 class TlsFailed(TransportError):
     pass
+
+
+def category_of(error: CallFailed) -> Category:
+    """What kind of failure this is for the user: AUTH sends them back to sign in, whichever call found it."""
+    if isinstance(error, DeepCallError):
+        return error.info.category
+    if isinstance(error, HttpStatusError):
+        return error.category
+    return Category.SERVER

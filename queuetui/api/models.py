@@ -47,12 +47,26 @@ FIELD_LABELS: dict[str, str] = {
     "token": "Token",
 }
 
+# The body fields that carry credentials: added from the sign-in only, never from a profile's extras.
+CREDENTIAL_FIELDS = frozenset({"ssid", "userId", "token"})
+_API_PATH = re.compile(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*(/[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*)*", re.ASCII)
+
 _ID_CHARS = re.compile(r"[A-Za-z0-9._:\-]+", re.ASCII)
 _TARGET_CHARS = re.compile(r"[A-Za-z0-9._:@+\-]+", re.ASCII)
 _TYPE_CHARS = re.compile(r"[a-z][a-z0-9_]*", re.ASCII)
 _SECRET_CHARS = re.compile(r"[!-~]+", re.ASCII)  # printable ASCII, no spaces
 _PHONE = re.compile(r"\+?[0-9]{6,15}", re.ASCII)
 _PHONE_SEPARATORS = re.compile(r"[ \-]")
+
+
+def api_path_problem(path: str) -> str:
+    """Why `path` cannot be an endpoint under the base URL (e.g. "queue/list"), or "" when it can: names of
+    letters, digits, `_ -` and inner dots, joined by `/`; no leading slash, no `..`, no query."""
+    if len(path) > 200:
+        return "is too long (at most 200 characters)"
+    if not _API_PATH.fullmatch(path):
+        return "must look like queue/list: names of letters, digits, _ - and dots joined by /"
+    return ""
 
 
 def _text(max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool = False) -> BeforeValidator:

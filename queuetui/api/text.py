@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _BULLET = "\u2022"
 
@@ -11,6 +12,8 @@ _BULLET = "\u2022"
 # reorder or hide text on a terminal. Escape sequences start with ESC (a C0 control), so they are covered.
 # Lone surrogates (JSON's "\ud800" decodes to one) cannot be encoded, so writing them out would fail.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+_NON_DIGITS = re.compile(r"[^0-9]")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ANSI_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
@@ -38,6 +41,33 @@ def mask_secret(secret: str) -> str:
     if len(secret) >= 12:
         return _BULLET * 4 + secret[-4:]
     return _BULLET * 4
+
+
+def terminal_safe(text: str) -> str:
+    """Multi-line text from outside made safe to print as it is: line breaks and tabs kept, escape sequences
+    dropped, every other control or format character shown as U+FFFD. For dumps a person reads whole."""
+    without_sequences = _ANSI_SEQUENCE.sub("", text).replace("\r\n", "\n")
+    if without_sequences.isascii():  # the usual JSON dump, megabytes long: no per-character lookups
+        return _ASCII_CONTROLS.sub("\ufffd", without_sequences)
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in _UNSAFE_CATEGORIES else "\ufffd"
+        for ch in without_sequences
+    )
+
+
+def without_secrets(text: str, secrets: Iterable[str]) -> str:
+    """Text with every given secret masked: a server may echo what it was sent."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, mask_secret(secret))
+    return text
+
+
+def mask_customer(number: str) -> str:
+    """A customer's number as the floor sees it: bullets and the last four digits, nothing else (neither the
+    length nor the country code). Empty when the text holds no digit (a withheld number)."""
+    digits = _NON_DIGITS.sub("", number)
+    return _BULLET * 4 + digits[-4:] if digits else ""
 
 
 def mask_phone(number: str) -> str:

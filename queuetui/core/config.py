@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
 from queuetui.api.text import printable
+from queuetui.core.audit import DEFAULT_MAX_BYTES
 from queuetui.core.environment import Environment as Environment
 from queuetui.core.live_calls_config import LiveCallsConfig
 from queuetui.core.tomlfile import read_toml
@@ -40,6 +41,10 @@ class Profile(BaseModel):
     allow_insecure_http: bool = False
     connect_timeout: float = Field(default=5.0, gt=0, le=120)
     read_timeout: float = Field(default=15.0, gt=0, le=600)
+    # The audit trail: rotated once it reaches this size (0: never), and copied to the local syslog when asked.
+    audit_max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=0)
+    syslog: bool = False
+    syslog_socket: str = Field(default="/dev/log", min_length=1)
     theme: str = ""
     remember_secret: bool = False
     ssid: str = ""

@@ -32,7 +32,7 @@ from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
 from queuetui.core.shift import PastAction, past_actions
 
 if TYPE_CHECKING:
-    from queuetui.core.call_poller import CallPoller, FloorSnapshot
+    from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
 
 Transport = httpx.BaseTransport  # what `Seams.transport` takes, named here so front ends need not import httpx
@@ -60,16 +60,25 @@ class Seams:
     retry: RetryPolicy | None = None
     rate: RateGuard | None = None
     rng: random.Random | None = None
+    floor_clock: Clock | None = None  # the live list's clock (ages, durations); a fixed one keeps snapshots still
 
 
 class Session:
-    def __init__(self, name: str, profile: Profile, service: BargeService, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        name: str,
+        profile: Profile,
+        service: BargeService,
+        clock: Callable[[], datetime],
+        floor_clock: Clock | None = None,
+    ) -> None:
         self.name = name
         self.profile = profile
         self.service = service
         self.clock = clock
         self.live = LiveState()
         self.floor: CallPoller | None = None  # the live call list, once `watch_floor` starts it
+        self._floor_clock = floor_clock
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
@@ -94,7 +103,7 @@ class Session:
                 ended = self.live.end(current.call_id)
             on_update(snapshot, ended)
 
-        self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated)
+        self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock)
         self.floor.start()
         return True
 
@@ -165,7 +174,7 @@ class Session:
             rng=seams.rng,
             clock=seams.clock,
         )
-        return cls(name, profile, service, seams.clock)
+        return cls(name, profile, service, seams.clock, seams.floor_clock)
 
     # ----- what the front ends read -----------------------------------------------------------------
 

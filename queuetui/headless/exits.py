@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 EXIT_OK = 0
+EXIT_NOT_INTACT = 1  # audit verify: the trail was changed, cut short or damaged
 EXIT_USAGE = 2  # usage or validation error, or refused before sending: nothing was sent
 EXIT_AUTH = 3  # the server refused the credentials: sign in again
 EXIT_API = 4  # another DeepCall API error (its code is printed)

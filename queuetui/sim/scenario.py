@@ -2,7 +2,8 @@
 
 From the seed: the fields, the three snoop types, the success text. From the notes: the error object and the
 codes. Assumed (the API does not publish it): which code each mistake gets, that the target must be the
-call's agent, and that a call can stay "in processing" (1501) for a few requests.
+call's agent, that a call can stay "in processing" (1501) for a few requests, and the shape of the live list
+(`queue/list`), which follows the client's documented default mapping.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from queuetui.api.models import SnoopType
+from queuetui.sim.floor import Floor
 
 # Demo credentials are public by design: they open nothing but this simulator.
 DEMO_SSID = "demo-ssid-5f0c9e1a2b"
@@ -25,6 +27,8 @@ SUCCESS_TEXT = "sucessfully BARGINGCall"  # the server's own spelling, from the 
 
 @dataclass(frozen=True)
 class LiveCall:
+    """A scripted call: live for as long as the simulator runs, whatever the floor's traffic does."""
+
     call_id: str
     agent: str
     queue: str
@@ -32,15 +36,18 @@ class LiveCall:
     # How many requests answer 1501 ("still processing") before the call accepts a supervisor;
     # -1 means it never does.
     processing_for: int = 0
+    agent_name: str = ""
+    state: str = "talking"
+    running_s: int = 0  # how long the call had been going when the simulator started
 
 
 DEFAULT_CALLS: tuple[LiveCall, ...] = (
-    LiveCall("C-10023", "13", "billing", "+91 98xxx 11023"),
-    LiveCall("C-10017", "7", "support", "+91 98xxx 11017"),
-    LiveCall("C-10031", "21", "sales", "+91 98xxx 11031"),
-    LiveCall("C-10042", "4", "support", "+91 98xxx 11042"),
-    LiveCall("C-10050", "9", "billing", "+91 98xxx 11050", processing_for=2),
-    LiveCall("C-10066", "30", "sales", "+91 98xxx 11066", processing_for=-1),
+    LiveCall("C-10023", "13", "billing", "+919800011023", agent_name="Asha", running_s=252),
+    LiveCall("C-10017", "7", "support", "+919800011017", agent_name="Ben", running_s=63),
+    LiveCall("C-10031", "21", "sales", "+919800011031", agent_name="Chen", running_s=5, state="ringing"),
+    LiveCall("C-10042", "4", "support", "+919800011042", agent_name="Dina", running_s=418, state="on hold"),
+    LiveCall("C-10050", "9", "billing", "+919800011050", processing_for=2, agent_name="Emil", running_s=131),
+    LiveCall("C-10066", "30", "sales", "+919800011066", processing_for=-1, agent_name="Farah", running_s=77),
 )
 
 
@@ -67,6 +74,8 @@ class Scenario:
     ssid: str = DEMO_SSID
     user_id: str = DEMO_USER_ID
     token: str = DEMO_TOKEN
+    # Calls that start, ring, get answered and end around the scripted ones.
+    floor: Floor = field(default_factory=Floor)
     _polls: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -86,12 +95,43 @@ class Scenario:
             return Verdict(1502, "Invalid filter value: targetEntityType must be agent")
         if not _DIGITS.fullmatch(str(body["snooperNumber"])):
             return Verdict(1005, "Invalid contact number")
-        call = self.calls.get(str(body["callId"]))
+        call_id = str(body["callId"])
+        call = self.calls.get(call_id)
         if call is None:
-            return Verdict(1012, "No data found: no live call with that callId")
+            return self._judge_floor_call(call_id, body["targetEntityVal"])
         if call.agent != body["targetEntityVal"]:
-            return Verdict(1502, f"Invalid filter value: targetEntityVal does not match the agent on {call.call_id}")
+            return _wrong_agent(call_id)
         return self._processing(call)
+
+    def _judge_floor_call(self, call_id: str, target: object) -> Verdict:
+        call = self.floor.find(call_id)
+        if call is not None:
+            return Verdict(None) if call.agent == target else _wrong_agent(call_id)
+        if self.floor.has_ended(call_id):
+            # Assumed: the real server's answer for a call that has ended is not published; "no data found"
+            # (1012) is the closest code it has.
+            return Verdict(1012, f"No data found: call {call_id} has ended")
+        return Verdict(1012, "No data found: no live call with that callId")
+
+    def live_list(self, body: object) -> Verdict | list[dict[str, object]]:
+        """`queue/list`: every call on the floor, scripted ones first, in the default shape the client assumes
+        (the Push Report webhook's field names; `masterAgent` a number, as there). Same authentication as
+        bargingCall; any other field of the body is ignored."""
+        if not isinstance(body, dict):
+            return Verdict(1047, "Invalid request data: body must be a JSON object")
+        auth = self._check_auth(body)
+        if auth is not None:
+            return auth
+        opened = self.floor.started_at
+        items = [
+            _item(c.call_id, c.agent, c.agent_name, c.customer, c.queue, c.state, opened - c.running_s)
+            for c in self.calls.values()
+        ]
+        items += [
+            _item(c.call_id, c.agent, c.agent_name, c.customer, c.queue, state, c.started_at)
+            for c, state in self.floor.live()
+        ]
+        return items
 
     def _check_auth(self, body: dict[str, object]) -> Verdict | None:
         has_ssid = "ssid" in body
@@ -127,3 +167,22 @@ class Scenario:
     def reset(self) -> None:
         with self._lock:
             self._polls.clear()
+        self.floor.restart()
+
+
+def _wrong_agent(call_id: str) -> Verdict:
+    return Verdict(1502, f"Invalid filter value: targetEntityVal does not match the agent on {call_id}")
+
+
+def _item(
+    call_id: str, agent: str, name: str, customer: str, queue: str, state: str, started_at: float
+) -> dict[str, object]:
+    return {
+        "callId": call_id,
+        "masterAgent": int(agent) if agent.isascii() and agent.isdigit() else agent,
+        "agentName": name,
+        "cNumber": customer,
+        "campId": queue,
+        "state": state,
+        "startTime": int(started_at),
+    }

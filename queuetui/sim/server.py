@@ -3,12 +3,14 @@
 Wire behaviour from the seed: `POST .../api/v2/queue/bargingCall`; success is HTTP 200,
 `text/html; charset=utf-8`, the 23-byte body `sucessfully BARGINGCall`, permissive CORS headers and an ETag;
 the body is parsed as JSON whatever the Content-Type says, and its examples send `Content-Length:` empty.
-Assumed: errors come as JSON with HTTP 200 (a fault switch sends them with a 4xx/5xx status instead).
+Assumed: errors come as JSON with HTTP 200 (a fault switch sends them with a 4xx/5xx status instead), and
+`POST .../api/v2/queue/list` answers `{"status": "success", "data": [...]}` (its real shape is not published).
 """
 
 from __future__ import annotations
 
 import json
+import random
 import socket
 import sys
 import threading
@@ -21,6 +23,7 @@ from typing import Any
 from queuetui.sim.scenario import SUCCESS_TEXT, Scenario, Verdict
 
 ENDPOINT = "/api/v2/queue/bargingCall"
+LIST_ENDPOINT = "/api/v2/queue/list"
 CONTROL_FAULTS = "/_sim/faults"
 CONTROL_STATS = "/_sim/stats"
 MAX_REQUEST_BYTES = 64 * 1024
@@ -38,6 +41,8 @@ SEED_HEADERS = {
     "Access-Control-Max-Age": "1728000",
 }
 
+CORS_HEADERS = {name: value for name, value in SEED_HEADERS.items() if name.startswith(("Access-Control", "Vary"))}
+
 HTML_502 = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -49,6 +54,7 @@ class Faults:
     """Switches that make the simulator misbehave; all off by default. Change them at any time."""
 
     latency_s: float = 0.0  # wait this long before answering
+    latency_jitter_s: float = 0.0  # and a random extra up to this long, so answers vary as a real server's do
     error_status: int = 0  # send DeepCall errors with this HTTP status instead of 200
     html_502: bool = False  # answer every request with a proxy's HTML 502 page
     drop: bool = False  # close the connection without answering
@@ -66,6 +72,17 @@ class Faults:
             converted[name] = _as_type_of(getattr(self, name), value)
         for name, value in converted.items():
             setattr(self, name, value)
+
+    def take_failure(self) -> bool:
+        """True, counting it down, while `fail_next` asks for more failures. Call under the server's lock."""
+        if self.fail_next <= 0:
+            return False
+        self.fail_next -= 1
+        return True
+
+    def answer_delay(self, rng: random.Random) -> float:
+        extra = rng.uniform(0.0, self.latency_jitter_s) if self.latency_jitter_s > 0 else 0.0
+        return max(0.0, self.latency_s + extra)
 
 
 def _as_type_of(current: float | str, value: object) -> object:
@@ -112,6 +129,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.path == CONTROL_FAULTS:
             self._control(body)
+            return
+        if self.path.rstrip("/") == LIST_ENDPOINT:
+            self.server.sim.handle_list(self, body)
             return
         if self.path.rstrip("/") != ENDPOINT:
             self._send(404, "text/html; charset=utf-8", b"Cannot POST " + self.path.encode("ascii", "replace"))
@@ -213,10 +233,13 @@ class SimServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, scenario: Scenario | None = None) -> None:
         self.scenario = scenario or Scenario()
         self.faults = Faults()
+        self.list_faults = Faults()  # the same switches for `queue/list` only
+        self._list_count = 0
         # The newest requests, for tests to inspect; capped so a long demo or a soak cannot grow without end.
         self.received: deque[ReceivedRequest] = deque(maxlen=KEEP_REQUESTS)
         self._count = 0
         self._lock = threading.Lock()
+        self._rng = random.Random()  # noqa: S311 - varied answer times, not cryptography
         self._httpd = _Server((host, port), _Handler)
         self._httpd.sim = self
         self._thread: threading.Thread | None = None
@@ -234,6 +257,12 @@ class SimServer:
     def request_count(self) -> int:
         with self._lock:
             return self._count
+
+    @property
+    def list_request_count(self) -> int:
+        """Requests to `queue/list`; not in `request_count`, which counts actions."""
+        with self._lock:
+            return self._list_count
 
     def start(self) -> SimServer:
         # A short poll interval: shutdown() waits up to one interval, and quitting the demo should feel instant.
@@ -256,7 +285,9 @@ class SimServer:
         with self._lock:
             self.received.clear()
             self._count = 0
+            self._list_count = 0
         self.faults = Faults()
+        self.list_faults = Faults()
         self.scenario.reset()
 
     def __enter__(self) -> SimServer:
@@ -266,40 +297,75 @@ class SimServer:
         self.stop()
 
     def handle(self, handler: _Handler, body: bytes) -> None:
-        try:
-            parsed: object = json.loads(body)
-        except (ValueError, RecursionError):
-            parsed = None
+        """A bargingCall: kept for tests, then the fault switches, then the scenario's verdict."""
+        parsed = _parsed(body)
         with self._lock:
             self.received.append(ReceivedRequest(handler.headers.get("Content-Type", ""), body, parsed))
             self._count += 1
-            fail_now = self.faults.fail_next > 0
-            if fail_now:
-                self.faults.fail_next -= 1
+            fail_now = self.faults.take_failure()
         faults = self.faults
-        if faults.latency_s:
-            time.sleep(faults.latency_s)
-        if faults.drop:
-            handler.close_connection = True
-            handler.connection.shutdown(socket.SHUT_RDWR)
+        if _misbehave(handler, faults, self._rng):
             return
-        if faults.html_502:
-            handler._send(502, "text/html", HTML_502)
-            return
-        if faults.oversize_bytes:
-            handler._send(200, "text/html; charset=utf-8", b"x" * faults.oversize_bytes)
-            return
-        if parsed is None:
-            verdict = Verdict(1047, "Invalid request data: body is empty or not valid JSON")
-        elif fail_now:
-            verdict = Verdict(1501, "Data already in processing")
-        elif faults.error_message:
-            verdict = Verdict(1009, faults.error_message)
-        else:
-            verdict = self.scenario.judge(parsed)
+        verdict = _forced_verdict(parsed, fail_now, faults) or self.scenario.judge(parsed)
         if verdict.ok:
             handler._send(200, "text/html; charset=utf-8", SUCCESS_TEXT.encode(), SEED_HEADERS)
             return
-        payload = json.dumps({"status": "error", "message": verdict.message, "code": verdict.code}).encode()
-        status = faults.error_status or 200
-        handler._send(status, "application/json; charset=utf-8", payload, SEED_HEADERS)
+        _send_error(handler, verdict, faults)
+
+    def handle_list(self, handler: _Handler, body: bytes) -> None:
+        """`queue/list`: the live calls as JSON, with its own fault switches (`list_faults`) and count, so
+        a console polling the list never changes what a test of actions sees."""
+        parsed = _parsed(body)
+        with self._lock:
+            self._list_count += 1
+            fail_now = self.list_faults.take_failure()
+        faults = self.list_faults
+        if _misbehave(handler, faults, self._rng):
+            return
+        answer = _forced_verdict(parsed, fail_now, faults) or self.scenario.live_list(parsed)
+        if isinstance(answer, Verdict):
+            _send_error(handler, answer, faults)
+            return
+        payload = json.dumps({"status": "success", "data": answer}, separators=(",", ":")).encode()
+        handler._send(200, "application/json; charset=utf-8", payload, CORS_HEADERS)
+
+
+def _parsed(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _misbehave(handler: _Handler, faults: Faults, rng: random.Random) -> bool:
+    """Apply the switches that replace the answer (after the latency); True when one did."""
+    delay = faults.answer_delay(rng)
+    if delay:
+        time.sleep(delay)
+    if faults.drop:
+        handler.close_connection = True
+        handler.connection.shutdown(socket.SHUT_RDWR)
+        return True
+    if faults.html_502:
+        handler._send(502, "text/html", HTML_502)
+        return True
+    if faults.oversize_bytes:
+        handler._send(200, "text/html; charset=utf-8", b"x" * faults.oversize_bytes)
+        return True
+    return False
+
+
+def _forced_verdict(parsed: object, fail_now: bool, faults: Faults) -> Verdict | None:
+    """The error a bad body or a switch forces, before the scenario is asked."""
+    if parsed is None:
+        return Verdict(1047, "Invalid request data: body is empty or not valid JSON")
+    if fail_now:
+        return Verdict(1501, "Data already in processing")
+    if faults.error_message:
+        return Verdict(1009, faults.error_message)
+    return None
+
+
+def _send_error(handler: _Handler, verdict: Verdict, faults: Faults) -> None:
+    payload = json.dumps({"status": "error", "message": verdict.message, "code": verdict.code}).encode()
+    handler._send(faults.error_status or 200, "application/json; charset=utf-8", payload, SEED_HEADERS)

@@ -31,7 +31,13 @@ class Boot:
 
 
 def seams_of(launch: Launch) -> Seams:
-    return Seams(transport=launch.transport, clock=launch.clock, retry=launch.retry, rate=launch.rate)
+    return Seams(
+        transport=launch.transport,
+        clock=launch.clock,
+        retry=launch.retry,
+        rate=launch.rate,
+        floor_clock=launch.floor_clock,
+    )
 
 
 def load(launch: Launch) -> Boot:

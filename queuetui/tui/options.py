@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from queuetui.core.call_poller import Clock
     from queuetui.core.service import RateGuard, RetryPolicy
     from queuetui.core.session import Transport
 
@@ -28,6 +29,7 @@ class Launch:
     retry: RetryPolicy | None = None
     rate: RateGuard | None = None
     transport: Transport | None = None  # tests hand in a fake server here
+    floor_clock: Clock | None = None  # the live list's clock: a fixed one keeps durations still in snapshots
     tour: bool = False  # start the guided tour (demo only)
     show_keys: bool = False  # show the last keys pressed, for a room watching
     still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots

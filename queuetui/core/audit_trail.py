@@ -1,0 +1,146 @@
+"""Reading the audit trail: its records across rotated files, oldest first, filtered; and one supervisor's shift.
+
+Everything streams a line at a time: a trail of a million records is never held in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from queuetui.core.audit_chain import without_chain
+from queuetui.core.audit_files import TrailLine, file_lines, last_line, trail_files, trail_lines
+from queuetui.core.audit_when import start_of_day
+
+
+@dataclass(frozen=True)
+class TrailRecord:
+    file: Path
+    line: int
+    record: dict[str, object]  # as the application wrote it: chain fields left out
+
+
+def trail_records(path: Path, on_damaged: Callable[[TrailLine], None] | None = None) -> Iterator[TrailRecord]:
+    """Every record of the trail, oldest first. A line that is not a whole record goes to `on_damaged`."""
+    for line in trail_lines(path):
+        record = _parse(line.raw)
+        if record is not None:
+            yield TrailRecord(line.file, line.number, without_chain(record))
+        elif on_damaged is not None:
+            on_damaged(line)
+
+
+def record_time(record: Mapping[str, object]) -> datetime | None:
+    """When the record was written, or None when it has no usable time (one with a zone)."""
+    value = record.get("time")
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which records to keep; None keeps all. `since` is inclusive, `until` exclusive."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    call_id: str | None = None
+    mode: str | None = None
+    outcome: str | None = None
+    profile: str | None = None
+
+    def matches(self, record: Mapping[str, object]) -> bool:
+        wanted = {"call_id": self.call_id, "mode": self.mode, "outcome": self.outcome, "profile": self.profile}
+        if any(value is not None and record.get(key) != value for key, value in wanted.items()):
+            return False
+        if self.since is None and self.until is None:
+            return True
+        moment = record_time(record)
+        if moment is None:
+            return False
+        return (self.since is None or moment >= self.since) and (self.until is None or moment < self.until)
+
+
+def filtered_records(
+    path: Path, keep: RecordFilter, on_damaged: Callable[[TrailLine], None] | None = None
+) -> Iterator[TrailRecord]:
+    return (found for found in trail_records(path, on_damaged) if keep.matches(found.record))
+
+
+def shift_records(path: Path, os_user: str, profile: str, identity: str, day: date) -> list[dict[str, object]]:
+    """The records one supervisor (OS user, profile and signed-in identity) made on `day` (local time),
+    oldest first: what a console rebuilds its sessions list from after a restart. Rotated files that end
+    before the day are skipped after reading only their last line."""
+    start, end = start_of_day(day), start_of_day(day + timedelta(days=1))
+    mine = {"os_user": os_user, "profile": profile, "identity": identity}
+    found: list[dict[str, object]] = []
+    for trail_file, handle in trail_files(path):
+        newest = last_line(handle)
+        newest_time = record_time(_parse(newest) or {}) if newest is not None else None
+        if newest_time is not None and newest_time < start:
+            continue
+        handle.seek(0)
+        for line in file_lines(trail_file.path, handle):
+            record = _parse(line.raw)
+            if record is None or any(record.get(key) != value for key, value in mine.items()):
+                continue
+            moment = record_time(record)
+            if moment is not None and start <= moment < end:
+                found.append(without_chain(record))
+    return found
+
+
+@dataclass(frozen=True)
+class ShiftSummary:
+    records: int
+    by_mode: dict[str, int]
+    by_outcome: dict[str, int]
+    by_mode_and_outcome: dict[tuple[str, str], int]
+    first: datetime | None
+    last: datetime | None
+
+    @property
+    def on_shift(self) -> timedelta:
+        """From the first record to the last."""
+        if self.first is None or self.last is None:
+            return timedelta(0)
+        return self.last - self.first
+
+
+def shift_summary(records: Iterable[Mapping[str, object]]) -> ShiftSummary:
+    pairs: Counter[tuple[str, str]] = Counter()
+    times: list[datetime] = []
+    for record in records:
+        pairs[(str(record.get("mode", "?")), str(record.get("outcome", "?")))] += 1
+        moment = record_time(record)
+        if moment is not None:
+            times.append(moment)
+    by_mode: Counter[str] = Counter()
+    by_outcome: Counter[str] = Counter()
+    for (mode, outcome), count in pairs.items():
+        by_mode[mode] += count
+        by_outcome[outcome] += count
+    return ShiftSummary(
+        records=sum(pairs.values()),
+        by_mode=dict(by_mode),
+        by_outcome=dict(by_outcome),
+        by_mode_and_outcome=dict(pairs),
+        first=min(times, default=None),
+        last=max(times, default=None),
+    )
+
+
+def _parse(raw: bytes) -> dict[str, object] | None:
+    try:
+        value = json.loads(raw)
+    except ValueError:  # UnicodeDecodeError included
+        return None
+    return value if isinstance(value, dict) else None

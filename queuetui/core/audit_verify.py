@@ -1,0 +1,218 @@
+"""Checking the audit trail's hash chain, across rotated files, in one streaming pass.
+
+The first bad line is named with what most likely happened to it. A link alone cannot tell every case apart
+(a removed record and a record spliced in from elsewhere both leave a link to a line that is not here), so
+the verdict looks one line ahead and, only once something is wrong, reads the trail a second time to find
+where a stray link points. Old records written before the chain existed are accepted at the start of the
+trail and reported as unchained. What no chain can show: whole records cut from the end. Compare `head`
+with the copy syslog holds for that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import NamedTuple
+
+from queuetui.core.audit_chain import CHAIN_FIELDS, GENESIS, Seal, line_hash, read_seal
+from queuetui.core.audit_files import TrailFile, TrailLine, file_lines, trail_files, trail_lines
+
+
+class Finding(str, Enum):
+    EDITED = "edited"
+    REMOVED = "removed"
+    INSERTED = "inserted"
+    REORDERED = "reordered"
+    SPLICED = "spliced"
+    TRUNCATED = "truncated"
+    DAMAGED = "damaged"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int
+    finding: Finding
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: line {self.line}: {self.finding.value}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class LineRange:
+    file: Path
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    records: int  # lines with content that were checked
+    files: tuple[Path, ...]
+    head: str  # the last line's hash: what the next record links to
+    problem: Problem | None = None
+    unchained: LineRange | None = None  # records from before the chain, at the trail's start: not checkable
+    continues_from: Path | None = None  # the oldest file left links to older ones that were removed
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+class _Checked(NamedTuple):
+    line: TrailLine
+    digest: str
+    seal: Seal | None
+
+
+class _Walk:
+    """The trail's lines, each with its hash and seal, with one line of look-ahead."""
+
+    def __init__(self, path: Path) -> None:
+        self.files: list[TrailFile] = []
+        self._lines = self._read(path)
+        self._ahead: _Checked | None = None
+
+    def _read(self, path: Path) -> Iterator[_Checked]:
+        for trail_file, handle in trail_files(path):
+            self.files.append(trail_file)
+            for line in file_lines(trail_file.path, handle):
+                yield _Checked(line, line_hash(line.raw), read_seal(line.raw))
+
+    def __iter__(self) -> Iterator[_Checked]:
+        return self
+
+    def __next__(self) -> _Checked:
+        if self._ahead is not None:
+            ahead, self._ahead = self._ahead, None
+            return ahead
+        return next(self._lines)
+
+    def peek(self) -> _Checked | None:
+        if self._ahead is None:
+            self._ahead = next(self._lines, None)
+        return self._ahead
+
+
+def verify(path: Path) -> Verdict:
+    walk = _Walk(path)
+    expected = GENESIS
+    count = 0
+    before: _Checked | None = None
+    unchained: LineRange | None = None
+    continues_from: Path | None = None
+
+    def verdict(problem: Problem | None = None) -> Verdict:
+        files = tuple(trail_file.path for trail_file in walk.files)
+        return Verdict(count, files, expected, problem, unchained, continues_from)
+
+    for checked in walk:
+        count += 1
+        line, seal = checked.line, checked.seal
+        if seal is None:
+            # Only before the first sealed record: records from before the chain existed.
+            if (before is None or before.seal is None) and _is_unchained_record(line.raw):
+                first = unchained.first if unchained is not None else line.number
+                unchained = LineRange(line.file, first, line.number)
+                expected, before = checked.digest, checked
+                continue
+            return verdict(_unsealed(checked, walk.peek(), expected))
+        if not seal.intact:
+            if _links_to(walk.peek(), expected):
+                return verdict(
+                    _problem(line, Finding.INSERTED, "inserted: the record after it links to the one before")
+                )
+            return verdict(
+                _problem(line, Finding.EDITED, "changed since it was written: it no longer matches its sha256")
+            )
+        if seal.prev != expected:
+            if count == 1 and walk.files[0].number > 1:
+                continues_from = line.file  # older rotated files were removed, as retention does
+            else:
+                return verdict(_broken_link(path, checked, before, walk.peek(), expected))
+        expected, before = checked.digest, checked
+    return verdict()
+
+
+def _is_unchained_record(raw: bytes) -> bool:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and not CHAIN_FIELDS.intersection(value)
+
+
+def _links_to(checked: _Checked | None, digest: str) -> bool:
+    return checked is not None and checked.seal is not None and checked.seal.prev == digest
+
+
+def _problem(line: TrailLine, finding: Finding, detail: str) -> Problem:
+    return Problem(line.file, line.number, finding, detail)
+
+
+def _unsealed(checked: _Checked, after: _Checked | None, expected: str) -> Problem:
+    """A line without a valid seal after the chain began."""
+    line = checked.line
+    try:
+        value = json.loads(line.raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        if after is None and not line.terminated:
+            return _problem(line, Finding.TRUNCATED, "the last record was cut short mid-write")
+        if _links_to(after, expected):
+            return _problem(line, Finding.INSERTED, "inserted: not a record, and the next one skips it")
+        return _problem(line, Finding.DAMAGED, "not a whole record: cut short by a crash, or edited")
+    if _links_to(after, expected):
+        return _problem(line, Finding.INSERTED, "inserted: it has no chain, and the next record skips it")
+    if CHAIN_FIELDS.intersection(value):
+        return _problem(line, Finding.EDITED, "its chain fields were changed")
+    return _problem(line, Finding.EDITED, "its chain fields were removed")
+
+
+def _broken_link(
+    path: Path, checked: _Checked, before: _Checked | None, after: _Checked | None, expected: str
+) -> Problem:
+    """An intact record whose link does not point at the line before it: say which line is out of place."""
+    line = checked.line
+    assert checked.seal is not None  # noqa: S101 - only sealed records have links
+    prev = checked.seal.prev
+    if before is not None and before.seal is not None and before.seal.prev == prev:
+        return _problem(before.line, Finding.INSERTED, "inserted: the record after it links to the one before it")
+    if after is not None and prev == after.digest:
+        return _problem(line, Finding.REORDERED, f"out of order: it was written after {_where(after.line, line)}")
+    found = _locate(path, {prev, checked.digest}, line)
+    copy, predecessor = found.get(checked.digest), found.get(prev)
+    if copy is not None:
+        return _problem(line, Finding.INSERTED, f"inserted: a copy of {_where(copy, line)}")
+    if predecessor is not None:  # its own record is here: it was moved, not made up
+        return _problem(line, Finding.REORDERED, f"out of order: it was written after {_where(predecessor, line)}")
+    if _links_to(after, expected):
+        return _problem(line, Finding.SPLICED, "from another file: it links to no record of this trail")
+    if after is None:
+        detail = "a record before it is missing, or it was spliced in from another file"
+    else:
+        detail = "a record before it is missing (removed, or the one before it was rewritten)"
+    return _problem(line, Finding.REMOVED, detail)
+
+
+def _locate(path: Path, digests: set[str], skip: TrailLine) -> dict[str, TrailLine]:
+    """Where lines with these hashes are in the trail (the first of each), other than `skip` itself."""
+    found: dict[str, TrailLine] = {}
+    for line in trail_lines(path):
+        if (line.file, line.number) == (skip.file, skip.number):
+            continue
+        digest = line_hash(line.raw)
+        if digest in digests and digest not in found:
+            found[digest] = line
+            if len(found) == len(digests):
+                break
+    return found
+
+
+def _where(other: TrailLine, here: TrailLine) -> str:
+    return f"line {other.number}" if other.file == here.file else f"line {other.number} of {other.file.name}"

@@ -1,0 +1,172 @@
+"""`queuetui audit`: list the audit trail's records (a table, or JSON), export them as CSV, or verify its chain.
+
+Every form reads the whole trail, rotated files included, a line at a time. Exit codes: 0 done (for verify:
+intact); 1 verify found the trail changed, cut short or damaged (the first bad line is printed); 2 usage, or
+no trail at that path. This module must not import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from queuetui.api.text import printable
+from queuetui.core import paths
+from queuetui.core.audit_files import TrailLine, rotated_files
+from queuetui.core.audit_trail import RecordFilter, TrailRecord, filtered_records, record_time
+from queuetui.core.audit_verify import Verdict, verify
+from queuetui.core.audit_when import parse_when
+from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
+
+# The table: (field, width).
+_TABLE = (("time", 19), ("call_id", 12), ("mode", 7), ("outcome", 14), ("profile", 10), ("message", 50))
+# CSV columns in a fixed order, so every export of every trail lines up in a spreadsheet; fields a record
+# has beyond these go, as one JSON object, into `other`.
+CSV_COLUMNS = (
+    "time",
+    "call_id",
+    "mode",
+    "outcome",
+    "target_type",
+    "target",
+    "snooper",
+    "code",
+    "message",
+    "profile",
+    "host",
+    "os_user",
+    "auth",
+    "identity",
+    "latency_ms",
+    "attempts",
+    "retries",
+)
+# A spreadsheet runs a cell starting with one of these as a formula: such text gets a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    path: Path = args.audit_file or paths.audit_file()
+    if not path.exists() and not rotated_files(path):
+        print(f"error: no audit trail at {printable(str(path))}", file=err)
+        return EXIT_USAGE
+    if args.audit_action == "verify":
+        return _report_verdict(verify(path), out)
+    try:
+        keep = _filter(args)
+    except ValueError as problem:
+        print(f"error: {problem}", file=err)
+        return EXIT_USAGE
+
+    def skipped(line: TrailLine) -> None:
+        print(f"warning: {printable(str(line.file))}: line {line.number} is not a whole record (skipped)", file=err)
+
+    found = filtered_records(path, keep, skipped)
+    if args.audit_action == "export":
+        _write_csv(found, out)
+    elif args.json:
+        _write_json(found, out)
+    elif not _write_table(found, out):
+        print("no records match", file=err)
+    return EXIT_OK
+
+
+def _filter(args: argparse.Namespace) -> RecordFilter:
+    now = datetime.now().astimezone()
+    since = _when("--since", args.since, now)
+    until = _when("--until", args.until, now)
+    return RecordFilter(since, until, args.call_id, args.mode, args.outcome, args.profile_filter)
+
+
+def _when(flag: str, text: str | None, now: datetime) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_when(text, now)
+    except ValueError as problem:
+        raise ValueError(f"{flag}: {problem}") from None
+
+
+def _write_table(found: Iterator[TrailRecord], out: TextIO) -> int:
+    print(_row([name for name, _ in _TABLE]), file=out)
+    count = 0
+    for item in found:
+        print(_row([_shown(item.record, name) for name, _ in _TABLE]), file=out)
+        count += 1
+    return count
+
+
+def _row(cells: list[str]) -> str:
+    return "  ".join(
+        printable(cell, width).ljust(width) for cell, (_, width) in zip(cells, _TABLE, strict=True)
+    ).rstrip()
+
+
+def _shown(record: dict[str, object], name: str) -> str:
+    if name == "time":
+        moment = record_time(record)
+        if moment is not None:
+            return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    value = record.get(name)
+    return "" if value is None else str(value)
+
+
+def _write_json(found: Iterator[TrailRecord], out: TextIO) -> None:
+    # One record at a time, so that a large trail is never held whole; still one JSON array.
+    separator = "[\n"
+    for item in found:
+        out.write(separator + json.dumps(item.record))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def _write_csv(found: Iterator[TrailRecord], out: TextIO) -> None:
+    writer = csv.writer(out)
+    writer.writerow((*CSV_COLUMNS, "other"))
+    for item in found:
+        other = {key: value for key, value in item.record.items() if key not in CSV_COLUMNS}
+        cells = [_cell(item.record.get(name)) for name in CSV_COLUMNS]
+        writer.writerow((*cells, json.dumps(other, ensure_ascii=False) if other else ""))
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _report_verdict(verdict: Verdict, out: TextIO) -> int:
+    if verdict.problem is not None:
+        problem = verdict.problem
+        where = printable(str(problem.file))
+        print(f"NOT intact: {where}: line {problem.line}: {problem.finding.value}: {problem.detail}", file=out)
+        print("(the first problem found: lines after it were not checked)", file=out)
+        return EXIT_NOT_INTACT
+    names = [printable(path.name) for path in verdict.files]
+    span = names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+    print(f"intact: {verdict.records:,} records in {len(names)} file(s), {span}", file=out)
+    if verdict.unchained is not None:
+        old = verdict.unchained
+        print(
+            f"lines {old.first}-{old.last} of {printable(old.file.name)} are unchained: written before records "
+            "were chained, so they cannot be checked",
+            file=out,
+        )
+    if verdict.continues_from is not None:
+        print(
+            f"{printable(verdict.continues_from.name)} continues from older files that are no longer here "
+            "(removed, as retention does)",
+            file=out,
+        )
+    print(f"head: {verdict.head} (the newest record's hash: compare it with the syslog copy)", file=out)
+    return EXIT_OK

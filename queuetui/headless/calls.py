@@ -1,0 +1,222 @@
+"""`queuetui calls`: the live call list from the command line, read through the same sources as the console.
+
+Exit codes, as for `barge`: 0 done; 2 usage or config problem, nothing fetched (a profile without a live call
+source included); 3 authentication; 4 another DeepCall API error (code printed); 5 network, protocol or source
+failure (a command that fails, times out or prints no JSON included). Failures go to stderr, with our own
+credentials masked. `--watch` refreshes every `refresh_s` until Ctrl+C (exit 0): a failure is printed and
+watching goes on, except an authentication failure (exit 3), which no retry mends.
+This module must not import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TextIO
+
+from queuetui.api.errors import CallFailed, Category, DeepCallError, category_of
+from queuetui.api.models import FieldErrors
+from queuetui.api.text import printable, terminal_safe, without_secrets
+from queuetui.core import paths
+from queuetui.core.call_sources import CallSource, CommandSource
+from queuetui.core.config import ConfigError, Overrides, Profile, load_config, select_profile
+from queuetui.core.demo import open_demo
+from queuetui.core.live_calls import LiveCall, MappedCalls
+from queuetui.core.live_calls_config import simulator_live_calls
+from queuetui.core.session import Session, SessionRefused
+from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
+
+_CREDENTIAL_FLAGS = {"ssid": "--ssid", "userId": "--user-id", "token": "--token"}
+_COLUMNS = ("CALL", "AGENT", "NAME", "CUSTOMER", "QUEUE", "STATE", "DURATION")
+
+
+class _Refused(Exception):
+    """A usage or config problem: exit 2, nothing fetched."""
+
+
+@dataclass
+class _Opened:
+    source: CallSource
+    refresh_s: float
+    secrets: tuple[str, ...]
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    # Looked up per call, not bound at import: callers that swap sys.stdout (redirects, tests) must be heard.
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        with _open(args, err) as opened:
+            if not args.watch:
+                return _once(opened, args, out, err)
+            return _watch(opened, args, out, err)
+    except _Refused as refused:
+        print(f"error: {refused}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl+C while watching (or during a slow first fetch): a normal way out
+        return EXIT_OK
+    except BrokenPipeError:  # the reader went away (`| head`): nothing is left to say, and nobody to say it to
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush stays quiet
+        return EXIT_OK
+
+
+@contextmanager
+def _open(args: argparse.Namespace, err: TextIO) -> Iterator[_Opened]:
+    """The source the command reads, and whatever it needs closed afterwards (a session, the simulator)."""
+    if args.demo:
+        try:
+            demo = open_demo(Profile(live_calls=simulator_live_calls()), None)
+        except SessionRefused as refused:
+            raise _Refused(str(refused)) from None
+        try:
+            yield _session_source(demo.session)
+        finally:
+            demo.close()
+        return
+    name, profile, overrides = _profile(args, err)
+    config = profile.live_calls
+    if config.source == "none":
+        raise _Refused(
+            f'profile {name!r} has no live call source: set source = "deepcall" or "command" under '
+            f"[profiles.{name}.live_calls] in {paths.config_file(getattr(args, 'config', None))}"
+        )
+    if config.source == "command":  # the site's own program: no DeepCall credentials needed
+        yield _Opened(CommandSource.from_config(config, profile.read_timeout), config.refresh_s, ())
+        return
+    try:
+        credentials = overrides.credentials(profile)
+        if overrides.base_url:
+            profile = profile.model_copy(update={"base_url": overrides.base_url})
+        session = Session.open(name, profile, credentials, None)
+    except FieldErrors as errors:
+        raise _Refused("; ".join(f"{p} ({_CREDENTIAL_FLAGS.get(p.field, p.field)})" for p in errors.problems)) from None
+    except SessionRefused as refused:
+        raise _Refused(str(refused)) from None
+    try:
+        yield _session_source(session)
+    finally:
+        session.close()
+
+
+def _session_source(session: Session) -> _Opened:
+    source = session.floor_source()
+    if source is None:  # the caller checked the profile's source already
+        raise _Refused("the profile has no live call source")
+    return _Opened(source, session.profile.live_calls.refresh_s, session.credentials.secrets())
+
+
+def _profile(args: argparse.Namespace, err: TextIO) -> tuple[str, Profile, Overrides]:
+    overrides = Overrides.from_env(
+        profile=getattr(args, "profile", None),
+        base_url=args.base_url,
+        ssid=args.ssid,
+        user_id=args.user_id,
+        token=args.token,
+    )
+    named = getattr(args, "config", None)
+    try:
+        loaded = load_config(paths.config_file(named), named=bool(paths.chosen_config_file(named)))
+        name, profile = select_profile(loaded.settings, overrides.profile)
+    except ConfigError as error:
+        raise _Refused(f"config: {error}") from None
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=err)
+    return name, profile, overrides
+
+
+def _once(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        if args.raw:
+            text = opened.source.fetch_answer().text
+            print(terminal_safe(text), end="" if text.endswith("\n") else "\n", file=out, flush=True)
+            return EXIT_OK
+        mapped = opened.source.fetch()
+    except CallFailed as error:
+        return _failed(error, opened, err)
+    fetched_at = time.time()
+    if args.json:
+        print(json.dumps(_as_json(mapped, opened.source.kind, fetched_at), ensure_ascii=False), file=out, flush=True)
+    else:
+        _print_table(mapped, opened.source.description, fetched_at, out)
+    if mapped.skipped:
+        print(f"warning: {mapped.skipped} item(s) of the answer were not calls (no call id, or a repeat)", file=err)
+    return EXIT_OK
+
+
+def _watch(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    while True:
+        code = _once(opened, args, out, err)
+        if code == EXIT_AUTH:
+            return code
+        time.sleep(opened.refresh_s)  # Ctrl+C lands here most of the time: run() makes it exit 0
+
+
+def _failed(error: CallFailed, opened: _Opened, err: TextIO) -> int:
+    message = error.message
+    if isinstance(error, DeepCallError) and error.info.action:
+        message += f". {error.info.action}"
+    print(f"error: {without_secrets(message, opened.secrets)}", file=err, flush=True)
+    if category_of(error) is Category.AUTH:
+        return EXIT_AUTH
+    if isinstance(error, DeepCallError):
+        return EXIT_API
+    return EXIT_NETWORK
+
+
+def _iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+def _as_json(mapped: MappedCalls, source: str, fetched_at: float) -> dict[str, object]:
+    return {
+        "calls": [
+            {
+                "call_id": call.call_id,
+                "agent": call.agent,
+                "agent_name": call.agent_name,
+                "customer": call.customer,
+                "queue": call.queue,
+                "state": call.state.value if call.state else None,
+                "started_at": _iso(call.started_at),
+                "duration_s": call.duration_s(fetched_at),
+            }
+            for call in mapped.calls
+        ],
+        "source": source,
+        "fetched_at": _iso(fetched_at),
+    }
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "-"
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _row(call: LiveCall, now: float) -> tuple[str, ...]:
+    state = call.state.value if call.state else None
+    cells = (call.call_id, call.agent, call.agent_name, call.customer, call.queue, state)
+    return (*(cell or "-" for cell in cells), _duration(call.duration_s(now)))
+
+
+def _print_table(mapped: MappedCalls, description: str, fetched_at: float, out: TextIO) -> None:
+    rows = [_COLUMNS, *(_row(call, fetched_at) for call in mapped.calls)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(_COLUMNS))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), file=out)
+    shown_time = datetime.fromtimestamp(fetched_at).strftime("%H:%M:%S")
+    count = len(mapped.calls)
+    summary = f"{count} live call{'' if count == 1 else 's'} from {printable(description, 200)} at {shown_time}"
+    print(summary, file=out, flush=True)
