@@ -348,6 +348,7 @@ class QueueApp(App[None]):
         """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
         from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
+        from queuetui.tui.widgets.live_calls import LiveCallsTable
         from queuetui.tui.widgets.mode_selector import ModeSelector
         from queuetui.tui.widgets.sessions_table import SessionsTable
 
@@ -362,6 +363,7 @@ class QueueApp(App[None]):
             ("Everywhere", [*self.BINDINGS, palette]),
             ("Console", list(ConsoleScreen.BINDINGS)),
             ("Mode selector (when focused)", list(ModeSelector.BINDINGS)),
+            ("Live calls (when focused)", list(LiveCallsTable.BINDINGS)),
             ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
             ("Sign in", list(LoginScreen.BINDINGS)),
             ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
