@@ -142,19 +142,19 @@ def test_failed_write_leaves_the_old_file_intact(config_path: Path, monkeypatch:
 def test_unknown_keys_are_reported_and_kept_on_save(config_path: Path):
     write(
         config_path,
-        'colour_scheme = "sepia"\n\n[keymap]\nsend = "ctrl+s"\n\n'
+        'colour_scheme = "sepia"\n\n[shortcuts]\nsend = "ctrl+s"\n\n'
         '[profiles.floor]\nbase_url = "https://pbx.example.com/api/v2"\nnickname = "day shift"\nnote = ""\n'
         "reviewed = 2024-05-01T09:30:00Z\n",
     )
     loaded = load_config(config_path)
     assert any("'colour_scheme'" in warning for warning in loaded.warnings)
-    assert any("'keymap'" in warning for warning in loaded.warnings)
+    assert any("'shortcuts'" in warning for warning in loaded.warnings)
     assert any("'profiles.floor.nickname'" in warning for warning in loaded.warnings)
     assert all(str(config_path) in warning for warning in loaded.warnings)
     save_config(config_path, loaded.settings.model_copy(update={"theme": "queuetui-ansi"}))
     again = load_config(config_path)
     assert again.settings.theme == "queuetui-ansi"
-    assert again.settings.model_extra == {"colour_scheme": "sepia", "keymap": {"send": "ctrl+s"}}
+    assert again.settings.model_extra == {"colour_scheme": "sepia", "shortcuts": {"send": "ctrl+s"}}
     assert again.settings.profiles["floor"].model_extra == {
         "nickname": "day shift",
         "note": "",

@@ -42,7 +42,8 @@ class AuditLog:
         """Raise OSError now when records could not be appended, so a front end can refuse to act
         before a monitoring action goes unrecorded."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        # Read as well as write: each append reads the last line to link to it.
+        os.close(os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600))
 
     def append(self, record: Mapping[str, object]) -> None:
         with self._lock:

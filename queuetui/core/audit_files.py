@@ -42,11 +42,14 @@ def last_line(handle: BinaryIO) -> bytes | None:
         position -= step
         handle.seek(position)
         buffer = handle.read(step) + buffer
-        lines = buffer.split(b"\n")
-        # The first piece may be the tail of a longer line while there is more file before it.
-        for line in reversed(lines[1:] if position > 0 else lines):
-            if line.strip():
-                return line
+        content_end = len(buffer.rstrip())  # whitespace-only lines are blank, as for the readers
+        if content_end == 0:
+            continue
+        start = buffer.rfind(b"\n", 0, content_end) + 1
+        if start == 0 and position > 0:
+            continue  # the line may begin in the block before this one
+        end = buffer.find(b"\n", content_end)
+        return buffer[start : end if end >= 0 else len(buffer)]
     return None
 
 

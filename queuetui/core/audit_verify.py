@@ -29,6 +29,7 @@ class Finding(str, Enum):
     SPLICED = "spliced"
     TRUNCATED = "truncated"
     DAMAGED = "damaged"
+    UNCHAINED = "unchained"  # among chained records; a run of them at the trail's start is accepted
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def verify(path: Path) -> Verdict:
             if count == 1 and walk.files[0].number > 1:
                 continues_from = line.file  # older rotated files were removed, as retention does
             else:
-                return verdict(_broken_link(path, checked, before, walk.peek(), expected))
+                return verdict(_broken_link(path, checked, seal.prev, before, walk.peek(), expected))
         expected, before = checked.digest, checked
     return verdict()
 
@@ -171,16 +172,15 @@ def _unsealed(checked: _Checked, after: _Checked | None, expected: str) -> Probl
         return _problem(line, Finding.INSERTED, "inserted: it has no chain, and the next record skips it")
     if CHAIN_FIELDS.intersection(value):
         return _problem(line, Finding.EDITED, "its chain fields were changed")
-    return _problem(line, Finding.EDITED, "its chain fields were removed")
+    detail = "no chain among chained records: written by a queuetui from before the chain, or the chain removed"
+    return _problem(line, Finding.UNCHAINED, detail)
 
 
 def _broken_link(
-    path: Path, checked: _Checked, before: _Checked | None, after: _Checked | None, expected: str
+    path: Path, checked: _Checked, prev: str, before: _Checked | None, after: _Checked | None, expected: str
 ) -> Problem:
-    """An intact record whose link does not point at the line before it: say which line is out of place."""
+    """An intact record whose link `prev` does not point at the line before it: say which line is out of place."""
     line = checked.line
-    assert checked.seal is not None  # noqa: S101 - only sealed records have links
-    prev = checked.seal.prev
     if before is not None and before.seal is not None and before.seal.prev == prev:
         return _problem(before.line, Finding.INSERTED, "inserted: the record after it links to the one before it")
     if after is not None and prev == after.digest:

@@ -137,6 +137,8 @@ def to_toml(settings: Settings) -> str:
     data = settings.model_dump(mode="json", exclude_defaults=False)
     # Unknown keys go back exactly as read: JSON mode would turn TOML dates and times into strings.
     data.update(settings.model_extra or {})
+    if not data.get("keymap"):
+        data.pop("keymap", None)  # no empty table in a file the user has never remapped a key in
     for name, profile in data.get("profiles", {}).items():
         if not profile.get("remember_secret"):
             profile.pop("ssid", None)

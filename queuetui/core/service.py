@@ -22,12 +22,12 @@ from queuetui.api.errors import (
     CallFailed,
     Category,
     DeepCallError,
-    HttpStatusError,
     RequestTimeout,
     TransportError,
+    category_of,
 )
 from queuetui.api.models import BargeRequest, SessionAuth, SnoopType, TokenAuth
-from queuetui.api.text import mask_secret
+from queuetui.api.text import without_secrets
 from queuetui.core.audit import AuditLog
 from queuetui.core.outcome import Outcome as Outcome
 from queuetui.core.outcome import OutcomeKind as OutcomeKind
@@ -72,14 +72,6 @@ def _failure_kind(error: CallFailed) -> OutcomeKind:
     if isinstance(error, TransportError):
         return OutcomeKind.NETWORK_ERROR
     return OutcomeKind.PROTOCOL_ERROR
-
-
-def _category(error: CallFailed) -> Category:
-    if isinstance(error, DeepCallError):
-        return error.info.category
-    if isinstance(error, HttpStatusError):
-        return error.category
-    return Category.SERVER
 
 
 class BargeService:
@@ -228,17 +220,14 @@ class BargeService:
             message,
             request,
             code=code,
-            category=_category(error),
+            category=category_of(error),
             field=field_name,
             latency_ms=(time.monotonic() - started) * 1000,
             attempts=attempts,
         )
 
     def _without_secrets(self, text: str) -> str:
-        """Server text with our own credentials masked: a server may echo what it was sent."""
-        for secret in self.credentials.secrets():
-            text = text.replace(secret, mask_secret(secret))
-        return text
+        return without_secrets(text, self.credentials.secrets())
 
     def release(self, request: BargeRequest, message: str) -> Outcome:
         """Give back a call `admit` reserved without sending it, and record why."""
