@@ -19,12 +19,14 @@ import logging
 import shlex
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import ClassVar
 
 import aiohttp_jinja2
 from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 from yarl import URL
 
@@ -49,8 +51,24 @@ def demo_command() -> str:
 class DemoConsole(AppService):
     """One tab's console process."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        command: str,
+        *,
+        write_bytes: Callable[[bytes], Awaitable[None]],
+        write_str: Callable[[str], Awaitable[None]],
+        close: Callable[[], Awaitable[object]],
+        download_manager: DownloadManager,
+        debug: bool = False,
+    ) -> None:
+        super().__init__(
+            command,
+            write_bytes=write_bytes,
+            write_str=write_str,
+            close=close,  # type: ignore[arg-type]  # aiohttp's close() answers a bool that nobody reads
+            download_manager=download_manager,
+            debug=debug,
+        )
         self._ending: asyncio.Future[None] | None = None
         self.files = tempfile.TemporaryDirectory(prefix="queuetui-serve-")
 

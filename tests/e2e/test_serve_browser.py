@@ -1,0 +1,126 @@
+"""`queuetui serve` in a real browser: headless Chromium from the system, driven by Playwright. A spy sent by
+keyboard in one tab succeeds; a second tab has a console of its own; the pages ask nothing of any other
+host; the session cap turns a tab away; closing a tab ends its console."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from browserdriver import Room, Tab, browser_missing, chromium
+from helpers import installed_command
+from servedriver import ServeProcess, environment_of, have_proc, wait_until
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    # In CI a missing browser is a failure, not a skip: .ci/run installs it.
+    pytest.mark.skipif(bool(browser_missing()) and not os.environ.get("CI"), reason=browser_missing() or "-"),
+    pytest.mark.skipif(not have_proc(), reason="reads processes from /proc (Linux)"),
+]
+
+# A row of the sessions list: time, call, agent, mode. The form, the header and the log never put these three
+# side by side, so the row is what this finds.
+SPY_ROW = r"C-10023\s+13\s+SPY"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "serve"
+    folder.mkdir()
+    return folder
+
+
+def serve(log_dir: Path, *args: str) -> ServeProcess:
+    return ServeProcess(args, log_dir=log_dir, command=[installed_command()])
+
+
+@pytest.fixture
+def room(browser) -> Iterator[list[Room]]:
+    rooms: list[Room] = []
+    yield rooms
+    for opened in rooms:
+        opened.close()
+
+
+def open_console(room: Room) -> Tab:
+    tab = room.open_tab()
+    tab.wait_for_text("Signed in")
+    tab.keyboard_focus()
+    return tab
+
+
+def audit_file(console: int) -> Path:
+    """A served console keeps its audit trail in state folders of its own, named in its environment."""
+    return Path(environment_of(console)["XDG_STATE_HOME"]) / "queuetui" / "audit.jsonl"
+
+
+def audit_records(audit: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in audit.read_text().splitlines()] if audit.exists() else []
+
+
+def test_spy_by_keyboard_in_a_tab_and_a_second_tab_of_its_own(browser, room, log_dir, isolated_home):
+    with serve(log_dir) as served:
+        room.append(Room(browser, served.url))
+        first = open_console(room[0])
+        (console,) = served.consoles()
+        audit = audit_file(console)
+        # Picked from the live list, by keyboard only: filter on the call, down to it, s to spy.
+        first.press("/")
+        first.type("C-10023")
+        first.press("ArrowDown", "s")
+        wait_until(lambda: audit_records(audit), 15, "the spy in the audit trail")
+        (record,) = audit_records(audit)
+        assert (record["call_id"], record["mode"], record["target"], record["outcome"]) == (
+            "C-10023",
+            "spy",
+            "13",
+            "ok",
+        )
+        first.wait_for_pattern(SPY_ROW)  # and the console showed it
+
+        second = open_console(room[0])
+        assert len(served.consoles()) == 2
+        (other,) = served.consoles() - {console}
+        assert audit_file(other) != audit
+        assert not re.search(SPY_ROW, second.screen()), second.screen()
+        assert "Sessions this shift" in second.screen()  # the list is there, and empty
+        assert re.search(SPY_ROW, first.screen())  # while the first tab still has its row
+
+        sockets = [url for url in room[0].requests if url.startswith("ws")]
+        assert len(sockets) == 2  # one console each
+        assert room[0].elsewhere() == []
+        assert any(url.endswith(".ttf") for url in room[0].requests)  # fonts came, and from the server
+    assert not (isolated_home / ".local" / "state" / "queuetui").exists()  # the trainer's audit trail untouched
+
+
+def test_the_cap_turns_a_tab_away_and_a_closed_tab_ends_its_console(browser, room, log_dir):
+    with serve(log_dir, "--max-sessions", "1") as served:
+        room.append(Room(browser, served.url))
+        first = open_console(room[0])
+        (console,) = served.consoles()
+
+        turned_away = room[0].open_tab()
+        assert "No free console" in turned_away.page.inner_text("body")
+        assert "--max-sessions" in turned_away.page.inner_text("body")
+        assert served.consoles() == {console}
+
+        first.close()
+        wait_until(lambda: console not in served.consoles(), 15, "the closed tab's console to end")
+        turned_away.page.get_by_text("try again").click()
+        turned_away.wait_for_text("Signed in")
+        assert len(served.consoles()) == 1
+        assert room[0].elsewhere() == []

@@ -1,0 +1,191 @@
+"""The live floor in the console, on a fixed list from a `command` source and a clock that stands still: the
+filter, the cursor that follows its call across refreshes, s/w/b from a row, an ended call refused, the stale
+marker, the barge re-check, and pictures at 80x24 and 120x36."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from queuetui.sim import DEMO_SSID
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.widgets.live_calls import LiveCallsTable
+from tui.conftest import drive, press_for_screen, settle, started, wait_until
+
+NOW = 1_767_600_000.0
+CALLS = [
+    {"callId": "C-10023", "masterAgent": 13, "agentName": "Asha", "cNumber": "+919800011023", "campId": "billing",
+     "state": "talking", "startTime": NOW - 252},
+    {"callId": "C-10017", "masterAgent": "7", "agentName": "Ben", "cNumber": "+919800011017", "campId": "support",
+     "state": "talking", "startTime": NOW - 63},
+    {"callId": "C-10031", "masterAgent": "21", "agentName": "Chen", "cNumber": "+919800011031", "campId": "sales",
+     "state": "ringing", "startTime": NOW - 5},
+]  # fmt: skip
+
+
+class StillClock:
+    """The floor's clock, standing still: ages and durations come out the same on every run."""
+
+    def monotonic(self) -> float:
+        return 1000.0
+
+    def time(self) -> float:
+        return NOW
+
+
+@pytest.fixture
+def floor_file(tmp_path: Path) -> Path:
+    path = tmp_path / "floor.json"
+    path.write_text(json.dumps({"calls": CALLS}))
+    return path
+
+
+@pytest.fixture
+def floor_app(make_app, write_config, sim, floor_file, monkeypatch):
+    """Signed in to the simulator, with the live list read by a program from `floor_file`."""
+    script = floor_file.parent / "floor.py"
+    script.write_text(f"import sys; sys.stdout.write(open({str(floor_file)!r}).read())\n")
+    write_config(
+        f'[profiles.floor]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
+        "[profiles.floor.live_calls]\n"
+        f'source = "command"\ncommand = [{json.dumps(sys.executable)}, {json.dumps(str(script))}]\nrefresh_s = 1\n'
+        '[profiles.floor.live_calls.fields]\nagent_name = "/agentName"\nstate = "/state"\nstarted_at = "/startTime"\n'
+    )
+    monkeypatch.setenv("QUEUETUI_SSID", DEMO_SSID)
+
+    def build(**options):
+        options.setdefault("floor_clock", StillClock())
+        return make_app(**options)
+
+    return build
+
+
+@pytest.fixture
+def pictured_app(floor_app):
+    """For pictures: a fixed base URL instead of the simulator's port, which changes from run to run."""
+
+    def build():
+        return floor_app(base_url="https://deepcall.example/api/v2")
+
+    return build
+
+
+async def on_the_floor(pilot) -> None:
+    await started(pilot)
+    await pilot.press("enter")  # sign in with the secret from the environment
+    table = pilot.app.console_screen.query_one(LiveCallsTable)
+    await wait_until(pilot, lambda: len(table.shown) == len(CALLS))
+
+
+def table_of(pilot) -> LiveCallsTable:
+    return pilot.app.console_screen.query_one(LiveCallsTable)
+
+
+def test_filter_then_s_spies_on_the_highlighted_call_with_its_agent(floor_app, sim):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        assert pilot.app.focused is table_of(pilot)
+        await pilot.press("slash", *"ben", "enter")
+        assert table_of(pilot).highlighted.call_id == "C-10017"
+        await pilot.press("s")
+        await settle(pilot)
+
+    drive(h, steps)
+    sent = sim.received[-1].parsed
+    assert (sent["callId"], sent["snoopType"], sent["targetEntityVal"]) == ("C-10017", "spy", "7")
+
+
+def test_numeric_agent_ids_are_sent_as_text_and_the_customer_shows_only_four_digits(floor_app, sim):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        table = table_of(pilot)
+        assert table.cell_text(0, 3) == "1023"
+        assert "919800011023" not in "".join(table.lines)
+        await pilot.press("w")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sim.received[-1].parsed["targetEntityVal"] == "13"
+    assert sim.received[-1].parsed["snoopType"] == "whisper"
+
+
+def test_the_cursor_follows_its_call_across_refreshes(floor_app, floor_file):
+    h = floor_app(floor_clock=None)  # the real clock, so the poller refreshes every second
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        table = table_of(pilot)
+        await pilot.press("down", "down")
+        assert table.highlighted.call_id == "C-10031"
+        # A new call comes first in the next list: the row numbers move, the cursor stays on C-10031.
+        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "callId": "C-10099"}, *CALLS]}))
+        await wait_until(pilot, lambda: len(table.shown) == 4, timeout=5)
+        assert table.highlighted.call_id == "C-10031"
+        assert table.cursor_row == 3
+
+    drive(h, steps)
+
+
+def test_an_ended_call_is_shown_ended_and_an_action_on_it_is_refused(floor_app, floor_file, sim):
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        table = table_of(pilot)
+        floor_file.write_text(json.dumps({"calls": CALLS[1:]}))  # C-10023 has ended
+        await wait_until(pilot, lambda: table.shown and table.shown[-1].ended, timeout=5)
+        await pilot.press("end")
+        assert table.highlighted.call_id == "C-10023"
+        assert table.lines[table.cursor_row].startswith("\u00d7 C-10023")
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("C-10023 has ended; nothing sent" in line for line in h.log_lines)
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_the_list_is_marked_stale_after_three_missed_refreshes(floor_app, floor_file):
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        floor_file.write_text("not json")
+        floor = pilot.app.console_screen.query_one("#floor")
+        await wait_until(pilot, lambda: floor.has_class("-stale"), timeout=20)
+        assert "STALE" in str(floor.border_subtitle)
+        assert len(table_of(pilot).shown) == len(CALLS)  # the last good list stays on screen
+
+    drive(h, steps)
+
+
+def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_app, floor_file, sim):
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        # The call ends, but the list on screen has not caught up yet when the supervisor confirms.
+        floor_file.write_text(json.dumps({"calls": CALLS[1:]}))
+        await press_for_screen(pilot, "b", ConfirmBargeScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        # Refused either by the re-check before sending, or (if a refresh came first) as an ended call.
+        await wait_until(
+            pilot, lambda: any("Barge not sent" in line or "has ended" in line for line in h.log_lines), timeout=15
+        )
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_the_floor_matches_the_approved_picture(snap_compare, pictured_app, size):
+    app = pictured_app().app
+    assert snap_compare(app, terminal_size=size, run_before=on_the_floor)
