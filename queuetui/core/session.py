@@ -23,6 +23,7 @@ from queuetui.api.models import BargeRequest, FieldErrors, InputProblem, Session
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_syslog import SyslogSink
 from queuetui.core.audit_trail import ShiftSummary, shift_summary
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
@@ -79,6 +80,7 @@ class Session:
         self.live = LiveState()
         self.floor: CallPoller | None = None  # the live call list, once `watch_floor` starts it
         self._floor_clock = floor_clock
+        self._problems: list[str] = []
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
@@ -154,7 +156,12 @@ class Session:
             client = DeepCallClient(settings, transport=seams.transport)
         except UnsafeUrl as problem:
             raise SessionRefused(problem.label, str(problem)) from None
-        audit = AuditLog(audit_path) if audit_path else None
+        problems: list[str] = []
+        audit = None
+        if audit_path:
+            # A syslog outage is told once (appended from whichever thread found it) and never stops an action.
+            syslog = SyslogSink(profile.syslog_socket, on_problem=problems.append) if profile.syslog else None
+            audit = AuditLog(audit_path, max_bytes=profile.audit_max_bytes, syslog=syslog)
         if audit is not None:
             try:
                 # Monitoring without a record is what the audit trail exists to prevent: refuse to start.
@@ -174,7 +181,9 @@ class Session:
             rng=seams.rng,
             clock=seams.clock,
         )
-        return cls(name, profile, service, seams.clock, seams.floor_clock)
+        session = cls(name, profile, service, seams.clock, seams.floor_clock)
+        session._problems = problems
+        return session
 
     # ----- what the front ends read -----------------------------------------------------------------
 
@@ -259,6 +268,13 @@ class Session:
             return [], shift_summary([])
         return past_actions(audit.path, os_user(), self.name, self.credentials.identity, self.clock())
 
+    def take_problems(self) -> list[str]:
+        """Problems found since the last call that the user should hear of once (syslog unreachable)."""
+        taken = []
+        while self._problems:
+            taken.append(self._problems.pop(0))
+        return taken
+
     def hung_up(self) -> Monitoring | None:
         """The supervisor hung up the phone: the live leg ends. Returns what ended, if anything."""
         return self.live.end()
@@ -267,3 +283,6 @@ class Session:
         if self.floor is not None:
             self.floor.stop()
         self.service.close()
+        audit = self.service.audit
+        if audit is not None and audit.syslog is not None:
+            audit.syslog.close()

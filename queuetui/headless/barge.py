@@ -106,7 +106,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     }
     try:
         credentials = overrides.credentials(profile)
-        if overrides.base_url:
+        if overrides.base_url is not None:  # an empty --base-url is refused, never the profile's URL
             profile = profile.model_copy(update={"base_url": overrides.base_url})
         session = Session.open(name, profile, credentials, args.audit_file or paths.audit_file())
     except FieldErrors as errors:
@@ -124,6 +124,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
                 err,
             )
         outcome = session.act(request)
+        for problem in session.take_problems():
+            print(f"warning: {problem}", file=err)
     except FieldErrors as errors:
         return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
     finally:

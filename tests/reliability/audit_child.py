@@ -3,7 +3,7 @@
 stream: monitor calls D-000000, D-000001, ... one after another through a BargeService with an audit file,
         printing each call id once its action has returned (so, once its record is written).
 write:  append numbered records straight to an audit file, starting at an agreed moment so that two
-        writers overlap.
+        writers overlap (rotating past --max-bytes when given).
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def stream(base_url: str, audit: Path, count: int) -> None:
         print(call_id(number), outcome.kind.value, flush=True)
 
 
-def write(audit: Path, writer: str, count: int, start_at: float, pad: int) -> None:
-    log = AuditLog(audit)
+def write(audit: Path, writer: str, count: int, start_at: float, pad: int, max_bytes: int) -> None:
+    log = AuditLog(audit, max_bytes=max_bytes)
     time.sleep(max(0.0, start_at - time.time()))
     for sequence in range(count):
         # Records larger than a page, so that an append which was not one locked write could tear.
@@ -64,11 +64,12 @@ def main() -> None:
     writing.add_argument("count", type=int)
     writing.add_argument("start_at", type=float)
     writing.add_argument("--pad", type=int, default=6000)
+    writing.add_argument("--max-bytes", type=int, default=0, help="rotate past this size (0: never)")
     args = parser.parse_args()
     if args.command == "stream":
         stream(args.base_url, args.audit, args.count)
     else:
-        write(args.audit, args.writer, args.count, args.start_at, args.pad)
+        write(args.audit, args.writer, args.count, args.start_at, args.pad, args.max_bytes)
 
 
 if __name__ == "__main__":

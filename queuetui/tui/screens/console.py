@@ -584,11 +584,12 @@ class ConsoleScreen(Screen[None]):
             self.log_line("warning", text)
 
     def on_send_finished(self, message: SendFinished) -> None:
+        # Only a send that ran frees its call: a refusal to repeat it (already in flight) leaves it sending.
+        self._started.pop(message.request.call_id, None)
+        self._retrying.pop(message.request.call_id, None)
         self._finish(message.request, message.outcome)
 
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
-        self._started.pop(request.call_id, None)
-        self._retrying.pop(request.call_id, None)
         self._update_send_button()
         change = outcome.change
         self.query_one(SessionsTable).record(
@@ -597,6 +598,9 @@ class ConsoleScreen(Screen[None]):
             left=change is not None and change.kind is Change.REPLACED,
         )
         self._report_outcome(outcome)
+        if self.session is not None:
+            for problem in self.session.take_problems():
+                self.report("warning", problem)
         self._saw(Happened("outcome", outcome))
         live = self.session.live.current if self.session is not None else None
         self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)

@@ -1,0 +1,61 @@
+"""The profile's audit settings reach the trail through the session: syslog copies and rotation, and a syslog
+outage is told once to the front end while the action and its record in the file go through."""
+
+from __future__ import annotations
+
+import socket
+
+from queuetui.api.models import parse_credentials, parse_request
+from queuetui.core.audit import read_audit
+from queuetui.core.config import Profile
+from queuetui.core.session import Session
+from queuetui.sim import DEMO_SSID
+
+SPY = {"callId": "C-10023", "snoopType": "spy", "targetEntityType": "agent", "targetEntityVal": "13",
+       "snooperNumber": "9876543210"}  # fmt: skip
+
+
+def open_session(sim, audit_path, **profile):
+    return Session.open("floor", Profile(base_url=sim.url, **profile), parse_credentials(ssid=DEMO_SSID), audit_path)
+
+
+def test_a_profile_with_syslog_sends_each_record_to_the_socket(sim, audit_path, tmp_path):
+    path = tmp_path / "log.sock"
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(str(path))
+    receiver.settimeout(5)
+    session = open_session(sim, audit_path, syslog=True, syslog_socket=str(path))
+    try:
+        assert session.act(parse_request(SPY)).ok
+        datagram = receiver.recv(65536).decode()
+    finally:
+        session.close()
+        receiver.close()
+    assert datagram.startswith("<")  # an RFC 5424 priority
+    assert '"call_id":"C-10023"' in datagram
+    assert session.take_problems() == []
+    assert len(read_audit(audit_path).records) == 1
+
+
+def test_a_dead_syslog_socket_is_told_once_and_the_file_keeps_every_record(sim, audit_path, tmp_path):
+    session = open_session(sim, audit_path, syslog=True, syslog_socket=str(tmp_path / "nobody-listens.sock"))
+    try:
+        assert session.act(parse_request(SPY)).ok
+        first = session.take_problems()
+        assert session.act(parse_request(SPY)).ok
+        again = session.take_problems()
+    finally:
+        session.close()
+    assert len(first) == 1 and "syslog" in first[0] and "still go to the audit file" in first[0]
+    assert again == []
+    assert len(read_audit(audit_path).records) == 2
+
+
+def test_the_profile_rotation_size_reaches_the_trail(sim, audit_path):
+    session = open_session(sim, audit_path, audit_max_bytes=1)
+    try:
+        for _ in range(3):
+            assert session.act(parse_request(SPY)).ok
+    finally:
+        session.close()
+    assert len(list(audit_path.parent.glob("audit.*.jsonl"))) == 2  # rotated twice: every record passes 1 byte
