@@ -1,0 +1,149 @@
+"""The training room in the console: every tour step finished by what really happened, Esc leaves the tour,
+"Reset the demo", the key caster (secrets as bullets), and a demo slow enough to see a request in flight."""
+
+from __future__ import annotations
+
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
+from queuetui.tui.widgets.key_caster import KeyCaster
+from queuetui.tui.widgets.live_calls import LiveCallsTable
+from queuetui.tui.widgets.sessions_table import SessionsTable
+from tui.conftest import drive, fill, fill_form, press_for_screen, settle, wait_until
+
+
+def tour_line(pilot) -> str:
+    panel = pilot.app.console_screen.query_one("#tour")
+    return str(panel.render()) if panel.display else ""
+
+
+async def on_the_list(pilot) -> None:
+    table = pilot.app.console_screen.query_one(LiveCallsTable)
+    await wait_until(pilot, lambda: bool(table.shown))
+    pilot.app.console_screen.set_focus(table)
+    await pilot.pause()
+
+
+async def step_done(pilot, number: int) -> None:
+    await wait_until(pilot, lambda: tour_line(pilot).startswith(f"Tour {number}/8"))
+
+
+def test_every_tour_step_is_finished_by_what_really_happened(make_app):
+    h = make_app(demo=True, tour=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        assert tour_line(pilot).startswith("Tour 1/8  Spy on a call from the list")
+        await pilot.press("n", "y")  # keys alone finish nothing: no dialog is open
+        assert tour_line(pilot).startswith("Tour 1/8")
+        await pilot.press("s")  # 1: spy from the list
+        await settle(pilot)
+        await step_done(pilot, 2)
+        await pilot.press("w")  # 2: the same call, now whisper
+        await settle(pilot)
+        await step_done(pilot, 3)
+        await press_for_screen(pilot, "b", ConfirmBargeScreen)
+        await pilot.press("n")  # 3: barge, cancelled
+        await step_done(pilot, 4)
+        await press_for_screen(pilot, "b", ConfirmBargeScreen)
+        await pilot.press("y")  # 4: barge, confirmed
+        await settle(pilot)
+        await step_done(pilot, 5)
+        await pilot.press("slash", *"C-10050", "enter", "s")  # 5: a busy call, retried until it connects
+        await settle(pilot)
+        await step_done(pilot, 6)
+        await fill_form(pilot, "C-10017", "99")  # 6: a wrong agent...
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tour_line(pilot).startswith("Tour 6/8")
+        await fill(pilot, "#target-value", "7")  # ... corrected
+        await pilot.press("enter")
+        await settle(pilot)
+        await step_done(pilot, 7)
+        await pilot.press("f5")  # 7: I hung up
+        await step_done(pilot, 8)
+        await press_for_screen(pilot, "f6", ShiftSummaryScreen)  # 8: the shift's records
+        await wait_until(pilot, lambda: "Tour done" in tour_line(pilot))
+
+    drive(h, steps)
+
+
+def test_escape_leaves_the_tour_and_the_palette_brings_it_back(make_app):
+    h = make_app(demo=True, tour=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        assert tour_line(pilot).startswith("Tour 1/8")
+        await pilot.press("escape")
+        assert tour_line(pilot) == ""
+        pilot.app.start_tour()
+        await pilot.pause()
+        assert tour_line(pilot).startswith("Tour 1/8")
+
+    drive(h, steps)
+
+
+def test_reset_the_demo_empties_the_log_and_sessions_and_ends_the_live_call(make_app):
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert len(h.sessions.entries) == 1 and pilot.app.session.live.current is not None
+        pilot.app.reset_demo()
+        await pilot.pause()
+        assert h.sessions.entries == []
+        assert pilot.app.session.live.current is None
+        assert h.log_lines[-1].endswith("Demo reset: log, sessions and calls start again")
+        assert len(h.log_lines) == 1
+        assert "\u25cb not on a call" in h.header
+
+    drive(h, steps)
+
+
+def test_the_key_caster_shows_keys_and_never_a_secret(make_app):
+    h = make_app(demo=True, show_keys=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        caster = pilot.app.console_screen.query_one(KeyCaster)
+        await pilot.press("slash", *"C-1", "enter")
+        assert str(caster.render()).endswith("/C-1 \u23ce")
+        pilot.app.sign_out()
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
+        pilot.app.screen.set_focus(pilot.app.screen.query_one("#ssid"))
+        await pilot.pause()
+        await pilot.press(*"hunter2")
+        assert "hunter2" not in str(caster.render())
+        assert str(caster.render()).endswith("\u2022" * 7)
+
+    drive(h, steps)
+
+
+def test_keys_are_not_shown_unless_asked(make_app):
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        await pilot.press("slash", *"C-1")
+        assert not pilot.app.console_screen.query_one(KeyCaster).display
+
+    drive(h, steps)
+
+
+def test_the_demo_is_slow_enough_to_see_a_request_in_flight(make_app, monkeypatch):
+    monkeypatch.setenv("QUEUETUI_DEMO_LATENCY", "0.6")
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        await pilot.press("s")
+        console = pilot.app.console_screen
+        await wait_until(pilot, lambda: "C-10023" in console.in_flight)
+        await wait_until(pilot, lambda: "sending C-10023" in str(console.query_one("#send-status").render()))
+        assert console.query_one(SessionsTable).entries == []  # no answer yet
+        await settle(pilot)
+        assert console.in_flight == frozenset()
+
+    drive(h, steps)
