@@ -60,7 +60,7 @@ class QueueApp(App[None]):
         self.clock = launch.clock
         self.session: Session | None = None
         self.demo_sim: SimServer | None = None
-        self.console_screen = ConsoleScreen(still=launch.still, clock=launch.clock)
+        self.console_screen = ConsoleScreen(still=launch.still, clock=launch.clock, demo=launch.demo)
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
         self.settings: Settings

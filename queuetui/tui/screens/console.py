@@ -145,8 +145,13 @@ class ConsoleScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, *, still: bool = False, clock: Callable[[], datetime] | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self, *, still: bool = False, clock: Callable[[], datetime] | None = None, demo: bool = False
+    ) -> None:
+        # A demo is known to be one from the command line: its classes are set before the first paint, so
+        # signing in to it changes no class and restyles nothing (a class change restyles the whole screen).
+        super().__init__(classes="-env-demo" if demo else "")
+        self._demo_layout = demo
         self.still = still
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
@@ -161,7 +166,7 @@ class ConsoleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
         yield StatusHeader(id="status")
-        with Horizontal(id="top"):
+        with Horizontal(id="top", classes="-floor" if self._demo_layout else ""):
             with Vertical(id="floor"):
                 with Horizontal(classes="row"):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
