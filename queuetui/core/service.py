@@ -266,6 +266,7 @@ class BargeService:
             "outcome": outcome.kind.value,
             "code": outcome.code,
             "message": outcome.message,
+            "server_text": outcome.server_text,  # the server's own words on success, e.g. its misspelt "sucessfully"
             "latency_ms": round(outcome.latency_ms, 1),
             "attempts": outcome.attempts,
             "retries": outcome.retries,

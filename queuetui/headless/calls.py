@@ -94,7 +94,7 @@ def _open(args: argparse.Namespace, err: TextIO) -> Iterator[_Opened]:
         return
     try:
         credentials = overrides.credentials(profile)
-        if overrides.base_url:
+        if overrides.base_url is not None:  # an empty --base-url is refused, never the profile's URL
             profile = profile.model_copy(update={"base_url": overrides.base_url})
         session = Session.open(name, profile, credentials, None)
     except FieldErrors as errors:

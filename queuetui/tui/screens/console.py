@@ -127,7 +127,15 @@ class ConsoleScreen(Screen[None]):
             id="console.shift",
             tooltip="This shift: actions by mode and outcome, time on shift",
         ),
-        Binding("slash", "filter", "Filter", priority=True, id="console.filter", tooltip="Filter the live calls"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            show=False,
+            priority=True,
+            id="console.filter",
+            tooltip="Filter the live calls",
+        ),
         # Down in the filter goes to the first match; elsewhere it keeps its own meaning.
         Binding("down", "first_match", "First match", show=False, priority=True, id="console.first_match"),
         Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
@@ -145,9 +153,7 @@ class ConsoleScreen(Screen[None]):
         ),
     ]
 
-    def __init__(
-        self, *, still: bool = False, clock: Callable[[], datetime] | None = None, demo: bool = False
-    ) -> None:
+    def __init__(self, *, still: bool = False, clock: Callable[[], datetime] | None = None, demo: bool = False) -> None:
         # A demo is known to be one from the command line: its classes are set before the first paint, so
         # signing in to it changes no class and restyles nothing (a class change restyles the whole screen).
         super().__init__(classes="-env-demo" if demo else "")
@@ -666,8 +672,9 @@ class ConsoleScreen(Screen[None]):
             selector = FIELD_WIDGETS.get(problem.field)
             if selector:
                 self.query_one(selector).add_class("-invalid")
-        problems = [str(p) for p in errors.problems]
-        shown = problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more: see the log)"
+        first, more = errors.problems[0], len(errors.problems) - 1
+        # The count goes first: in a narrow form a long message would push it out of sight.
+        shown = f"{first.label} (and {more} more): {first.message}" if more else str(first)
         self.query_one("#form-error", Static).update(f"\u2717 {shown}")
         self.log_line("error", f"Not sent: {errors}")
         self._focus_field(errors.first_field)

@@ -19,30 +19,29 @@ class FormInput(Input):
             self.field = field
             self.reason = reason
 
+    # Textual calls the handler of every class in the hierarchy, this one first, unless it prevents the
+    # default: so these handle what they take over and leave the rest to Input's own, never calling it twice.
     async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            bindings = self._bindings.copy()
-            if self.app._keymap:
-                bindings.apply_keymap(self.app._keymap)
-            for binding in bindings.key_to_bindings.get(event.key, ()):
-                if binding.action != "submit":  # Enter is the screen's: it reads the whole form
-                    event.stop()
-                    event.prevent_default()
-                    await self.run_action(binding.action)
-                    return
-        await super()._on_key(event)
+        if event.is_printable:
+            return
+        bindings = self._bindings.copy()
+        if self.app._keymap:
+            bindings.apply_keymap(self.app._keymap)
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            if binding.action != "submit":  # Enter is the screen's: it reads the whole form
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
 
     def _on_paste(self, event: events.Paste) -> None:
         lines = event.text.splitlines()
+        reason = ""
         if len(lines) > 1:
+            reason = f"the paste holds {len(lines)} lines; paste one value"
+        elif self.max_length and lines and len(lines[0]) > self.max_length - len(self.value) + len(self.selected_text):
+            reason = f"the paste is {len(lines[0])} characters; this field takes {self.max_length}"
+        if reason:
             event.stop()
-            self.post_message(self.PasteRefused(self, f"the paste holds {len(lines)} lines; paste one value"))
-            return
-        room = self.max_length - len(self.value) + len(self.selected_text) if self.max_length else None
-        if room is not None and len(lines[0] if lines else "") > room:
-            event.stop()
-            self.post_message(
-                self.PasteRefused(self, f"the paste is {len(lines[0])} characters; this field takes {self.max_length}")
-            )
-            return
-        super()._on_paste(event)
+            event.prevent_default()
+            self.post_message(self.PasteRefused(self, reason))

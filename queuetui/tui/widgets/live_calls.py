@@ -158,7 +158,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             return Strip([Segment(self._header[:width].ljust(width), _HEADER)])
         row = int(self.scroll_offset.y) + y - 1
         if row >= len(self.lines):
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)  # a style of its own: NO_COLOR's filter needs one
         text = self.lines[row][:width].ljust(width)
         call = self.shown[row]
         style = _ENDED if call.ended else Style()

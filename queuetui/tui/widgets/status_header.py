@@ -69,17 +69,21 @@ class StatusHeader(Widget):
 
     @staticmethod
     def _variants(facts: HeaderFacts) -> list[Text]:
+        """Longest first. What is live, who hears you and for how long never go; the environment badge goes
+        last of the rest (it is the only sign of production under NO_COLOR); the phone hint and the host first."""
         live_style = "bold reverse" if facts.live is not None else ""
-        live = (f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style)
+        with_phone = (f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style)
+        live = (f" {live_words(facts.live, facts.elapsed)} ", live_style)
         badge = (f" {facts.environment.value.upper()} ", "bold reverse")
         host = f" {facts.host}" if facts.host else " signed out"
-        # A tick only once the server has accepted the credentials: before that they are merely kept.
         tick = " \u2713" if facts.checked else ""
         identity = f"  {facts.identity}{tick}" if facts.identity else ""
         snooper = f"  \u260e {facts.snooper}" if facts.snooper else ""
         return [
-            Text.assemble(live, " ", badge, host, identity, snooper),
-            Text.assemble(live, " ", badge, host, snooper),
+            Text.assemble(with_phone, " ", badge, host, identity, snooper),
+            Text.assemble(with_phone, " ", badge, host, snooper),
+            Text.assemble(with_phone, " ", badge, host),
+            Text.assemble(with_phone, " ", badge),
             Text.assemble(live, " ", badge, host),
             Text.assemble(live, " ", badge),
             Text.assemble(live),

@@ -9,14 +9,16 @@ from textual.widgets import Checkbox, RadioButton
 class MarkedCheckbox(Checkbox):
     def watch_value(self) -> None:
         self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()  # Textual's own: the -on class and the Changed message
 
     def on_mount(self) -> None:
-        self.watch_value()
+        self.BUTTON_INNER = "X" if self.value else " "
 
 
 class MarkedRadioButton(RadioButton):
     def watch_value(self) -> None:
         self.BUTTON_INNER = "\u25cf" if self.value else " "
+        super().watch_value()
 
     def on_mount(self) -> None:
-        self.watch_value()
+        self.BUTTON_INNER = "\u25cf" if self.value else " "

@@ -1,0 +1,134 @@
+"""Type-ahead in a real terminal: the installed `queuetui`, signed in to the simulator with a profile, in tmux at
+80x24 with TERM=xterm; every scenario is typed as one `send-keys` burst, as keys arrive over a slow SSH link.
+What was sent is read from the audit trail, never from the screen: the screen may show the right thing while
+the wrong request goes out."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from helpers import installed_command, run_env
+from tmuxdriver import TmuxSession, have_tmux
+
+from queuetui.sim import DEMO_SSID, SimServer
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not have_tmux() and not os.environ.get("CI"), reason="tmux is not installed"),
+]
+
+CONFIRM_TITLE = "Barge into a live call?"
+Sent = tuple[str, str, str]  # call id, mode, outcome
+
+
+@pytest.fixture
+def console(isolated_home: Path, sim: SimServer, write_config: Callable[[str], Path]) -> Iterator[TmuxSession]:
+    """The console signed in to the simulator and idle, the cursor in its empty Call field. A profile without
+    a live call list, so the form is where typing starts."""
+    write_config(f'[profiles.desk]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n')
+    env = {**run_env(isolated_home), "QUEUETUI_SSID": DEMO_SSID}
+    with TmuxSession([installed_command()], env=env, term="xterm") as term:
+        term.wait_for("Sign in", timeout=20)
+        term.send("Enter")  # the secret came from the environment: Sign in has the focus
+        term.wait_for("Signed in")
+        term.wait_for("(\u2022) SPY")
+        yield term
+
+
+def audit_file(home: Path) -> Path:
+    return home / ".local" / "state" / "queuetui" / "audit.jsonl"
+
+
+def sent(home: Path) -> list[Sent]:
+    path = audit_file(home)
+    if not path.exists():
+        return []
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["call_id"], r["mode"], r["outcome"]) for r in records]
+
+
+def wait_for_records(home: Path, count: int, timeout: float = 10.0) -> list[Sent]:
+    """The audit's records once there are `count`, after a moment more, so a late extra one is seen too."""
+    deadline = time.monotonic() + timeout
+    while len(sent(home)) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"expected {count} audit records, found {sent(home)}")
+        time.sleep(0.02)
+    time.sleep(0.5)
+    return sent(home)
+
+
+def form_line(term: TmuxSession, label: str) -> str:
+    """The form's row that starts with `label`, as the terminal shows it."""
+    rows = [line for line in term.capture().splitlines() if line[1:].strip().startswith(label)]
+    assert rows, f"no form row {label!r} on screen:\n{term.capture()}"
+    return rows[0]
+
+
+def snoop_types(sim: SimServer) -> list[object]:
+    return [r.parsed.get("snoopType") for r in sim.received if isinstance(r.parsed, dict)]
+
+
+def test_f3_right_after_enter_changes_only_the_next_action(
+    console: TmuxSession, isolated_home: Path, sim: SimServer
+) -> None:
+    console.send("C-10017", "Tab", "Tab", "Tab", "7", "Enter", "F3")
+    console.wait_for("(\u2022) WHISPER")  # F3 was handled, after Enter had read the form
+    assert wait_for_records(isolated_home, 1) == [("C-10017", "spy", "ok")]
+    assert snoop_types(sim) == ["spy"]
+
+
+def test_f4_right_after_enter_asks_nothing_about_the_action_already_sent(
+    console: TmuxSession, isolated_home: Path, sim: SimServer
+) -> None:
+    console.send("C-10017", "Tab", "Tab", "Tab", "7", "Enter", "F4")
+    console.wait_for("(\u2022) BARGE")
+    assert wait_for_records(isolated_home, 1) == [("C-10017", "spy", "ok")]
+    assert snoop_types(sim) == ["spy"]
+    assert CONFIRM_TITLE not in console.capture()
+
+
+def test_keys_after_enter_leave_the_call_already_sent_unchanged(console: TmuxSession, isolated_home: Path) -> None:
+    console.send("C-10023", "Tab", "Tab", "Tab", "13", "Enter", "BTab", "BTab", "BTab", "C-100")
+    assert wait_for_records(isolated_home, 1) == [("C-10023", "spy", "ok")]
+    console.wait_for("C-100 ")
+    row = form_line(console, "Call")  # typed over the selected C-10023, ready for the next action
+    assert re.search(r"\sC-100\s", row) and "C-10023" not in row, row
+
+
+def test_two_actions_in_one_burst_are_both_sent(console: TmuxSession, isolated_home: Path) -> None:
+    console.send(
+        *("C-10023", "Tab", "Tab", "Tab", "13", "Enter"),
+        *("BTab", "BTab", "BTab", "C-10017", "Tab", "Tab", "Tab", "7", "Enter"),
+    )
+    assert sorted(wait_for_records(isolated_home, 2)) == [("C-10017", "spy", "ok"), ("C-10023", "spy", "ok")]
+
+
+def test_a_second_action_on_a_call_in_flight_is_refused_on_the_record(
+    console: TmuxSession, isolated_home: Path, sim: SimServer
+) -> None:
+    sim.faults.latency_s = 0.4  # the whisper arrives while the spy is in flight
+    console.send("C-10023", "Tab", "Tab", "Tab", "13", "Enter", "F3", "Enter")
+    assert sorted(wait_for_records(isolated_home, 2)) == [("C-10023", "spy", "ok"), ("C-10023", "whisper", "refused")]
+    records = [json.loads(line) for line in audit_file(isolated_home).read_text(encoding="utf-8").splitlines()]
+    [refusal] = [record["message"] for record in records if record["outcome"] == "refused"]
+    assert "already in flight" in refusal
+    assert snoop_types(sim) == ["spy"]
+
+
+def paste(term: TmuxSession, text: str) -> None:
+    """A bracketed paste, as a terminal delivers one (the driver has no public call for it)."""
+    term._tmux("set-buffer", "--", text)
+    term._tmux("paste-buffer", "-p", "-t", "main")
+
+
+def test_a_pasted_call_id_is_sent_as_pasted(console: TmuxSession, isolated_home: Path, sim: SimServer) -> None:
+    paste(console, "C-10023")
+    console.send("Tab", "Tab", "Tab", "13", "Enter")
+    assert wait_for_records(isolated_home, 1) == [("C-10023", "spy", "ok")]
