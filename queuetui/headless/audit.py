@@ -38,6 +38,7 @@ CSV_COLUMNS = (
     "snooper",
     "code",
     "message",
+    "server_text",
     "profile",
     "host",
     "os_user",

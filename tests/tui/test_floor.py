@@ -171,8 +171,10 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
 
     async def steps(pilot):
         await on_the_floor(pilot)
-        # The call ends, but the list on screen has not caught up yet when the supervisor confirms.
+        # The call ends. Past one refresh period, the list on screen is either older than the period (so the
+        # barge fetches a fresh one first) or already shows the call ended: never fresh with the call live.
         floor_file.write_text(json.dumps({"calls": CALLS[1:]}))
+        await pilot.pause(1.5)
         await press_for_screen(pilot, "b", ConfirmBargeScreen)
         await pilot.press("y")
         await settle(pilot)
