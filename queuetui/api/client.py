@@ -3,7 +3,6 @@ thread-safe; knows nothing of the UI."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import ssl
 import time
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from queuetui import __version__
+from queuetui.api.addresses import is_loopback
 from queuetui.api.errors import (
     CallFailed,
     ConnectFailed,
@@ -63,15 +63,6 @@ class ClientSettings:
     allow_insecure_http: bool = False
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
     """The base URL without a trailing slash, or UnsafeUrl saying why it is refused."""
     url = url.strip().rstrip("/")
@@ -91,7 +82,7 @@ def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
         raise UnsafeUrl("must not carry a user name or password")
     if parts.query or parts.fragment:
         raise UnsafeUrl("must not have a query or fragment")
-    if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(parts.hostname)):
+    if parts.scheme == "http" and not (allow_insecure_http or is_loopback(parts.hostname)):
         raise UnsafeUrl("must use https:// (http:// is allowed only for this machine, e.g. 127.0.0.1)")
     return _api_base(url, parts.path)
 
@@ -153,7 +144,7 @@ class DeepCallClient:
         verify: ssl.SSLContext | bool = True
         if settings.ca_bundle:
             verify = _ca_context(settings.ca_bundle)
-        loopback = _is_loopback(parts.hostname or "")
+        loopback = is_loopback(parts.hostname or "")
         try:
             self._http = httpx.Client(
                 timeout=httpx.Timeout(

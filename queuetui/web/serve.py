@@ -7,17 +7,9 @@ import os
 import socket
 import sys
 
+from queuetui.api.addresses import is_loopback
 from queuetui.web.child_env import withheld_names
 from queuetui.web.server import DemoServer
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_every_interface(host: str) -> bool:
