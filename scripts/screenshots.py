@@ -1,22 +1,23 @@
-"""Writes the README's screenshots: SVGs of the real app, driven with Pilot against the simulator.
+"""Writes the README's screenshots: SVGs of the real app as a newcomer first meets it, `queuetui --demo`, driven
+with Pilot against its embedded simulator.
 
     python scripts/screenshots.py [--out screenshots]
 
-Repeatable: a fixed clock, no cursor blink or spinner, and the simulator on port 8765 when it is free.
+A fixed clock and no cursor blink or spinner; the live list's calls and durations come from the demo's floor,
+so they differ a little from run to run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
-from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.app import QueueApp
 from queuetui.tui.launch import create_app
 
@@ -24,26 +25,20 @@ SIZE = (80, 24)
 
 
 def _fixed_clock() -> datetime:
-    return datetime(2026, 1, 5, 10, 41, 2)
-
-
-def _simulator() -> SimServer:
-    try:
-        return SimServer(port=8765)
-    except OSError:
-        return SimServer()
+    return datetime(2026, 1, 5, 10, 41, 2, tzinfo=timezone.utc)
 
 
 async def _settle(app: QueueApp, pilot: Pilot[None]) -> None:
     await app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.pause(0.2)
 
 
-async def _fill(app: QueueApp, pilot: Pilot[None], call_id: str, agent: str) -> None:
-    console = app.console_screen
-    console.query_one("#call-id", Input).value = call_id
-    console.query_one("#target-value", Input).value = agent
-    console.query_one("#call-id", Input).focus()
+async def _on_call(app: QueueApp, pilot: Pilot[None], call_id: str) -> None:
+    """The call picked from the live list, as a supervisor does: / and its id, then Enter."""
+    app.clear_notifications()
+    table = app.console_screen.query_one("#calls")
+    app.console_screen.set_focus(table)
+    await pilot.press("slash", *call_id, "enter")
     await pilot.pause()
 
 
@@ -54,23 +49,23 @@ async def shoot(out: Path) -> list[Path]:
         app.save_screenshot(f"{name}.svg", str(out))
         written.append(out / f"{name}.svg")
 
-    with tempfile.TemporaryDirectory() as scratch, _simulator() as sim:
-        app = create_app(base_url=sim.url, still=True, clock=_fixed_clock, audit_path=Path(scratch) / "audit.jsonl")
+    os.environ["QUEUETUI_DEMO_LATENCY"] = "0"
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(demo=True, still=True, clock=_fixed_clock, audit_path=Path(scratch) / "audit.jsonl")
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await app.ready.wait()
-            await pilot.pause()
-            save(app, "login")
-
-            await pilot.press(*DEMO_SSID, "enter")
-            await pilot.pause()
+            while app.session is None or not app.console_screen.query_one("#calls").shown:  # type: ignore[attr-defined]
+                await pilot.pause(0.05)
             app.clear_notifications()
-            app.console_screen.query_one("#snooper", Input).value = "9876543210"
             await pilot.pause()
             save(app, "console-idle")
 
-            await _fill(app, pilot, "C-10023", "13")
+            sim = app.demo_sim
+            if sim is None:
+                raise RuntimeError("the demo did not start its simulator")
+            await _on_call(app, pilot, "C-10023")
             sim.faults.latency_s = 1.5
-            await pilot.press("enter")
+            await pilot.press("s")
             await pilot.pause(0.3)
             save(app, "console-in-flight")
             await _settle(app, pilot)
@@ -78,19 +73,23 @@ async def shoot(out: Path) -> list[Path]:
             save(app, "console-success")
 
             app.clear_notifications()
-            await _fill(app, pilot, "C-10050", "9")
-            await pilot.press("enter")
-            await pilot.pause(0.2)
+            await pilot.press("w")
+            await _settle(app, pilot)
+            app.clear_notifications()
+            await pilot.pause()
+            save(app, "console-live-whisper")
+
+            await _on_call(app, pilot, "C-10050")
+            await pilot.press("s")
+            await pilot.pause(0.05)
             save(app, "console-1501")
             await _settle(app, pilot)
 
-            app.clear_notifications()
-            await _fill(app, pilot, "C-10023", "13")
-            await pilot.press("f4", "enter")
+            await _on_call(app, pilot, "C-10023")
+            await pilot.press("b")
             await pilot.pause()
             save(app, "barge-confirm")
             await pilot.press("n")
-            await pilot.press("f2")
             await pilot.pause()
 
             app.clear_notifications()
@@ -100,10 +99,22 @@ async def shoot(out: Path) -> list[Path]:
             await pilot.press("escape")
 
             app.clear_notifications()
+            app.start_tour()
+            await pilot.pause()
+            save(app, "tour")
+            await pilot.press("escape")
+
             for theme in sorted(name for name in app.available_themes if name.startswith("queuetui-")):
                 app.theme = theme
                 await pilot.pause()
                 save(app, f"theme-{theme}")
+            app.theme = "queuetui-dark"
+
+            app.sign_out()
+            await pilot.pause(0.3)
+            app.clear_notifications()
+            await pilot.pause()
+            save(app, "login")
     return written
 
 
