@@ -69,7 +69,7 @@ async def soak(actions: int, report_every: int, scratch: Path) -> dict[str, floa
             await pilot.pause()
             figures["seconds"] = time.monotonic() - started
             figures["rss_end_mib"] = rss_mib()
-            figures["log_lines"] = len(console.query_one(LogPanel).history)
+            figures["log_lines"] = len(console.query_one(LogPanel).lines_text)
             figures["session_rows"] = console.query_one(SessionsTable).row_count
             figures["requests"] = sim.request_count
     return figures

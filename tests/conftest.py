@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: an isolated home for every test, a guard that keeps every test on
-loopback, a running simulator, and a recorder for the console's toasts."""
+loopback, a running simulator, credentials, and a service and a session on the simulator. Plain helpers (valid
+requests, fast retries, the toast recorder...) are in helpers.py, imported as `from helpers import ...`."""
 
 from __future__ import annotations
 
@@ -7,20 +8,18 @@ import ipaddress
 import random
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pytest
+from helpers import FAST_RETRY
 
 from queuetui.api.client import ClientSettings, DeepCallClient
-from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth, parse_credentials, parse_request
+from queuetui.api.models import SessionAuth, TokenAuth, parse_credentials
 from queuetui.core.audit import AuditLog
-from queuetui.core.service import BargeService, RateGuard, RetryPolicy
+from queuetui.core.config import Profile
+from queuetui.core.service import BargeService, RateGuard
+from queuetui.core.session import Seams, Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
-
-if TYPE_CHECKING:
-    from queuetui.tui.app import QueueApp
 
 
 def _is_loopback(host: object) -> bool:
@@ -72,54 +71,6 @@ def write_config(isolated_home: Path) -> Callable[[str], Path]:
         return path
 
     return write
-
-
-@dataclass(frozen=True)
-class Toast:
-    severity: str
-    message: str
-
-
-@dataclass
-class Toasts:
-    """Every `notify` the app makes, in order; the real notify still runs so the toast is shown too."""
-
-    shown: list[Toast] = field(default_factory=list)
-
-    def attach(self, app: QueueApp) -> None:
-        original = app.notify
-
-        def record(message: str, **options: Any) -> None:
-            self.shown.append(Toast(str(options.get("severity", "information")), message))
-            original(message, **options)
-
-        app.notify = record  # type: ignore[method-assign]
-
-    def of(self, severity: str) -> list[str]:
-        return [toast.message for toast in self.shown if toast.severity == severity]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(toast.message for toast in self.shown)
-
-
-# A request the simulator accepts: spy on call C-10023, whose agent is 13.
-VALID_FIELDS: dict[str, str] = {
-    "callId": "C-10023",
-    "snoopType": "spy",
-    "targetEntityType": "agent",
-    "targetEntityVal": "13",
-    "snooperNumber": "9876543210",
-}
-
-
-def valid_request(**changes: str) -> BargeRequest:
-    """`VALID_FIELDS` as a request; keyword arguments replace fields by their wire name (callId="C-1")."""
-    return parse_request({**VALID_FIELDS, **changes})
-
-
-# Fast retries for tests: the policy's shape is what is tested, not its wall-clock length.
-FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, budget_s=1.0)
 
 
 @pytest.fixture(autouse=True)
@@ -180,3 +131,17 @@ def service(sim: SimServer, session_auth: SessionAuth, audit_path: Path) -> Iter
     )
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def session(sim: SimServer, session_auth: SessionAuth, audit_path: Path) -> Iterator[Session]:
+    """A session opened on the simulator as the front ends open one, with fast retries and an audit file."""
+    opened = Session.open(
+        "test",
+        Profile(base_url=sim.url, read_timeout=5.0),
+        session_auth,
+        audit_path,
+        seams=Seams(retry=FAST_RETRY, rate=RateGuard(max_actions=10_000, window_s=60.0), rng=random.Random(7)),
+    )
+    yield opened
+    opened.close()

@@ -1,11 +1,10 @@
 """`queuetui calls`: the JSON and table output, `--raw` with secrets masked, `--watch` stopped by Ctrl+C, and the
-exit codes shared with `barge`. Most runs go through `cli.main` in this process (fast, same code path); the
+exit codes shared with `barge`. Most runs go through the entry point in this process (fast, same code path); the
 ones that are about the process itself (Ctrl+C, --demo, no Textual) run the real command in a child."""
 
 from __future__ import annotations
 
 import json
-import os
 import selectors
 import signal
 import socket
@@ -18,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from rawserver import RawServer, answer
+from run_cli import run_queuetui, start_queuetui
 from test_layering import textual_modules_after
 
-from queuetui import cli
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import DEFAULT_CALLS
 
@@ -36,7 +35,7 @@ class Ran:
 
 
 @pytest.fixture
-def calls(capsys, monkeypatch) -> Callable[..., Ran]:
+def calls(monkeypatch) -> Callable[..., Ran]:
     """Runs `queuetui calls ARGS` in this process with QUEUETUI_SSID set (unless `ssid=None`); checks that no
     credential reached the terminal."""
 
@@ -45,11 +44,10 @@ def calls(capsys, monkeypatch) -> Callable[..., Ran]:
             monkeypatch.delenv("QUEUETUI_SSID", raising=False)
         else:
             monkeypatch.setenv("QUEUETUI_SSID", ssid)
-        code = cli.main(["calls", *args])
-        out, err = capsys.readouterr()
+        done = run_queuetui("calls", *args, in_process=True)
         for secret in (DEMO_SSID, WRONG_SSID):
-            assert secret not in out + err
-        return Ran(code, out, err)
+            assert secret not in done.stdout + done.stderr
+        return Ran(done.returncode, done.stdout, done.stderr)
 
     return run
 
@@ -244,9 +242,7 @@ def test_a_failing_command_exits_5(calls, write_config, tmp_path):
 
 
 def test_json_and_raw_together_are_a_usage_error(calls):
-    with pytest.raises(SystemExit) as raised:
-        calls("--json", "--raw")
-    assert raised.value.code == 2
+    assert calls("--json", "--raw").code == 2  # argparse's exit
 
 
 def test_watch_stops_at_an_authentication_failure(calls, floor_profile, sim):
@@ -266,13 +262,7 @@ def child() -> Iterator[Callable[..., subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
 
     def start(*args: str) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "queuetui", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        process = start_queuetui(*args)
         started.append(process)
         return process
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from conftest import valid_request
+from helpers import valid_request
 
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient, UnsafeUrl, check_base_url
 from queuetui.api.errors import (

@@ -3,18 +3,17 @@ endpoints and its command."""
 
 from __future__ import annotations
 
-import os
 import selectors
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
 
 import httpx
 import pytest
-from conftest import VALID_FIELDS
+from helpers import VALID_FIELDS
+from run_cli import run_queuetui, start_queuetui
 
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, Faults, SimServer
 from queuetui.sim.scenario import RESTRICTED_SSID, SUCCESS_TEXT
@@ -91,7 +90,7 @@ def test_reset_restarts_processing_and_clears_the_log(sim, http):
 
 def test_unknown_paths_are_404(sim, http):
     base = sim.url.removesuffix("/api/v2")
-    assert http.post(f"{base}/api/v2/queue/list", json=GOOD).status_code == 404
+    assert http.post(f"{base}/api/v2/queue/count", json=GOOD).status_code == 404
     assert http.get(f"{base}/api/v2/queue/bargingCall").status_code == 404
     assert sim.request_count == 0
 
@@ -246,13 +245,7 @@ def url_of(banner_line: str) -> str:
 
 @pytest.fixture
 def sim_command() -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "queuetui", "sim", "--port", "0", "--fail-next", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process = start_queuetui("sim", "--port", "0", "--fail-next", "1")
     yield process
     process.terminate()
     process.wait(timeout=10)
@@ -282,12 +275,7 @@ def test_sim_command_is_quiet_when_a_client_gives_up(sim_command):
 
 
 def test_sim_command_refuses_a_public_address():
-    done = subprocess.run(
-        [sys.executable, "-m", "queuetui", "sim", "--host", "0.0.0.0", "--port", "0"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    done = run_queuetui("sim", "--host", "0.0.0.0", "--port", "0")
     assert done.returncode == 2
     assert "loopback" in done.stderr
 

@@ -3,14 +3,12 @@ the jitter switch behind them, in the simulator and in `queuetui sim`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 from helpers import VALID_FIELDS
+from run_cli import start_queuetui
 from test_sim import read_banner, url_of
 
 from queuetui.sim import DEMO_LATENCY_ENV, DEMO_SSID, SimServer, demo_faults
@@ -64,13 +62,7 @@ def test_jitter_varies_each_answer_within_its_range(sim):
 
 
 def test_sim_command_takes_a_jitter():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "queuetui", "sim", "--port", "0", "--latency", "0.1", "--jitter", "0.2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process = start_queuetui("sim", "--port", "0", "--latency", "0.1", "--jitter", "0.2")
     try:
         base = url_of(read_banner(process)[0]).removesuffix("/api/v2")
         with httpx.Client(trust_env=False, timeout=5.0) as client:

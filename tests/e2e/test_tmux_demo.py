@@ -1,18 +1,15 @@
-"""The installed `queuetui --demo` in a real terminal (tmux, 80x24): a spy action typed with send-keys and its
-success read off the screen with capture-pane."""
+"""The installed `queuetui --demo` in a real terminal (tmux, 80x24): a spy action sent with send-keys from the
+live list, its success read off the screen with capture-pane and from the audit trail."""
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests_e2e_support import installed_command, run_env
+from helpers import installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -29,14 +26,12 @@ def test_demo_spy_in_tmux(isolated_home: Path):
         term.wait_for("DEMO")
         term.wait_for("Monitor a call")
 
-        # One burst with no pauses, as type-ahead arrives over a slow SSH link: every key must still land
-        # in the field that had the focus when it was typed.
-        term.type("C-10023")
-        term.send("Tab", "Tab", "Tab")  # mode selector, target type, target value
-        term.type("13")
-        term.send("Enter")
-        term.wait_for("Spy started on call C-10023", timeout=10)
-        term.wait_for("C-10023 13  SPY     \u2713 ok")  # the sessions list row
+        # The demo opens on its live list, the first call highlighted: one key spies on it.
+        term.wait_for("C-10023 13 Asha")
+        term.send("s")
+        term.wait_for("SPY on C-10023 (agent 13):", timeout=10)  # the toast, then the log line
+        term.wait_for("C-10023 13 SPY     \u25cf LIVE", timeout=10)  # the sessions row, once the toast has gone
+        term.wait_for("\u25cf ON C-10023 \u00b7 SPY")  # and the top line
 
         term.send("C-q")
         deadline = time.monotonic() + 10

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests_e2e_support import installed_command, run_env
+from helpers import installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 from queuetui.core.audit import read_audit
@@ -26,21 +23,19 @@ def test_kill_9_mid_stream_loses_no_recorded_action(isolated_home: Path):
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home)) as term:
         term.wait_for("Signed in", timeout=20)
-        term.type("C-10023")
-        term.send("Tab", "Tab", "Tab")
-        term.type("13")
+        term.wait_for("C-10023 13 Asha")  # the live list has the focus, its first call highlighted
         pid = int(term._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout)
         recorded_before_kill = 0
         deadline = time.monotonic() + 3.0
-        while time.monotonic() < deadline:  # actions stream: Enter every 20 ms
-            term.send("Enter")
+        while time.monotonic() < deadline:  # actions stream: spy on the highlighted call every 20 ms
+            term.send("s")
             time.sleep(0.02)
             if audit.exists():
                 recorded_before_kill = len(audit.read_bytes().splitlines())
             if recorded_before_kill >= 15:
                 break
         os.kill(pid, signal.SIGKILL)
-        term.send("Enter")
+        term.send("s")
     contents = read_audit(audit)
     assert recorded_before_kill >= 5, "too few actions completed to test anything"
     assert len(contents.records) >= recorded_before_kill

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests_e2e_support import installed_command, run_env
+from helpers import installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -48,7 +45,7 @@ def start_demo(home: Path, term: str, extra: dict[str, str] | None = None) -> Tm
 def test_16_colour_terminal_is_legible(isolated_home: Path):
     term = start_demo(isolated_home, "xterm")
     try:
-        for text in ("DEMO", "Monitor a call", "(\u2022) SPY", "Sessions this shift", "^s Send", "Signed in"):
+        for text in ("DEMO", "Monitor a call", "(\u2022) SPY", "Sessions this shift", "f2 Spy", "Signed in"):
             term.wait_for(text, timeout=20)
         term.send("F4")
         term.wait_for("(\u2022) BARGE")

@@ -1,5 +1,5 @@
-"""Fixtures for the hardening suite: a guard that keeps every test on loopback, the CLI run in-process,
-config files, scripted raw servers and a self-signed certificate."""
+"""Fixtures for the hardening suite: scripted raw servers, a self-signed certificate, services on any base URL
+and a simulator with thousands of live calls."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FAST_RETRY
+from helpers import FAST_RETRY
+from rawserver import Behaviour, RawServer
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.models import SessionAuth
@@ -19,9 +20,7 @@ from queuetui.core.audit import AuditLog
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import LiveCall
-
-from .audit_child import call_id
-from .rawserver import Behaviour, RawServer
+from reliability.audit_child import call_id
 
 
 @pytest.fixture

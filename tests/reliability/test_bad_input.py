@@ -1,51 +1,22 @@
-"""Malformed input on every way in: the form fields (service.submit), credentials, every `barge` flag, the
+"""Malformed input on every way in: the form fields (Session.prepare), credentials, every `barge` flag, the
 config file and the environment. Each is refused with a message naming the field, the simulator receives
 nothing, and nothing crashes (the CLI exits 2 with one clean line, no traceback)."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import VALID_FIELDS
+from helpers import HOSTILE_TEXT, VALID_FIELDS, unsafe_chars
+from run_cli import barge_args, run_queuetui
 
 from queuetui.api.models import FIELD_LABELS, FieldErrors, parse_credentials
-from queuetui.core.service import BargeService, OutcomeKind
+from queuetui.core.audit import read_audit
+from queuetui.core.session import Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 
-from .helpers import CliResult, barge_args, run_cli, run_cli_process, unsafe_chars
-
-LONG = "7" * 10_240  # 10 kB: digits only, so only its length is wrong
-
-# Bad for every text field of the form (call id, target type, target, snooper number).
-HOSTILE_TEXT: dict[str, object] = {
-    "empty": "",
-    "whitespace": " \t ",
-    "10kB": LONG,
-    "nul": "C-1\x00",
-    "ansi-csi": "C-1\x1b[31m",
-    "ansi-osc-title": "\x1b]0;pwned\x07",
-    "bell": "13\x07",
-    "c1-csi": "13\x9b2J",
-    "bidi-override": "13\u202e",
-    "zero-width": "1\u200b3",
-    "newline": "C-1\nC-2",
-    "shell-subst": "$(reboot)",
-    "shell-chain": "C-1;rm -rf ~",
-    "shell-pipe": "13|cat",
-    "backticks": "`id`",
-    "sql-quote": "1' OR '1'='1",
-    "sql-drop": "1; DROP TABLE calls;--",
-    "arabic-indic-digits": "١٣",
-    "fullwidth-digits": "１３",
-    "int": 13,
-    "float": 13.0,
-    "list": ["13"],
-    "dict": {"value": "13"},
-    "none": None,
-    "bool": True,
-    "bytes": b"13",
-}
 HOSTILE_MODE: dict[str, object] = {
     "empty": "",
     "whitespace": "  ",
@@ -65,31 +36,32 @@ FORM_CASES = [
 ] + [pytest.param("snoopType", value, id=f"snoopType-{name}") for name, value in HOSTILE_MODE.items()]
 
 
-def assert_form_refused(service: BargeService, sim: SimServer, fields: dict[str, object], field: str) -> None:
-    outcome = service.submit(fields)
-    assert outcome.kind is OutcomeKind.INVALID
-    assert outcome.field == field
-    assert FIELD_LABELS[field] in outcome.message
-    assert not unsafe_chars(outcome.message)
-    assert len(outcome.message) < 500  # the offending value is never echoed back
-    assert not outcome.sent
+def assert_form_refused(session: Session, sim: SimServer, fields: dict[str, object], field: str) -> None:
+    with pytest.raises(FieldErrors) as refused:
+        session.prepare(fields)
+    assert refused.value.first_field == field
+    message = str(refused.value)
+    assert FIELD_LABELS[field] in message
+    assert not unsafe_chars(message)
+    assert len(message) < 500  # the offending value is never echoed back
     assert sim.request_count == 0
 
 
 @pytest.mark.parametrize(("field", "value"), FORM_CASES)
-def test_form_field_refused(service, sim, field, value):
-    assert_form_refused(service, sim, {**VALID_FIELDS, field: value}, field)
+def test_form_field_refused(session, sim, audit_path: Path, field, value):
+    assert_form_refused(session, sim, {**VALID_FIELDS, field: value}, field)
+    assert read_audit(audit_path).records == []  # a form that never made a request is not an action
 
 
 @pytest.mark.parametrize("field", list(VALID_FIELDS))
-def test_form_field_missing(service, sim, field):
+def test_form_field_missing(session, sim, field):
     fields = {name: value for name, value in VALID_FIELDS.items() if name != field}
-    assert_form_refused(service, sim, fields, field)
+    assert_form_refused(session, sim, fields, field)
 
 
-def test_valid_form_reaches_the_simulator(service, sim):
+def test_valid_form_reaches_the_simulator(session, sim):
     """The control for the cases above: the same form, unspoilt, is sent."""
-    assert service.submit(VALID_FIELDS).ok
+    assert session.act(session.prepare(VALID_FIELDS)).ok
     assert sim.request_count == 1
 
 
@@ -139,14 +111,14 @@ def test_credentials_refused(given, field):
             assert secret not in message
 
 
-def assert_cli_refused(result: CliResult, sim: SimServer, *words: str) -> None:
-    assert result.code == 2, result
-    assert "Traceback" not in result.err
+def assert_cli_refused(result: subprocess.CompletedProcess[str], sim: SimServer, *words: str) -> None:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
     for word in words:
-        assert word in result.err, (word, result.err)
-    assert result.out == ""
-    assert not unsafe_chars(result.err)
-    assert len(result.err) < 1000  # one clean line or two, never the 10 kB value
+        assert word in result.stderr, (word, result.stderr)
+    assert result.stdout == ""
+    assert not unsafe_chars(result.stderr)
+    assert len(result.stderr) < 1000  # one clean line or two, never the 10 kB value
     assert sim.request_count == 0
 
 
@@ -169,7 +141,7 @@ CLI_FIELD_CASES = [
 @pytest.mark.parametrize(("flag_name", "value"), CLI_FIELD_CASES)
 def test_cli_field_flag_refused(sim, flag_name, value):
     flag, label = CLI_FIELD_FLAGS[flag_name]
-    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, **{flag_name: value}))
+    result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, **{flag_name: value}), in_process=True)
     assert_cli_refused(result, sim, label, flag)
 
 
@@ -192,14 +164,14 @@ CLI_CREDENTIAL_CASES = [
 
 @pytest.mark.parametrize(("flags", "words"), CLI_CREDENTIAL_CASES)
 def test_cli_credential_flag_refused(sim, flags, words):
-    assert_cli_refused(run_cli(*barge_args(sim.url, *flags)), sim, *words)
+    assert_cli_refused(run_queuetui(*barge_args(sim.url, *flags), in_process=True), sim, *words)
 
 
 def test_cli_credential_values_are_never_echoed(sim):
     secret = "never-show-this-1a2b3c4d\x1b[31m"
-    result = run_cli(*barge_args(sim.url, "--ssid", secret))
+    result = run_queuetui(*barge_args(sim.url, "--ssid", secret), in_process=True)
     assert_cli_refused(result, sim, "Session ID")
-    assert "never-show-this" not in result.err
+    assert "never-show-this" not in result.stderr
 
 
 BAD_BASE_URLS = {
@@ -223,16 +195,16 @@ BAD_BASE_URLS = {
 
 @pytest.mark.parametrize("url", BAD_BASE_URLS.values(), ids=BAD_BASE_URLS.keys())
 def test_cli_base_url_refused(sim, url):
-    assert_cli_refused(run_cli(*barge_args(url, "--ssid", DEMO_SSID)), sim, "Base URL")
+    assert_cli_refused(run_queuetui(*barge_args(url, "--ssid", DEMO_SSID), in_process=True), sim, "Base URL")
 
 
 def test_cli_barge_without_yes_refused(sim):
-    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, mode="barge"))
+    result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, mode="barge"), in_process=True)
     assert_cli_refused(result, sim, "Mode", "--yes")
 
 
 def test_cli_profile_flag_unknown_refused(sim):
-    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--profile", "nope\x1b[31m"))
+    result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, "--profile", "nope\x1b[31m"), in_process=True)
     assert_cli_refused(result, sim, "no profile named")
 
 
@@ -241,15 +213,15 @@ def test_cli_audit_file_unwritable_refused(sim, tmp_path, where):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a directory")
     target = tmp_path if where == "directory" else blocker / "audit.jsonl"
-    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(target)))
+    result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(target)), in_process=True)
     assert_cli_refused(result, sim, "Audit file", "cannot write")
 
 
 def test_cli_json_refusal_names_the_field(sim):
-    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--json", call_id="C-1;reboot"))
-    assert result.code == 2
-    assert "Traceback" not in result.err
-    answer = json.loads(result.out)
+    result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, "--json", call_id="C-1;reboot"), in_process=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    answer = json.loads(result.stdout)
     assert answer["outcome"] == "invalid"
     assert answer["field"] == "callId"
     assert "Call ID" in answer["message"]
@@ -267,7 +239,9 @@ def test_cli_json_refusal_names_the_field(sim):
     ],
 )
 def test_cli_usage_errors(sim, argv_tail, word):
-    assert_cli_refused(run_cli("barge", "--base-url", sim.url, "--ssid", DEMO_SSID, *argv_tail), sim, word)
+    assert_cli_refused(
+        run_queuetui("barge", "--base-url", sim.url, "--ssid", DEMO_SSID, *argv_tail, in_process=True), sim, word
+    )
 
 
 def profile_toml(base_url: str, line: str) -> str:
@@ -307,7 +281,7 @@ def test_config_value_refused(sim, write_config, line, word):
     if line.startswith("snooper_number"):
         text = text.replace('snooper_number = "9876543210"\n', "")
     write_config(text)
-    assert_cli_refused(run_cli(*profile_args()), sim, word)
+    assert_cli_refused(run_queuetui(*profile_args(), in_process=True), sim, word)
 
 
 CONFIG_URL_CASES = {
@@ -320,25 +294,25 @@ CONFIG_URL_CASES = {
 @pytest.mark.parametrize("url", CONFIG_URL_CASES.values(), ids=CONFIG_URL_CASES.keys())
 def test_config_base_url_refused(sim, write_config, url):
     write_config(profile_toml(url, ""))
-    assert_cli_refused(run_cli(*profile_args()), sim, "Base URL")
+    assert_cli_refused(run_queuetui(*profile_args(), in_process=True), sim, "Base URL")
 
 
 def test_config_ca_bundle_not_pem_refused(sim, write_config, tmp_path):
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate")
     write_config(profile_toml(sim.url, f'ca_bundle = "{junk}"'))
-    assert_cli_refused(run_cli(*profile_args()), sim, "ca_bundle", "no usable PEM")
+    assert_cli_refused(run_queuetui(*profile_args(), in_process=True), sim, "ca_bundle", "no usable PEM")
 
 
 def test_config_mode_not_allowed_refused(sim, write_config):
     write_config(profile_toml(sim.url, 'allowed_modes = ["spy"]'))
-    assert_cli_refused(run_cli(*profile_args("whisper")), sim, "whisper is not allowed")
+    assert_cli_refused(run_queuetui(*profile_args("whisper"), in_process=True), sim, "whisper is not allowed")
 
 
 def test_config_remembered_secret_with_escape_refused(sim, write_config):
     write_config(profile_toml(sim.url, 'remember_secret = true\nssid = "demo\\u001b]0;x\\u0007ssid"'))
     # No credentials on the command line: the profile's remembered ssid is the one used.
-    assert_cli_refused(run_cli(*profile_args(credentials=())), sim, "Session ID")
+    assert_cli_refused(run_queuetui(*profile_args(credentials=()), in_process=True), sim, "Session ID")
 
 
 @pytest.mark.parametrize(
@@ -352,7 +326,7 @@ def test_config_remembered_secret_with_escape_refused(sim, write_config):
 )
 def test_config_file_refused(sim, write_config, content, word):
     write_config("").write_bytes(content)
-    assert_cli_refused(run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID)), sim, word)
+    assert_cli_refused(run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID), in_process=True), sim, word)
 
 
 ENV_CASES = {
@@ -375,7 +349,7 @@ ENV_CASES = {
 def test_env_value_refused(sim, monkeypatch, env, word):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert_cli_refused(run_cli(*barge_args(sim.url)), sim, word)
+    assert_cli_refused(run_queuetui(*barge_args(sim.url), in_process=True), sim, word)
 
 
 @pytest.mark.parametrize("kind", ["directory", "bad-toml"])
@@ -385,7 +359,7 @@ def test_env_config_path_refused(sim, monkeypatch, tmp_path, kind):
         target = tmp_path / "elsewhere.toml"
         target.write_text("read_timeout = = 3\n")
     monkeypatch.setenv("QUEUETUI_CONFIG", str(target))
-    result = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID))
+    result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID), in_process=True)
     assert_cli_refused(result, sim, "cannot be read" if kind == "directory" else "not valid TOML")
 
 
@@ -403,9 +377,9 @@ def test_env_config_path_refused(sim, monkeypatch, tmp_path, kind):
     ],
 )
 def test_refused_in_a_real_process(sim, argv_for, env, words):
-    assert_cli_refused(run_cli_process(*argv_for(sim.url), env=env), sim, *words)
+    assert_cli_refused(run_queuetui(*argv_for(sim.url), env=env), sim, *words)
 
 
 def test_config_refused_in_a_real_process(sim, write_config):
     write_config(profile_toml(sim.url, "read_timeout = -1"))
-    assert_cli_refused(run_cli_process(*profile_args()), sim, "read_timeout")
+    assert_cli_refused(run_queuetui(*profile_args()), sim, "read_timeout")

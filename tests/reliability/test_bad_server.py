@@ -4,16 +4,16 @@ traceback and never a hang."""
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from conftest import valid_request
+from helpers import valid_request
+from rawserver import SUCCESS_BODY, Flood, RawServer, answer, drip, record_only, reset_mid_body, silent
+from run_cli import barge_args, run_queuetui
 
-import queuetui.core.factory
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient
 from queuetui.api.errors import (
     CallFailed,
@@ -28,9 +28,6 @@ from queuetui.core.audit import read_audit
 from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
 
-from .helpers import barge_args, run_cli
-from .rawserver import SUCCESS_BODY, Flood, RawServer, answer, drip, record_only, reset_mid_body, silent
-
 READ_TIMEOUT = 0.3
 TOTAL_TIMEOUT = 0.6
 TEN_MB = 10 * 1024 * 1024
@@ -38,19 +35,9 @@ REQUEST = valid_request()
 
 
 @pytest.fixture
-def short_total_timeout(monkeypatch):
-    """Profiles cannot set the total timeout (30 s by default); the CLI runs here use a short one."""
-    original = queuetui.core.factory.client_settings
-
-    def settings(*args, **kwargs) -> ClientSettings:
-        return dataclasses.replace(original(*args, **kwargs), total_timeout=TOTAL_TIMEOUT)
-
-    monkeypatch.setattr(queuetui.core.factory, "client_settings", settings)
-
-
-@pytest.fixture
-def cli_profile(write_config, short_total_timeout) -> Callable[[str], list[str]]:
-    """A profile with the same short timeouts as the client tests; returns the barge command for a URL."""
+def cli_profile(write_config) -> Callable[[str], list[str]]:
+    """A profile with the same short timeouts as the client tests; returns the barge command for a URL. A profile
+    cannot shorten the total timeout (30 s), so a fault only it ends is checked through the CLI apart, as slow."""
 
     def args_for(base_url: str, ca_bundle: str = "") -> list[str]:
         write_config(
@@ -69,6 +56,7 @@ class Fault:
     kind: OutcomeKind
     words: tuple[str, ...]
     exit_code: int = 5
+    total_timeout_only: bool = False  # only the total timeout ends it: 30 s through the CLI
 
     @property
     def names_host(self) -> bool:
@@ -79,7 +67,11 @@ class Fault:
 FAULTS = {
     "slow-headers": Fault(lambda: silent(5.0), RequestTimeout, OutcomeKind.NETWORK_ERROR, ("timed out",)),
     "dripping-body": Fault(
-        lambda: drip(1000, 0.05), RequestTimeout, OutcomeKind.NETWORK_ERROR, ("took longer than 0.6 s",)
+        lambda: drip(1000, 0.05),
+        RequestTimeout,
+        OutcomeKind.NETWORK_ERROR,
+        ("took longer than 0.6 s",),
+        total_timeout_only=True,
     ),
     "reset-mid-body": Fault(
         lambda: reset_mid_body(1000, 100), ProtocolError, OutcomeKind.PROTOCOL_ERROR, ("connection dropped",)
@@ -130,11 +122,25 @@ def test_fault_through_client_service_and_cli(raw_server, service_at, audit_path
         assert word in outcome.message
     assert read_audit(audit_path).records[-1]["outcome"] == fault.kind.value
 
-    result = run_cli(*cli_profile(server.url))
-    assert result.code == fault.exit_code
-    assert "Traceback" not in result.err
+    if fault.total_timeout_only:
+        return  # through the CLI: test_a_dripping_body_ends_the_cli_at_its_total_timeout
+    result = run_queuetui(*cli_profile(server.url), in_process=True)
+    assert result.returncode == fault.exit_code
+    assert "Traceback" not in result.stderr
     for word in words:
-        assert word in result.err
+        assert word in result.stderr
+
+
+@pytest.mark.slow
+def test_a_dripping_body_ends_the_cli_at_its_total_timeout(raw_server, cli_profile):
+    server = raw_server(drip(1000, 0.05))  # 50 s of body, a byte at a time: no single read ever times out
+    started = time.monotonic()
+    result = run_queuetui(*cli_profile(server.url), in_process=True)
+    assert 29 < time.monotonic() - started < 40
+    assert result.returncode == 5
+    assert "Traceback" not in result.stderr
+    assert f"127.0.0.1:{server.port}" in result.stderr
+    assert "took longer than 30 s" in result.stderr
 
 
 def test_json_with_wrong_types_gives_no_code(raw_server, service_at):
@@ -165,9 +171,9 @@ def test_ten_megabyte_body_is_cut_short(raw_server, service_at, cli_profile, dec
     if declare_length:
         assert flood.sent < MAX_BODY_BYTES  # refused from the header, before reading the body
 
-    result = run_cli(*cli_profile(server.url))
-    assert result.code == 5
-    assert "refused" in result.err
+    result = run_queuetui(*cli_profile(server.url), in_process=True)
+    assert result.returncode == 5
+    assert "refused" in result.stderr
 
 
 @pytest.fixture
@@ -187,9 +193,9 @@ def test_redirect_to_another_host_is_not_followed(raw_server, service_at, cli_pr
     outcome = service_at(server.url).send(REQUEST)
     assert outcome.kind is OutcomeKind.PROTOCOL_ERROR
     assert "redirect (HTTP 307); not followed" in outcome.message
-    result = run_cli(*cli_profile(server.url))
-    assert result.code == 5
-    assert "redirect" in result.err
+    result = run_queuetui(*cli_profile(server.url), in_process=True)
+    assert result.returncode == 5
+    assert "redirect" in result.stderr
 
     assert server.connections == 2
     assert DEMO_SSID.encode() in bytes(server.received)  # the original host did get the credentials...
@@ -220,18 +226,18 @@ def test_self_signed_certificate_is_refused_then_trusted_with_ca_bundle(
     assert outcome.kind is OutcomeKind.NETWORK_ERROR
     assert host in outcome.message
     assert "TLS certificate not trusted" in outcome.message
-    result = run_cli(*cli_profile(server.url))
-    assert result.code == 5
-    assert host in result.err
-    assert "TLS" in result.err
+    result = run_queuetui(*cli_profile(server.url), in_process=True)
+    assert result.returncode == 5
+    assert host in result.stderr
+    assert "TLS" in result.stderr
     assert DEMO_SSID.encode() not in bytes(server.received)  # refused before a byte of the body went out
 
     trusted = service_at(server.url, ca_bundle=str(self_signed.cert)).send(REQUEST)
     assert trusted.ok, trusted.message
     assert trusted.server_text == SUCCESS_BODY.decode()
-    result = run_cli(*cli_profile(server.url, ca_bundle=str(self_signed.cert)))
-    assert result.code == 0, result.err
-    assert "sucessfully BARGINGCall" in result.out
+    result = run_queuetui(*cli_profile(server.url, ca_bundle=str(self_signed.cert)), in_process=True)
+    assert result.returncode == 0, result.stderr
+    assert "sucessfully BARGINGCall" in result.stdout
 
 
 @pytest.fixture
@@ -274,7 +280,7 @@ def test_unreachable_host(service_at, cli_profile, closed_port, url_for, host_fo
     assert host in outcome.message
     assert cause in outcome.message
 
-    result = run_cli(*cli_profile(url))
-    assert result.code == 5
-    assert "Traceback" not in result.err
-    assert f"error: {host}: {cause}" in result.err
+    result = run_queuetui(*cli_profile(url), in_process=True)
+    assert result.returncode == 5
+    assert "Traceback" not in result.stderr
+    assert f"error: {host}: {cause}" in result.stderr

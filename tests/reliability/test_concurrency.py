@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import valid_request
+from helpers import valid_request
 
 from queuetui.api.models import BargeRequest
 from queuetui.core.audit import read_audit

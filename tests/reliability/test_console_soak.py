@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_soak import load_script
+from reliability.test_soak import load_script
 
 pytestmark = pytest.mark.slow
 

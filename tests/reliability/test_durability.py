@@ -11,8 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from queuetui.core.audit import read_audit
-
-from . import audit_child
+from reliability import audit_child
 
 CHILD = Path(audit_child.__file__)
 KILL_AFTER = 25  # actions reported done before the kill

@@ -8,6 +8,7 @@ import json
 import string
 
 import pytest
+from helpers import unsafe_chars
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +24,6 @@ from queuetui.api.models import (
 )
 from queuetui.api.response import Success, interpret
 from queuetui.api.text import mask_secret
-
-from .helpers import unsafe_chars
 
 pytestmark = pytest.mark.slow
 

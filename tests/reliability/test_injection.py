@@ -9,14 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import valid_request
+from helpers import unsafe_chars, valid_request
+from rawserver import answer
+from run_cli import barge_args, run_queuetui
 
 from queuetui.core.audit import read_audit
 from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
-
-from .helpers import barge_args, run_cli, run_cli_process, unsafe_chars
-from .rawserver import answer
 
 PAYLOADS = {
     "csi-clear-and-colour": "\x1b[2J\x1b[31mINJECT\x1b[0m",
@@ -74,15 +73,17 @@ def test_service_cleans_the_servers_error_message(service, sim, audit_path, payl
 def test_cli_output_and_audit_are_clean(sim, tmp_path, payload):
     sim.faults.error_message = payload
     audit = tmp_path / "audit.jsonl"
-    plain = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(audit)))
-    assert plain.code == 4
-    assert "INJECT" in plain.err
-    assert not unsafe_chars(plain.out + plain.err)
+    plain = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(audit)), in_process=True)
+    assert plain.returncode == 4
+    assert "INJECT" in plain.stderr
+    assert not unsafe_chars(plain.stdout + plain.stderr)
 
-    as_json = run_cli(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(audit), "--json"))
-    assert as_json.code == 4
-    assert "\x1b" not in as_json.out
-    message = json.loads(as_json.out)["message"]
+    as_json = run_queuetui(
+        *barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(audit), "--json"), in_process=True
+    )
+    assert as_json.returncode == 4
+    assert "\x1b" not in as_json.stdout
+    message = json.loads(as_json.stdout)["message"]
     assert "INJECT" in message
     assert not unsafe_chars(message)
     assert_audit_clean(audit, expected_records=2)
@@ -90,10 +91,10 @@ def test_cli_output_and_audit_are_clean(sim, tmp_path, payload):
 
 def test_a_real_process_writes_no_escape_bytes(sim, tmp_path):
     sim.faults.error_message = PAYLOADS["csi-clear-and-colour"] + PAYLOADS["c1-osc"] + PAYLOADS["bell"]
-    done = run_cli_process(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(tmp_path / "a.jsonl")))
-    assert done.code == 4
-    assert "INJECT" in done.err
-    for byte_text in (done.out, done.err):
+    done = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(tmp_path / "a.jsonl")))
+    assert done.returncode == 4
+    assert "INJECT" in done.stderr
+    for byte_text in (done.stdout, done.stderr):
         raw = byte_text.encode("utf-8", "surrogateescape")
         assert b"\x1b" not in raw
         assert b"\x07" not in raw
@@ -140,8 +141,10 @@ def test_raw_server_text_is_cleaned(raw_server, service_at, audit_path, payload,
     assert not unsafe_chars(outcome.message + outcome.server_text)
     assert_audit_clean(audit_path, expected_records=1)
 
-    result = run_cli(*barge_args(server.url, "--ssid", DEMO_SSID, "--audit-file", str(audit_path)))
-    assert result.code == exit_code
-    assert "INJECT" in result.out + result.err
-    assert not unsafe_chars(result.out + result.err)
+    result = run_queuetui(
+        *barge_args(server.url, "--ssid", DEMO_SSID, "--audit-file", str(audit_path)), in_process=True
+    )
+    assert result.returncode == exit_code
+    assert "INJECT" in result.stdout + result.stderr
+    assert not unsafe_chars(result.stdout + result.stderr)
     assert_audit_clean(audit_path, expected_records=2)

@@ -1,5 +1,7 @@
-"""Helpers for driving the console with Textual's Pilot: an app factory that records toasts, sign-in and
-form helpers, and a wait that polls the UI instead of sleeping a fixed time."""
+"""The one harness for the UI tests: `make_app` builds the app as the command line does (through `create_app`,
+with fast retries, a fixed clock, no blinking and a toast recorder; `transport=` hands it a fake server),
+`drive` runs it headless, and the helpers below sign in, fill the form and wait by polling the UI, never by
+sleeping a fixed time. Import them as `from tui.conftest import drive, signed_in`."""
 
 from __future__ import annotations
 
@@ -7,16 +9,15 @@ import asyncio
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from conftest import FAST_RETRY, Toasts
+from helpers import FAST_RETRY, SNOOPER, Toasts, fixed_clock
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, RadioButton
 
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.app import QueueApp
@@ -29,13 +30,7 @@ from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionsTable
 from queuetui.tui.widgets.status_header import StatusHeader
 
-SNOOPER = "9876543210"
-FIXED_NOW = datetime(2026, 1, 5, 10, 41, 2)
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
-
-
-def fixed_clock() -> datetime:
-    return FIXED_NOW
 
 
 @dataclass
@@ -80,12 +75,20 @@ def make_app(audit_path: Path) -> Callable[..., Harness]:
     return build
 
 
-def drive(harness: Harness, steps: Callable[[Pilot[None]], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
-    """Run the app headless at `size` with toasts on, and play `steps` against it."""
+def drive(
+    harness: Harness,
+    steps: Callable[[Pilot[None]], Awaitable[None]],
+    size: tuple[int, int] = (80, 24),
+    *,
+    wait_for_start: bool = True,
+) -> None:
+    """Run the app headless at `size` with toasts on, and play `steps` against it once start-up is done (or at
+    once, for what happens before it is)."""
 
     async def main() -> None:
         async with harness.app.run_test(size=size, notifications=True) as pilot:
-            await started(pilot)
+            if wait_for_start:
+                await started(pilot)
             await steps(pilot)
 
     asyncio.run(main())
@@ -120,11 +123,14 @@ async def started(pilot: Pilot[None]) -> None:
     )
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for every send to finish and its answer to reach the screen."""
+async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
+    """Wait for every send to finish and its answer to reach the screen; fail, never hang, after `timeout`."""
     app = pilot.app
     assert isinstance(app, QueueApp)
-    await app.workers.wait_for_complete()
+    try:
+        await asyncio.wait_for(app.workers.wait_for_complete(), timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"a worker was still running after {timeout} s") from None
     await wait_until(pilot, lambda: not app.console_screen.in_flight)
 
 
@@ -151,7 +157,7 @@ async def signed_in(
     app = pilot.app
     assert isinstance(app.screen, LoginScreen)
     if user_id is not None and token is not None:
-        await pilot.click("#auth-token")
+        app.screen.query_one("#auth-token", RadioButton).value = True  # a click could land on a toast
         await pilot.pause()
         await fill(pilot, "#user-id", user_id)
         await fill(pilot, "#token", token)
@@ -181,7 +187,8 @@ async def spy_then_focus_sessions(pilot: Pilot[None], h: Harness) -> None:
     """Sign in, spy on C-10023 (agent 13), and put the focus on the sessions list's one row."""
     await signed_in(pilot)
     await send_call(pilot, "C-10023", "13")
-    await pilot.click("#sessions")
+    h.sessions.focus()  # not a click: a toast may cover the list's middle
+    await pilot.pause()
     assert h.app.focused is h.sessions
 
 

@@ -9,8 +9,7 @@ import pytest
 from queuetui.core.environment import Environment
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-
-from .conftest import drive, press_for_screen, send_call
+from tui.conftest import drive, press_for_screen, send_call
 
 
 def refuses_connections(port: int) -> bool:

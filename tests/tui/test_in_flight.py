@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import threading
 
+from helpers import Relay
 from textual.widgets import Button
 
-from .conftest import drive, fill_form, settle, signed_in, type_into
+from tui.conftest import drive, fill_form, settle, signed_in, type_into
 
 
 def test_enter_pressed_ten_times_during_a_slow_send_sends_once(make_app, sim):
-    h = make_app(base_url=sim.url)
     # The request is held until the test has looked: a fixed server delay would race the headless key
     # presses (a tenth of a second each, more on a busy machine).
     release = threading.Event()
+    h = make_app(base_url=sim.url, transport=Relay(lambda request: release.wait(10)))
 
     async def steps(pilot):
         await signed_in(pilot)
-        client = h.app.service.client
-        real_call = client.barging_call
-
-        def slow_call(*args, **kwargs):
-            release.wait(10)
-            return real_call(*args, **kwargs)
-
-        client.barging_call = slow_call
         await fill_form(pilot, "C-10023", "13")
         try:
             await pilot.press(*["enter"] * 10)
@@ -40,8 +33,9 @@ def test_enter_pressed_ten_times_during_a_slow_send_sends_once(make_app, sim):
             release.set()
         await settle(pilot)
         assert not send.disabled
-        assert len(h.sessions.entries) == 1
+        # The session refused the nine repeats (and says so in the list and the audit); one was sent.
+        assert [entry.outcome.sent for entry in h.sessions.entries].count(True) == 1
 
     drive(h, steps)
     assert sim.request_count == 1
-    assert h.toasts.of("warning") == ["Call C-10023 is already being sent; wait for its answer"] * 9
+    assert h.toasts.of("warning") == ["A request for call C-10023 is already in flight; not sent again"] * 9

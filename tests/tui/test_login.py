@@ -10,8 +10,7 @@ from queuetui.api.text import mask_secret
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-
-from .conftest import drive, fill, press_for_screen, send_call, signed_in, type_into
+from tui.conftest import drive, fill, press_for_screen, send_call, signed_in, type_into
 
 
 def test_session_id_sign_in_reaches_the_console_with_a_masked_identity(make_app, sim):
@@ -21,7 +20,7 @@ def test_session_id_sign_in_reaches_the_console_with_a_masked_identity(make_app,
         assert isinstance(h.app.screen, LoginScreen)
         await type_into(pilot, "#ssid", DEMO_SSID)
         await press_for_screen(pilot, "enter", ConsoleScreen)
-        assert isinstance(h.app.service.credentials, SessionAuth)
+        assert isinstance(h.app.session.credentials, SessionAuth)
         assert f"ssid {mask_secret(DEMO_SSID)}" in h.header
         assert DEMO_SSID not in h.header
         assert f"default@{sim.url.split('/')[2]}" in h.header
@@ -35,16 +34,16 @@ def test_user_id_and_token_sign_in_sends_with_the_token(make_app, sim):
 
     async def steps(pilot):
         await signed_in(pilot, user_id=DEMO_USER_ID, token=DEMO_TOKEN)
-        assert isinstance(h.app.service.credentials, TokenAuth)
+        assert isinstance(h.app.session.credentials, TokenAuth)
         assert f"user {DEMO_USER_ID} token {mask_secret(DEMO_TOKEN)}" in h.header
         assert DEMO_TOKEN not in h.header
         await send_call(pilot, "C-10023", "13")
 
-    drive(h, steps)
+    drive(h, steps, size=(120, 36))  # at 80 columns the top line leaves this longer identity out
     body = sim.received[0].parsed
     assert isinstance(body, dict)
     assert (body.get("userId"), body.get("token"), "ssid" in body) == (DEMO_USER_ID, DEMO_TOKEN, False)
-    assert h.toasts.of("information")[-1] == "Spy started on call C-10023 (nobody hears you)"
+    assert h.toasts.of("information")[-1].startswith("SPY on C-10023 (agent 13): DeepCall is ringing")
 
 
 @pytest.mark.parametrize(
@@ -69,7 +68,7 @@ def test_sign_in_mistakes_stay_on_the_form_and_focus_the_field(make_app, sim, ba
         assert message in str(screen.query_one("#login-error", Static).content)
         assert h.app.focused is screen.query_one(field)
         assert screen.query_one(field).has_class("-invalid")
-        assert h.app.service is None
+        assert h.app.session is None
 
     drive(h, steps)
     assert sim.request_count == 0

@@ -3,14 +3,14 @@ before start-up has finished."""
 
 from __future__ import annotations
 
-import asyncio
+import os
 
-from conftest import valid_request
+import pytest
+from helpers import valid_request
 
-from queuetui.tui.app import QueueApp
 from queuetui.tui.screens.console import ConsoleScreen
-
-from .conftest import drive, settle, spy_then_focus_sessions
+from queuetui.tui.screens.login import LoginScreen
+from tui.conftest import drive, settle, spy_then_focus_sessions, started
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
@@ -29,15 +29,23 @@ def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
     assert [r.parsed["callId"] for r in sim.received] == ["C-10023", "C-10031", "C-10023"]
 
 
-def test_sign_out_before_start_up_finishes_does_nothing(make_app, monkeypatch):
-    monkeypatch.setattr(QueueApp, "_boot", lambda self: None)  # start-up never finishes in this test
-    h = make_app()
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_sign_out_before_start_up_finishes_does_nothing(make_app, tmp_path):
+    # Start-up reads the config from a pipe nobody writes yet (a hung network home): it cannot finish.
+    config = tmp_path / "config.toml"
+    os.mkfifo(config)
+    h = make_app(config=str(config))
 
-    async def main():
-        async with h.app.run_test(size=(80, 24)) as pilot:
+    async def steps(pilot):
+        try:
             h.app.sign_out()  # what the command palette's "Sign out" calls
             await pilot.pause()
+            assert not h.app.ready.is_set()
             assert isinstance(h.app.screen, ConsoleScreen)
+        finally:
+            config.write_text("")  # the file arrives: start-up goes on
+        await started(pilot)  # and ends as usual, on the sign-in screen
+        assert isinstance(h.app.screen, LoginScreen)
 
-    asyncio.run(main())
+    drive(h, steps, wait_for_start=False)
     assert h.app.return_code in (None, 0)

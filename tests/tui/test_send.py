@@ -8,8 +8,7 @@ from textual.widgets import Button
 
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.widgets.mode_selector import ModeSelector
-
-from .conftest import (
+from tui.conftest import (
     barge_dialog,
     drive,
     fill,
@@ -37,10 +36,11 @@ def test_spy_whisper_and_barge_each_reach_the_server_in_their_mode(make_app, sim
 
     drive(h, steps)
     assert snoop_types(sim) == ["spy", "whisper", "barge"]
+    ringing = "DeepCall is ringing 98\u2022\u2022\u2022\u2022\u2022210. Answer to start, hang up to stop"
     assert h.toasts.of("information")[-3:] == [
-        "Spy started on call C-10023 (nobody hears you)",
-        "Whisper started on call C-10017 (the agent hears you)",
-        "Barge started on call C-10023 (agent AND customer hear you)",
+        f"SPY on C-10023 (agent 13): {ringing}; nobody hears you.",
+        f"WHISPER on C-10017 (agent 7): {ringing}; the agent hears you.",
+        f"BARGE on C-10023 (agent 13): {ringing}; agent AND customer hear you.",
     ]
 
 
@@ -98,8 +98,10 @@ def test_a_listen_only_profile_refuses_whisper_and_barge(make_app, sim, write_co
     drive(h, steps)
     assert snoop_types(sim) == ["spy"]
     refusals = ["whisper is not allowed for profile listen", "barge is not allowed for profile listen"]
-    assert h.toasts.of("warning") == refusals * 2  # F3 and F4, then w and b on the mode selector
-    assert h.toasts.of("error") == refusals  # w and b on the sessions list
+    from_the_list = [f"{mode} is not allowed for this profile (allowed: spy)" for mode in ("whisper", "barge")]
+    # F3 and F4, then w and b on the mode selector, then w and b on the sessions list (no barge question).
+    assert h.toasts.of("warning") == refusals * 2 + from_the_list
+    assert h.toasts.of("error") == []
 
 
 def test_barge_confirmed_with_y_sends_one_request(make_app, sim):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
-
-from .conftest import drive, press_for_screen, settle, snoop_types, spy_then_focus_sessions
+from tui.conftest import drive, press_for_screen, settle, snoop_types, spy_then_focus_sessions
 
 
 def test_a_past_action_reruns_as_whisper_again_as_it_was_and_asks_before_barge(make_app, sim):

@@ -4,8 +4,7 @@ once and the console still starts."""
 from __future__ import annotations
 
 from queuetui.core.config import load_config
-
-from .conftest import drive, signed_in
+from tui.conftest import drive, signed_in
 
 
 def test_theme_from_config_applies_and_a_switch_is_remembered(make_app, write_config, sim):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
-from conftest import Toasts
+from helpers import HOSTILE_TEXT, unsafe_chars
 from textual.widgets import Input, Static
 
 from queuetui.api.models import FIELD_LABELS
-from queuetui.sim import DEMO_SSID, SimServer
-from queuetui.tui.widgets.log_panel import LogPanel
-
-from .helpers import console_app, signed_in_console, unsafe_chars
-from .test_bad_input import HOSTILE_TEXT
+from tui.conftest import drive, settle, signed_in
 
 FORM_INPUTS = {
     "callId": "#call-id",
@@ -26,24 +19,13 @@ TEXT_CASES = {name: value for name, value in HOSTILE_TEXT.items() if isinstance(
 SERVER_TEXT = "evil\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b2Jtext\u202eReversed"
 
 
-def run_console(sim: SimServer, drive: Any) -> list[str]:
-    """Drive a signed-in console; returns every toast message."""
-    toasts = Toasts()
-    app = console_app(sim.url, toasts)
-
-    async def main() -> None:
-        async with signed_in_console(app, DEMO_SSID, size=(80, 24)) as pilot:
-            await drive(app, pilot)
-
-    asyncio.run(main())
-    return [toast.message for toast in toasts.shown]
-
-
-def test_every_hostile_form_value_is_refused_inline_and_nothing_is_sent(sim: SimServer):
+def test_every_hostile_form_value_is_refused_inline_and_nothing_is_sent(make_app, sim):
+    h = make_app(base_url=sim.url)
     checked: list[str] = []
 
-    async def drive(app: Any, pilot: Any) -> None:
-        console = app.console_screen
+    async def steps(pilot):
+        await signed_in(pilot)
+        console = h.console
         for wire, selector in FORM_INPUTS.items():
             for name, value in TEXT_CASES.items():
                 for good_selector, good in GOOD.items():
@@ -51,6 +33,7 @@ def test_every_hostile_form_value_is_refused_inline_and_nothing_is_sent(sim: Sim
                 field = console.query_one(selector, Input)
                 field.value = value  # as a paste would put it there
                 field.focus()
+                await pilot.pause()  # the paste has landed before Enter is pressed
                 await pilot.press("enter")
                 await pilot.pause()
                 error = str(console.query_one("#form-error", Static).render())
@@ -58,31 +41,31 @@ def test_every_hostile_form_value_is_refused_inline_and_nothing_is_sent(sim: Sim
                 assert field.has_class("-invalid"), f"{wire}/{name} not marked"
                 assert not unsafe_chars(error), f"{wire}/{name} echoed raw control characters"
                 checked.append(f"{wire}/{name}")
-        history = console.query_one(LogPanel).history
-        assert all(not unsafe_chars(line) for line in history)
+        assert all(not unsafe_chars(line) for line in h.log_lines)
 
-    run_console(sim, drive)
+    drive(h, steps)
     assert len(checked) == len(FORM_INPUTS) * len(TEXT_CASES) >= 40
     assert sim.request_count == 0
 
 
-def test_escape_sequences_from_the_server_never_reach_the_screen_raw(sim: SimServer):
-    async def drive(app: Any, pilot: Any) -> None:
-        console = app.console_screen
+def test_escape_sequences_from_the_server_never_reach_the_screen_raw(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
         for selector, good in GOOD.items():
-            console.query_one(selector, Input).value = good
+            h.console.query_one(selector, Input).value = good
         sim.faults.error_message = SERVER_TEXT
-        console.query_one("#call-id", Input).focus()
+        h.console.query_one("#call-id", Input).focus()
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        history = "\n".join(console.query_one(LogPanel).history)
+        await settle(pilot)
+        history = "\n".join(h.log_lines)
         assert "evil" in history and "text" in history, "the server's message was not shown at all"
         assert not unsafe_chars(history)
         assert "pwned" not in history  # the OSC title sequence is dropped whole, not shown as text
 
-    toasts = run_console(sim, drive)
-    shown = [t for t in toasts if "evil" in t]
+    drive(h, steps)
+    shown = [message for message in h.toasts.of("error") if "evil" in message]
     assert shown, "no toast for the server's error"
-    assert all(not unsafe_chars(t) for t in toasts)
+    assert not unsafe_chars(h.toasts.text)
     assert sim.request_count == 1

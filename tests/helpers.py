@@ -1,0 +1,156 @@
+"""What tests share besides fixtures, in one module imported one way (`from helpers import valid_request`):
+requests the simulator accepts, fast retries, a fixed clock, a toast recorder, a transport to a real server that
+a test can hold back or break, the check that text is safe for a terminal, hostile input, and the installed
+command with an isolated environment for the end-to-end tests. Fixtures are in conftest.py files; the UI
+harness is tests/tui/conftest.py; running the CLI is tests/run_cli.py."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from queuetui.api.models import BargeRequest, parse_request
+from queuetui.core.service import RetryPolicy
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# A request the simulator accepts: spy on call C-10023, whose agent is 13.
+VALID_FIELDS: dict[str, str] = {
+    "callId": "C-10023",
+    "snoopType": "spy",
+    "targetEntityType": "agent",
+    "targetEntityVal": "13",
+    "snooperNumber": "9876543210",
+}
+SNOOPER = VALID_FIELDS["snooperNumber"]
+
+
+def valid_request(**changes: str) -> BargeRequest:
+    """`VALID_FIELDS` as a request; keyword arguments replace fields by their wire name (callId="C-1")."""
+    return parse_request({**VALID_FIELDS, **changes})
+
+
+# Fast retries for tests: the policy's shape is what is tested, not its wall-clock length.
+FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, budget_s=1.0)
+
+# The UI harness and the session tests hand the product this time wherever it asks for "now".
+FIXED_NOW = datetime(2026, 1, 5, 10, 41, 2, tzinfo=timezone.utc)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@dataclass(frozen=True)
+class Toast:
+    severity: str
+    message: str
+
+
+@dataclass
+class Toasts:
+    """Every `notify` an app makes, in order; the real notify still runs so the toast is shown too."""
+
+    shown: list[Toast] = field(default_factory=list)
+
+    def attach(self, app: App[Any]) -> None:
+        original = app.notify
+
+        def record(message: str, **options: Any) -> None:
+            self.shown.append(Toast(str(options.get("severity", "information")), message))
+            original(message, **options)
+
+        app.notify = record  # type: ignore[method-assign]
+
+    def of(self, severity: str) -> list[str]:
+        return [toast.message for toast in self.shown if toast.severity == severity]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(toast.message for toast in self.shown)
+
+
+class Relay(httpx.BaseTransport):
+    """The real network to a real server, with `before(request)` run first: a test holds a request back until
+    it has looked, or raises where no server could (a bug below the client). Handed to the product through
+    its transport seam, so nothing is patched."""
+
+    def __init__(self, before: Callable[[httpx.Request], None]) -> None:
+        self._before = before
+        self._network = httpx.HTTPTransport()
+        self.requests = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        self._before(request)
+        return self._network.handle_request(request)
+
+    def close(self) -> None:
+        self._network.close()
+
+
+def unsafe_chars(text: str) -> list[str]:
+    """Characters a terminal could act on (ESC, BEL, C1 controls, bidi overrides...), newlines aside."""
+    return [ch for ch in text if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs")]
+
+
+LONG = "7" * 10_240  # 10 kB: digits only, so only its length is wrong
+
+# Bad for every text field of the form (call id, target type, target, snooper number).
+HOSTILE_TEXT: dict[str, object] = {
+    "empty": "",
+    "whitespace": " \t ",
+    "10kB": LONG,
+    "nul": "C-1\x00",
+    "ansi-csi": "C-1\x1b[31m",
+    "ansi-osc-title": "\x1b]0;pwned\x07",
+    "bell": "13\x07",
+    "c1-csi": "13\x9b2J",
+    "bidi-override": "13\u202e",
+    "zero-width": "1\u200b3",
+    "newline": "C-1\nC-2",
+    "shell-subst": "$(reboot)",
+    "shell-chain": "C-1;rm -rf ~",
+    "shell-pipe": "13|cat",
+    "backticks": "`id`",
+    "sql-quote": "1' OR '1'='1",
+    "sql-drop": "1; DROP TABLE calls;--",
+    "arabic-indic-digits": "\u0661\u0663",
+    "fullwidth-digits": "\uff11\uff13",
+    "int": 13,
+    "float": 13.0,
+    "list": ["13"],
+    "dict": {"value": "13"},
+    "none": None,
+    "bool": True,
+    "bytes": b"13",
+}
+
+
+def installed_command() -> str:
+    """The console script next to this interpreter: the command a user runs after `pip install`."""
+    candidate = Path(sys.executable).parent / "queuetui"
+    found = str(candidate) if candidate.exists() else shutil.which("queuetui")
+    if not found:
+        pytest.fail("the queuetui command is not installed in this environment")
+    return found
+
+
+def run_env(home: Path) -> dict[str, str]:
+    """The environment of a command started in a terminal: only the isolated home and a UTF-8 locale."""
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "LANG": "C.UTF-8",
+    }

@@ -1,0 +1,236 @@
+"""The core Session built the way every front end builds it, with its seams filled by the test: a fake DeepCall
+(httpx.MockTransport) instead of the network and a clock the test moves by hand. Nothing is patched: what the
+session sends, records and remembers as live is read from the fake server, the audit file and `session.live`."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from helpers import FAST_RETRY, FIXED_NOW, VALID_FIELDS
+
+from queuetui.api.models import FieldErrors, parse_credentials
+from queuetui.api.modes import SnoopType
+from queuetui.core.audit import read_audit
+from queuetui.core.config import Profile
+from queuetui.core.live import Change
+from queuetui.core.outcome import OutcomeKind, RetryNotice
+from queuetui.core.session import Seams, Session, SessionRefused
+from queuetui.sim import DEMO_SSID
+
+BASE_URL = "https://deepcall.test/api/v2"  # never resolved: every request ends in the fake transport
+SUCCESS = "sucessfully BARGINGCall"
+AGENTS = {"C-10023": "13", "C-10017": "7"}
+
+
+class Clock:
+    """The session's clock, moved by the test."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> datetime:
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+class FakeDeepCall:
+    """Answers bargingCall as DeepCall does: success text for a live call and its agent, an error object
+    otherwise; `busy[call_id]` answers 1501 that many times first. Every request is kept."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.busy: dict[str, int] = {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = json.loads(request.content)
+        call = body.get("callId")
+        if self.busy.get(call, 0) > 0:
+            self.busy[call] -= 1
+            return self.error(1501, "Data already in processing")
+        if AGENTS.get(call) != body.get("targetEntityVal"):
+            return self.error(1502, "Invalid value")
+        return httpx.Response(200, text=SUCCESS, headers={"Content-Type": "text/html"})
+
+    @staticmethod
+    def error(code: int, message: str) -> httpx.Response:
+        return httpx.Response(200, json={"status": "error", "message": message, "code": code})
+
+    @property
+    def bodies(self) -> list[dict[str, object]]:
+        return [json.loads(request.content) for request in self.requests]
+
+
+OpenSession = Callable[..., Session]
+
+
+@pytest.fixture
+def server() -> FakeDeepCall:
+    return FakeDeepCall()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(FIXED_NOW)
+
+
+@pytest.fixture
+def open_session(request, server: FakeDeepCall, clock: Clock, audit_path: Path) -> OpenSession:
+    """Sessions on the fake server and the test's clock, closed after the test; keyword arguments are profile
+    fields."""
+
+    def make(**profile: object) -> Session:
+        seams = Seams(transport=httpx.MockTransport(server), clock=clock, retry=FAST_RETRY, rng=random.Random(5))
+        session = Session.open(
+            "main",
+            Profile(**{"base_url": BASE_URL, **profile}),
+            parse_credentials(ssid=DEMO_SSID),
+            audit_path,
+            seams=seams,
+        )
+        request.addfinalizer(session.close)
+        return session
+
+    return make
+
+
+def fields(call_id: str = "C-10023", mode: str = "spy") -> dict[str, str]:
+    return {**VALID_FIELDS, "callId": call_id, "snoopType": mode, "targetEntityVal": AGENTS.get(call_id, "99")}
+
+
+def test_the_form_as_prepared_is_what_reaches_the_server(open_session, server):
+    session = open_session()
+    outcome = session.act(session.prepare(fields()))
+    assert outcome.ok, outcome.message
+    assert outcome.server_text == SUCCESS
+    [sent] = server.requests
+    assert (sent.method, sent.url.path) == ("POST", "/api/v2/queue/bargingCall")
+    assert server.bodies == [{**fields(), "ssid": DEMO_SSID}]
+
+
+def test_the_audit_record_carries_the_sessions_clock(open_session, clock, audit_path):
+    session = open_session()
+    clock.advance(90)
+    session.act(session.prepare(fields()))
+    [record] = read_audit(audit_path).records
+    assert record["time"] == "2026-01-05T10:42:32.000+00:00"
+    assert (record["call_id"], record["mode"], record["outcome"], record["profile"]) == ("C-10023", "spy", "ok", "main")
+
+
+def test_the_live_state_follows_each_success_by_the_sessions_clock(open_session, clock):
+    session = open_session()
+    assert session.live.current is None
+    started = clock.now
+
+    spy = session.act(session.prepare(fields()))
+    assert spy.change is not None and spy.change.kind is Change.STARTED
+    live = session.live.current
+    assert live is not None
+    assert (live.call_id, live.agent, live.mode, live.phone) == ("C-10023", "13", SnoopType.SPY, "9876543210")
+    assert live.since == live.mode_since == started
+
+    switched_at = clock.advance(42)
+    whisper = session.act(session.prepare(fields(mode="whisper")))
+    assert whisper.change is not None and whisper.change.kind is Change.SWITCHED
+    live = session.live.current
+    assert live is not None
+    assert (live.mode, live.since, live.mode_since) == (SnoopType.WHISPER, started, switched_at)
+
+    moved_at = clock.advance(60)
+    other = session.act(session.prepare(fields("C-10017")))
+    assert other.change is not None and other.change.kind is Change.REPLACED
+    assert other.change.before == live  # the earlier leg, left to the phone
+    live = session.live.current
+    assert live is not None
+    assert (live.call_id, live.since, live.mode_since) == ("C-10017", moved_at, moved_at)
+
+    assert session.hung_up() == live
+    assert session.live.current is None
+    assert session.hung_up() is None  # nothing left to end
+
+
+def test_a_failure_leaves_the_live_state_as_it_was(open_session, server):
+    session = open_session()
+    session.act(session.prepare(fields()))
+    before = session.live.current
+    wrong_agent = session.act(session.prepare({**fields("C-10017"), "targetEntityVal": "8"}))
+    assert (wrong_agent.kind, wrong_agent.code, wrong_agent.change) == (OutcomeKind.API_ERROR, 1502, None)
+    assert session.live.current == before
+    assert len(server.requests) == 2
+
+
+def test_1501_is_retried_through_the_fake_server_then_goes_live(open_session, server, clock):
+    server.busy["C-10023"] = 2
+    session = open_session()
+    notices: list[RetryNotice] = []
+    outcome = session.act(session.prepare(fields()), on_retry=notices.append)
+    assert (outcome.ok, outcome.attempts) == (True, 3)
+    assert [(n.attempt, n.max_attempts) for n in notices] == [(2, 3), (3, 3)]
+    assert len(server.requests) == 3
+    live = session.live.current
+    assert live is not None and live.since == clock.now
+
+
+def test_a_mode_the_profile_does_not_allow_is_refused_before_anything_is_sent(open_session, server, audit_path):
+    session = open_session(allowed_modes=["spy"])
+    with pytest.raises(FieldErrors) as refused:
+        session.prepare(fields(mode="barge"))
+    [problem] = refused.value.problems
+    assert (problem.field, problem.message) == ("snoopType", "barge is not allowed for this profile (allowed: spy)")
+    assert server.requests == []
+    assert read_audit(audit_path).records == []  # refused while reading the form: not an action
+
+
+def test_every_field_problem_is_named_at_once(open_session, server):
+    session = open_session()
+    with pytest.raises(FieldErrors) as refused:
+        session.prepare({**fields(), "callId": "C 1;rm", "snooperNumber": "98-76-ab", "targetEntityVal": ""})
+    assert [p.field for p in refused.value.problems] == ["callId", "targetEntityVal", "snooperNumber"]
+    assert refused.value.first_field == "callId"
+    assert server.requests == []
+
+
+@pytest.mark.xfail(strict=True, reason="prepare names a disallowed mode only when every other field is valid")
+def test_a_disallowed_mode_is_named_with_the_other_problems(open_session):
+    session = open_session(allowed_modes=["spy"])
+    with pytest.raises(FieldErrors) as refused:
+        session.prepare({**fields(mode="barge"), "callId": "C 1;rm"})
+    assert [p.field for p in refused.value.problems] == ["callId", "snoopType"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "label"),
+    [
+        ({"base_url": "http://deepcall.test/api/v2"}, "Base URL"),  # plain http to another host
+        ({"base_url": "ftp://deepcall.test/api/v2"}, "Base URL"),
+        ({"ca_bundle": "/nonexistent/ca.pem"}, "CA bundle (ca_bundle)"),
+    ],
+    ids=["plain-http", "ftp", "ca-bundle"],
+)
+def test_a_session_that_cannot_be_used_does_not_open(open_session, server, profile, label):
+    with pytest.raises(SessionRefused) as refused:
+        open_session(**profile)
+    assert refused.value.label == label
+    assert server.requests == []
+
+
+def test_an_audit_trail_that_cannot_be_written_keeps_the_session_shut(server, clock, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    seams = Seams(transport=httpx.MockTransport(server), clock=clock)
+    with pytest.raises(SessionRefused) as refused:
+        Session.open(
+            "main", Profile(base_url=BASE_URL), parse_credentials(ssid=DEMO_SSID), blocker / "a.jsonl", seams=seams
+        )
+    assert refused.value.label == "Audit file"
+    assert "cannot write" in refused.value.message
+    assert server.requests == []
