@@ -199,7 +199,6 @@ def test_every_field_problem_is_named_at_once(open_session, server):
     assert server.requests == []
 
 
-@pytest.mark.xfail(strict=True, reason="prepare names a disallowed mode only when every other field is valid")
 def test_a_disallowed_mode_is_named_with_the_other_problems(open_session):
     session = open_session(allowed_modes=["spy"])
     with pytest.raises(FieldErrors) as refused:

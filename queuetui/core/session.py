@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 import httpx
 
 from queuetui.api.client import ClientSettings, DeepCallClient, UnsafeUrl
-from queuetui.api.models import BargeRequest, FieldErrors, InputProblem, SessionAuth, TokenAuth, parse_request
+from queuetui.api.models import (
+    FIELD_LABELS,
+    BargeRequest,
+    FieldErrors,
+    InputProblem,
+    SessionAuth,
+    TokenAuth,
+    parse_request,
+)
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import AuditLog
@@ -207,13 +215,26 @@ class Session:
 
     def prepare(self, fields: Mapping[str, object]) -> BargeRequest:
         """A request from wire-named fields, or FieldErrors naming every problem (a disallowed mode included)."""
+        problems: list[InputProblem] = []
+        request = None
         try:
             request = parse_request(dict(fields))
         except FieldErrors as errors:
-            raise errors from None
-        if request.snoop_type not in self.service.allowed_modes:
-            raise FieldErrors((InputProblem("snoopType", self.service.mode_refusal(request.snoop_type)),))
+            problems += errors.problems
+        mode = self._known_mode(fields.get("snoopType"))
+        if mode is not None and mode not in self.service.allowed_modes:
+            problems.append(InputProblem("snoopType", self.service.mode_refusal(mode)))
+        if problems or request is None:
+            order = list(FIELD_LABELS)  # in form order, as the form shows them
+            raise FieldErrors(tuple(sorted(problems, key=lambda p: order.index(p.field) if p.field in order else 99)))
         return request
+
+    @staticmethod
+    def _known_mode(value: object) -> SnoopType | None:
+        try:
+            return SnoopType(str(value).strip().lower())
+        except ValueError:
+            return None
 
     def admit(self, request: BargeRequest) -> Outcome | None:
         """Reserve the call, or the refusal (recorded). Call on the thread that read the request."""

@@ -740,13 +740,16 @@ class ConsoleScreen(Screen[None]):
             panel.update(f"Tour {self.tour.progress}  {self.tour.text}  (Esc leaves)")
 
     def show_keys(self, on: bool) -> None:
-        self.query_one(KeyCaster).set_class(on, "-on")
+        if self.is_mounted:  # not while the app is closing down
+            self.query_one(KeyCaster).set_class(on, "-on")
 
     @property
     def showing_keys(self) -> bool:
         return self.query_one(KeyCaster).has_class("-on")
 
     def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
+        if not self.is_mounted:
+            return
         caster = self.query_one(KeyCaster)
         if caster.has_class("-on"):
             caster.add(key, character, secret)
