@@ -1,10 +1,8 @@
-"""Console speed, measured in one run so the machine's noise hits both sides of each ratio alike.
+"""Console speed while it works (start-up is benchmarks/bench_startup.py):
 
-1. First paint: `queuetui --demo` in tmux at 80x24 against a bare Textual app with Header and Footer,
-   launched and watched the same way (time until a marker is on screen); median ratio, target <= 1.15.
-2. Enter -> request at the simulator: in-process with Pilot, from the key press to the moment the
+1. Enter -> request at the simulator: in-process with Pilot, from the key press to the moment the
    simulator receives the request; median, target <= 20 ms.
-3. Keystroke echo while the simulator stalls a request for 5 s: in tmux, from send-keys to the character
+2. Keystroke echo while the simulator stalls a request for 5 s: in tmux, from send-keys to the character
    on screen; median, target <= 50 ms (and the same without a stall, for comparison).
 
 Run: python benchmarks/bench_console.py [--runs N]
@@ -19,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -29,42 +26,8 @@ from tmuxdriver import TmuxSession
 from queuetui.sim import DEMO_SSID, SimServer
 
 BIN = Path(sys.executable).parent
-BARE_APP = textwrap.dedent(
-    """
-    from textual.app import App
-    from textual.widgets import Footer, Header, Static
-
-    class Bare(App):
-        def compose(self):
-            yield Header()
-            yield Static("bare app ready")
-            yield Footer()
-
-    Bare().run()
-    """
-)
-
-
 def _env(home: Path) -> dict[str, str]:
     return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_STATE_HOME": str(home / "state")}
-
-
-def first_paint(command: list[str], marker: str, home: Path) -> float:
-    started = time.monotonic()
-    with TmuxSession(command, env=_env(home)) as term:
-        term.wait_for(marker, timeout=30, interval=0.002)
-        return time.monotonic() - started
-
-
-def bench_first_paint(runs: int, home: Path) -> tuple[float, float]:
-    bare_script = home / "bare_app.py"
-    bare_script.write_text(BARE_APP)
-    ours: list[float] = []
-    bare: list[float] = []
-    for _ in range(runs):  # interleaved, so drift affects both
-        bare.append(first_paint([sys.executable, str(bare_script)], "bare app ready", home))
-        ours.append(first_paint([str(BIN / "queuetui"), "--demo"], "Monitor a call", home))
-    return statistics.median(ours), statistics.median(bare)
 
 
 async def _enter_to_request(runs: int, home: Path) -> list[float]:
@@ -152,15 +115,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        ours, bare = bench_first_paint(args.runs, home)
         enter = asyncio.run(_enter_to_request(max(args.runs, 20), home))
         echo_idle = bench_echo(False, home)
         echo_stall = bench_echo(True, home)
     ms = 1000
     print(f"{'measure':<52}{'median':>12}")
-    print(f"{'first paint, queuetui --demo (tmux 80x24)':<52}{ours * ms:>9.0f} ms")
-    print(f"{'first paint, bare Textual app Header+Footer':<52}{bare * ms:>9.0f} ms")
-    print(f"{'  ratio (target <= 1.15)':<52}{ours / bare:>12.2f}")
     print(f"{'Enter -> request at simulator (Pilot)':<52}{statistics.median(enter) * ms:>9.1f} ms")
     print(f"{'keystroke echo, idle (tmux)':<52}{statistics.median(echo_idle) * ms:>9.1f} ms")
     print(f"{'keystroke echo, request stalled 5 s (tmux)':<52}{statistics.median(echo_stall) * ms:>9.1f} ms")
