@@ -26,6 +26,8 @@ from tmuxdriver import TmuxSession
 from queuetui.sim import DEMO_SSID, SimServer
 
 BIN = Path(sys.executable).parent
+
+
 def _env(home: Path) -> dict[str, str]:
     return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_STATE_HOME": str(home / "state")}
 
