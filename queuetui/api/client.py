@@ -141,10 +141,14 @@ class DeepCallClient:
         self.base_url = check_base_url(settings.base_url, settings.allow_insecure_http)
         parts = urlsplit(self.base_url)
         self.host = parts.netloc
+        loopback = is_loopback(parts.hostname or "")
         verify: ssl.SSLContext | bool = True
         if settings.ca_bundle:
             verify = _ca_context(settings.ca_bundle)
-        loopback = is_loopback(parts.hostname or "")
+        elif loopback and parts.scheme == "http":
+            # Plain HTTP to this machine, with no proxy and no redirects, never does TLS: loading the system's
+            # certificate store would only add about 30 ms to the demo's start.
+            verify = False
         try:
             self._http = httpx.Client(
                 timeout=httpx.Timeout(

@@ -36,7 +36,7 @@ def test_demo_mode_opens_the_console_signed_in_and_stops_its_simulator_on_exit(m
         assert h.app.profile.environment is Environment.DEMO
         assert " DEMO " in h.header
         assert f"demo@127.0.0.1:{demo_sim.port}" in h.header
-        assert h.console.has_class("-env-demo")
+        assert h.console.query_one("#log").has_class("-env-demo")
 
         await send_call(pilot, "C-10023", "13", snooper=h.field("#snooper").value)  # the demo's own snooper
         assert demo_sim.request_count == 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from textual.geometry import Region
-from textual.widgets import Footer
 
 from queuetui.tui.screens.help import HelpScreen
+from queuetui.tui.widgets.key_bar import KeyBar
 from tui.conftest import barge_dialog, drive, press_for_screen, screen_text, send_call, signed_in
 
 LOGIN_WIDGETS = ("#base-url", "#auth", "#ssid", "#remember", "#sign-in", "#demo")
@@ -45,7 +45,7 @@ def test_every_screen_fits_the_terminal(make_app, sim, size):
         await signed_in(pilot)
         await send_call(pilot, "C-10023", "13")
         assert off_screen(pilot, CONSOLE_WIDGETS) == []
-        footer = h.console.query_one(Footer)
+        footer = h.console.query_one(KeyBar)
         assert footer.region.bottom == size[1]
         h.app.clear_notifications()  # toasts sit over the sessions list at 80x24
         await pilot.pause()

@@ -130,25 +130,10 @@ async def many_rows(pilot: Pilot[None], h: Harness) -> list[str]:
     return crop(screen_text(h.app), inside)
 
 
-def test_sessions_list_columns_never_run_together_and_long_ids_end_in_an_ellipsis(
+def test_sessions_list_columns_never_run_together_long_ids_end_in_an_ellipsis_and_the_result_stays_whole(
     make_app: Callable[..., Harness], sim: SimServer
 ) -> None:
-    h = make_app(base_url=sim.url, rate=RateGuard(max_actions=1000, window_s=60.0))
-    rows: list[str] = []
-
-    async def steps(pilot: Pilot[None]) -> None:
-        rows.extend(await many_rows(pilot, h))
-
-    drive(h, steps)
-    parsed = [ROW.match(row[:-1].rstrip()) for row in rows[1:]]  # the last column is the scrollbar's
-    assert all(parsed), "\n".join(rows)
-    cells = [(m["call"], m["agent"], m["mode"]) for m in parsed if m]
-    assert cells[-3:] == [("C-1234\u2026", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
-
-
-def test_sessions_list_result_column_stays_whole_beside_its_scrollbar(
-    make_app: Callable[..., Harness], sim: SimServer
-) -> None:
+    """One long list read twice: its cells, and its result column beside the scrollbar."""
     h = make_app(base_url=sim.url, rate=RateGuard(max_actions=1000, window_s=60.0))
     rows: list[str] = []
 
@@ -158,7 +143,11 @@ def test_sessions_list_result_column_stays_whole_beside_its_scrollbar(
     drive(h, steps)
     header, *body = (row[:-1] for row in rows)  # the last column is the scrollbar's
     assert header.split() == ["Time", "Call", "Ag", "Mode", "Result"]
-    results = [match["result"] for row in body if (match := ROW.match(row.rstrip()))]
+    parsed = [ROW.match(row.rstrip()) for row in body]
+    assert all(parsed), "\n".join(rows)
+    cells = [(m["call"], m["agent"], m["mode"]) for m in parsed if m]
+    assert cells[-3:] == [("C-1234\u2026", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
+    results = [m["result"] for m in parsed if m]
     assert results[-3:] == ["\u2717 1012", "\u2717 1502", "\u25cf LIVE"]
     assert set(results[:-3]) <= set(RESULTS)
 
@@ -189,7 +178,6 @@ def test_sessions_rows_are_marked_as_well_as_coloured_by_outcome(
 MODES_AND_MORE = ("f2 Spy", "f3 Whisper", "f4 Barge", "^q Quit", "f1 Help")
 
 
-@pytest.mark.parametrize("focus", ["#call-id", "#mode", "#send", "#sessions", "#log"])
 @pytest.mark.parametrize(
     ("width", "must_show"),
     [
@@ -198,20 +186,23 @@ MODES_AND_MORE = ("f2 Spy", "f3 Whisper", "f4 Barge", "^q Quit", "f1 Help")
     ],
 )
 def test_the_footer_keeps_quit_help_and_the_modes_whatever_has_the_focus(
-    make_app: Callable[..., Harness], sim: SimServer, focus: str, width: int, must_show: tuple[str, ...]
+    make_app: Callable[..., Harness], sim: SimServer, width: int, must_show: tuple[str, ...]
 ) -> None:
     h = make_app(base_url=sim.url)
-    footers: list[str] = []
+    footers: dict[str, str] = {}
 
     async def steps(pilot: Pilot[None]) -> None:
         await signed_in(pilot)
         await send_call(pilot, "C-10023", "13")  # a row in the sessions list, so its keys would apply
-        h.console.query_one(focus).focus()
-        await quiet(pilot)
-        footers.append(screen_text(h.app).splitlines()[-1])
+        for focus in ("#call-id", "#mode", "#send", "#sessions", "#log"):
+            h.console.query_one(focus).focus()
+            await quiet(pilot)
+            footers[focus] = screen_text(h.app).splitlines()[-1]
 
     drive(h, steps, size=(width, 24))
-    assert [words for words in must_show if words not in footers[0]] == [], footers[0]
+    missing = {focus: [words for words in must_show if words not in footer] for focus, footer in footers.items()}
+    assert len(footers) == 5
+    assert not any(missing.values()), footers
 
 
 @pytest.mark.parametrize("focus", ["#calls", "#filter"])
@@ -353,7 +344,7 @@ def test_barge_stands_out_without_colour_in_a_production_profile(
 
     async def steps(pilot: Pilot[None]) -> None:
         await signed_in(pilot)
-        assert h.console.has_class("-env-production")
+        assert h.console.query_one("#log").has_class("-env-production")
         await fill_form(pilot, "C-10023", "13")
         for key in ("f2", "f3", "f4"):
             await pilot.press(key)

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from queuetui.api.errors import Category
@@ -41,6 +41,7 @@ from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.tour import Happened, Tour
 from queuetui.tui.widgets.form_input import FormInput
+from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
@@ -51,6 +52,7 @@ from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, FieldErrors
     from queuetui.core.call_poller import FloorSnapshot
+    from queuetui.core.environment import Environment
     from queuetui.core.live import LiveChange, Monitoring
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
@@ -154,9 +156,9 @@ class ConsoleScreen(Screen[None]):
     ]
 
     def __init__(self, *, still: bool = False, clock: Callable[[], datetime] | None = None, demo: bool = False) -> None:
+        super().__init__()
         # A demo is known to be one from the command line: its classes are set before the first paint, so
-        # signing in to it changes no class and restyles nothing (a class change restyles the whole screen).
-        super().__init__(classes="-env-demo" if demo else "")
+        # signing in to it changes no class and restyles nothing.
         self._demo_layout = demo
         self.still = still
         self.clock = clock or (lambda: datetime.now().astimezone())
@@ -169,11 +171,16 @@ class ConsoleScreen(Screen[None]):
         self._checked = False  # the server accepted these credentials at least once
         self.tour: Tour | None = None
 
+    def _env_class(self, environment: Environment | None = None) -> str:
+        if environment is None:
+            return "-env-demo" if self._demo_layout else ""
+        return f"-env-{environment.value}"
+
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
         yield StatusHeader(id="status")
         with Horizontal(id="top", classes="-floor" if self._demo_layout else ""):
-            with Vertical(id="floor"):
+            with Vertical(id="floor", classes=self._env_class()):
                 with Horizontal(classes="row"):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
                     yield Static("", id="floor-age")
@@ -196,12 +203,11 @@ class ConsoleScreen(Screen[None]):
                     yield Static("", id="send-status")
                 yield Static("", id="form-error")
         with Horizontal(id="bottom"):
-            yield LogPanel(id="log")
-            yield SessionsTable(id="sessions")
+            yield LogPanel(id="log", classes=self._env_class())
+            yield SessionsTable(id="sessions", classes=self._env_class())
         yield Static("", id="tour")
         yield KeyCaster(id="keys")
-        # The palette (Ctrl+P) is in F1 help; its footer slot would push Help off a 60-column screen.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "Monitor a call"
@@ -252,8 +258,10 @@ class ConsoleScreen(Screen[None]):
         now = self.clock()
         since = (now - live.mode_since).total_seconds() if live else 0.0
         phone = live.phone_words(now, session.is_demo) if live else ""
-        for env in type(session.profile.environment):
-            self.set_class(env is session.profile.environment, f"-env-{env.value}")
+        # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
+        for panel in self.query("#floor, #log, #sessions"):
+            for env in type(session.profile.environment):
+                panel.set_class(env is session.profile.environment, self._env_class(env))
         header.show(
             HeaderFacts(
                 session.profile.environment,

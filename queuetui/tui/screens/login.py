@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, RadioSet, Select, Static
+from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from queuetui.tui.messages import DemoRequested, SignInRequested
+from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class LoginScreen(Screen[None]):
             with Horizontal(classes="row", id="login-buttons"):
                 yield Button("Sign in", id="sign-in", variant="primary", compact=True)
                 yield Button("Try the demo (F9)", id="demo", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for field in self.query(Input):

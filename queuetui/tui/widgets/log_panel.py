@@ -26,9 +26,11 @@ class LogPanel(RichLog):
     # The vertical scrollbar is always there, so the width lines wrap to never changes under them.
     DEFAULT_CSS = "LogPanel { overflow-y: scroll; overflow-x: hidden; }"
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str = "") -> None:
         # min_width=1: RichLog renders every line at least 78 cells wide by default, cropping it in a narrower panel.
-        super().__init__(max_lines=MAX_LINES, min_width=1, wrap=True, markup=False, highlight=False, id=id)
+        super().__init__(
+            max_lines=MAX_LINES, min_width=1, wrap=True, markup=False, highlight=False, id=id, classes=classes
+        )
         self.history: deque[tuple[str, str]] = deque(maxlen=MAX_LINES)  # (kind, line)
         self._wrapped_at = 0
 

@@ -78,8 +78,8 @@ class SessionsTable(DataTable[Text]):
             super().__init__()
             self.request = request
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
+    def __init__(self, *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False, cell_padding=0)
         self._entries: dict[str, SessionEntry] = {}
         self._added = 0
         self._live_key: str | None = None
