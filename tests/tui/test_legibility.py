@@ -24,6 +24,7 @@ from queuetui.sim import SimServer
 from queuetui.sim.scenario import SUCCESS_TEXT
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.log_panel import LogPanel
 from queuetui.tui.widgets.toggles import MarkedCheckbox
 from tui.conftest import (
@@ -32,6 +33,7 @@ from tui.conftest import (
     drive,
     fill,
     fill_form,
+    mode_of,
     press_for_screen,
     screen_text,
     send_call,
@@ -203,6 +205,24 @@ def test_the_footer_keeps_quit_help_and_the_modes_whatever_has_the_focus(
     missing = {focus: [words for words in must_show if words not in footer] for focus, footer in footers.items()}
     assert len(footers) == 5
     assert not any(missing.values()), footers
+
+
+def test_a_click_on_a_key_in_the_footer_presses_it(make_app: Callable[..., Harness], sim: SimServer) -> None:
+    h = make_app(base_url=sim.url)
+    modes: list[str] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await signed_in(pilot)
+        bar = h.console.query_one(KeyBar)
+        footer = screen_text(h.app).splitlines()[-1]
+        for words in ("f3 Whisper", "f2 Spy"):
+            await pilot.click(KeyBar, offset=(footer.index(words) + 1, 0))
+            await pilot.pause()
+            modes.append(mode_of(pilot))
+        assert bar.key_at(len(footer.rstrip()) + 1) is None  # past the last key: nothing is pressed
+
+    drive(h, steps)
+    assert modes == ["whisper", "spy"]
 
 
 @pytest.mark.parametrize("focus", ["#calls", "#filter"])
