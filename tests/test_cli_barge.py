@@ -1,5 +1,7 @@
-"""`queuetui barge`, run as the user runs it: a child process, credentials from the environment, the exit
-code and the output checked, and the simulator's request count proving whether anything was sent."""
+"""`queuetui barge` with credentials from the environment, the exit code and the output checked, and the
+simulator's request count proving whether anything was sent. The cases run the command's entry point in this
+process (a child process per case would add a second and nothing else); the success and a usage error run it
+as the user does, as a child process."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ WRONG_SSID = "expired-session-0f1e2d3c"
 SECRETS = (DEMO_SSID, DEMO_TOKEN, WRONG_SSID, RESTRICTED_SSID)
 SESSION_ENV = {"QUEUETUI_SSID": DEMO_SSID}
 TOKEN_ENV = {"QUEUETUI_USER_ID": DEMO_USER_ID, "QUEUETUI_TOKEN": DEMO_TOKEN}
+CREDENTIAL_VARIABLES = ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN")
 
 Barge = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -39,11 +42,16 @@ def flags(sim_url: str, /, **changes: str | None) -> list[str]:
 
 
 @pytest.fixture
-def barge(sim: SimServer) -> Barge:
-    """Runs `queuetui barge` against the simulator and checks that no secret reached the terminal."""
+def barge(sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> Barge:
+    """Runs `queuetui barge` against the simulator with `env`'s credentials (the session id by default) and
+    checks that no secret reached the terminal."""
 
     def run(*extra: str, env: dict[str, str] | None = None, **changes: str | None) -> subprocess.CompletedProcess[str]:
-        done = run_queuetui("barge", *flags(sim.url, **changes), *extra, env=SESSION_ENV if env is None else env)
+        for name in CREDENTIAL_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in (SESSION_ENV if env is None else env).items():
+            monkeypatch.setenv(name, value)
+        done = run_queuetui("barge", *flags(sim.url, **changes), *extra, in_process=True)
         for secret in SECRETS:
             assert secret not in done.stdout
             assert secret not in done.stderr
@@ -64,6 +72,14 @@ def test_success(barge, sim):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok: Spy started on call C-10023")
     assert "[sucessfully BARGINGCall]" in done.stdout
+    assert sim.request_count == 1
+
+
+def test_success_as_a_child_process(sim):
+    done = run_queuetui("barge", *flags(sim.url), env=SESSION_ENV)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: Spy started on call C-10023")
+    assert DEMO_SSID not in done.stdout + done.stderr
     assert sim.request_count == 1
     assert sim.received[0].parsed["ssid"] == DEMO_SSID
 

@@ -9,6 +9,7 @@ worker thread after the first paint, and the console comes alive when they arriv
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -60,7 +61,9 @@ class QueueApp(App[None]):
         self.clock = launch.clock
         self.session: Session | None = None
         self.demo_sim: SimServer | None = None
-        self.console_screen = ConsoleScreen(still=launch.still, clock=launch.clock, demo=launch.demo)
+        self.console_screen = ConsoleScreen(
+            still=launch.still, clock=launch.clock, demo=launch.demo, classes=self._expected_breakpoint()
+        )
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
         self.settings: Settings
@@ -77,6 +80,12 @@ class QueueApp(App[None]):
             self.theme = theme.name
 
     # ----- lifecycle --------------------------------------------------------------------------------
+
+    def _expected_breakpoint(self) -> str:
+        """The class Textual's first resize will give the screen, from the terminal's width now. Set before the
+        first layout, that resize changes no class and so does not restyle every widget (about 20 ms)."""
+        width = shutil.get_terminal_size().columns
+        return next(name for minimum, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= minimum)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).

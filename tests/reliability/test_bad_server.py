@@ -39,9 +39,9 @@ def cli_profile(write_config) -> Callable[[str], list[str]]:
     """A profile with the same short timeouts as the client tests; returns the barge command for a URL. A profile
     cannot shorten the total timeout (30 s), so a fault only it ends is checked through the CLI apart, as slow."""
 
-    def args_for(base_url: str, ca_bundle: str = "") -> list[str]:
+    def args_for(base_url: str, ca_bundle: str = "", read_timeout: float = READ_TIMEOUT) -> list[str]:
         write_config(
-            f'[profiles.main]\nbase_url = "{base_url}"\nread_timeout = {READ_TIMEOUT}\nconnect_timeout = 2\n'
+            f'[profiles.main]\nbase_url = "{base_url}"\nread_timeout = {read_timeout}\nconnect_timeout = 2\n'
             f'ca_bundle = "{ca_bundle}"\n'
         )
         return barge_args(None, "--ssid", DEMO_SSID)
@@ -135,7 +135,9 @@ def test_fault_through_client_service_and_cli(raw_server, service_at, audit_path
 def test_a_dripping_body_ends_the_cli_at_its_total_timeout(raw_server, cli_profile):
     server = raw_server(drip(1000, 0.05))  # 50 s of body, a byte at a time: no single read ever times out
     started = time.monotonic()
-    result = run_queuetui(*cli_profile(server.url), in_process=True)
+    # A read timeout 40 times the gap between bytes: a busy machine stalling the server's thread for 0.3 s
+    # would otherwise end the call at a read instead of at the total timeout.
+    result = run_queuetui(*cli_profile(server.url, read_timeout=2.0), in_process=True)
     assert 29 < time.monotonic() - started < 40
     assert result.returncode == 5
     assert "Traceback" not in result.stderr

@@ -155,8 +155,15 @@ class ConsoleScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, *, still: bool = False, clock: Callable[[], datetime] | None = None, demo: bool = False) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        *,
+        still: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        demo: bool = False,
+        classes: str = "",
+    ) -> None:
+        super().__init__(classes=classes)
         # A demo is known to be one from the command line: its classes are set before the first paint, so
         # signing in to it changes no class and restyles nothing.
         self._demo_layout = demo
