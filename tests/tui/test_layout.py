@@ -60,3 +60,20 @@ def test_every_screen_fits_the_terminal(make_app, sim, size):
 
     drive(h, steps, size=size)
     assert sim.request_count == 1
+
+
+@pytest.mark.parametrize(("columns", "expected"), [(80, "-narrow"), (140, "-wide")])
+def test_the_console_starts_with_the_width_class_its_first_resize_would_give_it(
+    make_app, monkeypatch, columns, expected
+):
+    # Set before the first layout, the first resize finds the class in place and restyles nothing.
+    monkeypatch.setenv("COLUMNS", str(columns))
+    h = make_app(demo=True)
+    before = {name for name in h.console.classes if name in ("-narrow", "-wide")}
+    after: set[str] = set()
+
+    async def steps(pilot) -> None:
+        after.update(name for name in h.console.classes if name in ("-narrow", "-wide"))
+
+    drive(h, steps, size=(columns, 30))
+    assert before == after == {expected}
