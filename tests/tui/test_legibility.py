@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import FIXED_NOW
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.geometry import Region
@@ -25,7 +26,7 @@ from queuetui.sim.scenario import SUCCESS_TEXT
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.key_bar import KeyBar
-from queuetui.tui.widgets.log_panel import LogPanel
+from queuetui.tui.widgets.log_panel import MAX_LINES, LogPanel
 from queuetui.tui.widgets.toggles import MarkedCheckbox
 from tui.conftest import (
     Harness,
@@ -80,7 +81,7 @@ async def resized(pilot: Pilot[None], width: int, height: int) -> None:
 def log_fits(log: LogPanel) -> tuple[bool, bool]:
     """(every rendered line fits the visible width, the newest line is in view)."""
     width = log.scrollable_content_region.width
-    fits = all(strip.cell_length <= width for strip in log.lines) and log.virtual_size.width <= width
+    fits = all(strip.cell_length <= width for strip in log.rows) and log.virtual_size.width <= width
     return fits, log.scroll_offset.y == log.max_scroll_y
 
 
@@ -107,6 +108,33 @@ def test_the_log_wraps_to_its_width_rewraps_on_resize_and_stays_at_the_newest_li
     narrow, wide, narrow_again = seen
     assert narrow[0] < wide[0] and narrow_again[0] == narrow[0]
     assert [look[1:] for look in seen] == [(True, True, True)] * 3
+
+
+def test_the_log_keeps_its_newest_lines_and_drops_the_rows_of_the_oldest_with_them(
+    make_app: Callable[..., Harness],
+) -> None:
+    h = make_app(demo=True)
+    kept: list[str] = []
+    rows: list[list[str]] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        log = h.console.query_one(LogPanel)
+        log.clear()
+        for number in range(MAX_LINES + 10):  # long enough to wrap in the panel at 80 columns
+            log.add("info", f"line {number} " + "x" * 60, FIXED_NOW)
+        await pilot.pause()
+        kept.extend(log.lines_text)
+        rows.append([strip.text.rstrip() for strip in log.rows])
+        await resized(pilot, 120, 36)
+        await resized(pilot, 80, 24)  # wrapped again from the kept lines alone
+        rows.append([strip.text.rstrip() for strip in log.rows])
+
+    drive(h, steps)
+    assert len(kept) == MAX_LINES
+    assert kept[0].endswith("line 10 " + "x" * 60) and kept[-1].startswith("10:41:02")
+    assert rows[0] == rows[1]
+    assert len(rows[0]) > MAX_LINES  # every line took more than one row
+    assert rows[0][0].endswith(" line 10")
 
 
 # ----- the sessions list ---------------------------------------------------------------------------------

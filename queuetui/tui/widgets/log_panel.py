@@ -1,5 +1,8 @@
 """The log panel: timestamped lines with symbols that read without colour, wrapped to the visible width,
-bounded, exportable."""
+bounded, exportable.
+
+It draws its own lines (Textual's line API) rather than being a RichLog: the console paints its first frame
+sooner without RichLog's imports, and rewrapping on a resize is the same code as writing a line."""
 
 from __future__ import annotations
 
@@ -9,9 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.widgets import RichLog
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from queuetui.api.text import printable
 
@@ -22,45 +28,78 @@ SYMBOLS = {"request": "\u2192", "ok": "\u2713", "error": "\u2717", "warning": "!
 _STYLES = {"request": "", "ok": "green", "error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-class LogPanel(RichLog):
+class LogPanel(ScrollView, can_focus=True):
     # The vertical scrollbar is always there, so the width lines wrap to never changes under them.
-    DEFAULT_CSS = "LogPanel { overflow-y: scroll; overflow-x: hidden; }"
+    DEFAULT_CSS = """
+    LogPanel {
+        background: $surface;
+        color: $foreground;
+        overflow-y: scroll;
+        overflow-x: hidden;
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+    }
+    """
 
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
-        # min_width=1: RichLog renders every line at least 78 cells wide by default, cropping it in a narrower panel.
-        super().__init__(
-            max_lines=MAX_LINES, min_width=1, wrap=True, markup=False, highlight=False, id=id, classes=classes
-        )
+        super().__init__(id=id, classes=classes)
         self.history: deque[tuple[str, str]] = deque(maxlen=MAX_LINES)  # (kind, line)
+        self.rows: list[Strip] = []  # the history wrapped to `_wrapped_at` cells
+        self._rows_per_line: deque[int] = deque()  # so the oldest line's rows go with it
         self._wrapped_at = 0
 
     def add(self, kind: str, message: str, when: datetime) -> str:
         """Write one line and return it. The message is cleaned: nothing from outside reaches the terminal raw."""
         line = f"{when:%H:%M:%S} {SYMBOLS[kind]} {printable(message, 1000)}"
+        if len(self.history) == MAX_LINES and self._rows_per_line:
+            del self.rows[: self._rows_per_line.popleft()]
         self.history.append((kind, line))
-        self.write(Text(line, style=_STYLES[kind]))
+        if self._wrapped_at:  # else the first resize wraps it, once the width is known
+            self._append_rows(kind, line)
+            self._rows_changed()
         return line
 
+    def _append_rows(self, kind: str, line: str) -> None:
+        console = self.app.console
+        options = console.options.update_width(self._wrapped_at)
+        wrapped = Strip.from_lines(list(Segment.split_lines(console.render(Text(line, style=_STYLES[kind]), options))))
+        self._rows_per_line.append(len(wrapped))
+        self.rows.extend(wrapped)
+
+    def _rows_changed(self) -> None:
+        self.virtual_size = Size(self._wrapped_at, len(self.rows))
+        self.scroll_end(animate=False)
+        self.refresh()
+
     def on_resize(self, event: events.Resize) -> None:
-        # RichLog wraps a line once, when it is written: written again at the new width, it fits again.
+        # Each line is wrapped once, when it is written: at a new width, all are wrapped again.
         width = self.scrollable_content_region.width
-        if width == self._wrapped_at or not self.history:
-            self._wrapped_at = width
+        if width == self._wrapped_at:
             return
         self._wrapped_at = width
-        super().clear()
+        self.rows.clear()
+        self._rows_per_line.clear()
         for kind, line in self.history:
-            self.write(Text(line, style=_STYLES[kind]), scroll_end=False)
-        self.scroll_end(animate=False)
+            self._append_rows(kind, line)
+        self._rows_changed()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = int(self.scroll_offset.y) + y
+        if row >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        return self.rows[row].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
 
     @property
     def lines_text(self) -> list[str]:
         return [line for _, line in self.history]
 
-    def clear(self) -> LogPanel:
+    def clear(self) -> None:
         self.history.clear()
-        super().clear()
-        return self
+        self.rows.clear()
+        self._rows_per_line.clear()
+        self._rows_changed()
 
     def export(self, path: Path) -> int:
         """Write the history to `path` (mode 0600) and return the number of lines written."""
