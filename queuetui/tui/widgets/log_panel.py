@@ -75,7 +75,7 @@ class LogPanel(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         # Each line is wrapped once, when it is written: at a new width, all are wrapped again.
         width = self.scrollable_content_region.width
-        if width == self._wrapped_at:
+        if width == self._wrapped_at or width <= 0:  # no width (hidden): keep the rows for when it is back
             return
         self._wrapped_at = width
         self.rows.clear()
