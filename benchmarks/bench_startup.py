@@ -6,10 +6,10 @@ marker is on screen. The bare app has a Header, a Static and a Footer.
 - usable demo: the signed-in host ("demo@…") is on the top line: the session is open and keys act
   (target <= 2.0x). The DEMO badge alone would not do: it could be painted before anything is loaded.
 
-Which install is timed matters: an editable install finds modules through an import hook, and the development
-extras bring packages that others then load too (httpx loads its command-line tool when click is installed,
-rich loads attrs when it is there). `--venv` times the install a user has, made by the README's first command;
-without it, the interpreter running this script and its `queuetui` are timed.
+Which install is timed matters: an editable install finds modules through an import hook, and with the
+development extras httpx also loads its command-line tool (click is there). `--venv` times the install a user
+has, made by the README's first command; without it, the interpreter running this script and its `queuetui`
+are timed.
 
 Run: python benchmarks/bench_startup.py [--runs N] [--venv PATH]
 """

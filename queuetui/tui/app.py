@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -52,6 +53,17 @@ class QueueApp(App[None]):
         # arrives as one burst, and without this "C-1<Tab>13" would all land in the first field.
         Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous"),
+        # Priority, and here rather than on the sign-in screen: the console replaces that screen before the keys
+        # typed after Enter are routed, so they reach the console, not a form already read.
+        Binding(
+            "enter",
+            "sign_in",
+            "Sign in",
+            show=False,
+            priority=True,
+            id="app.sign_in",
+            tooltip="On the sign-in screen: sign in with the form as typed",
+        ),
     ]
 
     def __init__(self, launch: Launch) -> None:
@@ -225,6 +237,14 @@ class QueueApp(App[None]):
 
     def on_sign_in_requested(self, message: SignInRequested) -> None:
         self.sign_in(message.name, message.profile, message.credentials, message.remember)
+
+    async def action_sign_in(self) -> None:
+        screen = self.screen
+        if not isinstance(screen, LoginScreen) or not screen.enter_signs_in():
+            raise SkipAction()
+        request = await screen.submission()
+        if request is not None:
+            self.on_sign_in_requested(request)
 
     def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
         from queuetui.core.session import Session, SessionRefused

@@ -28,17 +28,23 @@ Sent = tuple[str, str, str]  # call id, mode, outcome
 
 
 @pytest.fixture
-def console(isolated_home: Path, sim: SimServer, write_config: Callable[[str], Path]) -> Iterator[TmuxSession]:
-    """The console signed in to the simulator and idle, the cursor in its empty Call field. A profile without
-    a live call list, so the form is where typing starts."""
+def sign_in_screen(isolated_home: Path, sim: SimServer, write_config: Callable[[str], Path]) -> Iterator[TmuxSession]:
+    """The sign-in screen, filled in (the secret from the environment) with Sign in focused. A profile without
+    a live call list, so the console's form is where typing starts."""
     write_config(f'[profiles.desk]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n')
     env = {**run_env(isolated_home), "QUEUETUI_SSID": DEMO_SSID}
     with TmuxSession([installed_command()], env=env, term="xterm") as term:
         term.wait_for("Sign in", timeout=20)
-        term.send("Enter")  # the secret came from the environment: Sign in has the focus
-        term.wait_for("Signed in")
-        term.wait_for("(\u2022) SPY")
         yield term
+
+
+@pytest.fixture
+def console(sign_in_screen: TmuxSession) -> TmuxSession:
+    """The console signed in to the simulator and idle, the cursor in its empty Call field."""
+    sign_in_screen.send("Enter")
+    sign_in_screen.wait_for("Signed in")
+    sign_in_screen.wait_for("(\u2022) SPY")
+    return sign_in_screen
 
 
 def audit_file(home: Path) -> Path:
@@ -73,6 +79,16 @@ def form_line(term: TmuxSession, label: str) -> str:
 
 def snoop_types(sim: SimServer) -> list[object]:
     return [r.parsed.get("snoopType") for r in sim.received if isinstance(r.parsed, dict)]
+
+
+def test_an_action_typed_right_after_the_sign_in_enter_is_the_one_sent(
+    sign_in_screen: TmuxSession, isolated_home: Path, sim: SimServer
+) -> None:
+    # The keys after Enter reach the console, not the sign-in form it has already read.
+    sign_in_screen.send("Enter", "C-10023", "Tab", "F3", "Tab", "Tab", "13", "Enter")
+    assert wait_for_records(isolated_home, 1) == [("C-10023", "whisper", "ok")]
+    assert snoop_types(sim) == ["whisper"]
+    sign_in_screen.wait_for("ON C-10023 \u00b7 WHISPER")
 
 
 def test_f3_right_after_enter_changes_only_the_next_action(

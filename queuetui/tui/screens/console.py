@@ -7,7 +7,6 @@ the network; the session refuses a call already in flight.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -40,6 +39,7 @@ from queuetui.tui.messages import (
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.tour import Happened, Tour
+from queuetui.tui.type_ahead import keys_handled
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
@@ -52,7 +52,6 @@ from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, FieldErrors
     from queuetui.core.call_poller import FloorSnapshot
-    from queuetui.core.environment import Environment
     from queuetui.core.live import LiveChange, Monitoring
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
@@ -178,16 +177,12 @@ class ConsoleScreen(Screen[None]):
         self._checked = False  # the server accepted these credentials at least once
         self.tour: Tour | None = None
 
-    def _env_class(self, environment: Environment | None = None) -> str:
-        if environment is None:
-            return "-env-demo" if self._demo_layout else ""
-        return f"-env-{environment.value}"
-
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
+        framed = "-env-demo" if self._demo_layout else ""
         yield StatusHeader(id="status")
         with Horizontal(id="top", classes="-floor" if self._demo_layout else ""):
-            with Vertical(id="floor", classes=self._env_class()):
+            with Vertical(id="floor", classes=framed):
                 with Horizontal(classes="row"):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
                     yield Static("", id="floor-age")
@@ -210,8 +205,8 @@ class ConsoleScreen(Screen[None]):
                     yield Static("", id="send-status")
                 yield Static("", id="form-error")
         with Horizontal(id="bottom"):
-            yield LogPanel(id="log", classes=self._env_class())
-            yield SessionsTable(id="sessions", classes=self._env_class())
+            yield LogPanel(id="log", classes=framed)
+            yield SessionsTable(id="sessions", classes=framed)
         yield Static("", id="tour")
         yield KeyCaster(id="keys")
         yield KeyBar()
@@ -244,6 +239,10 @@ class ConsoleScreen(Screen[None]):
         if session is not None:
             self._load_shift(session)
             profile = session.profile
+            # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
+            for panel in self.query("#floor, #log, #sessions"):
+                for env in type(profile.environment):
+                    panel.set_class(env is profile.environment, f"-env-{env.value}")
             self.query_one(ModeSelector).set_allowed(frozenset(profile.allowed_modes))
             for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
                 field = self.query_one(selector, Input)
@@ -265,10 +264,6 @@ class ConsoleScreen(Screen[None]):
         now = self.clock()
         since = (now - live.mode_since).total_seconds() if live else 0.0
         phone = live.phone_words(now, session.is_demo) if live else ""
-        # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
-        for panel in self.query("#floor, #log, #sessions"):
-            for env in type(session.profile.environment):
-                panel.set_class(env is session.profile.environment, self._env_class(env))
         header.show(
             HeaderFacts(
                 session.profile.environment,
@@ -464,15 +459,7 @@ class ConsoleScreen(Screen[None]):
         }
 
     async def _keys_before_this_one_applied(self) -> None:
-        """Wait until each form widget has handled the keys already routed to it. The app handles no further
-        key meanwhile (this runs inside a priority binding), so the form then reads as it did at this key."""
-        done: list[asyncio.Event] = []
-        for widget in self.query_one("#form").query(Widget):
-            if widget.can_focus:
-                event = asyncio.Event()
-                if widget.call_later(event.set):
-                    done.append(event)
-        await asyncio.gather(*(event.wait() for event in done))
+        await keys_handled(self.query_one("#form").query(Widget))
 
     async def action_send(self) -> None:
         focused = self.focused

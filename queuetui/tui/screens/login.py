@@ -14,9 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from queuetui.tui.messages import DemoRequested, SignInRequested
+from queuetui.tui.type_ahead import keys_handled
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
@@ -174,7 +176,24 @@ class LoginScreen(Screen[None]):
     def action_demo(self) -> None:
         self.post_message(DemoRequested())
 
+    def enter_signs_in(self) -> bool:
+        """Enter in a field or on Sign in signs in; on the profile list, a toggle or the demo button it keeps
+        its own meaning."""
+        focused = self.focused
+        return isinstance(focused, Input) or focused is self.query_one("#sign-in", Button)
+
+    async def submission(self) -> SignInRequested | None:
+        """The sign-in as the form stood at the key being handled (keys typed after it are not applied yet),
+        or None when its credentials are refused here (the form says why)."""
+        await keys_handled(self.query(Widget))
+        return self._read_form()
+
     def sign_in(self) -> None:
+        request = self._read_form()
+        if request is not None:
+            self.post_message(request)
+
+    def _read_form(self) -> SignInRequested | None:
         from queuetui.api.models import FieldErrors, parse_credentials
 
         for field in self.query(Input):
@@ -190,13 +209,13 @@ class LoginScreen(Screen[None]):
             )
         except FieldErrors as errors:
             self._refuse(_SECRET_FIELDS.get(errors.first_field, "#ssid"), str(errors))
-            return
+            return None
         self.query_one("#login-error", Static).update("")
         # The base URL is checked once, where the session opens; a refusal comes back through `refused`.
         chosen = profile.model_copy(
             update={"base_url": self.query_one("#base-url", Input).value, "auth": "token" if token else "session"}
         )
-        self.post_message(SignInRequested(name, chosen, credentials, self.query_one("#remember", MarkedCheckbox).value))
+        return SignInRequested(name, chosen, credentials, self.query_one("#remember", MarkedCheckbox).value)
 
     def refused(self, label: str, message: str) -> None:
         """The session would not open (a bad base URL, an unusable CA bundle or proxy, no audit trail)."""
