@@ -9,6 +9,7 @@ worker thread after the first paint, and the console comes alive when they arriv
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import threading
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import Input
 
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
@@ -89,9 +91,20 @@ class QueueApp(App[None]):
         theme = first_theme()
         if theme is not None:
             self.register_theme(theme)
-            self.theme = theme.name
+            self._start_on(theme)
 
     # ----- lifecycle --------------------------------------------------------------------------------
+
+    def _start_on(self, theme: Theme) -> None:
+        """Make `theme` the first one. Setting `App.theme` runs Textual's watcher, which parses all the CSS a
+        second time once the app starts (about 10 ms); before the start nothing is parsed or styled yet, so the
+        theme's variables and classes are all there is to set. Textual's starting filters assume a dark theme."""
+        if not theme.dark:
+            self.theme = theme.name
+            return
+        self.set_reactive(App.theme, theme.name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{theme.name}", update=False)
 
     def _expected_breakpoint(self) -> str:
         """The class Textual's first resize will give the screen, from the terminal's width now. Set before the
@@ -145,6 +158,8 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self.push_screen(LoginScreen(self._login_form(boot.demo_problem)))
+        # Paused by the command line for the start (see `cli`), once the usable frame is out.
+        self.call_after_refresh(gc.enable)
 
     def _fatal_error(self) -> None:
         # Overrides Textual's crash report, which prints every frame's local variables: a frame of the

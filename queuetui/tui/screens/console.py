@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -176,6 +176,7 @@ class ConsoleScreen(Screen[None]):
         self._tick = 0
         self._checked = False  # the server accepted these credentials at least once
         self.tour: Tour | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -368,7 +369,12 @@ class ConsoleScreen(Screen[None]):
         if self.session is not None and self.session.floor is not None:
             self.session.floor.pause()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen that resumes. The first time, they were styled as they
+        # mounted a moment before, with nothing changed since: skipping it is about 15 ms of the first paint.
+        if not self._resumed:
+            event.refresh_styles = False
+            self._resumed = True
         if self.session is not None and self.session.floor is not None:
             self.session.floor.resume()
 

@@ -1,0 +1,68 @@
+"""What start-up does for speed must not change what the console is: the first theme is whole from the first
+frame, and garbage collection, paused by the command line for the start, is back once the console is usable."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+
+import pytest
+from textual.color import Color
+from textual.css.stylesheet import Stylesheet
+
+from queuetui import cli
+from queuetui.tui.screens.login import LoginScreen
+from tui.conftest import drive, started
+
+
+def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
+    seen: list[bool] = []
+
+    def run_console(**options: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr("queuetui.tui.launch.run_console", run_console)
+    args = argparse.Namespace(demo=True, profile=None, config=None, tour=False, show_keys=False)
+    try:
+        assert cli._run_tui(args) == 0
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
+@pytest.mark.parametrize("demo", [True, False], ids=["demo", "sign-in"])
+def test_collection_is_back_once_the_console_is_usable(make_app, demo):
+    h = make_app(demo=demo)
+    gc.disable()
+    try:
+
+        async def steps(pilot):
+            await started(pilot)
+            assert h.app.session is not None if demo else isinstance(h.app.screen, LoginScreen)
+            await pilot.pause()
+            assert gc.isenabled()
+
+        drive(h, steps, wait_for_start=False)
+    finally:
+        gc.enable()
+
+
+def test_the_first_theme_is_whole_from_the_first_frame_without_a_second_css_parse(make_app, monkeypatch):
+    reparsed: list[object] = []
+    original = Stylesheet.reparse
+
+    def counting_reparse(self: Stylesheet) -> None:
+        reparsed.append(self)
+        original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counting_reparse)
+    h = make_app()
+
+    async def steps(pilot):
+        assert h.app.theme == "queuetui-dark"
+        assert h.app.has_class("-theme-queuetui-dark", "-dark-mode")
+        assert h.console.styles.background == Color.parse("#101418")  # the theme's, not Textual's default
+        assert reparsed == []
+
+    drive(h, steps, wait_for_start=False)
