@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from textual.geometry import Region
+from textual import events
+from textual.geometry import Region, Size
 
+from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
+from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.key_bar import KeyBar
-from tui.conftest import barge_dialog, drive, press_for_screen, screen_text, send_call, signed_in
+from tui.conftest import barge_dialog, drive, press_for_screen, screen_text, send_call, signed_in, wait_until
 
 LOGIN_WIDGETS = ("#base-url", "#auth", "#ssid", "#remember", "#sign-in", "#demo")
 CONSOLE_WIDGETS = (
@@ -77,3 +80,50 @@ def test_the_console_starts_with_the_width_class_its_first_resize_would_give_it(
 
     drive(h, steps, size=(columns, 30))
     assert before == after == {expected}
+
+
+def test_a_resize_repeating_the_size_it_has_lays_nothing_out_again(make_app, monkeypatch):
+    h = make_app(demo=True)
+    layouts: list[object] = []
+
+    async def steps(pilot) -> None:
+        original = type(h.console)._refresh_layout
+
+        def counting(screen, *args, **kwargs):
+            if args or kwargs:  # a layout for a (new) size; refreshes of changed widgets pass none
+                layouts.append(args)
+            return original(screen, *args, **kwargs)
+
+        monkeypatch.setattr(type(h.console), "_refresh_layout", counting)
+        for _ in range(2):  # the first is laid out unless the start's own one has already come
+            layouts.clear()
+            h.console.post_message(events.Resize(Size(80, 24), Size(80, 24)))
+            await pilot.pause()
+        assert layouts == []
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert layouts  # a real change is laid out
+
+    drive(h, steps)
+
+
+def test_resized_below_another_screen_the_console_takes_a_later_resize_to_its_old_size(make_app):
+    # Below the sign-in screen the console is resized without a Resize event: a later one back to the size it
+    # had before must not be taken for a repeat.
+    h = make_app(demo=True)
+
+    async def steps(pilot) -> None:
+        for _ in range(2):
+            h.console.post_message(events.Resize(Size(80, 24), Size(80, 24)))
+            await pilot.pause()
+        h.app.sign_out()
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
+        await pilot.resize_terminal(140, 36)
+        await pilot.pause()
+        await press_for_screen(pilot, "f9", ConsoleScreen)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert h.console.query_one("#log").region.right <= 80
+        assert off_screen(pilot, CONSOLE_WIDGETS) == []
+
+    drive(h, steps, size=(80, 24))

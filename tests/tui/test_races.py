@@ -10,7 +10,7 @@ from helpers import valid_request
 
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, settle, spy_then_focus_sessions, started
+from tui.conftest import drive, settle, spy_then_focus_sessions, started, wait_until
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
@@ -46,6 +46,25 @@ def test_sign_out_before_start_up_finishes_does_nothing(make_app, tmp_path):
             config.write_text("")  # the file arrives: start-up goes on
         await started(pilot)  # and ends as usual, on the sign-in screen
         assert isinstance(h.app.screen, LoginScreen)
+
+    drive(h, steps, wait_for_start=False)
+    assert h.app.return_code in (None, 0)
+
+
+def test_quitting_as_the_sign_in_screen_is_built_ends_cleanly(make_app, monkeypatch):
+    # The supervisor quits at the moment start-up pushes the sign-in screen: its fields are never mounted.
+    h = make_app()
+    push_screen = type(h.app).push_screen
+
+    def quit_then_push(app, screen, *args, **kwargs):
+        if isinstance(screen, LoginScreen):
+            app.exit()
+        return push_screen(app, screen, *args, **kwargs)
+
+    monkeypatch.setattr(type(h.app), "push_screen", quit_then_push)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: not h.app.is_running)
 
     drive(h, steps, wait_for_start=False)
     assert h.app.return_code in (None, 0)

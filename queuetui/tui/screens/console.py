@@ -17,6 +17,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
@@ -177,6 +178,7 @@ class ConsoleScreen(Screen[None]):
         self._checked = False  # the server accepted these credentials at least once
         self.tour: Tour | None = None
         self._resumed = False
+        self._resized_to: Size | None = None
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -366,8 +368,17 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(self.query_one(ModeSelector))
 
     def on_screen_suspend(self) -> None:
+        self._resized_to = None
         if self.session is not None and self.session.floor is not None:
             self.session.floor.pause()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Textual sends the terminal's size once more after the first frames, unchanged, and lays out and
+        # repaints the whole console for it: about 15 ms while the session is being opened. A repeat is known
+        # only while this screen stays on top: below another one it is resized without being told.
+        if event.size == self._resized_to:
+            event.prevent_default()
+        self._resized_to = event.size
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual restyles every widget of a screen that resumes. The first time, they were styled as they

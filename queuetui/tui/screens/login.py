@@ -106,6 +106,8 @@ class LoginScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if not self.query("#auth-token"):
+            return  # the app quit as this screen was pushed: Textual composes none of its fields then
         for field in self.query(Input):
             field.cursor_blink = not self.form.still
         self._show_auth_fields()
