@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 from helpers import Relay
-from textual.widgets import Button
 
+from queuetui.tui.widgets.send_button import SendButton
 from tui.conftest import drive, fill_form, settle, signed_in, type_into
 
 
@@ -21,7 +21,7 @@ def test_enter_pressed_ten_times_during_a_slow_send_sends_once(make_app, sim):
         await fill_form(pilot, "C-10023", "13")
         try:
             await pilot.press(*["enter"] * 10)
-            send = h.console.query_one("#send", Button)
+            send = h.console.query_one("#send", SendButton)
             assert h.console.in_flight == {"C-10023"}
             assert send.disabled
 

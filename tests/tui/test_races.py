@@ -3,6 +3,7 @@ before start-up has finished."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import pytest
@@ -10,7 +11,7 @@ from helpers import valid_request
 
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, settle, spy_then_focus_sessions, started, wait_until
+from tui.conftest import drive, settle, spy_then_focus_sessions, started
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
@@ -55,16 +56,19 @@ def test_quitting_as_the_sign_in_screen_is_built_ends_cleanly(make_app, monkeypa
     # The supervisor quits at the moment start-up pushes the sign-in screen: its fields are never mounted.
     h = make_app()
     push_screen = type(h.app).push_screen
+    pushed = asyncio.Event()
 
     def quit_then_push(app, screen, *args, **kwargs):
         if isinstance(screen, LoginScreen):
             app.exit()
+            pushed.set()
         return push_screen(app, screen, *args, **kwargs)
 
     monkeypatch.setattr(type(h.app), "push_screen", quit_then_push)
 
     async def steps(pilot):
-        await wait_until(pilot, lambda: not h.app.is_running)
+        # Not a Pilot wait: those wait for screens to go idle, and an app that is quitting never does.
+        await asyncio.wait_for(pushed.wait(), timeout=10)
 
     drive(h, steps, wait_for_start=False)
     assert h.app.return_code in (None, 0)

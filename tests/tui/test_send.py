@@ -4,10 +4,10 @@ barge confirmation."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Button
 
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.widgets.mode_selector import ModeSelector
+from queuetui.tui.widgets.send_button import SendButton
 from tui.conftest import (
     barge_dialog,
     drive,
@@ -49,7 +49,7 @@ def test_function_keys_and_the_focused_mode_selector_switch_the_mode(make_app, s
 
     async def steps(pilot):
         await signed_in(pilot)
-        send = h.console.query_one("#send", Button)
+        send = h.console.query_one("#send", SendButton)
         seen = []
         for key in ("f3", "f4", "f2"):
             await pilot.press(key)
@@ -131,7 +131,7 @@ def test_barge_cancelled_sends_nothing(make_app, sim, key):
         await press_for_screen(pilot, key, ConsoleScreen)
         await settle(pilot)
         assert h.console.in_flight == frozenset()
-        assert not h.console.query_one("#send", Button).disabled
+        assert not h.console.query_one("#send", SendButton).disabled
 
     drive(h, steps)
     assert sim.request_count == 0
@@ -153,3 +153,22 @@ def test_a_profile_without_barge_confirmation_sends_straight_away(make_app, sim,
     drive(h, steps)
     assert screens == [ConsoleScreen]
     assert snoop_types(sim) == ["barge"]
+
+
+def test_a_click_on_send_sends_the_form_and_a_disabled_send_ignores_clicks(make_app, sim):
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13", mode="whisper")
+        send = h.console.query_one("#send", SendButton)
+        send.disabled = True
+        await pilot.click("#send")
+        await settle(pilot)
+        assert sim.request_count == 0
+        send.disabled = False
+        await pilot.click("#send")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert [(r.parsed["callId"], r.parsed["snoopType"]) for r in sim.received] == [("C-10023", "whisper")]

@@ -11,11 +11,11 @@ import pytest
 from helpers import FIXED_NOW
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Button
 
 from queuetui.sim import SimServer
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.widgets.send_button import SendButton
 from tui.conftest import (
     Harness,
     barge_dialog,
@@ -246,7 +246,7 @@ def test_the_sessions_list_marks_the_live_row_rows_left_and_the_row_ended(
 
 def form_shows_spy(h: Harness) -> bool:
     form = h.console.query_one("#form")
-    return str(h.console.query_one("#send", Button).label) == "Send" and not form.has_class("-barge")
+    return str(h.console.query_one("#send", SendButton).label) == "Send" and not form.has_class("-barge")
 
 
 def test_the_form_is_back_in_spy_once_a_barge_is_sent(make_app: Callable[..., Harness], sim: SimServer) -> None:

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from queuetui.api.errors import Category
@@ -47,6 +47,7 @@ from queuetui.tui.widgets.key_caster import KeyCaster
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
+from queuetui.tui.widgets.send_button import SendButton
 from queuetui.tui.widgets.sessions_table import SessionEntry, SessionsTable
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
@@ -204,7 +205,7 @@ class ConsoleScreen(Screen[None]):
                     yield Label("Phone", classes="label")
                     yield FormInput(placeholder="yours, rung to connect you", id="snooper", compact=True, max_length=24)
                 with Horizontal(classes="row"):
-                    yield Button("Send", id="send", compact=True, variant="primary")
+                    yield SendButton("Send", id="send")
                     yield Static("", id="send-status")
                 yield Static("", id="form-error")
         with Horizontal(id="bottom"):
@@ -435,8 +436,9 @@ class ConsoleScreen(Screen[None]):
         help_line.update(mode.heard_by[:1].upper() + mode.heard_by[1:])  # keeps the capitals of AND
         help_line.set_class(mode is SnoopType.BARGE, "-barge")
         self.query_one("#form").set_class(mode is SnoopType.BARGE, "-barge")
-        self.query_one("#send", Button).label = "Send BARGE" if mode is SnoopType.BARGE else "Send"
-        self.query_one("#send", Button).variant = "error" if mode is SnoopType.BARGE else "primary"
+        send = self.query_one("#send", SendButton)
+        send.label = "Send BARGE" if mode is SnoopType.BARGE else "Send"
+        send.set_class(mode is SnoopType.BARGE, "-barge")
 
     def _tick_status(self) -> None:
         self._tick += 1
@@ -462,7 +464,7 @@ class ConsoleScreen(Screen[None]):
 
     def _update_send_button(self) -> None:
         call_id = self.query_one("#call-id", Input).value.strip()
-        self.query_one("#send", Button).disabled = call_id in self._started or call_id in self._confirming
+        self.query_one("#send", SendButton).disabled = call_id in self._started or call_id in self._confirming
 
     # ----- sending ----------------------------------------------------------------------------------
 
@@ -502,7 +504,7 @@ class ConsoleScreen(Screen[None]):
         self._clear_field_errors()
         self.request_send(request)
 
-    @on(Button.Pressed, "#send")
+    @on(SendButton.Pressed, "#send")
     def _send_pressed(self) -> None:
         self.send_form()
 
