@@ -160,8 +160,15 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self.push_screen(LoginScreen(self._login_form(boot.demo_problem)))
-        # Paused by the command line for the start (see `cli`), once the usable frame is out.
-        self.call_after_refresh(gc.enable)
+        self.call_after_refresh(self._resume_collection)
+
+    def _resume_collection(self) -> None:
+        """Garbage collection, paused by the command line for the start (see `cli`), resumes once the usable
+        frame is out. What the start made (modules, styles, widgets) lives as long as the app: frozen, no later
+        collection scans it again, which keeps the pauses they cause short while the live list refreshes."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _fatal_error(self) -> None:
         # Overrides Textual's crash report, which prints every frame's local variables: a frame of the

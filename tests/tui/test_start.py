@@ -1,5 +1,6 @@
 """What start-up does for speed must not change what the console is: the first theme is whole from the first
-frame, and garbage collection, paused by the command line for the start, is back once the console is usable."""
+frame, and garbage collection, paused by the command line for the start, is back once the console is usable,
+with what the start made frozen out of later collections."""
 
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
 
 
 @pytest.mark.parametrize("demo", [True, False], ids=["demo", "sign-in"])
-def test_collection_is_back_once_the_console_is_usable(make_app, demo):
+def test_collection_is_back_once_the_console_is_usable_with_the_start_frozen(make_app, demo):
     h = make_app(demo=demo)
-    gc.disable()
+    frozen_before = gc.get_freeze_count()
+    gc.disable()  # as the command line leaves it
     try:
 
         async def steps(pilot):
@@ -42,10 +44,23 @@ def test_collection_is_back_once_the_console_is_usable(make_app, demo):
             assert h.app.session is not None if demo else isinstance(h.app.screen, LoginScreen)
             await pilot.pause()
             assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen_before
 
         drive(h, steps, wait_for_start=False)
     finally:
         gc.enable()
+
+
+def test_collection_left_running_is_left_alone(make_app):
+    h = make_app(demo=True)
+    frozen_before = gc.get_freeze_count()
+
+    async def steps(pilot):
+        await pilot.pause()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() <= frozen_before  # frozen objects can only be freed, unless frozen anew
+
+    drive(h, steps)
 
 
 def test_the_first_theme_is_whole_from_the_first_frame_without_a_second_css_parse(make_app, monkeypatch):
