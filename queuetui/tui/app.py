@@ -56,9 +56,10 @@ class QueueApp(App[None]):
         Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous"),
         # Priority, and here rather than on the sign-in screen: the console replaces that screen before the keys
-        # typed after Enter are routed, so they reach the console, not a form already read.
+        # typed after Enter are routed, so they reach the console, not a form already read. Ctrl+J: an Enter
+        # typed before the app has the terminal (a burst typed with the command) arrives as a line feed.
         Binding(
-            "enter",
+            "enter,ctrl+j",
             "sign_in",
             "Sign in",
             show=False,
@@ -160,6 +161,7 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self.push_screen(LoginScreen(self._login_form(boot.demo_problem)))
+        self.console_screen.start_finished()
         self.call_after_refresh(self._resume_collection)
 
     def _resume_collection(self) -> None:

@@ -148,3 +148,12 @@ def test_a_pasted_call_id_is_sent_as_pasted(console: TmuxSession, isolated_home:
     paste(console, "C-10023")
     console.send("Tab", "Tab", "Tab", "13", "Enter")
     assert wait_for_records(isolated_home, 1) == [("C-10023", "spy", "ok")]
+
+
+def test_a_burst_typed_with_the_demo_command_acts_once_the_demo_is_open(isolated_home: Path) -> None:
+    # Typed before the app has the terminal (its Enter then arrives as a line feed) and before the demo's session
+    # and live list are there: each key still acts in the order typed, on what it was typed at.
+    with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
+        term.send("/", "C-10031", "Enter", "w")
+        term.wait_for("ON C-10031 \u00b7 WHISPER")
+    assert wait_for_records(isolated_home, 1) == [("C-10031", "whisper", "ok")]

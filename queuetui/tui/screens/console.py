@@ -1,12 +1,14 @@
 """The console: what is live on the top line, the call-entry form, this shift's sessions and the log.
 
 The request is read from the form at the moment Enter (or Ctrl+S) is pressed, in key order: keys typed after it
-change only the next action. Sends run in thread workers through the core session, so the UI never waits on
-the network; the session refuses a call already in flight.
+change only the next action. Keys typed while the console is still starting act in order too: an Enter waits for
+the session (or the first live list) it acts on. Sends run in thread workers through the core session, so the UI
+never waits on the network; the session refuses a call already in flight.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -68,6 +70,8 @@ FIELD_WIDGETS = {
 }
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
+# How long an Enter typed while the console starts waits for what it acts on; every later key waits behind it.
+START_WAIT_S = 5.0
 
 
 def elapsed(seconds: float) -> str:
@@ -79,10 +83,11 @@ def elapsed(seconds: float) -> str:
 class ConsoleScreen(Screen[None]):
     # Send and the mode keys are priority bindings: the app runs them the moment the key arrives, in the order
     # typed. Send then waits for the form's fields to finish the keys typed before it, and reads the form
-    # before any later key is handled.
+    # before any later key is handled. Ctrl+J is an Enter typed before the app had the terminal (a burst typed
+    # with the command): the terminal turns it into a line feed.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter,ctrl+s",
+            "enter,ctrl+j,ctrl+s",
             "send",
             "Send",
             show=False,
@@ -179,6 +184,8 @@ class ConsoleScreen(Screen[None]):
         self._checked = False  # the server accepted these credentials at least once
         self.tour: Tour | None = None
         self._resumed = False
+        self._start_over = asyncio.Event()  # signed in (a demo), or the sign-in screen is up
+        self._floor_arrived = asyncio.Event()  # the session's first live list is shown
         self._resized_to: Size | None = None
 
     def compose(self) -> ComposeResult:
@@ -236,9 +243,10 @@ class ConsoleScreen(Screen[None]):
         self._checked = False
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self.query_one(SessionsTable).clear_entries()
+        self._floor_arrived.clear()
         floor = session is not None and session.watch_floor(self._floor_updated)
         self.query_one("#top").set_class(floor, "-floor")
-        if floor:
+        if floor and self._focus_untouched():
             self.set_focus(self.query_one(LiveCallsTable))
         if session is not None:
             self._load_shift(session)
@@ -253,6 +261,24 @@ class ConsoleScreen(Screen[None]):
                 if not field.value.strip():
                     field.value = value
         self.refresh_header()
+
+    def _focus_untouched(self) -> bool:
+        """Still where the console put it, nothing typed: taking it then cannot send a key typed ahead (say, a
+        burst typed at launch) to a widget the supervisor did not aim it at."""
+        call_id = self.query_one("#call-id", Input)
+        return self.focused is call_id and not call_id.value
+
+    def start_finished(self) -> None:
+        """Start-up is over (the app has attached the demo's session, or put up the sign-in screen)."""
+        self._start_over.set()
+
+    async def _arrived(self, event: asyncio.Event) -> bool:
+        """Wait, at most START_WAIT_S, for what a key typed while the console starts acts on."""
+        try:
+            await asyncio.wait_for(event.wait(), START_WAIT_S)
+        except asyncio.TimeoutError:
+            return False
+        return True
 
     def refresh_header(self) -> None:
         if not self.is_mounted:
@@ -290,6 +316,7 @@ class ConsoleScreen(Screen[None]):
     def on_floor_updated(self, message: FloorUpdated) -> None:
         table = self.query_one(LiveCallsTable)
         table.show(message.snapshot)
+        self._floor_arrived.set()
         self._show_floor_age()
         ended = message.ended
         if ended is not None:
@@ -333,6 +360,9 @@ class ConsoleScreen(Screen[None]):
 
     async def _to_first_match(self) -> None:
         await self._keys_before_this_one_applied()
+        await self._arrived(self._start_over)
+        if self.session is not None and self.session.floor is not None:
+            await self._arrived(self._floor_arrived)
         table = self.query_one(LiveCallsTable)
         table.show(filter_text=self.query_one("#filter", Input).value)
         table.first_match()
@@ -489,6 +519,9 @@ class ConsoleScreen(Screen[None]):
         if focused is not None and focused is not form and form not in focused.ancestors:
             raise SkipAction()  # Enter elsewhere (a table, a button outside the form) keeps its own meaning
         await self._keys_before_this_one_applied()
+        if not await self._arrived(self._start_over):
+            self.report("error", "Still starting: nothing sent")
+            return
         self.send_form()
 
     def send_form(self) -> None:

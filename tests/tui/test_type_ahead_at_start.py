@@ -1,0 +1,109 @@
+"""Keys typed while the console is still starting (a burst typed with the command over a slow link) act in the
+order typed once the session is open: an Enter waits for what it acts on, and opening the session does not
+take the focus from where the supervisor's keys are going. Start-up is held on a config file that is a named
+pipe, released by a timer while the Enter waits."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from queuetui.tui.screens import console as console_module
+from tui.conftest import drive, settle, started, wait_until
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+
+
+@pytest.fixture
+def held_config(tmp_path: Path) -> Path:
+    """A config file start-up blocks on until `release` (below) writes it. Each test releases it in a
+    `finally`: an app whose start-up is still blocked cannot end."""
+    path = tmp_path / "config.toml"
+    os.mkfifo(path)
+    return path
+
+
+def release(path: Path, after: float = 0.0) -> None:
+    """Write the held config (empty) `after` seconds from now, from another thread: the UI may be waiting."""
+
+    def write() -> None:
+        # Non-blocking: when nobody reads it any more, start-up has already gone on.
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Timer(after, write).start()
+
+
+def sent(h) -> list[tuple[str, str, str]]:
+    sim = h.app.demo_sim
+    return [(r.parsed["callId"], r.parsed["snoopType"], r.parsed["targetEntityVal"]) for r in sim.received]
+
+
+def test_a_form_typed_while_the_demo_starts_is_sent_once_it_is_open(make_app, held_config):
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await pilot.press(*"C-10023", "tab", "f3", "tab", "tab", *"13")
+            assert h.app.session is None  # all of it typed while start-up waits on the config
+            assert h.console.query_one("#call-id", Input).value == "C-10023"
+        finally:
+            release(held_config, after=0.3)
+        await pilot.press("enter")  # waits for the session, then sends the form as typed
+        await settle(pilot)
+        assert h.app.session is not None
+        assert h.console.focused is h.console.query_one("#target-value")  # opening it took no focus
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == [("C-10023", "whisper", "13")]
+
+
+def test_the_filter_typed_while_the_demo_starts_finds_its_call_in_the_first_list(make_app, held_config):
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await pilot.press("slash", *"C-10031")
+        finally:
+            release(held_config, after=0.3)
+        await pilot.press("enter", "w")  # Enter waits for the first live list; w whispers the call it found
+        await settle(pilot)
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == [("C-10031", "whisper", "21")]
+
+
+def test_an_enter_while_start_up_never_ends_sends_nothing_and_says_so(make_app, held_config, monkeypatch):
+    monkeypatch.setattr(console_module, "START_WAIT_S", 0.2)
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await pilot.press(*"C-10023", "tab", "tab", "tab", *"13", "enter")
+            assert h.console.query_one("#form-error").render().plain == ""  # nothing was checked or sent
+            assert any("Still starting: nothing sent" in line for line in h.log_lines)
+        finally:
+            release(held_config)
+        await started(pilot)
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == []
+
+
+def test_ctrl_j_sends_as_enter_does(make_app):
+    # What an Enter typed before the app has the terminal arrives as: the terminal turns it into a line feed.
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.app.session is not None)
+        h.console.set_focus(h.console.query_one("#call-id"))
+        await pilot.press(*"C-10017", "tab", "tab", "tab", "7", "ctrl+j")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sent(h) == [("C-10017", "spy", "7")]
