@@ -137,6 +137,7 @@ class QueueApp(App[None]):
                 boot.demo.close()
 
     def _adopt_boot(self, boot: Boot) -> None:
+        self._resume_collection()
         self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
         self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
         self.config_writable = not boot.config_problem
@@ -162,12 +163,12 @@ class QueueApp(App[None]):
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self.push_screen(LoginScreen(self._login_form(boot.demo_problem)))
         self.console_screen.start_finished()
-        self.call_after_refresh(self._resume_collection)
 
     def _resume_collection(self) -> None:
-        """Garbage collection, paused by the command line for the start (see `cli`), resumes once the usable
-        frame is out. What the start made (modules, styles, widgets) lives as long as the app: frozen, no later
-        collection scans it again, which keeps the pauses they cause short while the live list refreshes."""
+        """Garbage collection, paused by the command line for the start (see `cli`), resumes as start-up ends.
+        What the start made (modules, styles, the console) lives as long as the app: frozen, no later collection
+        scans it again, which keeps the pauses short while the live list refreshes. Frozen before the sign-in
+        screen exists: a screen that held a typed secret must stay collectable once it is closed."""
         if not gc.isenabled():
             gc.freeze()
             gc.enable()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import weakref
 
 import pytest
 from textual.color import Color
@@ -13,7 +14,7 @@ from textual.css.stylesheet import Stylesheet
 
 from queuetui import cli
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, started
+from tui.conftest import drive, signed_in, started
 
 
 def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
@@ -81,3 +82,26 @@ def test_the_first_theme_is_whole_from_the_first_frame_without_a_second_css_pars
         assert reparsed == []
 
     drive(h, steps, wait_for_start=False)
+
+
+def test_the_sign_in_screen_and_its_typed_secret_are_not_frozen_with_the_start(make_app, sim):
+    # Collection resumes (freezing what the start made) before the sign-in screen exists: once closed, it and
+    # the secret typed into it go with the next collection.
+    h = make_app(base_url=sim.url)
+    gc.disable()  # as the command line leaves it
+    closed: list[weakref.ref[object]] = []
+    try:
+
+        async def steps(pilot):
+            await started(pilot)
+            login = h.app.screen
+            assert isinstance(login, LoginScreen)
+            closed.extend([weakref.ref(login), weakref.ref(login.query_one("#ssid"))])
+            del login
+            await signed_in(pilot)
+
+        drive(h, steps, wait_for_start=False)
+    finally:
+        gc.enable()
+    gc.collect()
+    assert [ref() for ref in closed] == [None, None]

@@ -28,13 +28,17 @@ def held_config(tmp_path: Path) -> Path:
     return path
 
 
-def release(path: Path, after: float = 0.0) -> None:
-    """Write the held config (empty) `after` seconds from now, from another thread: the UI may be waiting."""
+def release(path: Path, after: float = 0.0, config: str = "") -> None:
+    """Write the held config `after` seconds from now, from another thread: the UI may be waiting."""
 
     def write() -> None:
         # Non-blocking: when nobody reads it any more, start-up has already gone on.
         with contextlib.suppress(OSError):
-            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            try:
+                os.write(fd, config.encode())
+            finally:
+                os.close(fd)
 
     threading.Timer(after, write).start()
 
@@ -107,3 +111,38 @@ def test_ctrl_j_sends_as_enter_does(make_app):
 
     drive(h, steps)
     assert sent(h) == [("C-10017", "spy", "7")]
+
+
+def test_a_mode_the_profile_turns_out_not_to_allow_is_not_swapped_for_another(make_app, held_config):
+    # F3 is accepted while no profile is known yet; the one that comes with the session allows only spy.
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await pilot.press(*"C-10023", "tab", "f3", "tab", "tab", *"13")
+        finally:
+            release(
+                held_config, after=0.3, config='default_profile = "floor"\n[profiles.floor]\nallowed_modes = ["spy"]\n'
+            )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert h.app.session is not None and h.app.profile.allowed_modes == ["spy"]
+        assert any("WHISPER is not allowed in this profile: nothing sent" in line for line in h.log_lines)
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == []
+
+
+def test_a_key_on_its_way_to_a_field_keeps_the_focus_where_it_is_going(make_app, held_config):
+    # The app tells the console of each key as it arrives, before the field has handled it.
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            h.console.key_pressed("C", "C", secret=False)
+        finally:
+            release(held_config)
+        await started(pilot)
+        assert h.console.focused is h.console.query_one("#call-id")
+
+    drive(h, steps, wait_for_start=False)

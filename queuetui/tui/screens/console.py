@@ -185,6 +185,7 @@ class ConsoleScreen(Screen[None]):
         self.tour: Tour | None = None
         self._resumed = False
         self._start_over = asyncio.Event()  # signed in (a demo), or the sign-in screen is up
+        self._typed = False  # a key has come in while this screen was on top
         self._floor_arrived = asyncio.Event()  # the session's first live list is shown
         self._resized_to: Size | None = None
 
@@ -263,10 +264,10 @@ class ConsoleScreen(Screen[None]):
         self.refresh_header()
 
     def _focus_untouched(self) -> bool:
-        """Still where the console put it, nothing typed: taking it then cannot send a key typed ahead (say, a
-        burst typed at launch) to a widget the supervisor did not aim it at."""
-        call_id = self.query_one("#call-id", Input)
-        return self.focused is call_id and not call_id.value
+        """No key has come in here yet: taking the focus then cannot send a key typed ahead (say, a burst typed
+        at launch) to a widget the supervisor did not aim it at. Counted as keys arrive, not as fields change:
+        a key on its way to a field has not changed it yet."""
+        return not self._typed
 
     def start_finished(self) -> None:
         """Start-up is over (the app has attached the demo's session, or put up the sign-in screen)."""
@@ -519,8 +520,13 @@ class ConsoleScreen(Screen[None]):
         if focused is not None and focused is not form and form not in focused.ancestors:
             raise SkipAction()  # Enter elsewhere (a table, a button outside the form) keeps its own meaning
         await self._keys_before_this_one_applied()
+        mode = self.query_one(ModeSelector).mode
         if not await self._arrived(self._start_over):
             self.report("error", "Still starting: nothing sent")
+            return
+        if self.query_one(ModeSelector).mode is not mode:
+            # The profile that came with the session does not allow the mode the form showed at this Enter.
+            self.report("error", f"{mode.value.upper()} is not allowed in this profile: nothing sent")
             return
         self.send_form()
 
@@ -802,8 +808,11 @@ class ConsoleScreen(Screen[None]):
         return self.query_one(KeyCaster).has_class("-on")
 
     def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
+        """Every key as the app receives it, before it is routed."""
         if not self.is_mounted:
             return
+        if self.app.screen is self:  # not `is_current`: that is true below a sign-in screen too
+            self._typed = True
         caster = self.query_one(KeyCaster)
         if caster.has_class("-on"):
             caster.add(key, character, secret)

@@ -1,4 +1,4 @@
-"""The form's Send: one line that a click presses (Enter anywhere in the form sends without it).
+"""The form's Send: one line that a click presses (the console's Enter sends from anywhere in the form).
 
 Textual's Button would do the job, but its stylesheet covers every variant, size and style a button can have:
 parsing it was the largest single cost of the console's first frame (about 9 ms). This draws the one button
@@ -7,7 +7,10 @@ the form has, in the colours of a compact primary Button, and red while the mode
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -15,6 +18,9 @@ from textual.widget import Widget
 
 
 class SendButton(Widget, can_focus=True):
+    # The console's Enter (priority) sends from anywhere in the form; this one serves a keymap that moves it.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "press", show=False)]
+    ALLOW_SELECT = False
     DEFAULT_CSS = """
     SendButton {
         width: auto;
@@ -62,7 +68,10 @@ class SendButton(Widget, can_focus=True):
     def render(self) -> Content:
         return Content(self.label)
 
+    def action_press(self) -> None:
+        self.post_message(self.Pressed(self))
+
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        if not self.disabled:
-            self.post_message(self.Pressed(self))
+        if event.chain == 1:  # a double click is one press, as on Textual's Button
+            self.action_press()
