@@ -157,3 +157,12 @@ def test_a_burst_typed_with_the_demo_command_acts_once_the_demo_is_open(isolated
         term.send("/", "C-10031", "Enter", "w")
         term.wait_for("ON C-10031 \u00b7 WHISPER")
     assert wait_for_records(isolated_home, 1) == [("C-10031", "whisper", "ok")]
+
+
+def test_a_call_copied_from_the_list_is_the_one_the_keys_typed_after_it_send(isolated_home: Path) -> None:
+    # Enter on the list copies the call into the form; the Tab, F3 and Enter behind it act on the copied form.
+    with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
+        term.wait_for("demo@")
+        term.send("/", "C-10017", "Enter", "Enter", "Tab", "Tab", "F3", "Enter")
+        term.wait_for("ON C-10017 \u00b7 WHISPER")
+    assert wait_for_records(isolated_home, 1) == [("C-10017", "whisper", "ok")]

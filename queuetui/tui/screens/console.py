@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest, FieldErrors
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.live import LiveChange, Monitoring
+    from queuetui.core.live_calls import LiveCall
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
 
@@ -393,7 +394,9 @@ class ConsoleScreen(Screen[None]):
         self.request_send(request)
 
     def on_live_calls_table_copy(self, message: LiveCallsTable.Copy) -> None:
-        call = message.call
+        self._copy_to_form(message.call)
+
+    def _copy_to_form(self, call: LiveCall) -> None:
         self.query_one("#call-id", Input).value = call.call_id
         self.query_one("#target-type", Input).value = "agent"
         self.query_one("#target-value", Input).value = call.agent or ""
@@ -515,6 +518,12 @@ class ConsoleScreen(Screen[None]):
         focused = self.focused
         if focused is self.query_one("#filter"):
             await self._to_first_match()
+            return
+        if isinstance(focused, LiveCallsTable) and focused.highlighted is not None:
+            # Here, not through the list's own Enter: that one goes by message, which the Tab or Enter typed
+            # after it (priority keys) would overtake, leaving them to act on the form before the copy.
+            await self._keys_before_this_one_applied()
+            self._copy_to_form(focused.highlighted)
             return
         form = self.query_one("#form")
         if focused is not None and focused is not form and form not in focused.ancestors:
