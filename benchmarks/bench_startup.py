@@ -11,7 +11,10 @@ development extras httpx also loads its command-line tool (click is there). `--v
 has, made by the README's first command; without it, the interpreter running this script and its `queuetui`
 are timed.
 
-Run: python benchmarks/bench_startup.py [--runs N] [--venv PATH]
+`--against PATH` times a second install (say, the previous release) in the same runs, for a before/after that
+the machine's drift cannot skew.
+
+Run: python benchmarks/bench_startup.py [--runs N] [--venv PATH] [--against PATH]
 """
 
 from __future__ import annotations
@@ -62,26 +65,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--venv", type=Path, help="a venv with queuetui installed by `pip install .`")
+    parser.add_argument("--against", type=Path, help="another venv with queuetui, timed in the same runs")
     args = parser.parse_args()
     python = args.venv / "bin" / "python" if args.venv else Path(sys.executable)
+    installs = {"queuetui": python.parent / "queuetui"}
+    if args.against:
+        installs[f"against ({args.against})"] = args.against / "bin" / "queuetui"
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         bare_script = home / "bare_app.py"
         bare_script.write_text(BARE_APP)
         bare: list[float] = []
-        paint: list[float] = []
-        usable: list[float] = []
-        for _ in range(args.runs):  # interleaved, so drift affects both
+        paint: dict[str, list[float]] = {name: [] for name in installs}
+        usable: dict[str, list[float]] = {name: [] for name in installs}
+        for _ in range(args.runs):  # interleaved, so drift affects all alike
             bare += time_to([str(python), str(bare_script)], ["bare app ready"], home)
-            first, ready = time_to([str(python.parent / "queuetui"), "--demo"], ["Monitor a call", "demo@"], home)
-            paint.append(first)
-            usable.append(ready)
+            for name, command in installs.items():
+                first, ready = time_to([str(command), "--demo"], ["Monitor a call", "demo@"], home)
+                paint[name].append(first)
+                usable[name].append(ready)
     ms = 1000
-    b, p, u = statistics.median(bare), statistics.median(paint), statistics.median(usable)
+    b = statistics.median(bare)
     print(f"medians of {args.runs} runs, tmux 80x24, {python.parent.parent}")
     print(f"{'bare Textual app (Header, Static, Footer)':<44}{b * ms:>8.0f} ms")
-    print(f"{'queuetui --demo first paint':<44}{p * ms:>8.0f} ms   {p / b:.2f}x (target <= 1.3)")
-    print(f"{'queuetui --demo usable (signed in)':<44}{u * ms:>8.0f} ms   {u / b:.2f}x (target <= 2.0)")
+    for name in installs:
+        p, u = statistics.median(paint[name]), statistics.median(usable[name])
+        print(f"{name}")
+        print(f"{'  --demo first paint':<44}{p * ms:>8.0f} ms   {p / b:.2f}x (target <= 1.3)")
+        print(f"{'  --demo usable (signed in)':<44}{u * ms:>8.0f} ms   {u / b:.2f}x (target <= 2.0)")
 
 
 if __name__ == "__main__":
