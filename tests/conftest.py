@@ -25,7 +25,7 @@ from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """A UI test makes tens of thousands of objects that outlive the young generations, so a full collection
-    comes about once a test, and each scanned everything the worker holds, modules and test code included: 6 to
+    comes about once per UI test, and each scanned everything the worker holds, modules and test code included: 6 to
     13 s of each fast-suite worker's time. What exists once the tests are collected lives until the end, so it
     is moved out of the collector's sight (the app does the same with what its start-up made)."""
     gc.collect()
