@@ -287,7 +287,7 @@ def _run_themes() -> int:
 def _run_tui(args: argparse.Namespace) -> int:
     # Start-up makes hundreds of thousands of objects that live as long as the app (modules, styles, widgets)
     # and almost no garbage, yet each collection on the way scans them all: about 50 ms of the start. The app
-    # turns collection back on once it is usable.
+    # turns collection back on as start-up ends.
     gc.disable()
     from queuetui.tui.launch import run_console
 

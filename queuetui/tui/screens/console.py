@@ -248,7 +248,9 @@ class ConsoleScreen(Screen[None]):
         self._floor_arrived.clear()
         floor = session is not None and session.watch_floor(self._floor_updated)
         self.query_one("#top").set_class(floor, "-floor")
-        if floor and self._focus_untouched():
+        # Only while no key has come in: a burst typed at launch keeps going where it was aimed. Counted as keys
+        # arrive, not as fields change: a key on its way to a field has not changed it yet.
+        if floor and not self._typed:
             self.set_focus(self.query_one(LiveCallsTable))
         if session is not None:
             self._load_shift(session)
@@ -263,12 +265,6 @@ class ConsoleScreen(Screen[None]):
                 if not field.value.strip():
                     field.value = value
         self.refresh_header()
-
-    def _focus_untouched(self) -> bool:
-        """No key has come in here yet: taking the focus then cannot send a key typed ahead (say, a burst typed
-        at launch) to a widget the supervisor did not aim it at. Counted as keys arrive, not as fields change:
-        a key on its way to a field has not changed it yet."""
-        return not self._typed
 
     def start_finished(self) -> None:
         """Start-up is over (the app has attached the demo's session, or put up the sign-in screen)."""

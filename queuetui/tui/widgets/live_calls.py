@@ -86,12 +86,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             tooltip="Barge into the highlighted call (asks to confirm)",
         ),
         Binding(
-            "enter,ctrl+j",  # Ctrl+J: an Enter typed before the app had the terminal (see the console's Send)
-            "copy",
-            "To form",
-            show=False,
-            id="floor.copy",
-            tooltip="Copy the highlighted call into the form",
+            "enter", "copy", "To form", show=False, id="floor.copy", tooltip="Copy the highlighted call into the form"
         ),
     ]
 
