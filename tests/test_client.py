@@ -158,6 +158,34 @@ def test_timeout(sim, make_client, session_auth):
     assert time.monotonic() - started < 0.5
 
 
+def test_a_client_for_this_machine_opens_its_pool_at_the_first_request(sim, make_client, session_auth):
+    # Nothing from the environment applies to this machine, so nothing is checked by building it early: the demo
+    # is usable before the HTTP modules behind the pool have loaded.
+    client = make_client(sim.url)
+    assert client._pool is None
+    assert client.barging_call(barge_request(), session_auth).status == 200
+    assert client._pool is not None
+
+
+def test_a_client_for_another_host_opens_its_pool_at_once(make_client):
+    # Its proxy settings come from the environment: read at sign-in, where a bad one refuses the session.
+    assert make_client("https://deepcall.test/api/v2")._pool is not None
+
+
+@pytest.mark.parametrize("used", [False, True], ids=["never-used", "used"])
+def test_a_closed_client_sends_nothing(sim, make_client, session_auth, used):
+    client = make_client(sim.url)
+    if used:
+        client.barging_call(barge_request(), session_auth)
+    sent = sim.request_count
+    client.close()
+    error = call_fails(client, session_auth, barge_request())
+    assert isinstance(error, ProtocolError)
+    assert "the session was closed" in str(error)
+    assert sim.request_count == sent
+    assert client._pool is None or client._pool.is_closed
+
+
 def test_connection_refused(make_client, session_auth, closed_port):
     error = call_fails(make_client(f"http://127.0.0.1:{closed_port}/api/v2"), session_auth, barge_request())
     assert isinstance(error, ConnectFailed)

@@ -3,10 +3,12 @@ thread-safe; knows nothing of the UI."""
 
 from __future__ import annotations
 
+import functools
 import json
 import ssl
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -149,25 +151,44 @@ class DeepCallClient:
             # Plain HTTP to this machine, with no proxy and no redirects, never does TLS: loading the system's
             # certificate store would only add about 30 ms to the demo's start.
             verify = False
-        try:
-            self._http = httpx.Client(
-                timeout=httpx.Timeout(
-                    connect=settings.connect_timeout,
-                    read=settings.read_timeout,
-                    write=settings.read_timeout,
-                    pool=settings.connect_timeout,
-                ),
-                verify=verify,
-                # Credentials travel in the body: a redirect must never carry them to another place.
-                follow_redirects=False,
-                # HTTPS_PROXY and friends apply, except to this machine: the demo must never leave it.
-                trust_env=not loopback,
-                transport=transport,
-                headers={"User-Agent": f"queuetui/{__version__}"},
-            )
-        except (ImportError, ValueError, httpx.InvalidURL) as error:
-            # e.g. a socks5:// proxy without its extra package, or a proxy URL that does not parse.
-            raise BadProxy(f"proxy settings in the environment cannot be used ({type(error).__name__})") from None
+        self._new_pool: Callable[[], httpx.Client] = functools.partial(
+            httpx.Client,
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.connect_timeout,
+            ),
+            verify=verify,
+            # Credentials travel in the body: a redirect must never carry them to another place.
+            follow_redirects=False,
+            # HTTPS_PROXY and friends apply, except to this machine: the demo must never leave it.
+            trust_env=not loopback,
+            transport=transport,
+            headers={"User-Agent": f"queuetui/{__version__}"},
+        )
+        self._pool: httpx.Client | None = None
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        # Any other host reads proxy settings from the environment: built now, so a bad one refuses the session
+        # at sign-in. For this machine nothing is read, so nothing can fail: the pool (and the HTTP modules it
+        # loads, about 25 ms) waits for the first request, and the demo is usable that much sooner.
+        if not loopback:
+            self._connection()
+
+    def _connection(self) -> httpx.Client:
+        with self._pool_lock:
+            if self._closed:  # signed out while this request waited for a retry
+                raise ProtocolError(f"{self.host}: not sent, the session was closed (signed out)")
+            if self._pool is None:
+                try:
+                    self._pool = self._new_pool()
+                except (ImportError, ValueError, httpx.InvalidURL) as error:
+                    # e.g. a socks5:// proxy without its extra package, or a proxy URL that does not parse.
+                    raise BadProxy(
+                        f"proxy settings in the environment cannot be used ({type(error).__name__})"
+                    ) from None
+            return self._pool
 
     @property
     def endpoint(self) -> str:
@@ -199,8 +220,6 @@ class DeepCallClient:
         """POST the payload as JSON; the status and the body (at most `limit` bytes), or a CallFailed whose
         message names the host and the cause, never the request's contents."""
         content = json.dumps(payload, separators=(",", ":")).encode()
-        if self._http.is_closed:  # signed out while this request waited for a retry
-            raise ProtocolError(f"{self.host}: not sent, the session was closed (signed out)")
         try:
             return self._post(self.url_for(path), content, limit)
         except CallFailed:
@@ -220,7 +239,7 @@ class DeepCallClient:
         deadline = time.monotonic() + self.settings.total_timeout
         headers = {"Content-Type": "application/json"}
         shown_limit = f"{limit / (1024 * 1024):g} MiB"
-        with self._http.stream("POST", url, content=content, headers=headers) as response:
+        with self._connection().stream("POST", url, content=content, headers=headers) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise ProtocolError(f"{self.host} answered with {int(declared):,} bytes; refused (limit {shown_limit})")
@@ -236,7 +255,10 @@ class DeepCallClient:
             return response.status_code, b"".join(chunks)
 
     def close(self) -> None:
-        self._http.close()
+        with self._pool_lock:
+            self._closed = True
+            if self._pool is not None:
+                self._pool.close()
 
     def __enter__(self) -> DeepCallClient:
         return self

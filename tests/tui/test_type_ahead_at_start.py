@@ -5,9 +5,9 @@ pipe, released by a timer while the Enter waits."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -32,13 +32,22 @@ def release(path: Path, after: float = 0.0, config: str = "") -> None:
     """Write the held config `after` seconds from now, from another thread: the UI may be waiting."""
 
     def write() -> None:
-        # Non-blocking: when nobody reads it any more, start-up has already gone on.
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        # Non-blocking, and again until start-up opens the pipe to read it: start-up reaches the config only
+        # once the console is on screen, which may be after this timer fires.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.005)
+                continue
             try:
                 os.write(fd, config.encode())
             finally:
                 os.close(fd)
+            return
 
     threading.Timer(after, write).start()
 
