@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers import SNOOPER
 from textual import events
 from textual.geometry import Region, Size
 
+from queuetui.api.text import mask_phone
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginScreen
@@ -127,3 +129,25 @@ def test_resized_below_another_screen_the_console_takes_a_later_resize_to_its_ol
         assert off_screen(pilot, CONSOLE_WIDGETS) == []
 
     drive(h, steps, size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+def test_the_barge_question_is_never_covered_by_the_notices_before_it(make_app, sim, size):
+    # The notices of the spy and whisper just sent would sit over the dialog at the bottom right, hiding who will
+    # hear you, the phone DeepCall rings and the Barge button. What they said stays in the log.
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await send_call(pilot, "C-10023", "13")
+        await send_call(pilot, "C-10017", "7", mode="whisper")
+        assert h.toasts.shown
+        await barge_dialog(pilot, "C-10031", "21")
+        await pilot.pause()
+        shown = screen_text(h.app)
+        for words in ("THE CUSTOMER will hear you.", f"will ring {mask_phone(SNOOPER)}.", "Barge (audible)"):
+            assert words in shown
+        await pilot.press("escape")
+
+    drive(h, steps, size=size)
+    assert sim.request_count == 2

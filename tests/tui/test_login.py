@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Static
 
 from queuetui.api.models import SessionAuth, TokenAuth
@@ -10,7 +11,7 @@ from queuetui.api.text import mask_secret
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, fill, press_for_screen, send_call, signed_in, type_into
+from tui.conftest import drive, fill, press_for_screen, send_call, signed_in, type_into, wait_until
 
 
 def test_session_id_sign_in_reaches_the_console_with_a_masked_identity(make_app, sim):
@@ -72,3 +73,44 @@ def test_sign_in_mistakes_stay_on_the_form_and_focus_the_field(make_app, sim, ba
 
     drive(h, steps)
     assert sim.request_count == 0
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["a", "b", "left", "left", "X"], "Xab"),
+        (["ctrl+a", "ctrl+k", *"http://127.0.0.1:9/api/v2"], "http://127.0.0.1:9/api/v2"),
+    ],
+    ids=["cursor-keys", "clear-then-type"],
+)
+def test_a_burst_typed_into_a_sign_in_field_keeps_its_order(make_app, keys, expected):
+    # A burst over a slow link arrives at once: the field's own keys (cursor, Ctrl+K) take effect where they were
+    # typed, not after the letters that came behind them.
+    h = make_app()
+
+    async def steps(pilot):
+        field = h.field("#base-url")
+        field.focus()
+        await pilot.pause()
+        for key in keys:  # posted all at once, as a burst arrives: no pause between them
+            h.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_until(pilot, lambda: field.value == expected or len(field.value) >= len(expected), timeout=2)
+        assert field.value == expected
+
+    drive(h, steps)
+
+
+def test_a_paste_of_several_lines_into_a_sign_in_field_is_refused_out_loud(make_app):
+    h = make_app()
+
+    async def steps(pilot):
+        field = h.field("#ssid")
+        field.focus()
+        await pilot.pause()
+        h.app.post_message(events.Paste("first-line\nsecond-line"))
+        await pilot.pause()
+        assert field.value == ""
+        error = str(h.app.screen.query_one("#login-error", Static).render())
+        assert "Paste refused: the paste holds 2 lines; paste one value" in error
+
+    drive(h, steps)

@@ -152,3 +152,21 @@ def test_unchecked_credentials_are_kept_and_the_first_success_says_they_were_acc
     # Wide enough for the header's identity: before any answer it carries no tick, after the first success one.
     assert headers[0].endswith("ssid \u2022\u2022\u2022\u20221a2b")
     assert "ssid \u2022\u2022\u2022\u20221a2b \u2713" in headers[1]
+
+
+def test_signing_in_again_starts_the_form_at_the_call_field_as_the_first_sign_in_did(make_app, sim):
+    # Left in the Phone field, the keys of the next call ("C-10023 Tab Tab Tab 13 ...") would land in the wrong
+    # fields: the form starts afresh with each sign-in.
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        assert focused_id(h) == "#call-id"
+        h.field("#snooper").focus()
+        await pilot.pause()
+        h.app.sign_out()
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        await signed_in(pilot)
+        assert focused_id(h) == "#call-id"
+
+    drive(h, steps)

@@ -313,3 +313,43 @@ def test_without_confirmation_the_next_enter_after_a_barge_is_a_spy(
 
     drive(h, steps)
     assert snoop_types(sim) == ["barge", "spy"]
+
+
+def test_the_line_under_the_modes_never_reads_as_the_live_call_in_another_mode(
+    make_app: Callable[..., Harness], sim: SimServer
+) -> None:
+    # "The agent hears you" under a chosen WHISPER read as the truth of the call, live as SPY on the top line.
+    h = make_app(base_url=sim.url)
+    seen: dict[str, tuple[str, str]] = {}
+
+    def mode_help() -> str:
+        return str(h.console.query_one("#mode-help").render())
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await signed_in(pilot)
+        seen["idle"] = (h.header, mode_help())
+        await send_call(pilot, "C-10023", "13")
+        seen["spy sent"] = (h.header, mode_help())
+        await pilot.press("f3")
+        seen["f3 while spy is live"] = (h.header, mode_help())
+        await pilot.press("enter")
+        await settle(pilot)
+        seen["whisper sent"] = (h.header, mode_help())
+        await barge_dialog(pilot)
+        await press_for_screen(pilot, "y", ConsoleScreen)
+        await settle(pilot)
+        seen["barge sent, form back in spy"] = (h.header, mode_help())
+        await pilot.press("f5")
+        await pilot.pause()
+        seen["hung up"] = (h.header, mode_help())
+
+    drive(h, steps)
+    assert snoop_types(sim) == ["spy", "whisper", "barge"]
+    assert seen["idle"][1] == "Nobody hears you"
+    assert "SPY" in seen["spy sent"][0] and seen["spy sent"][1] == "Nobody hears you"
+    assert "SPY" in seen["f3 while spy is live"][0]
+    assert seen["f3 while spy is live"][1] == "Not live: Enter sends whisper"
+    assert "WHISPER" in seen["whisper sent"][0] and seen["whisper sent"][1] == "The agent hears you"
+    assert "BARGE" in seen["barge sent, form back in spy"][0]
+    assert seen["barge sent, form back in spy"][1] == "Not live: Enter sends spy"
+    assert NOT_ON_A_CALL in seen["hung up"][0] and seen["hung up"][1] == "Nobody hears you"

@@ -42,6 +42,9 @@ class ConfirmBargeScreen(ModalScreen[bool]):
                 yield Button("Barge (audible)", id="confirm-yes", variant="error", compact=True)
 
     def on_mount(self) -> None:
+        # Notices sit at the bottom right, over this box on a small terminal: they would hide who will hear you,
+        # the phone rung and the Barge button. What they said is in the log.
+        self.app.clear_notifications()
         self.query_one("#confirm-cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

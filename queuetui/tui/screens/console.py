@@ -248,10 +248,13 @@ class ConsoleScreen(Screen[None]):
         self._floor_arrived.clear()
         floor = session is not None and session.watch_floor(self._floor_updated)
         self.query_one("#top").set_class(floor, "-floor")
-        # Only while no key has come in: a burst typed at launch keeps going where it was aimed. Counted as keys
-        # arrive, not as fields change: a key on its way to a field has not changed it yet.
-        if floor and not self._typed:
-            self.set_focus(self.query_one(LiveCallsTable))
+        # A session starts where the first one did: on the live list, else in the Call field. Only while no key
+        # has come in since the last sign-out: a burst typed at launch keeps going where it was aimed. Counted as
+        # keys arrive, not as fields change: a key on its way to a field has not changed it yet.
+        if session is None:
+            self._typed = False
+        elif not self._typed:
+            self.set_focus(self.query_one(LiveCallsTable) if floor else self.query_one("#call-id", Input))
         if session is not None:
             self._load_shift(session)
             profile = session.profile
@@ -283,6 +286,7 @@ class ConsoleScreen(Screen[None]):
             return
         header = self.query_one(StatusHeader)
         session = self.session
+        self._show_mode_help()
         if session is None:
             if header.facts is None:
                 return  # still starting: nothing to say yet
@@ -462,13 +466,25 @@ class ConsoleScreen(Screen[None]):
     # ----- mode and status line ---------------------------------------------------------------------
 
     def _show_mode(self, mode: SnoopType) -> None:
-        help_line = self.query_one("#mode-help", Static)
-        help_line.update(mode.heard_by[:1].upper() + mode.heard_by[1:])  # keeps the capitals of AND
-        help_line.set_class(mode is SnoopType.BARGE, "-barge")
+        self._show_mode_help()
         self.query_one("#form").set_class(mode is SnoopType.BARGE, "-barge")
         send = self.query_one("#send", SendButton)
         send.label = "Send BARGE" if mode is SnoopType.BARGE else "Send"
         send.set_class(mode is SnoopType.BARGE, "-barge")
+
+    def _show_mode_help(self) -> None:
+        """Under the modes, who hears you in the one chosen. While a call is live in another mode, that would read
+        as the state of the live call, which the top line gives: the line says the choice is not live yet."""
+        mode = self.query_one(ModeSelector).mode
+        live = self.session.live.current if self.session is not None else None
+        if live is not None and live.mode is not mode:
+            text = f"Not live: Enter sends {mode.value}"
+        else:
+            text = mode.heard_by[:1].upper() + mode.heard_by[1:]  # keeps the capitals of AND
+        help_line = self.query_one("#mode-help", Static)
+        if str(help_line.render()) != text:  # refreshed each second while live: no layout when nothing changed
+            help_line.update(text)
+        help_line.set_class(mode is SnoopType.BARGE, "-barge")
 
     def _tick_status(self) -> None:
         self._tick += 1

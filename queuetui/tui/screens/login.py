@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from queuetui.tui.messages import DemoRequested, SignInRequested
 from queuetui.tui.type_ahead import keys_handled
+from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
 
@@ -72,7 +73,7 @@ class LoginScreen(Screen[None]):
                 )
             with Horizontal(classes="row"):
                 yield Label("Base URL", classes="label")
-                yield Input(form.prefill.base_url or profile.base_url, id="base-url", compact=True)
+                yield FormInput(form.prefill.base_url or profile.base_url, id="base-url", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Auth", classes="label")
                 with RadioSet(id="auth", compact=True):
@@ -80,13 +81,13 @@ class LoginScreen(Screen[None]):
                     yield MarkedRadioButton("User ID + Token", value=profile.auth == "token", id="auth-token")
             with Horizontal(classes="row", id="ssid-row"):
                 yield Label("Session ID", classes="label")
-                yield Input(form.prefill.ssid or "", password=True, id="ssid", compact=True)
+                yield FormInput(form.prefill.ssid or "", password=True, id="ssid", compact=True)
             with Horizontal(classes="row", id="user-row"):
                 yield Label("User ID", classes="label")
-                yield Input(form.prefill.user_id or profile.user_id, id="user-id", compact=True)
+                yield FormInput(form.prefill.user_id or profile.user_id, id="user-id", compact=True)
             with Horizontal(classes="row", id="token-row"):
                 yield Label("Token", classes="label")
-                yield Input(form.prefill.token or "", password=True, id="token", compact=True)
+                yield FormInput(form.prefill.token or "", password=True, id="token", compact=True)
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 yield MarkedCheckbox("Show secret", id="reveal", compact=True)
@@ -225,6 +226,10 @@ class LoginScreen(Screen[None]):
 
     def typed_secrets(self) -> list[str]:
         return [self.query_one(selector, Input).value for selector in ("#ssid", "#token")] if self.is_mounted else []
+
+    @on(FormInput.PasteRefused)
+    def _paste_refused(self, event: FormInput.PasteRefused) -> None:
+        self.query_one("#login-error", Static).update(f"\u2717 Paste refused: {event.reason}; nothing was changed")
 
     def _refuse(self, selector: str | None, message: str) -> None:
         self.query_one("#login-error", Static).update(f"\u2717 {message}")
