@@ -8,11 +8,14 @@ Imports are deferred to the command that needs them, so `queuetui barge` never l
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import functools
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from queuetui import __version__
 
@@ -284,7 +287,30 @@ def _run_themes() -> int:
     return 0
 
 
+def keep_flow_control_keys(stream: TextIO) -> Callable[[], None] | None:
+    """Turn off the terminal's XON/XOFF flow control on `stream` until the returned undo is called. Until the app
+    has the terminal (about half a second), the terminal would take Ctrl+Q and Ctrl+S for itself: a Ctrl+Q typed
+    as the app starts would never arrive, and the app would not quit. None when `stream` is not a terminal."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX system
+        return None
+    try:
+        fd = stream.fileno()
+        saved = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):  # no descriptor (io.UnsupportedOperation), closed, or no tty
+        return None
+    changed = list(saved)
+    changed[0] &= ~termios.IXON
+    termios.tcsetattr(fd, termios.TCSANOW, changed)
+    return functools.partial(termios.tcsetattr, fd, termios.TCSANOW, saved)
+
+
 def _run_tui(args: argparse.Namespace) -> int:
+    undo = keep_flow_control_keys(sys.stdin)
+    if undo is not None:
+        # Textual puts back, on exit, the settings it found: these, without flow control. The user's come last.
+        atexit.register(undo)
     # Start-up makes hundreds of thousands of objects that live as long as the app (modules, styles, widgets)
     # and almost no garbage, yet each collection on the way scans them all: about 50 ms of the start. The app
     # turns collection back on as start-up ends.

@@ -84,6 +84,10 @@ class TmuxSession:
                 raise TmuxError(f"{text!r} not on screen after {timeout} s; screen:\n{self.capture()}")
             time.sleep(interval)
 
+    def pane_tty(self) -> str:
+        """The path of the terminal the program runs on (/dev/pts/N), to read its settings."""
+        return self._tmux("display-message", "-p", "-t", "main", "#{pane_tty}").stdout.strip()
+
     def is_dead(self) -> bool:
         result = self._tmux("display-message", "-p", "-t", "main", "#{pane_dead}", check=False)
         return result.stdout.strip() == "1"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import termios
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -166,3 +167,26 @@ def test_a_call_copied_from_the_list_is_the_one_the_keys_typed_after_it_send(iso
         term.send("/", "C-10017", "Enter", "Enter", "Tab", "Tab", "F3", "Enter")
         term.wait_for("ON C-10017 \u00b7 WHISPER")
     assert wait_for_records(isolated_home, 1) == [("C-10017", "whisper", "ok")]
+
+
+def test_ctrl_q_typed_as_the_app_starts_quits_it(isolated_home: Path) -> None:
+    # Until the app has the terminal, the terminal's flow control takes Ctrl+Q for itself (it means "resume
+    # output" there). queuetui turns flow control off first thing, so a Ctrl+Q typed while the terminal is still
+    # line by line (Textual has not taken it yet) arrives, and quits.
+    with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
+        fd = os.open(term.pane_tty(), os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                iflag, _, _, lflag = termios.tcgetattr(fd)[:4]
+                if not iflag & termios.IXON and lflag & termios.ICANON:
+                    break  # flow control off, and Textual's own settings not there yet
+                assert time.monotonic() < deadline, "flow control was never off before the app took the terminal"
+                time.sleep(0.001)
+        finally:
+            os.close(fd)
+        term.send("C-q")
+        deadline = time.monotonic() + 20
+        while not term.is_dead():
+            assert time.monotonic() < deadline, f"still running after Ctrl+Q; screen:\n{term.capture()}"
+            time.sleep(0.05)
