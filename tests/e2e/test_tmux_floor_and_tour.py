@@ -38,6 +38,7 @@ def test_the_tour_opens_on_step_one_of_eight(isolated_home: Path):
     with TmuxSession([installed_command(), "--demo", "--tour"], env=env, term="xterm") as term:
         term.wait_for("Tour 1/8", timeout=20)
         term.wait_for("Spy on a call from the list")
+        term.wait_for("C-10023 13 Asha")  # the first list is in: the tour can be on screen before it
         term.send("s")  # the highlighted call is C-10023: spying on it finishes step 1
         term.wait_for("Tour 2/8", timeout=10)
         term.send("Escape")
