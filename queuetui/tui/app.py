@@ -3,7 +3,7 @@
 Screens get what they show (the session, the sign-in form's data) and post messages up; the app never reaches
 into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
 module imports only Textual and light modules; config, pydantic, httpx and the simulator load in `boot` on a
-worker thread while the first frame is drawn, and the console comes alive when they arrive.
+worker thread once the console's first frame is on screen, and the console comes alive when they arrive.
 """
 
 from __future__ import annotations
