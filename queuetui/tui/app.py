@@ -456,8 +456,13 @@ class QueueApp(App[None]):
         checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
         self.set_keymap(checked.keymap)
         if checked.problems:
-            self.report("warning", f"{len(checked.problems)} keymap problem(s): {checked.problems[0]}")
-            for line in checked.problems[1:]:
+            first, *others = checked.problems
+            # One notice, not one per problem; it says where the rest are.
+            self.report(
+                "warning",
+                f"{len(checked.problems)} keymap problems, all in the log; first: {first}" if others else first,
+            )
+            for line in others:
                 self.console_screen.log_line("warning", line)
 
     def action_help(self) -> None:

@@ -191,3 +191,37 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
 def test_the_floor_matches_the_approved_picture(snap_compare, pictured_app, size):
     app = pictured_app().app
     assert snap_compare(app, terminal_size=size, run_before=on_the_floor)
+
+
+def test_s_with_no_call_highlighted_says_nothing_was_sent(floor_app, sim):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        await pilot.press("slash", *"nobody-by-this-name", "enter")
+        assert table_of(pilot).highlighted is None
+        await pilot.press("s")
+        await pilot.pause()
+
+    drive(h, steps)
+    assert "SPY not sent: no call is highlighted in the live list" in h.toasts.of("warning")
+    assert sim.request_count == 0
+
+
+def test_w_before_the_first_list_has_loaded_says_nothing_was_sent(floor_app, floor_file, sim):
+    # A slow source: the first list takes 3 s, and the w typed meanwhile has no call under it.
+    (floor_file.parent / "floor.py").write_text(
+        f"import sys, time; time.sleep(3); sys.stdout.write(open({str(floor_file)!r}).read())\n"
+    )
+    h = floor_app()
+
+    async def steps(pilot):
+        await started(pilot)
+        await pilot.press("enter")  # sign in with the secret from the environment
+        await wait_until(pilot, lambda: pilot.app.focused is table_of(pilot))
+        await pilot.press("w")
+        await pilot.pause()
+
+    drive(h, steps)
+    assert "WHISPER not sent: the live list has not loaded yet" in h.toasts.of("warning")
+    assert sim.request_count == 0

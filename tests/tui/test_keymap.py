@@ -39,6 +39,7 @@ def test_a_remapped_key_works_and_f1_shows_it(make_app, write_config):
     drive(h, steps, size=(110, 40))
     problems = [t for t in h.toasts.of("warning") if "keymap" in t]
     assert len(problems) == 1, h.toasts.text
+    assert problems[0].startswith("2 keymap problems, all in the log; first: "), problems[0]
 
 
 def test_a_clash_leaves_the_original_binding_working(make_app, write_config):

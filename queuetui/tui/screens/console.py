@@ -393,6 +393,9 @@ class ConsoleScreen(Screen[None]):
             return
         self.request_send(request)
 
+    def on_live_calls_table_no_call(self, message: LiveCallsTable.NoCall) -> None:
+        self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
+
     def on_live_calls_table_copy(self, message: LiveCallsTable.Copy) -> None:
         self._copy_to_form(message.call)
 

@@ -101,6 +101,14 @@ class LiveCallsTable(ScrollView, can_focus=True):
             super().__init__()
             self.call = call
 
+    class NoCall(Message):
+        """A key that acts on the highlighted call found none: nothing was sent."""
+
+        def __init__(self, mode: SnoopType, why: str) -> None:
+            super().__init__()
+            self.mode = mode
+            self.why = why
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: FloorSnapshot | None = None
@@ -201,6 +209,10 @@ class LiveCallsTable(ScrollView, can_focus=True):
         call = self.highlighted
         if call is not None:
             self.post_message(self.Act(call, SnoopType(mode)))
+        elif self.snapshot is None:
+            self.post_message(self.NoCall(SnoopType(mode), "the live list has not loaded yet"))
+        else:
+            self.post_message(self.NoCall(SnoopType(mode), "no call is highlighted in the live list"))
 
     def action_copy(self) -> None:
         call = self.highlighted
