@@ -27,7 +27,6 @@ from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
-from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginForm, LoginScreen
 from queuetui.tui.widgets.log_panel import ReportKind
 
@@ -409,6 +408,7 @@ class QueueApp(App[None]):
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+        from queuetui.tui.screens.help import HelpScreen
         from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
         from queuetui.tui.widgets.live_calls import LiveCallsTable
         from queuetui.tui.widgets.mode_selector import ModeSelector
@@ -466,6 +466,8 @@ class QueueApp(App[None]):
                 self.console_screen.log_line("warning", line)
 
     def action_help(self) -> None:
+        from queuetui.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.binding_sections(), self._keymap))

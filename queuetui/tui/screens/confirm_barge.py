@@ -17,6 +17,33 @@ if TYPE_CHECKING:
 
 
 class ConfirmBargeScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+        ConfirmBargeScreen {
+            align: center middle;
+        }
+        #confirm-box {
+            width: 60;
+            max-width: 100%;
+            height: auto;
+            border: heavy $mode-barge;
+            padding: 0 1;
+        }
+        #confirm-title {
+            text-style: bold;
+            color: $mode-barge;
+        }
+        #confirm-keys {
+            color: $text-muted;
+        }
+        #confirm-buttons {
+            height: 1;
+            margin-top: 1;
+        }
+        #confirm-buttons Button {
+            margin-right: 2;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
         Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),

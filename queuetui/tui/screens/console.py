@@ -39,8 +39,6 @@ from queuetui.tui.messages import (
     SnooperUsed,
     TourEvent,
 )
-from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.tour import Happened, Tour
 from queuetui.tui.type_ahead import keys_handled
 from queuetui.tui.widgets.form_input import FormInput
@@ -448,6 +446,8 @@ class ConsoleScreen(Screen[None]):
 
     @work(thread=True, group="shift-summary", exclusive=True, exit_on_error=False)
     def _open_summary(self, session: Session) -> None:
+        from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
+
         _, summary = session.shift()
         self.app.call_from_thread(self.app.push_screen, ShiftSummaryScreen(summary))
         self.post_message(TourEvent(Happened("shift-summary")))
@@ -599,6 +599,8 @@ class ConsoleScreen(Screen[None]):
         if request.call_id in self._confirming:
             self.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
             return
+        from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+
         # A barge the profile does not allow is refused by the session without asking first.
         barge = request.snoop_type is SnoopType.BARGE
         if barge and session.profile.confirm_barge and SnoopType.BARGE in session.profile.allowed_modes:

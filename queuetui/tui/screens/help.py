@@ -41,6 +41,19 @@ def binding_table(sections: list[tuple[str, list[BindingType]]], keymap: Mapping
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+        HelpScreen {
+            align: center middle;
+        }
+        #help-box {
+            width: 100;
+            max-width: 100%;
+            height: 90%;
+            border: round $primary;
+            padding: 0 1;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close help", id="help.close")]
 
     def __init__(self, sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str]) -> None:

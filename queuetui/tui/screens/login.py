@@ -46,6 +46,52 @@ class LoginForm:
 
 
 class LoginScreen(Screen[None]):
+    DEFAULT_CSS = """
+        LoginScreen {
+            align: center middle;
+        }
+        #login-box {
+            width: 72;
+            max-width: 100%;
+            height: auto;
+            border: round $primary;
+            padding: 0 1;
+        }
+        #login-title {
+            text-style: bold;
+        }
+        #login-notice {
+            color: $warning;
+            height: auto;
+        }
+        #login-box Input, #login-box Select {
+            width: 1fr;
+        }
+        #login-box RadioSet {
+            layout: horizontal;
+            width: 1fr;
+            height: 1;
+        }
+        #login-box Checkbox {
+            width: auto;
+            margin-right: 2;
+        }
+        #login-error {
+            color: $error;
+            height: auto;
+        }
+        #login-demo {
+            color: $text-muted;
+            height: auto;
+        }
+        #login-buttons {
+            margin-top: 1;
+        }
+        #login-buttons Button {
+            margin-right: 2;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "toggle_secrets", "Show/hide secret", id="login.reveal"),
         Binding("f9,ctrl+o", "demo", "Try the demo", id="login.demo", tooltip="Sign in to the built-in simulator"),

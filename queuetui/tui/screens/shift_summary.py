@@ -29,6 +29,23 @@ def summary_table(summary: ShiftSummary) -> Table:
 
 
 class ShiftSummaryScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+        ShiftSummaryScreen {
+            align: center middle;
+        }
+        #shift-box {
+            width: 64;
+            max-width: 100%;
+            height: auto;
+            border: round $primary;
+            padding: 0 1;
+        }
+        #shift-hint {
+            color: $text-muted;
+            margin-top: 1;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close", id="shift.close")]
 
     def __init__(self, summary: ShiftSummary) -> None:
