@@ -4,7 +4,6 @@ with what the start made frozen out of later collections."""
 
 from __future__ import annotations
 
-import argparse
 import gc
 import weakref
 
@@ -13,6 +12,7 @@ from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 
 from queuetui import cli
+from queuetui.cli.console_args import ConsoleArgs
 from queuetui.tui.screens.login import LoginScreen
 from tui.conftest import drive, signed_in, started
 
@@ -25,7 +25,7 @@ def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
         return 0
 
     monkeypatch.setattr("queuetui.tui.launch.run_console", run_console)
-    args = argparse.Namespace(demo=True, profile=None, config=None, tour=False, show_keys=False)
+    args = ConsoleArgs(demo=True)
     try:
         assert cli._run_tui(args) == 0
     finally:
@@ -79,6 +79,10 @@ def test_the_first_theme_is_whole_from_the_first_frame_without_a_second_css_pars
         assert h.app.theme == "queuetui-dark"
         assert h.app.has_class("-theme-queuetui-dark", "-dark-mode")
         assert h.console.styles.background == Color.parse("#101418")  # the theme's, not Textual's default
+        assert reparsed == []
+        # Nor once start-up has adopted the configured theme (the same one). Waited for, too, so the test does not
+        # end while the sign-in screen is being mounted.
+        await started(pilot)
         assert reparsed == []
 
     drive(h, steps, wait_for_start=False)
