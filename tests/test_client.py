@@ -327,6 +327,9 @@ def test_secret_is_absent_from_every_failure_of_token_auth(sim, make_client, tok
         ("v4-api.deepcall.com/api/v2", "https://host"),
         ("https:///api/v2", "https://host"),
         ("", "https://host"),
+        # Host names that urlsplit lets through and httpx would refuse only when sending.
+        ("https://1.2.3.256/api/v2", "https://host"),
+        ("https://xn--bad-.deepcall.com/api/v2", "https://host"),
     ],
 )
 def test_unsafe_base_urls_are_refused(url, reason):

@@ -1,18 +1,20 @@
 """The HTTP client for DeepCall: `queue/bargingCall`, and JSON endpoints such as the live call list. Sync and
-thread-safe; knows nothing of the UI."""
+thread-safe; knows nothing of the UI.
+
+httpx (with the modules it brings, about 30 ms) loads when a client first needs it: for this machine, at the
+first request, so the demo's session opens without it; for any other host, as the session opens.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from queuetui import __version__
 from queuetui.api.addresses import is_loopback
@@ -26,6 +28,9 @@ from queuetui.api.errors import (
 from queuetui.api.models import CREDENTIAL_FIELDS, BargeRequest, SessionAuth, TokenAuth, api_path_problem
 from queuetui.api.response import JsonAnswer, Success, interpret, interpret_json
 from queuetui.api.text import has_unsafe_chars, printable
+
+if TYPE_CHECKING:
+    import httpx
 
 BARGING_CALL_PATH = "queue/bargingCall"
 MAX_BODY_BYTES = 1024 * 1024
@@ -75,9 +80,10 @@ def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
         # A bad port or host name would otherwise surface only when sending, as an exception no caller expects.
         _ = parts.port
         (parts.hostname or "").encode("idna")
-        _ = httpx.URL(url).host
-    except (ValueError, httpx.InvalidURL):
+    except ValueError:
         raise UnsafeUrl("must look like https://host/api/v2") from None
+    if not is_loopback(parts.hostname or ""):
+        _check_host_as_sent(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeUrl("must look like https://host/api/v2")
     if parts.username or parts.password:
@@ -87,6 +93,18 @@ def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
     if parts.scheme == "http" and not (allow_insecure_http or is_loopback(parts.hostname)):
         raise UnsafeUrl("must use https:// (http:// is allowed only for this machine, e.g. 127.0.0.1)")
     return _api_base(url, parts.path)
+
+
+def _check_host_as_sent(url: str) -> None:
+    """httpx refuses some host names that urlsplit lets through (1.2.3.256, a malformed xn-- label). A loopback
+    host matched an address or `localhost` exactly, so only other hosts need this, and the demo opens without
+    loading httpx."""
+    import httpx
+
+    try:
+        _ = httpx.URL(url).host
+    except (ValueError, httpx.InvalidURL):
+        raise UnsafeUrl("must look like https://host/api/v2") from None
 
 
 def _api_base(url: str, path: str) -> str:
@@ -151,22 +169,9 @@ class DeepCallClient:
             # Plain HTTP to this machine, with no proxy and no redirects, never does TLS: loading the system's
             # certificate store would only add about 30 ms to the demo's start.
             verify = False
-        self._new_pool: Callable[[], httpx.Client] = functools.partial(
-            httpx.Client,
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                write=settings.read_timeout,
-                pool=settings.connect_timeout,
-            ),
-            verify=verify,
-            # Credentials travel in the body: a redirect must never carry them to another place.
-            follow_redirects=False,
-            # HTTPS_PROXY and friends apply, except to this machine: the demo must never leave it.
-            trust_env=not loopback,
-            transport=transport,
-            headers={"User-Agent": f"queuetui/{__version__}"},
-        )
+        self._verify = verify
+        self._loopback = loopback
+        self._transport = transport
         self._pool: httpx.Client | None = None
         self._pool_lock = threading.Lock()
         self._closed = False
@@ -181,8 +186,24 @@ class DeepCallClient:
             if self._closed:  # signed out while this request waited for a retry
                 raise ProtocolError(f"{self.host}: not sent, the session was closed (signed out)")
             if self._pool is None:
+                import httpx
+
                 try:
-                    self._pool = self._new_pool()
+                    self._pool = httpx.Client(
+                        timeout=httpx.Timeout(
+                            connect=self.settings.connect_timeout,
+                            read=self.settings.read_timeout,
+                            write=self.settings.read_timeout,
+                            pool=self.settings.connect_timeout,
+                        ),
+                        verify=self._verify,
+                        # Credentials travel in the body: a redirect must never carry them to another place.
+                        follow_redirects=False,
+                        # HTTPS_PROXY and friends apply, except to this machine: the demo must never leave it.
+                        trust_env=not self._loopback,
+                        transport=self._transport,
+                        headers={"User-Agent": f"queuetui/{__version__}"},
+                    )
                 except (ImportError, ValueError, httpx.InvalidURL) as error:
                     # e.g. a socks5:// proxy without its extra package, or a proxy URL that does not parse.
                     raise BadProxy(
@@ -219,6 +240,8 @@ class DeepCallClient:
     def _exchange(self, path: str, payload: Mapping[str, object], limit: int) -> tuple[int, bytes]:
         """POST the payload as JSON; the status and the body (at most `limit` bytes), or a CallFailed whose
         message names the host and the cause, never the request's contents."""
+        import httpx  # loaded by now (`_connection`): this only names its errors
+
         content = json.dumps(payload, separators=(",", ":")).encode()
         try:
             return self._post(self.url_for(path), content, limit)

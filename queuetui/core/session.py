@@ -16,8 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from queuetui.api.client import ClientSettings, DeepCallClient, UnsafeUrl
 from queuetui.api.models import (
     FIELD_LABELS,
@@ -41,10 +39,15 @@ from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
 from queuetui.core.shift import PastAction, past_actions
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import httpx
+
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
 
-Transport = httpx.BaseTransport  # what `Seams.transport` takes, named here so front ends need not import httpx
+    # What `Seams.transport` takes, named here so front ends need not import httpx.
+    Transport: TypeAlias = httpx.BaseTransport
 
 
 def local_now() -> datetime:
@@ -86,15 +89,18 @@ class Session:
         self.service = service
         self.clock = clock
         self.live = LiveState()
-        self.floor: CallPoller | None = None  # the live call list, once `watch_floor` starts it
+        self.floor: CallPoller | None = None  # the live call list, once `watch_floor` builds it
         self._floor_clock = floor_clock
         self._problems: list[str] = []
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
     def watch_floor(self, on_update: Callable[[FloorSnapshot, Monitoring | None], None]) -> bool:
-        """Start polling the profile's live call source; False when it has none. `on_update(snapshot, ended)`
-        runs on the poller's thread; `ended` is the live leg that ended because its call left the list."""
+        """Make the poller of the profile's live call source this session's floor; False when it has none.
+        `on_update(snapshot, ended)` runs on the poller's thread; `ended` is the live leg that ended because its
+        call left the list. The caller starts it (`floor.start()`) once it can take updates: a console after
+        the frame that shows the session, which the first fetch would otherwise hold up. Until then a barge is
+        still checked, against a list fetched for it."""
         from queuetui.core.call_poller import CallPoller
 
         source = self.floor_source()
@@ -114,7 +120,6 @@ class Session:
             on_update(snapshot, ended)
 
         self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock)
-        self.floor.start()
         return True
 
     def floor_source(self) -> CallSource | None:
