@@ -7,23 +7,19 @@ import hashlib
 import io
 import itertools
 import json
-import subprocess
-import sys
-import time
 from pathlib import Path
 from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reliability.audit_child import start_writers
 
 from queuetui.core.audit import AuditLog, read_audit
 from queuetui.core.audit_chain import GENESIS, seal
 from queuetui.core.audit_files import file_lines, last_line, rotated_name
 from queuetui.core.audit_trail import trail_records
 from queuetui.core.audit_verify import Finding, LineRange, verify
-
-AUDIT_CHILD = Path(__file__).parent / "reliability" / "audit_child.py"
 
 
 def record(n: int, **more: object) -> dict[str, object]:
@@ -328,13 +324,7 @@ def test_an_edit_to_the_last_unchained_record_breaks_the_first_link(audit_path: 
 @pytest.mark.parametrize("max_bytes", [0, 40_000], ids=["one-file", "rotating"])
 def test_two_processes_appending_500_records_each_keep_one_valid_chain(audit_path: Path, max_bytes: int):
     per_writer = 500
-    start_at = time.time() + 3.0  # both children are up by then (even on a busy machine): their appends overlap
-    command = [sys.executable, str(AUDIT_CHILD), "write", str(audit_path)]
-    options = ["--pad", "200", "--max-bytes", str(max_bytes)]
-    children = [
-        subprocess.Popen([*command, name, str(per_writer), str(start_at), *options], stderr=subprocess.PIPE, text=True)
-        for name in "AB"
-    ]
+    children = start_writers(audit_path, per_writer, "--pad", "200", "--max-bytes", str(max_bytes))
     for child in children:
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err

@@ -330,6 +330,10 @@ def test_secret_is_absent_from_every_failure_of_token_auth(sim, make_client, tok
         # Host names that urlsplit lets through and httpx would refuse only when sending.
         ("https://1.2.3.256/api/v2", "https://host"),
         ("https://xn--bad-.deepcall.com/api/v2", "https://host"),
+        # On this machine httpx is not loaded to check it; the length is checked for every host.
+        pytest.param(
+            "http://127.0.0.1:8765/" + "a" * 65_600 + "/api/v2", "at most 2048 characters", id="64KiB-on-loopback"
+        ),
     ],
 )
 def test_unsafe_base_urls_are_refused(url, reason):
@@ -357,3 +361,13 @@ def test_insecure_http_only_when_the_profile_allows_it():
     assert check_base_url("http://pbx.lan/api/v2", allow_insecure_http=True) == "http://pbx.lan/api/v2"
     with pytest.raises(UnsafeUrl):
         DeepCallClient(ClientSettings(base_url="http://pbx.lan/api/v2"))
+
+
+def test_a_url_httpx_will_not_send_is_a_clear_failure_not_a_crash(make_client, session_auth):
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.InvalidURL("URL too long")
+
+    client = make_client("https://deepcall.test/api/v2", transport=httpx.MockTransport(refuse))
+    with pytest.raises(ProtocolError) as failed:
+        client.barging_call(barge_request(), session_auth)
+    assert "cannot be sent (InvalidURL)" in str(failed.value)

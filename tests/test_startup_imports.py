@@ -1,6 +1,7 @@
 """The console paints before the heavy half loads: building the app imports neither pydantic nor httpx, nor the
-simulator; and the demo's session opens without httpx, which loads for its first request. A regression here costs
-every supervisor start-up time (see benchmarks/bench_startup.py)."""
+simulator; the demo's session opens without httpx, which loads for its first request; a start that leads to
+the sign-in loads it on start-up's worker. A regression here costs every supervisor start-up time (see
+benchmarks/bench_startup.py)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,17 @@ demo.close()
 def test_the_demo_session_opens_without_httpx_and_loads_it_for_its_first_request():
     # A session on this machine checks nothing that needs httpx: the demo is usable about 30 ms sooner.
     assert loaded_after(DEMO_PROBE) == [False, True, True]
+
+
+SIGN_IN_PROBE = """
+import json, sys
+from queuetui.tui.boot import load
+from queuetui.tui.options import Launch
+load(Launch())
+print(json.dumps("httpx" in sys.modules))
+"""
+
+
+def test_a_start_that_leads_to_the_sign_in_loads_httpx_off_the_ui_thread():
+    # Opening a session to another host needs it, on the UI thread; start-up's worker loads it first.
+    assert loaded_after(SIGN_IN_PROBE) is True

@@ -36,6 +36,8 @@ BARGING_CALL_PATH = "queue/bargingCall"
 MAX_BODY_BYTES = 1024 * 1024
 API_PATH = "/api/v2"
 ENDPOINTS = ("/queue/bargingCall", "/queue/list")
+# Far longer than any DeepCall base URL, and far short of what httpx refuses to send (64 KiB).
+MAX_URL_CHARS = 2048
 # A live list of thousands of calls is far longer than any bargingCall answer.
 MAX_LIST_BODY_BYTES = 10 * 1024 * 1024
 
@@ -73,6 +75,8 @@ class ClientSettings:
 def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
     """The base URL without a trailing slash, or UnsafeUrl saying why it is refused."""
     url = url.strip().rstrip("/")
+    if len(url) > MAX_URL_CHARS:
+        raise UnsafeUrl(f"must be at most {MAX_URL_CHARS} characters long")
     if has_unsafe_chars(url) or any(ch.isspace() for ch in url):
         raise UnsafeUrl("must not contain spaces or control characters")
     try:
@@ -176,8 +180,8 @@ class DeepCallClient:
         self._pool_lock = threading.Lock()
         self._closed = False
         # Any other host reads proxy settings from the environment: built now, so a bad one refuses the session
-        # at sign-in. For this machine nothing is read, so nothing can fail: the pool (and the HTTP modules it
-        # loads, about 25 ms) waits for the first request, and the demo is usable that much sooner.
+        # at sign-in. For this machine nothing is read, so nothing can fail: the pool (with httpx, httpcore and
+        # h11 behind it, about 55 ms) waits for the first request, and the demo is usable that much sooner.
         if not loopback:
             self._connection()
 
@@ -240,7 +244,7 @@ class DeepCallClient:
     def _exchange(self, path: str, payload: Mapping[str, object], limit: int) -> tuple[int, bytes]:
         """POST the payload as JSON; the status and the body (at most `limit` bytes), or a CallFailed whose
         message names the host and the cause, never the request's contents."""
-        import httpx  # loaded by now (`_connection`): this only names its errors
+        import httpx  # for a client on this machine, the first request is where httpx loads
 
         content = json.dumps(payload, separators=(",", ":")).encode()
         try:
@@ -253,6 +257,9 @@ class DeepCallClient:
             cause = _cause_text(error)
             kind = TlsFailed if cause.startswith("TLS") else ConnectFailed
             raise kind(self.host, cause) from None
+        except httpx.InvalidURL:
+            # Not an HTTPError: a URL httpx will not send (too long, say) that the base URL checks let through.
+            raise ProtocolError(f"{self.host}: the request's URL cannot be sent (InvalidURL)") from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             raise ProtocolError(f"{self.host}: the connection dropped before the answer was complete") from None
         except httpx.HTTPError as error:

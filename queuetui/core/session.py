@@ -50,6 +50,12 @@ if TYPE_CHECKING:
     Transport: TypeAlias = httpx.BaseTransport
 
 
+def load_http() -> None:
+    """Load httpx now. Opening a session to any host but this machine loads it (about 30 ms) on the caller's
+    thread, a console's UI thread; a front end calls this from a worker while its sign-in form waits."""
+    import httpx  # noqa: F401
+
+
 def local_now() -> datetime:
     return datetime.now().astimezone()
 

@@ -2,8 +2,9 @@
 
 Screens get what they show (the session, the sign-in form's data) and post messages up; the app never reaches
 into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
-module imports only Textual and light modules; config, pydantic, httpx and the simulator load in `boot` on a
-worker thread once the console's first frame is on screen, and the console comes alive when they arrive.
+module imports only Textual and light modules; config, pydantic and the simulator load in `boot` on a worker
+thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx loads
+there too when a sign-in comes next, else (the demo) with the first request.
 """
 
 from __future__ import annotations
@@ -124,9 +125,10 @@ class QueueApp(App[None]):
 
     async def _show_console(self) -> None:
         await self.push_screen(self.console_screen)
-        # The slow half of the start begins once the console is on screen (the push returns after its first
-        # frame): begun sooner, its imports share the interpreter with that frame and hold it up. Waiting for
-        # a further refresh instead left the interpreter idle for about 25 ms (in process, medians of 5).
+        # The slow half of the start begins once the console is mounted. Measured, its first frame was on screen
+        # by then; begun sooner, the worker's imports would share the interpreter with that frame and hold it up.
+        # Waiting for a further refresh instead left the interpreter idle for about 25 ms (in process, medians
+        # of 5).
         self._boot()
 
     # A failure here is a bug, not a user error: let it end the app with the (secret-free) crash report.

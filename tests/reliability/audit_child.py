@@ -2,14 +2,15 @@
 
 stream: monitor calls D-000000, D-000001, ... one after another through a BargeService with an audit file,
         printing each call id once its action has returned (so, once its record is written).
-write:  append numbered records straight to an audit file, starting at an agreed moment so that two
-        writers overlap (rotating past --max-bytes when given).
+write:  append numbered records straight to an audit file, rotating past --max-bytes when given. It says
+        "ready" and waits for a line on its input, so that writers started by `start_writers` overlap.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 from queuetui.api.client import ClientSettings, DeepCallClient
@@ -43,12 +44,36 @@ def stream(base_url: str, audit: Path, count: int) -> None:
         print(call_id(number), outcome.kind.value, flush=True)
 
 
-def write(audit: Path, writer: str, count: int, start_at: float, pad: int, max_bytes: int) -> None:
+def write(audit: Path, writer: str, count: int, pad: int, max_bytes: int) -> None:
     log = AuditLog(audit, max_bytes=max_bytes)
-    time.sleep(max(0.0, start_at - time.time()))
+    print("ready", flush=True)
+    sys.stdin.readline()
     for sequence in range(count):
         # Records larger than a page, so that an append which was not one locked write could tear.
         log.append({"writer": writer, "seq": sequence, "pad": writer * pad})
+
+
+def start_writers(audit: Path, count: int, *options: str) -> list[subprocess.Popen[str]]:
+    """Writers A and B, each appending `count` records to `audit`, let go together once both have started
+    (a busy machine may take seconds to start one). The caller waits for them."""
+    command = [sys.executable, __file__, "write", str(audit)]
+    children = [
+        subprocess.Popen(
+            [*command, name, str(count), *options],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in "AB"
+    ]
+    for child in children:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    return children
 
 
 def main() -> None:
@@ -62,14 +87,13 @@ def main() -> None:
     writing.add_argument("audit", type=Path)
     writing.add_argument("writer")
     writing.add_argument("count", type=int)
-    writing.add_argument("start_at", type=float)
     writing.add_argument("--pad", type=int, default=6000)
     writing.add_argument("--max-bytes", type=int, default=0, help="rotate past this size (0: never)")
     args = parser.parse_args()
     if args.command == "stream":
         stream(args.base_url, args.audit, args.count)
     else:
-        write(args.audit, args.writer, args.count, args.start_at, args.pad, args.max_bytes)
+        write(args.audit, args.writer, args.count, args.pad, args.max_bytes)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import itertools
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -60,8 +59,7 @@ def test_every_reported_action_survives_sigkill(sim, live_calls, audit_path):
 
 def test_two_processes_appending_at_once_never_interleave(audit_path):
     per_writer = 500
-    start_at = time.time() + 1.0  # both children are up by then, so their appends overlap
-    children = [start_child("write", str(audit_path), name, str(per_writer), str(start_at)) for name in "AB"]
+    children = audit_child.start_writers(audit_path, per_writer)
     for child in children:
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err

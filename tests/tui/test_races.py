@@ -1,5 +1,5 @@
-"""Two races a supervisor can hit: a result arriving while a sessions row is selected, and signing out
-before start-up has finished."""
+"""Races a supervisor can hit: a result arriving while a sessions row is selected, signing out or quitting
+before start-up has finished, and a screen opened and shut as the demo's session is shown."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from helpers import valid_request
 
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, settle, spy_then_focus_sessions, started
+from queuetui.tui.widgets.live_calls import LiveCallsTable
+from tui.conftest import drive, settle, spy_then_focus_sessions, started, wait_until
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
@@ -72,3 +73,22 @@ def test_quitting_as_the_sign_in_screen_is_built_ends_cleanly(make_app, monkeypa
 
     drive(h, steps, wait_for_start=False)
     assert h.app.return_code in (None, 0)
+
+
+def test_the_live_list_starts_even_if_the_call_after_the_sessions_frame_is_lost(make_app, monkeypatch):
+    # Textual runs a call-after-refresh on whichever screen is on top then, and drops it if that screen closes
+    # first (help opened and shut in one burst as the demo opens). The console's status tick starts it anyway.
+    original = ConsoleScreen.call_after_refresh
+
+    def dropping_the_start(screen, callback, *args, **kwargs):
+        if getattr(callback, "__name__", "") == "_start_reading":
+            return True
+        return original(screen, callback, *args, **kwargs)
+
+    monkeypatch.setattr(ConsoleScreen, "call_after_refresh", dropping_the_start)
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: len(h.console.query_one(LiveCallsTable).shown) > 0)
+
+    drive(h, steps)

@@ -186,6 +186,7 @@ class ConsoleScreen(Screen[None]):
         self._start_over = asyncio.Event()  # signed in (a demo), or the sign-in screen is up
         self._typed = False  # a key has come in while this screen was on top
         self._floor_arrived = asyncio.Event()  # the session's first live list is shown
+        self._reading: Session | None = None  # the session whose live list and shift read-back have started
         self._resized_to: Size | None = None
 
     def compose(self) -> ComposeResult:
@@ -255,8 +256,10 @@ class ConsoleScreen(Screen[None]):
             self.set_focus(self.query_one(LiveCallsTable) if floor else self.query_one("#call-id", Input))
         if session is not None:
             # After the frame that shows the session: begun now, the first fetch of the live list (and the HTTP
-            # pool it opens) and the read of the audit trail hold that frame up by about 14 ms.
-            self.call_after_refresh(self._start_reading, session)
+            # pool it opens) and the read of the audit trail hold that frame up by about 14 ms. Textual runs this
+            # on the screen on top at the time, which may close first (help opened and shut at once): the status
+            # tick starts them too, within 0.1 s.
+            self.call_after_refresh(self._start_reading)
             profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
             for panel in self.query("#floor, #log, #sessions"):
@@ -427,9 +430,12 @@ class ConsoleScreen(Screen[None]):
         if self.session is not None and self.session.floor is not None:
             self.session.floor.resume()
 
-    def _start_reading(self, session: Session) -> None:
-        if session is not self.session:
-            return  # signed out (or in again) meanwhile
+    def _start_reading(self) -> None:
+        """Start the attached session's live list and the read-back of its shift, once per session."""
+        session = self.session
+        if session is None or session is self._reading:
+            return
+        self._reading = session
         if session.floor is not None:
             session.floor.start()
         self._load_shift(session)
@@ -499,6 +505,7 @@ class ConsoleScreen(Screen[None]):
         help_line.set_class(mode is SnoopType.BARGE, "-barge")
 
     def _tick_status(self) -> None:
+        self._start_reading()
         self._tick += 1
         if self._tick % 10 == 0 and self.session is not None:
             if self.session.live.current is not None:
