@@ -28,7 +28,6 @@ from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
-from queuetui.tui.screens.login import LoginForm, LoginScreen
 from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
+    from queuetui.tui.screens.login import LoginScreen
 
 
 class QueueApp(App[None]):
@@ -169,7 +169,7 @@ class QueueApp(App[None]):
         else:
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
-            self.push_screen(LoginScreen(self._login_form(boot.demo_problem)))
+            self._show_sign_in(boot.demo_problem)
         self.console_screen.start_finished()
 
     def _resume_collection(self) -> None:
@@ -209,6 +209,8 @@ class QueueApp(App[None]):
         prefill = getattr(self, "prefill", None)
         if prefill is not None:
             found += [prefill.ssid or "", prefill.token or ""]
+        from queuetui.tui.screens.login import LoginScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
                 found += screen.typed_secrets()
@@ -237,10 +239,20 @@ class QueueApp(App[None]):
             for line in problems[1:]:
                 self.console_screen.log_line("warning", line)
 
-    def _login_form(self, notice: str = "", refused: bool = False) -> LoginForm:
-        return LoginForm(
+    def _sign_in_screen(self) -> LoginScreen | None:
+        """The sign-in screen, when it is on top. Its module loads with the first one shown: about 5 ms that
+        the console's first frame does not wait for."""
+        from queuetui.tui.screens.login import LoginScreen
+
+        return self.screen if isinstance(self.screen, LoginScreen) else None
+
+    def _show_sign_in(self, notice: str = "", refused: bool = False) -> None:
+        from queuetui.tui.screens.login import LoginForm, LoginScreen
+
+        form = LoginForm(
             self.settings, self.profile_name, self.profile, self.prefill, notice, refused, self.still, self.launch.demo
         )
+        self.push_screen(LoginScreen(form))
 
     def _log_demo_intro(self, sim: SimServer) -> None:
         log = self.console_screen.log_line
@@ -274,8 +286,8 @@ class QueueApp(App[None]):
         self.sign_in(message.name, message.profile, message.credentials, message.remember)
 
     async def action_sign_in(self) -> None:
-        screen = self.screen
-        if not isinstance(screen, LoginScreen) or not screen.enter_signs_in():
+        screen = self._sign_in_screen()
+        if screen is None or not screen.enter_signs_in():
             raise SkipAction()
         request = await screen.submission()
         if request is not None:
@@ -294,10 +306,11 @@ class QueueApp(App[None]):
 
     def _refused(self, label: str, message: str) -> None:
         self.report("error", f"{label}: {message}; not signed in")
-        if isinstance(self.screen, LoginScreen):
-            self.screen.refused(label, message)
+        screen = self._sign_in_screen()
+        if screen is not None:
+            screen.refused(label, message)
         else:
-            self.push_screen(LoginScreen(self._login_form(f"{label}: {message}")))
+            self._show_sign_in(f"{label}: {message}")
 
     def _adopt_session(self, session: Session, remember: bool) -> None:
         from queuetui.api.models import SessionAuth
@@ -315,7 +328,7 @@ class QueueApp(App[None]):
             self.prefill = Overrides(
                 profile=session.name, user_id=credentials.user_id, token=credentials.token.get_secret_value()
             )
-        if isinstance(self.screen, LoginScreen):
+        if self._sign_in_screen() is not None:
             self.pop_screen()
         self.console_screen.attach(session)
         self.report(
@@ -332,9 +345,9 @@ class QueueApp(App[None]):
             self._save_profile(session.profile.model_copy(update={"remember_secret": True, **secret}))
 
     def on_login_required(self, message: LoginRequired) -> None:
-        if isinstance(self.screen, LoginScreen) or not self.ready.is_set():
+        if self._sign_in_screen() is not None or not self.ready.is_set():
             return
-        self.push_screen(LoginScreen(self._login_form(message.notice, message.refused)))
+        self._show_sign_in(message.notice, message.refused)
 
     def sign_out(self) -> None:
         from queuetui.core.config import Overrides
@@ -347,7 +360,7 @@ class QueueApp(App[None]):
         self.prefill = Overrides(profile=self.profile_name, user_id=self.prefill.user_id)
         self.console_screen.attach(None)
         self.report("info", "Signed out")
-        self.push_screen(LoginScreen(self._login_form("Signed out")))
+        self._show_sign_in("Signed out")
 
     # ----- reporting --------------------------------------------------------------------------------
 
@@ -412,6 +425,7 @@ class QueueApp(App[None]):
         """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
         from queuetui.tui.screens.help import HelpScreen
+        from queuetui.tui.screens.login import LoginScreen
         from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
         from queuetui.tui.widgets.live_calls import LiveCallsTable
         from queuetui.tui.widgets.mode_selector import ModeSelector
