@@ -3,6 +3,7 @@ the jitter switch behind them, in the simulator and in `queuetui sim`."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import httpx
@@ -57,8 +58,10 @@ def test_jitter_varies_each_answer_within_its_range(sim):
     sim.faults.latency_jitter_s = 0.1
     timings = timed_answers(sim, 8)
     assert min(timings) >= 0.05
-    assert max(timings) < 0.15 + 0.05  # the range, plus room for a busy machine
     assert max(timings) - min(timings) > 0.01, timings  # eight equal waits from a 100 ms range: not random
+    # The range's top is checked on the delays chosen, not on answers timed: a busy machine adds its own wait.
+    delays = [sim.faults.answer_delay(random.Random(seed)) for seed in range(1000)]
+    assert 0.05 <= min(delays) < 0.06 and 0.14 < max(delays) <= 0.15
 
 
 def test_sim_command_takes_a_jitter():
