@@ -87,7 +87,7 @@ def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
     except ValueError:
         raise UnsafeUrl("must look like https://host/api/v2") from None
     if not is_loopback(parts.hostname or ""):
-        _check_host_as_sent(url)
+        _check_host_as_sent(url, parts.hostname or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeUrl("must look like https://host/api/v2")
     if parts.username or parts.password:
@@ -99,7 +99,7 @@ def check_base_url(url: str, allow_insecure_http: bool = False) -> str:
     return _api_base(url, parts.path)
 
 
-def _check_host_as_sent(url: str) -> None:
+def _check_host_as_sent(url: str, host: str) -> None:
     """httpx refuses some host names that urlsplit lets through (1.2.3.256, a malformed xn-- label). A loopback
     host matched an address or `localhost` exactly, so only other hosts need this, and the demo opens without
     loading httpx."""
@@ -108,6 +108,8 @@ def _check_host_as_sent(url: str) -> None:
     try:
         _ = httpx.URL(url).host
     except (ValueError, httpx.InvalidURL):
+        if host:  # the host is what fails here (the port was checked before): named, a mistyped address shows
+            raise UnsafeUrl(f"has a host that is not a valid name or address: {printable(host, 80)}") from None
         raise UnsafeUrl("must look like https://host/api/v2") from None
 
 
