@@ -111,6 +111,21 @@ def test_f4_right_after_enter_asks_nothing_about_the_action_already_sent(
     assert CONFIRM_TITLE not in console.capture()
 
 
+def test_a_barge_answer_typed_before_the_question_is_shown_sends_nothing(
+    console: TmuxSession, isolated_home: Path, sim: SimServer
+) -> None:
+    # F4 Enter y in one burst: the y reaches the question before anyone can have read it. Only a y given once
+    # the question is on screen barges.
+    console.send("C-10023", "Tab", "Tab", "Tab", "13", "F4", "Enter", "y")
+    console.wait_for("came before this question")
+    assert CONFIRM_TITLE in console.capture()
+    time.sleep(0.5)
+    assert sent(isolated_home) == [] and snoop_types(sim) == []
+    console.send("y")
+    assert wait_for_records(isolated_home, 1) == [("C-10023", "barge", "ok")]
+    assert snoop_types(sim) == ["barge"]
+
+
 def test_keys_after_enter_leave_the_call_already_sent_unchanged(console: TmuxSession, isolated_home: Path) -> None:
     console.send("C-10023", "Tab", "Tab", "Tab", "13", "Enter", "BTab", "BTab", "BTab", "C-100")
     assert wait_for_records(isolated_home, 1) == [("C-10023", "spy", "ok")]

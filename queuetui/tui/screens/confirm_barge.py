@@ -1,4 +1,6 @@
-"""Asks before an audible barge. Cancel has the focus, so a stray Enter never puts a voice into a call."""
+"""Asks before an audible barge. Cancel has the focus, so a stray Enter never puts a voice into a call; and only an
+answer given once the question is on screen barges, so a `y` typed ahead (say, `F4 Enter y` in one burst over a slow
+link) never answers a question nobody has seen."""
 
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
     def __init__(self, request: BargeRequest) -> None:
         super().__init__()
         self.request = request
+        self._shown = False  # the question has been drawn: from then on, y barges
 
     def compose(self) -> ComposeResult:
         request = self.request
@@ -73,9 +76,20 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         # the phone rung and the Barge button. What they said is in the log.
         self.app.clear_notifications()
         self.query_one("#confirm-cancel", Button).focus()
+        # Keys typed ahead reach this screen as soon as it is pushed, before its first frame.
+        self.call_after_refresh(self._question_shown)
+
+    def _question_shown(self) -> None:
+        self._shown = True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
+        self.action_answer(event.button.id == "confirm-yes")
 
     def action_answer(self, confirmed: bool) -> None:
+        if confirmed and not self._shown:
+            # Said in the box, not as a notice: a notice would cover it on a small terminal.
+            self.query_one("#confirm-keys", Static).update(
+                "That barge key came before this question was shown: nothing sent. y  barge    n / Esc  cancel"
+            )
+            return
         self.dismiss(confirmed)
