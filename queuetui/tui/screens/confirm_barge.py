@@ -76,7 +76,10 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         # the phone rung and the Barge button. What they said is in the log.
         self.app.clear_notifications()
         self.query_one("#confirm-cancel", Button).focus()
-        # Keys typed ahead reach this screen as soon as it is pushed, before its first frame.
+
+    def on_screen_resume(self) -> None:
+        # Keys typed ahead reach this screen as soon as it is pushed, before its first frame. On each resume, not
+        # once: Textual drops this call if another screen covers this one before its refresh (the palette, say).
         self.call_after_refresh(self._question_shown)
 
     def _question_shown(self) -> None:
