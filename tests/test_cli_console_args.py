@@ -10,7 +10,7 @@ import pytest
 
 from queuetui import cli
 from queuetui.cli.console_args import ConsoleArgs, read_console_args
-from queuetui.cli.parser import build_parser
+from queuetui.cli.parser import build_parser, console_args_of
 
 READ_HERE = [
     [],
@@ -46,9 +46,7 @@ LEFT_TO_THE_PARSER = [
 def full_parser_reading(argv: list[str]) -> ConsoleArgs:
     args = build_parser().parse_args(argv)
     assert args.command is None
-    return ConsoleArgs(
-        demo=args.demo, tour=args.tour, show_keys=args.show_keys, profile=args.profile, config=args.config
-    )
+    return console_args_of(args)
 
 
 @pytest.mark.parametrize("argv", READ_HERE, ids=" ".join)

@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = read_console_args(argv)
     if console is not None:
         return _run_tui(console)
-    from queuetui.cli.parser import build_parser
+    from queuetui.cli.parser import build_parser, console_args_of
 
     args = build_parser().parse_args(argv)
     if args.command == "barge":
@@ -168,6 +168,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_config(args)
     if args.command == "themes":
         return _run_themes()
-    return _run_tui(
-        ConsoleArgs(demo=args.demo, tour=args.tour, show_keys=args.show_keys, profile=args.profile, config=args.config)
-    )
+    return _run_tui(console_args_of(args))

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from queuetui import __version__
+from queuetui.cli.console_args import ConsoleArgs
 
 
 def _add_barge_arguments(parser: argparse.ArgumentParser) -> None:
@@ -194,3 +195,10 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
+
+
+def console_args_of(args: argparse.Namespace) -> ConsoleArgs:
+    """The console's options as the full parser read them (no command given)."""
+    return ConsoleArgs(
+        demo=args.demo, tour=args.tour, show_keys=args.show_keys, profile=args.profile, config=args.config
+    )
