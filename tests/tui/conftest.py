@@ -111,11 +111,13 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
 
 
 async def press_for_screen(pilot: Pilot[None], key: str, screen: type[ScreenT]) -> ScreenT:
-    """Press `key` and wait until a `screen` is the one on top; returns it."""
+    """Press `key` and wait until a `screen` is the one on top and drawn, as a user would see it before the
+    next key (the barge question takes no answer typed ahead of it); returns it."""
     await pilot.press(key)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen))
     shown = pilot.app.screen
     assert isinstance(shown, screen)
+    await asyncio.wait_for(shown.wait_for_refresh(), timeout=10)
     return shown
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import Scenario
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from tui.conftest import drive, press_for_screen, settle, type_into
 
@@ -53,7 +54,9 @@ def test_whole_session_leaks_no_secret(
             await send("C-10023", "13", "enter")  # success
             await send("C-10023", "14", "enter")  # 1502
             await send("C-10066", "30", "enter")  # 1501 until the retries run out
-            await send("C-10017", "7", "f4", "enter", "y")  # confirmed barge
+            await send("C-10017", "7", "f4")
+            await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+            await send("C-10017", "7", "y")  # confirmed barge, answered once the question is on screen
             sim.faults.html_502 = True
             await send("C-10042", "4", "f2", "enter")  # a proxy's page
             sim.faults.html_502 = False
