@@ -49,7 +49,7 @@ for version in "${versions[@]}"; do
     fi
     echo "== Python $version: $("$venv/bin/python" --version)"
     start=$SECONDS
-    if (cd "$repo" && "$venv/bin/python" -m pytest -q -x -n 6 -p no:cacheprovider ${marker[@]+"${marker[@]}"}); then
+    if (cd "$repo" && "$venv/bin/python" -m pytest -q -x -n 4 -p no:cacheprovider ${marker[@]+"${marker[@]}"}); then
         summary+=("Python $version: passed in $((SECONDS - start)) s")
     else
         summary+=("Python $version: FAILED after $((SECONDS - start)) s")

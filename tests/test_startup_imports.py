@@ -71,3 +71,41 @@ print(json.dumps("httpx" in sys.modules))
 def test_a_start_that_leads_to_the_sign_in_loads_httpx_off_the_ui_thread():
     # Opening a session to another host needs it, on the UI thread; start-up's worker loads it first.
     assert loaded_after(SIGN_IN_PROBE) is True
+
+
+UI_THREAD_PROBE = """
+import asyncio, json, sys, tempfile, threading
+from pathlib import Path
+from queuetui.tui.launch import create_app
+
+app = create_app(demo=True, still=True, audit_path=Path(tempfile.mkdtemp()) / "audit.jsonl")
+first_loaded_on_ui = []
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if threading.current_thread() is threading.main_thread() and name not in sys.modules:
+            first_loaded_on_ui.append(name)
+        return None
+
+sys.meta_path.insert(0, Watch())
+
+async def main():
+    async with app.run_test() as pilot:
+        while app.session is None:
+            await pilot.pause(0.02)
+        first_loaded_on_ui.append("(usable)")
+        import queuetui.tui.screens.login  # the control: a module loaded on the UI thread is seen
+
+asyncio.run(main())
+ours = [name for name in first_loaded_on_ui if name.startswith("queuetui") or name == "(usable)"]
+usable = ours.index("(usable)")
+print(json.dumps([ours[:usable], ours[usable + 1 :]]))
+"""
+
+
+def test_the_demo_start_loads_none_of_its_modules_on_the_ui_thread():
+    # The sign-in screen (about 10 ms) and the live list's poller and sources (about 8 ms) used to load there
+    # as the session was adopted, holding the frame that shows it.
+    before, after = loaded_after(UI_THREAD_PROBE)
+    assert before == []
+    assert "queuetui.tui.screens.login" in after

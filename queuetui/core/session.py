@@ -56,6 +56,13 @@ def load_http() -> None:
     import httpx  # noqa: F401
 
 
+def load_floor() -> None:
+    """Load what `watch_floor` and `floor_source` use. A console watches the floor as it adopts a session, on its
+    UI thread, where these imports would hold the frame that shows the session about 8 ms; a front end calls
+    this from a worker before."""
+    import queuetui.core.call_poller  # noqa: F401  (it loads the call sources too)
+
+
 def local_now() -> datetime:
     return datetime.now().astimezone()
 

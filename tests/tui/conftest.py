@@ -16,6 +16,9 @@ import pytest
 import textual._wait
 from helpers import FAST_RETRY, SNOOPER, Toasts, fixed_clock
 from rich.console import Console
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
+from textual.css.types import CSSLocation
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, RadioButton
@@ -36,6 +39,31 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 # After each key Pilot waits until a whole slice of Textual's sleep passes with under 1 ms of CPU used: the app
 # has handled the key. Slices of 5 ms instead of 20 keep that rule and take a key from about 80 ms to 20.
 textual._wait.SLEEP_GRANULARITY = 0.005
+
+_parsed_css: dict[tuple[object, ...], list[RuleSet]] = {}
+_parse_rules = Stylesheet._parse_rules
+
+
+def _parse_rules_once(
+    self: Stylesheet,
+    css: str,
+    read_from: CSSLocation,
+    is_default_rules: bool = False,
+    tie_breaker: int = 0,
+    scope: str = "",
+) -> list[RuleSet]:
+    # Textual caches parsed CSS per stylesheet, so every app a test starts parses the same CSS again: about a tenth
+    # of a UI test's CPU. Shared here across apps, keyed by everything the parse reads (the theme's variables too),
+    # each piece is parsed once per test process. The rules are only read once parsed, as Textual's own cache
+    # assumes when it hands the same list to every reparse.
+    key = (tuple(sorted(self._variables.items())), css, read_from, is_default_rules, tie_breaker, scope)
+    rules = _parsed_css.get(key)
+    if rules is None:
+        rules = _parsed_css[key] = _parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+    return rules
+
+
+Stylesheet._parse_rules = _parse_rules_once  # type: ignore[method-assign]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from queuetui.tui import app as app_module
 from queuetui.tui.screens import console as console_module
 from tui.conftest import drive, settle, started, wait_until
 
@@ -155,3 +156,35 @@ def test_a_key_on_its_way_to_a_field_keeps_the_focus_where_it_is_going(make_app,
         assert h.console.focused is h.console.query_one("#call-id")
 
     drive(h, steps, wait_for_start=False)
+
+
+def test_a_start_slower_than_the_hold_lets_the_screen_show_what_is_typed(make_app, held_config, monkeypatch):
+    # Start-up holds the screen's updates while its worker runs (`_hold_updates_while_booting`); a slow one
+    # must not leave a screen that seems deaf to the keys. `_batch_count` is the count Textual's
+    # `batch_update` keeps: above 0, nothing is redrawn.
+    monkeypatch.setattr(app_module, "BOOT_HOLD_S", 0.3)
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await wait_until(pilot, lambda: h.app._batch_count > 0)
+            await pilot.press(*"C-1")
+            await wait_until(pilot, lambda: h.app._batch_count == 0)
+            assert not h.app.ready.is_set()  # still starting: the hold ended on its own
+            assert "C-1" in h.app.export_screenshot()
+        finally:
+            release(held_config)
+        await started(pilot)
+        assert h.app._batch_count == 0
+
+    drive(h, steps, wait_for_start=False)
+
+
+def test_a_usual_start_ends_its_hold_with_the_session(make_app):
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        assert h.app._batch_count == 0
+        assert h.app.session is not None
+
+    drive(h, steps)
