@@ -175,6 +175,20 @@ def test_a_burst_typed_with_the_demo_command_acts_once_the_demo_is_open(isolated
     assert wait_for_records(isolated_home, 1) == [("C-10031", "whisper", "ok")]
 
 
+def test_a_barge_answer_typed_with_the_demo_command_sends_nothing(isolated_home: Path) -> None:
+    # Typed while the console starts, the Enter waits for the session and the y waits behind it: the question is
+    # drawn before the y is handled, but the y was typed long before anyone could have read it.
+    with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
+        term.send("C-10023", "Tab", "Tab", "Tab", "13", "F4", "Enter", "y")
+        term.wait_for("came before this question", timeout=20)
+        assert CONFIRM_TITLE in term.capture()
+        time.sleep(0.5)
+        assert sent(isolated_home) == []
+        term.send("y")
+        term.wait_for("ON C-10023 \u00b7 BARGE")
+    assert wait_for_records(isolated_home, 1) == [("C-10023", "barge", "ok")]
+
+
 def test_a_call_copied_from_the_list_is_the_one_the_keys_typed_after_it_send(isolated_home: Path) -> None:
     # Enter on the list copies the call into the form; the Tab, F3 and Enter behind it act on the copied form.
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:

@@ -15,6 +15,7 @@ from textual.widgets import Input
 
 from queuetui.tui import app as app_module
 from queuetui.tui.screens import console as console_module
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from tui.conftest import drive, settle, started, wait_until
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
@@ -188,3 +189,27 @@ def test_a_usual_start_ends_its_hold_with_the_session(make_app):
         assert h.app.session is not None
 
     drive(h, steps)
+
+
+def test_a_barge_answer_typed_while_the_demo_starts_sends_nothing(make_app, held_config):
+    # The Enter waits for start-up and the y behind it: it was typed before the question, and does not barge.
+    # (In a real terminal that y is handled only once the question is drawn: tests/e2e covers that case.)
+    h = make_app(demo=True, config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await pilot.press(*"C-10023", "tab", "tab", "tab", *"13", "f4")
+            assert h.app.session is None  # typed while start-up waits on the config
+        finally:
+            release(held_config, after=0.3)
+        await pilot.press("enter", "y")  # the Enter waits for the session, the y behind it
+        await started(pilot)
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConfirmBargeScreen))
+        question = h.app.screen
+        await wait_until(pilot, lambda: "came before" in str(question.query_one("#confirm-keys").render()))
+        assert sent(h) == []
+        await pilot.press("y")  # typed with the question on screen: this one barges
+        await settle(pilot)
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == [("C-10023", "barge", "13")]

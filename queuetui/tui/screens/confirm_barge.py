@@ -1,11 +1,13 @@
 """Asks before an audible barge. Cancel has the focus, so a stray Enter never puts a voice into a call; and only an
-answer given once the question is on screen barges, so a `y` typed ahead (say, `F4 Enter y` in one burst over a slow
-link) never answers a question nobody has seen."""
+answer typed once the question is on screen barges, so a `y` typed ahead (say, `F4 Enter y` in one burst over a slow
+link, or with the command while the console starts) never answers a question nobody has seen."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
+from textual._time import get_time  # the clock Textual stamps events with (textual is pinned)
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -54,7 +56,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
     def __init__(self, request: BargeRequest) -> None:
         super().__init__()
         self.request = request
-        self._shown = False  # the question has been drawn: from then on, y barges
+        self._shown_at: float | None = None  # when the question was drawn: a barge key typed after that barges
 
     def compose(self) -> ComposeResult:
         request = self.request
@@ -83,16 +85,39 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         self.call_after_refresh(self._question_shown)
 
     def _question_shown(self) -> None:
-        self._shown = True
+        if self._shown_at is None:
+            self._shown_at = get_time()
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys are judged by when they were typed, not when they are handled: those typed while the console was
+        # busy (the Enter that opened this question waited for start-up, say) are handled only now, after the
+        # question is drawn, and would otherwise answer it.
+        if self._shown_at is not None and event.time > self._shown_at:
+            return
+        if self._would_barge(event.key):
+            event.stop()
+            event.prevent_default()
+            self._refuse_early_barge()
+
+    def _would_barge(self, key: str) -> bool:
+        """Whether `key` answers yes here: the barge key (remappable), or Enter on the Barge button."""
+        active = self.active_bindings.get(key)
+        if active is None:
+            return False
+        action = active.binding.action
+        return action == "answer(True)" or (action == "press" and active.node is self.query_one("#confirm-yes"))
+
+    def _refuse_early_barge(self) -> None:
+        # Said in the box, not as a notice: a notice would cover it on a small terminal.
+        self.query_one("#confirm-keys", Static).update(
+            "That barge key came before this question was shown: nothing sent. y  barge    n / Esc  cancel"
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_answer(event.button.id == "confirm-yes")
 
     def action_answer(self, confirmed: bool) -> None:
-        if confirmed and not self._shown:
-            # Said in the box, not as a notice: a notice would cover it on a small terminal.
-            self.query_one("#confirm-keys", Static).update(
-                "That barge key came before this question was shown: nothing sent. y  barge    n / Esc  cancel"
-            )
+        if confirmed and self._shown_at is None:  # by any other way than a key (a click) before the first frame
+            self._refuse_early_barge()
             return
         self.dismiss(confirmed)
