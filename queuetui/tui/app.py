@@ -144,9 +144,11 @@ class QueueApp(App[None]):
         its mount completes, and redraws after each change: work that shares the interpreter with the worker and
         makes the session later, while the frame after the worker shows it all anyway (about 8 ms of CPU, in
         process, medians of 10). Keys typed meanwhile still act, and show at that frame. A start slower than
-        BOOT_HOLD_S lets updates through, so a slow disk never leaves a screen that seems not to listen."""
+        BOOT_HOLD_S lets updates through, so a slow disk never leaves a screen that seems not to listen. The
+        console's timer, not the app's: an Enter typed meanwhile waits for start-up inside the app's own message
+        loop, where a timer would wait with it."""
         self._held_updates.enter_context(self.batch_update())
-        self.set_timer(BOOT_HOLD_S, self._held_updates.close)
+        self.console_screen.set_timer(BOOT_HOLD_S, self._held_updates.close)
 
     # A failure here is a bug, not a user error: let it end the app with the (secret-free) crash report.
     @work(thread=True, group="boot", exit_on_error=True)

@@ -189,6 +189,26 @@ def test_a_barge_answer_typed_with_the_demo_command_sends_nothing(isolated_home:
     assert wait_for_records(isolated_home, 1) == [("C-10023", "barge", "ok")]
 
 
+def test_a_start_held_up_still_shows_what_was_typed_after_a_second(isolated_home: Path) -> None:
+    # The config is a named pipe nobody writes yet, so start-up waits. The screen holds its updates while it
+    # starts, for a second at most, even with an Enter waiting for the session.
+    config = isolated_home / ".config" / "queuetui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(config)
+    with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
+        try:
+            term.send("C-10023", "Tab", "F3", "Tab", "Tab", "13", "Enter")
+            deadline = time.monotonic() + 5
+            while not re.search(r"Call +C-10023", term.capture()):  # the empty field's hint is "e.g. C-10023"
+                assert time.monotonic() < deadline, term.capture()
+                time.sleep(0.05)
+            assert "starting" in term.capture().splitlines()[0]
+        finally:
+            os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK))  # the reader is waiting: start-up goes on
+        term.wait_for("ON C-10023 \u00b7 WHISPER")
+    assert wait_for_records(isolated_home, 1) == [("C-10023", "whisper", "ok")]
+
+
 def test_a_call_copied_from_the_list_is_the_one_the_keys_typed_after_it_send(isolated_home: Path) -> None:
     # Enter on the list copies the call into the form; the Tab, F3 and Enter behind it act on the copied form.
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
