@@ -96,6 +96,9 @@ class QueueApp(App[None]):
         self._save_lock = threading.Lock()
         self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
         self._held_updates = contextlib.ExitStack()
+        # Without --demo the start ends on the sign-in screen: what is typed before it shows is meant for it (a
+        # session id, say), not for the console's form behind it, where it would sit in plain sight.
+        self._keys_for_sign_in: list[events.Key] | None = None if launch.demo else []
         theme = first_theme()
         if theme is not None:
             self.register_theme(theme)
@@ -190,6 +193,7 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self._show_sign_in(boot.demo_problem)
+            self.call_after_refresh(self._give_held_keys_to_sign_in)
         self.console_screen.start_finished()
 
     def _resume_collection(self) -> None:
@@ -509,12 +513,26 @@ class QueueApp(App[None]):
         self.push_screen(HelpScreen(self.binding_sections(), self._keymap))
 
     async def on_event(self, event: events.Event) -> None:
-        # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
         if isinstance(event, events.Key) and not event.is_forwarded:
+            held = self._keys_for_sign_in is not None and not self._quits(event.key)
             focused = self.focused
-            secret = isinstance(focused, Input) and focused.password
+            secret = held or (isinstance(focused, Input) and focused.password)
+            # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
             self.console_screen.key_pressed(event.key, event.character, secret)
+            if held and self._keys_for_sign_in is not None:
+                self._keys_for_sign_in.append(event)
+                return
         await super().on_event(event)
+
+    def _quits(self, key: str) -> bool:
+        active = self.screen.active_bindings.get(key)
+        return active is not None and active.binding.action in ("quit", "help_quit")
+
+    def _give_held_keys_to_sign_in(self) -> None:
+        """Type what was held for the sign-in screen into it, in order, now that it has its focus."""
+        held, self._keys_for_sign_in = self._keys_for_sign_in or [], None
+        for key in held:
+            self.post_message(events.Key(key.key, key.character))
 
     def toggle_keys(self) -> None:
         self.console_screen.show_keys(not self.console_screen.showing_keys)

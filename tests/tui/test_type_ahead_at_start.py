@@ -16,6 +16,7 @@ from textual.widgets import Input
 from queuetui.tui import app as app_module
 from queuetui.tui.screens import console as console_module
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.login import LoginScreen
 from tui.conftest import drive, settle, started, wait_until
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
@@ -213,3 +214,24 @@ def test_a_barge_answer_typed_while_the_demo_starts_sends_nothing(make_app, held
 
     drive(h, steps, wait_for_start=False)
     assert sent(h) == [("C-10023", "barge", "13")]
+
+
+def test_a_session_id_typed_while_the_sign_in_start_loads_goes_into_the_sign_in_form(make_app, held_config, sim):
+    # Without --demo the start ends on the sign-in screen; typed before it shows, the secret was meant for it. It
+    # used to land in the console's Call field behind it, in plain sight, and could be sent as a call id.
+    h = make_app(config=str(held_config))
+
+    async def steps(pilot):
+        try:
+            await pilot.press(*"S3cr3tSsid99")
+        finally:
+            release(held_config, config=f'[profiles.desk]\nbase_url = "{sim.url}"\n')
+        await started(pilot)
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        await wait_until(pilot, lambda: h.app.screen.query_one("#ssid", Input).value == "S3cr3tSsid99")
+        assert h.console.query_one("#call-id", Input).value == ""
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: h.app.session is not None)
+
+    drive(h, steps, wait_for_start=False)
+    assert list(h.app.session.credentials.secrets()) == ["S3cr3tSsid99"]
