@@ -130,14 +130,19 @@ def _run_tui(args: ConsoleArgs) -> int:
     # and almost no garbage, yet each collection on the way scans them all: about 50 ms of the start. The app
     # turns collection back on as start-up ends.
     gc.disable()
-    from queuetui.tui.launch import run_console
-
     if args.tour and not args.demo:
         print("error: --tour runs on the demo: add --demo", file=sys.stderr)
         return 2
-    return run_console(
-        demo=args.demo, profile=args.profile, config=args.config, tour=args.tour, show_keys=args.show_keys
-    )
+    try:
+        from queuetui.tui.launch import run_console
+
+        return run_console(
+            demo=args.demo, profile=args.profile, config=args.config, tour=args.tour, show_keys=args.show_keys
+        )
+    except KeyboardInterrupt:
+        # Ctrl+C before the console has the terminal (it reads Ctrl+C as a key after that): leave quietly, with
+        # the status a shell gives an interrupted command, not a traceback that reads as a crash.
+        return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:

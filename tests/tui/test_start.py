@@ -33,6 +33,18 @@ def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
     assert seen == [False]
 
 
+def test_ctrl_c_before_the_console_has_the_terminal_ends_quietly(monkeypatch):
+    # Until Textual reads Ctrl+C as a key, the terminal turns it into an interrupt, raised wherever the start is.
+    def run_console(**options: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("queuetui.tui.launch.run_console", run_console)
+    try:
+        assert cli._run_tui(ConsoleArgs(demo=True)) == 130
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("demo", [True, False], ids=["demo", "sign-in"])
 def test_collection_is_back_once_the_console_is_usable_with_the_start_frozen(make_app, demo):
     h = make_app(demo=demo)
