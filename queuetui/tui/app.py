@@ -514,14 +514,13 @@ class QueueApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            held = self._keys_for_sign_in is not None and not self._quits(event.key)
+            if self._keys_for_sign_in is not None and not self._quits(event.key):
+                self._keys_for_sign_in.append(event)  # shown below when typed into the sign-in screen
+                return
             focused = self.focused
-            secret = held or (isinstance(focused, Input) and focused.password)
+            secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
             self.console_screen.key_pressed(event.key, event.character, secret)
-            if held and self._keys_for_sign_in is not None:
-                self._keys_for_sign_in.append(event)
-                return
         await super().on_event(event)
 
     def _quits(self, key: str) -> bool:
