@@ -20,6 +20,7 @@ Run: python benchmarks/bench_startup.py [--runs N] [--venv PATH] [--against PATH
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from tmuxdriver import TmuxSession
+
+SETTLE_S = 0.3
 
 BARE_APP = textwrap.dedent(
     """
@@ -58,7 +61,22 @@ def time_to(command: list[str], markers: list[str], home: Path) -> list[float]:
         for marker in markers:
             term.wait_for(marker, timeout=30, interval=0.002)
             found.append(time.monotonic() - started)
+        pid = term.pane_pid()
+    _wait_gone(pid)
     return found
+
+
+def _wait_gone(pid: int) -> None:
+    """Let a timed program finish exiting, and the machine settle, before the next launch: a program still
+    tearing down (threads, a simulator) would take CPU from the next one and skew whichever is timed next."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.005)
+    time.sleep(SETTLE_S)
 
 
 def main() -> None:
@@ -78,10 +96,15 @@ def main() -> None:
         bare: list[float] = []
         paint: dict[str, list[float]] = {name: [] for name in installs}
         usable: dict[str, list[float]] = {name: [] for name in installs}
-        for _ in range(args.runs):  # interleaved, so drift affects all alike
-            bare += time_to([str(python), str(bare_script)], ["bare app ready"], home)
-            for name, command in installs.items():
-                first, ready = time_to([str(command), "--demo"], ["Monitor a call", "demo@"], home)
+        for run in range(args.runs):
+            # Interleaved, so drift affects all alike, and in reverse order every other run: a launch was
+            # measured to run up to 35 ms faster or slower depending on which program ran just before it.
+            order: list[str | None] = [None, *installs]
+            for name in order if run % 2 == 0 else reversed(order):
+                if name is None:
+                    bare += time_to([str(python), str(bare_script)], ["bare app ready"], home)
+                    continue
+                first, ready = time_to([str(installs[name]), "--demo"], ["Monitor a call", "demo@"], home)
                 paint[name].append(first)
                 usable[name].append(ready)
     ms = 1000

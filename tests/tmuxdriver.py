@@ -88,6 +88,10 @@ class TmuxSession:
         """The path of the terminal the program runs on (/dev/pts/N), to read its settings."""
         return self._tmux("display-message", "-p", "-t", "main", "#{pane_tty}").stdout.strip()
 
+    def pane_pid(self) -> int:
+        """The process id of the program the pane runs."""
+        return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout)
+
     def is_dead(self) -> bool:
         result = self._tmux("display-message", "-p", "-t", "main", "#{pane_dead}", check=False)
         return result.stdout.strip() == "1"

@@ -24,7 +24,7 @@ def test_kill_9_mid_stream_loses_no_recorded_action(isolated_home: Path):
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home)) as term:
         term.wait_for("Signed in", timeout=20)
         term.wait_for("C-10023 13 Asha")  # the live list has the focus, its first call highlighted
-        pid = int(term._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout)
+        pid = term.pane_pid()
         recorded_before_kill = 0
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline:  # actions stream: spy on the highlighted call every 20 ms
