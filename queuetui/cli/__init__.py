@@ -20,8 +20,6 @@ from queuetui.cli.console_args import ConsoleArgs, read_console_args
 if TYPE_CHECKING:
     import argparse
 
-THREAD_TURN_S = 0.001  # how long a thread may hold the interpreter while another waits for it
-
 
 def _run_sim(args: argparse.Namespace) -> int:
     from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
@@ -135,11 +133,6 @@ def _run_tui(args: ConsoleArgs) -> int:
     if args.tour and not args.demo:
         print("error: --tour runs on the demo: add --demo", file=sys.stderr)
         return 2
-    # Textual writes each frame from a thread of its own, which waits its turn for the interpreter while the UI
-    # thread or a worker (start-up's, the live list's) runs. At Python's default 5 ms turns a finished first frame
-    # reached the terminal 10 to 17 ms after it was drawn; at 1 ms, 2 to 3 ms (in process, tmux 80x24).
-    usual_turn = sys.getswitchinterval()
-    sys.setswitchinterval(THREAD_TURN_S)
     try:
         from queuetui.tui.launch import run_console
 
@@ -150,8 +143,6 @@ def _run_tui(args: ConsoleArgs) -> int:
         # Ctrl+C before the console has the terminal (it reads Ctrl+C as a key after that): leave quietly, with
         # the status a shell gives an interrupted command, not a traceback that reads as a crash.
         return 130
-    finally:
-        sys.setswitchinterval(usual_turn)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,6 @@ with what the start made frozen out of later collections."""
 from __future__ import annotations
 
 import gc
-import sys
 import weakref
 
 import pytest
@@ -32,25 +31,6 @@ def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
     finally:
         gc.enable()
     assert seen == [False]
-
-
-def test_the_console_runs_with_short_thread_turns_and_leaves_the_usual_ones(monkeypatch):
-    # The thread that writes frames to the terminal must not wait 5 ms turns behind a busy worker.
-    seen: list[float] = []
-
-    def run_console(**options: object) -> int:
-        seen.append(sys.getswitchinterval())
-        return 0
-
-    monkeypatch.setattr("queuetui.tui.launch.run_console", run_console)
-    usual = sys.getswitchinterval()
-    try:
-        assert cli._run_tui(ConsoleArgs(demo=True)) == 0
-    finally:
-        gc.enable()
-    assert seen == [cli.THREAD_TURN_S]
-    assert cli.THREAD_TURN_S <= 0.001 < usual
-    assert sys.getswitchinterval() == usual
 
 
 def test_ctrl_c_before_the_console_has_the_terminal_ends_quietly(monkeypatch):
