@@ -1,7 +1,7 @@
 """Start-up against a bare Textual app, in one run so the machine's noise hits both sides of each ratio alike.
 
 Both are launched and watched the same way: the installed command in tmux at 80x24, timed from launch until a
-marker is on screen. The bare app has a Header, a Static and a Footer.
+marker is on screen, each once the program before has exited. The bare app has a Header, a Static and a Footer.
 - first paint: the console's form title is on screen (target <= 1.3x the bare app);
 - usable demo: the signed-in host ("demo@…") is on the top line: the session is open and keys act
   (target <= 2.0x). The DEMO badge alone would not do: it could be painted before anything is loaded.
@@ -97,8 +97,8 @@ def main() -> None:
         paint: dict[str, list[float]] = {name: [] for name in installs}
         usable: dict[str, list[float]] = {name: [] for name in installs}
         for run in range(args.runs):
-            # Interleaved, so drift affects all alike, and in reverse order every other run: a launch was
-            # measured to run up to 35 ms faster or slower depending on which program ran just before it.
+            # Interleaved, so drift affects all alike, and in reverse order every other run: the same install
+            # was measured 33 and 41 ms faster third in a round than second.
             order: list[str | None] = [None, *installs]
             for name in order if run % 2 == 0 else reversed(order):
                 if name is None:

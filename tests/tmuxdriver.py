@@ -84,17 +84,20 @@ class TmuxSession:
                 raise TmuxError(f"{text!r} not on screen after {timeout} s; screen:\n{self.capture()}")
             time.sleep(interval)
 
+    def _pane(self, variable: str, check: bool = True) -> str:
+        """One of tmux's facts about the pane (`pane_tty`, `pane_pid`, `pane_dead`...)."""
+        return self._tmux("display-message", "-p", "-t", "main", f"#{{{variable}}}", check=check).stdout.strip()
+
     def pane_tty(self) -> str:
         """The path of the terminal the program runs on (/dev/pts/N), to read its settings."""
-        return self._tmux("display-message", "-p", "-t", "main", "#{pane_tty}").stdout.strip()
+        return self._pane("pane_tty")
 
     def pane_pid(self) -> int:
         """The process id of the program the pane runs."""
-        return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout)
+        return int(self._pane("pane_pid"))
 
     def is_dead(self) -> bool:
-        result = self._tmux("display-message", "-p", "-t", "main", "#{pane_dead}", check=False)
-        return result.stdout.strip() == "1"
+        return self._pane("pane_dead", check=False) == "1"
 
     def kill(self) -> None:
         self._tmux("kill-server", check=False)
