@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import FAST_RETRY
 
-from queuetui.api.client import ClientSettings, DeepCallClient
+from queuetui.api.client import ClientSettings, DeepCallClient, system_trust
 from queuetui.api.models import SessionAuth, TokenAuth, parse_credentials
 from queuetui.core.audit import AuditLog
 from queuetui.core.config import Profile
@@ -96,6 +96,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The demo answers at once in tests; its few hundred milliseconds are for a room watching.
     monkeypatch.setenv("QUEUETUI_DEMO_LATENCY", "0")
     return home
+
+
+@pytest.fixture
+def certificates_named(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
+    """Name a certificates file in SSL_CERT_FILE for this test. The system's certificates load once a process: they
+    load again from the named file, and again after the test from what the environment names then."""
+
+    def name(path: Path) -> None:
+        monkeypatch.setenv("SSL_CERT_FILE", str(path))
+        system_trust.cache_clear()
+
+    yield name
+    system_trust.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -167,6 +167,13 @@ def test_unsafe_base_url_sends_nothing(barge, sim):
     assert_refused(barge(base_url="http://deepcall.invalid/api/v2"), sim, "Base URL")
 
 
+def test_certificates_the_environment_names_but_cannot_be_loaded_send_nothing(barge, sim, certificates_named, tmp_path):
+    certificates_named(tmp_path / "missing.pem")
+    done = barge(base_url="https://deepcall.invalid/api/v2")
+    assert_refused(done, sim, f"Certificates: SSL_CERT_FILE={tmp_path / 'missing.pem'} cannot be read")
+    assert "Traceback" not in done.stderr
+
+
 def test_missing_required_flag_is_a_usage_error(sim):
     done = run_queuetui("barge", "--mode", "spy", "--target", "13", env=SESSION_ENV)
     assert_refused(done, sim, "--call-id")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import certifi
 import httpx
 import pytest
 from helpers import FAST_RETRY, FIXED_NOW, VALID_FIELDS
@@ -220,6 +221,35 @@ def test_a_session_that_cannot_be_used_does_not_open(open_session, server, profi
         open_session(**profile)
     assert refused.value.label == label
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(None, "cannot be read (No such file or directory)"), ("not a certificate\n", "holds no usable PEM certificate")],
+    ids=["missing", "not-pem"],
+)
+def test_certificates_the_environment_names_but_cannot_be_loaded_keep_the_session_shut(
+    open_session, server, certificates_named, tmp_path, content, problem
+):
+    named = tmp_path / "certs.pem"
+    if content is not None:
+        named.write_text(content)
+    certificates_named(named)
+    with pytest.raises(SessionRefused) as refused:
+        open_session()
+    assert refused.value.label == "Certificates"
+    assert refused.value.message.startswith(f"SSL_CERT_FILE={named} {problem} (fix or unset it")
+    assert server.requests == []
+
+
+def test_the_profiles_ca_bundle_stands_in_for_certificates_the_environment_cannot_load(
+    open_session, server, certificates_named, tmp_path
+):
+    certificates_named(tmp_path / "missing.pem")
+    session = open_session(ca_bundle=certifi.where())
+    outcome = session.act(session.prepare(fields()))
+    assert outcome.ok, outcome.message
+    assert len(server.requests) == 1
 
 
 def test_an_audit_trail_that_cannot_be_written_keeps_the_session_shut(server, clock, tmp_path):

@@ -8,11 +8,13 @@ first request, so the demo's session opens without it; for any other host, as th
 from __future__ import annotations
 
 import json
+import os
 import ssl
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -59,6 +61,12 @@ class BadCaBundle(UnsafeUrl):
     also handles this: either way nothing can be sent safely."""
 
     label = "CA bundle (ca_bundle)"
+
+
+class BadTrustStore(UnsafeUrl):
+    """The certificates named by the environment (SSL_CERT_FILE) cannot be loaded."""
+
+    label = "Certificates"
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,27 @@ def _ca_context(ca_bundle: str) -> ssl.SSLContext:
         raise BadCaBundle(f"{printable(ca_bundle, 200)} cannot be read ({error.strerror or 'error'})") from None
 
 
+@cache
+def system_trust() -> ssl.SSLContext:
+    """The certificates a host without a CA bundle of its own is checked against: the environment's
+    SSL_CERT_FILE or SSL_CERT_DIR, else certifi's, as httpx reads them. Loading them takes about 30 ms; built once
+    and shared by every client, so a sign-in on a console's UI thread does not load them again."""
+    import httpx
+
+    named = os.environ.get("SSL_CERT_FILE", "")
+    try:
+        return httpx.create_ssl_context()
+    except OSError as error:  # an ssl.SSLError too
+        if not named:
+            raise  # certifi's own file failed: a broken install, not a setting to fix
+        if isinstance(error, ssl.SSLError):
+            problem = "holds no usable PEM certificate"
+        else:
+            problem = f"cannot be read ({error.strerror or 'error'})"
+    shown = printable(named, 200)
+    raise BadTrustStore(f"SSL_CERT_FILE={shown} {problem} (fix or unset it, or set the profile's ca_bundle)")
+
+
 class DeepCallClient:
     """One connection pool to one DeepCall base URL."""
 
@@ -168,13 +197,15 @@ class DeepCallClient:
         parts = urlsplit(self.base_url)
         self.host = parts.netloc
         loopback = is_loopback(parts.hostname or "")
-        verify: ssl.SSLContext | bool = True
+        verify: ssl.SSLContext | bool = True  # HTTPS to this machine: httpx's own, which ignores the environment
         if settings.ca_bundle:
             verify = _ca_context(settings.ca_bundle)
         elif loopback and parts.scheme == "http":
             # Plain HTTP to this machine, with no proxy and no redirects, never does TLS: loading the system's
             # certificate store would only add about 30 ms to the demo's start.
             verify = False
+        elif not loopback:
+            verify = system_trust()
         self._verify = verify
         self._loopback = loopback
         self._transport = transport

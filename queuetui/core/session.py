@@ -8,6 +8,7 @@ transport or point at a real simulator without patching anything.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from collections.abc import Callable, Mapping
@@ -16,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from queuetui.api.client import ClientSettings, DeepCallClient, UnsafeUrl
+from queuetui.api.client import BadTrustStore, ClientSettings, DeepCallClient, UnsafeUrl, system_trust
 from queuetui.api.models import (
     FIELD_LABELS,
     BargeRequest,
@@ -51,9 +52,13 @@ if TYPE_CHECKING:
 
 
 def load_http() -> None:
-    """Load httpx now. Opening a session to any host but this machine loads it (about 30 ms) on the caller's
-    thread, a console's UI thread; a front end calls this from a worker while its sign-in form waits."""
-    import httpx  # noqa: F401
+    """Load httpx, its transport and the system's certificates now. Opening a session to any host but this machine
+    needs all three (about 55 ms) on the caller's thread, a console's UI thread; a front end calls this from a
+    worker while its sign-in form waits."""
+    import httpcore  # noqa: F401  (httpx loads its transport only as the first client is built)
+
+    with contextlib.suppress(BadTrustStore):  # told by the session that needs it, as it opens
+        system_trust()
 
 
 def load_floor() -> None:

@@ -276,6 +276,15 @@ class QueueApp(App[None]):
             self.settings, self.profile_name, self.profile, self.prefill, notice, refused, self.still, self.launch.demo
         )
         self.push_screen(LoginScreen(form))
+        self.call_after_refresh(self._load_http)
+
+    @work(thread=True, group="http", exclusive=True, exit_on_error=False)
+    def _load_http(self) -> None:
+        # Signing in opens the session on this (the UI) thread, and for a host other than this machine loads httpx
+        # and the system's certificates first (about 55 ms): loaded meanwhile, while the form is filled in.
+        from queuetui.core.session import load_http
+
+        load_http()
 
     def _log_demo_intro(self, sim: SimServer) -> None:
         log = self.console_screen.log_line

@@ -10,7 +10,7 @@ from pathlib import Path
 from queuetui.core import paths
 from queuetui.core.config import ConfigError, Overrides, Profile, Settings, load_config, select_profile
 from queuetui.core.demo import Demo, open_demo
-from queuetui.core.session import Seams, SessionRefused, load_floor, load_http
+from queuetui.core.session import Seams, SessionRefused, load_floor
 from queuetui.tui.options import Launch
 from queuetui.tui.themes import ThemeSet, load_themes
 
@@ -74,6 +74,4 @@ def load(launch: Launch) -> Boot:
             boot.demo = open_demo(profile, boot.audit_path, seams_of(launch))
         except SessionRefused as refused:
             boot.demo_problem = str(refused)
-    else:
-        load_http()  # the sign-in comes next, and opens its session on the UI thread
     return boot

@@ -75,6 +75,22 @@ def test_sign_in_mistakes_stay_on_the_form_and_focus_the_field(make_app, sim, ba
     assert sim.request_count == 0
 
 
+def test_certificates_the_environment_cannot_load_are_named_on_the_form(make_app, certificates_named, tmp_path):
+    certificates_named(tmp_path / "missing.pem")
+    h = make_app()  # the default base URL, DeepCall's own: checked against the system's certificates
+
+    async def steps(pilot):
+        await fill(pilot, "#ssid", DEMO_SSID)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Certificates" in str(h.app.screen.query_one("#login-error", Static).content))
+        error = str(h.app.screen.query_one("#login-error", Static).content)
+        assert f"SSL_CERT_FILE={tmp_path / 'missing.pem'} cannot be read" in error
+        assert isinstance(h.app.screen, LoginScreen)
+        assert h.app.session is None
+
+    drive(h, steps)
+
+
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
