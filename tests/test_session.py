@@ -238,7 +238,7 @@ def test_certificates_the_environment_names_but_cannot_be_loaded_keep_the_sessio
     with pytest.raises(SessionRefused) as refused:
         open_session()
     assert refused.value.label == "Certificates"
-    assert refused.value.message.startswith(f"SSL_CERT_FILE={named} {problem} (fix or unset it")
+    assert refused.value.message.startswith(f"SSL_CERT_FILE={named} {problem}; fix or unset it")
     assert server.requests == []
 
 

@@ -185,7 +185,7 @@ def system_trust() -> ssl.SSLContext:
         else:
             problem = f"cannot be read ({error.strerror or 'error'})"
     shown = printable(named, 200)
-    raise BadTrustStore(f"SSL_CERT_FILE={shown} {problem} (fix or unset it, or set the profile's ca_bundle)")
+    raise BadTrustStore(f"SSL_CERT_FILE={shown} {problem}; fix or unset it, or set the profile's ca_bundle")
 
 
 class DeepCallClient:
