@@ -59,14 +59,10 @@ def test_the_demo_session_opens_without_httpx_and_loads_it_for_its_first_request
     assert loaded_after(DEMO_PROBE) == [False, True, True]
 
 
-SIGN_IN_PROBE = """
-import asyncio, json, ssl, sys, tempfile, threading
-from pathlib import Path
-from queuetui.api.client import system_trust
-from queuetui.tui.launch import create_app
-from queuetui.tui.screens.login import LoginScreen
-
-app = create_app(still=True, audit_path=Path(tempfile.mkdtemp()) / "audit.jsonl")
+# Probe code shared by the probes below: once `Watch()` is on `sys.meta_path`, `on_ui` lists, in order, each
+# module first loaded on the UI (main) thread.
+WATCH_UI = """
+import sys, threading
 on_ui = []
 
 class Watch:
@@ -74,6 +70,18 @@ class Watch:
         if threading.current_thread() is threading.main_thread() and name not in sys.modules:
             on_ui.append(name)
         return None
+"""
+
+SIGN_IN_PROBE = (
+    WATCH_UI
+    + """
+import asyncio, json, ssl, tempfile
+from pathlib import Path
+from queuetui.api.client import system_trust
+from queuetui.tui.launch import create_app
+from queuetui.tui.screens.login import LoginScreen
+
+app = create_app(still=True, audit_path=Path(tempfile.mkdtemp()) / "audit.jsonl")
 
 load_certificates = ssl.SSLContext.load_verify_locations
 
@@ -102,6 +110,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 def test_signing_in_to_deepcall_loads_neither_httpx_nor_certificates_on_the_ui_thread():
@@ -109,19 +118,14 @@ def test_signing_in_to_deepcall_loads_neither_httpx_nor_certificates_on_the_ui_t
     assert loaded_after(SIGN_IN_PROBE) == ["v4-api.deepcall.com", [], "(certificates)"]
 
 
-UI_THREAD_PROBE = """
-import asyncio, json, sys, tempfile, threading
+UI_THREAD_PROBE = (
+    WATCH_UI
+    + """
+import asyncio, json, tempfile
 from pathlib import Path
 from queuetui.tui.launch import create_app
 
 app = create_app(demo=True, still=True, audit_path=Path(tempfile.mkdtemp()) / "audit.jsonl")
-first_loaded_on_ui = []
-
-class Watch:
-    def find_spec(self, name, path=None, target=None):
-        if threading.current_thread() is threading.main_thread() and name not in sys.modules:
-            first_loaded_on_ui.append(name)
-        return None
 
 sys.meta_path.insert(0, Watch())
 
@@ -129,14 +133,15 @@ async def main():
     async with app.run_test() as pilot:
         while app.session is None:
             await pilot.pause(0.02)
-        first_loaded_on_ui.append("(usable)")
+        on_ui.append("(usable)")
         import queuetui.tui.screens.login  # the control: a module loaded on the UI thread is seen
 
 asyncio.run(main())
-ours = [name for name in first_loaded_on_ui if name.startswith("queuetui") or name == "(usable)"]
+ours = [name for name in on_ui if name.startswith("queuetui") or name == "(usable)"]
 usable = ours.index("(usable)")
 print(json.dumps([ours[:usable], ours[usable + 1 :]]))
 """
+)
 
 
 def test_the_demo_start_loads_none_of_its_modules_on_the_ui_thread():

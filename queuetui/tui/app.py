@@ -280,8 +280,8 @@ class QueueApp(App[None]):
 
     @work(thread=True, group="http", exclusive=True, exit_on_error=False)
     def _load_http(self) -> None:
-        # Signing in opens the session on this (the UI) thread, and for a host other than this machine loads httpx
-        # and the system's certificates first (about 55 ms): loaded meanwhile, while the form is filled in.
+        # Signing in opens the session on the UI thread, which for a host other than this machine needs httpx, its
+        # transport and the system's certificates (about 55 ms): they load here, while the form is filled in.
         from queuetui.core.session import load_http
 
         load_http()
