@@ -74,7 +74,7 @@ class TmuxSession:
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", "main", "-l", text)
 
-    def wait_for(self, text: str, timeout: float = 10.0, interval: float = 0.005) -> float:
+    def wait_for(self, text: str, timeout: float = 10.0, interval: float = 0.02) -> float:
         """Seconds until `text` is on the screen; TmuxError with the screen when it never shows."""
         started = time.monotonic()
         while True:
