@@ -96,9 +96,11 @@ class QueueApp(App[None]):
         self._save_lock = threading.Lock()
         self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
         self._held_updates = contextlib.ExitStack()
-        # Without --demo the start ends on the sign-in screen: what is typed before it shows is meant for it (a
-        # session id, say), not for the console's form behind it, where it would sit in plain sight.
-        self._keys_for_sign_in: list[events.Key] | None = None if launch.demo else []
+        # Keys typed before the screen they are meant for shows are held, then typed into it. With --demo that is
+        # the console, pushed once Textual's start is over: keys read before then would go to the empty screen
+        # Textual starts on, and be lost. Without --demo it is the sign-in screen: a session id typed at launch
+        # must not land in the console's form behind it, in plain sight.
+        self._held_keys: list[events.Key] | None = []
         theme = first_theme()
         if theme is not None:
             self.register_theme(theme)
@@ -135,6 +137,8 @@ class QueueApp(App[None]):
 
     async def _show_console(self) -> None:
         await self.push_screen(self.console_screen)
+        if self.launch.demo:
+            self._release_held_keys()
         # The slow half of the start begins once the console is mounted. Measured, its first frame was on screen
         # by then; begun sooner, the worker's imports would share the interpreter with that frame and hold it up.
         # Waiting for a further refresh instead left the interpreter idle for about 25 ms (in process, medians
@@ -193,7 +197,7 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self._show_sign_in(boot.demo_problem)
-            self.call_after_refresh(self._give_held_keys_to_sign_in)
+            self.call_after_refresh(self._release_held_keys)
         self.console_screen.start_finished()
 
     def _resume_collection(self) -> None:
@@ -523,8 +527,8 @@ class QueueApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._keys_for_sign_in is not None and not self._quits(event.key):
-                self._keys_for_sign_in.append(event)  # shown below when typed into the sign-in screen
+            if self._held_keys is not None and not self._quits(event.key):
+                self._held_keys.append(event)  # shown below when typed into its screen
                 return
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
@@ -536,11 +540,14 @@ class QueueApp(App[None]):
         active = self.screen.active_bindings.get(key)
         return active is not None and active.binding.action in ("quit", "help_quit")
 
-    def _give_held_keys_to_sign_in(self) -> None:
-        """Type what was held for the sign-in screen into it, in order, now that it has its focus."""
-        held, self._keys_for_sign_in = self._keys_for_sign_in or [], None
+    def _release_held_keys(self) -> None:
+        """Type what was held into the screen it was meant for, in order, now that it has its focus. Each key keeps
+        the time it was typed: a barge question refuses keys typed before it was shown."""
+        held, self._held_keys = self._held_keys or [], None
         for key in held:
-            self.post_message(events.Key(key.key, key.character))
+            typed = events.Key(key.key, key.character)
+            typed.time = key.time
+            self.post_message(typed)
 
     def toggle_keys(self) -> None:
         self.console_screen.show_keys(not self.console_screen.showing_keys)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from queuetui.tui import app as app_module
@@ -55,6 +56,9 @@ def release(path: Path, after: float = 0.0, config: str = "") -> None:
     threading.Timer(after, write).start()
 
 
+KEY_NAMES = {"-": "minus"}  # Textual's names for the keys of the characters typed below, where they differ
+
+
 def sent(h) -> list[tuple[str, str, str]]:
     sim = h.app.demo_sim
     return [(r.parsed["callId"], r.parsed["snoopType"], r.parsed["targetEntityVal"]) for r in sim.received]
@@ -88,6 +92,23 @@ def test_the_filter_typed_while_the_demo_starts_finds_its_call_in_the_first_list
         finally:
             release(held_config, after=0.3)
         await pilot.press("enter", "w")  # Enter waits for the first live list; w whispers the call it found
+        await settle(pilot)
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == [("C-10031", "whisper", "21")]
+
+
+def test_a_burst_read_before_the_console_is_on_screen_is_typed_into_it(make_app):
+    # Textual starts on an empty screen of its own and the console is pushed just after: keys the terminal
+    # delivers before then (a burst typed with the command, read that early on a fast start: Python 3.13 does)
+    # would go to that empty screen. Posted before the app runs, these arrive just so.
+    h = make_app(demo=True)
+    for key, character in [("slash", "/"), *[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("enter", "\r"), ("w", "w")]:
+        h.app.post_message(events.Key(key, character))
+
+    async def steps(pilot):
+        await started(pilot)
+        await wait_until(pilot, lambda: sent(h) != [])
         await settle(pilot)
 
     drive(h, steps, wait_for_start=False)
