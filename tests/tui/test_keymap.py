@@ -3,8 +3,11 @@ reported once, with the file and the id, and leave the other bindings as they we
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.help import HelpScreen
-from tui.conftest import drive, mode_of, press_for_screen, screen_text, wait_until
+from tui.conftest import barge_dialog, drive, mode_of, press_for_screen, screen_text, wait_until
 
 KEYMAP = """
 [keymap]
@@ -54,6 +57,23 @@ def test_a_clash_leaves_the_original_binding_working(make_app, write_config):
         assert mode_of(pilot) == "spy"
 
     drive(h, steps)
+
+
+def test_the_barge_question_names_the_answer_keys_in_force(make_app, write_config):
+    # Swapped: the box must not go on saying "n cancel" while n barges.
+    write_config('[keymap]\n"confirm.barge" = "n"\n"confirm.cancel" = "y,escape"\n')
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        question = await barge_dialog(pilot)
+        keys = str(question.query_one("#confirm-keys", Static).content)
+        assert keys == "n  barge    y / esc  cancel"
+        await pilot.press("y")  # cancel now
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ConfirmBargeScreen))
+        assert mode_of(pilot) == "spy"
+
+    drive(h, steps)
+    assert [r.parsed["snoopType"] for r in h.app.demo_sim.received] == []
 
 
 def test_no_keymap_no_report(make_app):

@@ -49,7 +49,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
+        Binding("n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
         Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),
     ]
 
@@ -68,7 +68,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
                 f"DeepCall will ring {mask_phone(request.snooper_number)}.",
                 id="confirm-body",
             )
-            yield Static("y  barge    n / Esc  cancel", id="confirm-keys")
+            yield Static("", id="confirm-keys")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-cancel", variant="primary", compact=True)
                 yield Button("Barge (audible)", id="confirm-yes", variant="error", compact=True)
@@ -78,6 +78,15 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         # the phone rung and the Barge button. What they said is in the log.
         self.app.clear_notifications()
         self.query_one("#confirm-cancel", Button).focus()
+        self.query_one("#confirm-keys", Static).update(self._answer_keys())
+
+    def _answer_keys(self) -> str:
+        """The answer keys in force: the user's keymap may have moved them (even swapped them)."""
+        keys: dict[str, list[str]] = {"confirm.barge": [], "confirm.cancel": []}
+        for key, active in self.active_bindings.items():
+            if active.node is self and active.binding.id in keys:
+                keys[active.binding.id].append(self.app.get_key_display(Binding(key, "")))
+        return f"{' / '.join(keys['confirm.barge'])}  barge    {' / '.join(keys['confirm.cancel'])}  cancel"
 
     def on_screen_resume(self) -> None:
         # Keys typed ahead reach this screen as soon as it is pushed, before its first frame. On each resume, not
@@ -110,7 +119,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
     def _refuse_early_barge(self) -> None:
         # Said in the box, not as a notice: a notice would cover it on a small terminal.
         self.query_one("#confirm-keys", Static).update(
-            "That barge key came before this question was shown: nothing sent. y  barge    n / Esc  cancel"
+            f"That barge key came before this question was shown: nothing sent. {self._answer_keys()}"
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
