@@ -96,10 +96,11 @@ class QueueApp(App[None]):
         self._save_lock = threading.Lock()
         self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
         self._held_updates = contextlib.ExitStack()
-        # Keys typed before the screen they are meant for shows are held, then typed into it. With --demo that is
-        # the console, pushed once Textual's start is over: keys read before then would go to the empty screen
-        # Textual starts on, and be lost. Without --demo it is the sign-in screen: a session id typed at launch
-        # must not land in the console's form behind it, in plain sight.
+        # Keys typed before start-up is over are held, then typed into the screen they were meant for: the
+        # console once its session, profile and keymap are in force (with --demo), or the sign-in screen. Acted on
+        # sooner, a remapped key would do what the default keymap says; keys read before the console is pushed
+        # would go to the empty screen Textual starts on, and be lost; a session id typed at launch would land in
+        # the console's form behind the sign-in screen, in plain sight.
         self._held_keys: list[events.Key] | None = []
         theme = first_theme()
         if theme is not None:
@@ -137,8 +138,6 @@ class QueueApp(App[None]):
 
     async def _show_console(self) -> None:
         await self.push_screen(self.console_screen)
-        if self.launch.demo:
-            self._release_held_keys()
         # The slow half of the start begins once the console is mounted. Measured, its first frame was on screen
         # by then; begun sooner, the worker's imports would share the interpreter with that frame and hold it up.
         # Waiting for a further refresh instead left the interpreter idle for about 25 ms (in process, medians
@@ -150,12 +149,11 @@ class QueueApp(App[None]):
         """Redraw nothing until start-up's worker is done. Textual lays a pushed screen out and draws it again once
         its mount completes, and redraws after each change: work that shares the interpreter with the worker and
         makes the session later, while the frame after the worker shows it all anyway (about 8 ms of CPU, in
-        process, medians of 10). Keys typed meanwhile still act, and show at that frame. A start slower than
-        BOOT_HOLD_S lets updates through, so a slow disk never leaves a screen that seems not to listen. The
-        console's timer, not the app's: an Enter typed meanwhile waits for start-up inside the app's own message
-        loop, where a timer would wait with it."""
+        process, medians of 10). Keys typed meanwhile are held until then (see `_held_keys`). A start slower than
+        BOOT_HOLD_S lets updates through, so a slow disk never leaves a screen that cannot redraw, even for a
+        resize."""
         self._held_updates.enter_context(self.batch_update())
-        self.console_screen.set_timer(BOOT_HOLD_S, self._held_updates.close)
+        self.set_timer(BOOT_HOLD_S, self._held_updates.close)
 
     # A failure here is a bug, not a user error: let it end the app with the (secret-free) crash report.
     @work(thread=True, group="boot", exit_on_error=True)
@@ -190,6 +188,8 @@ class QueueApp(App[None]):
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)
+            if self._held_keys:
+                self.console_screen.keys_held_for_it()
             self._adopt_session(boot.demo.session, remember=False)
             if self.launch.tour:
                 self.console_screen.start_tour()
@@ -197,8 +197,9 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self._show_sign_in(boot.demo_problem)
-            self.call_after_refresh(self._release_held_keys)
         self.console_screen.start_finished()
+        # After a refresh: the screen the keys are for has its focus by then.
+        self.call_after_refresh(self._release_held_keys)
 
     def _resume_collection(self) -> None:
         """Garbage collection, paused by the command line for the start (see `cli`), resumes as start-up ends.

@@ -85,7 +85,12 @@ def test_a_listen_only_profile_refuses_whisper_and_barge(make_app, sim, write_co
         assert mode_of(pilot) == "spy"
         assert sim.request_count == 0
 
-        await pilot.press("ctrl+s")  # the mode selector has the focus: Send by its key
+        # The mode selector has the focus: Send by its key. The form shows spy, but the last mode asked for was
+        # barge: this send is refused, and the next one sends what the form shows.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert sim.request_count == 0
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert snoop_types(sim) == ["spy"]
 
@@ -101,7 +106,26 @@ def test_a_listen_only_profile_refuses_whisper_and_barge(make_app, sim, write_co
     from_the_list = [f"{mode} is not allowed for this profile (allowed: spy)" for mode in ("whisper", "barge")]
     # F3 and F4, then w and b on the mode selector, then w and b on the sessions list (no barge question).
     assert h.toasts.of("warning") == refusals * 2 + from_the_list
-    assert h.toasts.of("error") == []
+    assert h.toasts.of("error") == ["BARGE is not allowed in this profile: nothing sent"]
+
+
+def test_a_refused_mode_key_then_enter_sends_nothing_unless_a_mode_is_chosen_again(make_app, sim, write_config):
+    # Typed in one burst: the Enter was meant for whisper, and the form still shows spy.
+    write_config(f'[profiles.listen]\nbase_url = "{sim.url}"\nallowed_modes = ["spy"]\n')
+    h = make_app(profile="listen")
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13")
+        await pilot.press("f3", "enter")
+        await settle(pilot)
+        assert sim.request_count == 0
+        await pilot.press("f3", "f2", "enter")  # spy chosen after the refusal: sent
+        await settle(pilot)
+
+    drive(h, steps)
+    assert snoop_types(sim) == ["spy"]
+    assert h.toasts.of("error") == ["WHISPER is not allowed in this profile: nothing sent"]
 
 
 def test_barge_confirmed_with_y_sends_one_request(make_app, sim):

@@ -1,14 +1,16 @@
 """The console: what is live on the top line, the call-entry form, this shift's sessions and the log.
 
 The request is read from the form at the moment Enter (or Ctrl+S) is pressed, in key order: keys typed after it
-change only the next action. Keys typed while the console is still starting act in order too: an Enter waits for
-the session (or the first live list) it acts on. Sends run in thread workers through the core session, so the UI
-never waits on the network; the session refuses a call already in flight.
+change only the next action. Keys typed while the console is still starting are held by the app and typed in
+once it has its session, profile and keymap; an Enter in the filter waits for the first live list. Sends run in
+thread workers through the core session, so the UI never waits on the network; the session refuses a call
+already in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -69,8 +71,8 @@ FIELD_WIDGETS = {
 }
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
-# How long an Enter typed while the console starts waits for what it acts on; every later key waits behind it.
-START_WAIT_S = 5.0
+# How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
+FLOOR_WAIT_S = 5.0
 
 
 def elapsed(seconds: float) -> str:
@@ -276,14 +278,6 @@ class ConsoleScreen(Screen[None]):
         """Start-up is over (the app has attached the demo's session, or put up the sign-in screen)."""
         self._start_over.set()
 
-    async def _arrived(self, event: asyncio.Event) -> bool:
-        """Wait, at most START_WAIT_S, for what a key typed while the console starts acts on."""
-        try:
-            await asyncio.wait_for(event.wait(), START_WAIT_S)
-        except asyncio.TimeoutError:
-            return False
-        return True
-
     def refresh_header(self) -> None:
         if not self.is_mounted:
             return
@@ -365,9 +359,9 @@ class ConsoleScreen(Screen[None]):
 
     async def _to_first_match(self) -> None:
         await self._keys_before_this_one_applied()
-        await self._arrived(self._start_over)
         if self.session is not None and self.session.floor is not None:
-            await self._arrived(self._floor_arrived)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._floor_arrived.wait(), FLOOR_WAIT_S)
         table = self.query_one(LiveCallsTable)
         table.show(filter_text=self.query_one("#filter", Input).value)
         table.first_match()
@@ -560,13 +554,14 @@ class ConsoleScreen(Screen[None]):
         if focused is not None and focused is not form and form not in focused.ancestors:
             raise SkipAction()  # Enter elsewhere (a table, a button outside the form) keeps its own meaning
         await self._keys_before_this_one_applied()
-        mode = self.query_one(ModeSelector).mode
-        if not await self._arrived(self._start_over):
+        if not self._start_over.is_set():  # a click: keys typed this early are held until start-up is over
             self.report("error", "Still starting: nothing sent")
             return
-        if self.query_one(ModeSelector).mode is not mode:
-            # The profile that came with the session does not allow the mode the form showed at this Enter.
-            self.report("error", f"{mode.value.upper()} is not allowed in this profile: nothing sent")
+        refused = self.query_one(ModeSelector).take_refused()
+        if refused is not None:
+            # A mode key the profile refused, then Enter: the form still shows the mode before it, which is not
+            # the one the supervisor asked for.
+            self.report("error", f"{refused.value.upper()} is not allowed in this profile: nothing sent")
             return
         self.send_form()
 
@@ -848,6 +843,11 @@ class ConsoleScreen(Screen[None]):
     @property
     def showing_keys(self) -> bool:
         return self.query_one(KeyCaster).has_class("-on")
+
+    def keys_held_for_it(self) -> None:
+        """Keys typed before start-up was over will be typed in once the session is attached: they count as keys
+        come in, so attaching it leaves the focus where they are going."""
+        self._typed = True
 
     def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
         """Every key as the app receives it, before it is routed."""

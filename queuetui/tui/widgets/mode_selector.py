@@ -50,6 +50,7 @@ class ModeSelector(Widget, can_focus=True):
         super().__init__(id=id)
         self.allowed = allowed
         self.set_reactive(ModeSelector.mode, next(m for m in _ORDER if m in allowed))
+        self._refused: SnoopType | None = None  # asked for and refused since the mode was last chosen
 
     def set_allowed(self, allowed: frozenset[SnoopType]) -> None:
         self.allowed = allowed
@@ -59,16 +60,24 @@ class ModeSelector(Widget, can_focus=True):
 
     def choose(self, mode: SnoopType) -> bool:
         if mode not in self.allowed:
+            self._refused = mode
             self.post_message(self.Refused(mode))
             return False
+        self._refused = None
         self.mode = mode
         return True
+
+    def take_refused(self) -> SnoopType | None:
+        """The mode asked for and refused since a mode was last chosen, if any; asked once."""
+        refused, self._refused = self._refused, None
+        return refused
 
     def action_choose(self, value: str) -> None:
         self.choose(SnoopType(value))
 
     def action_step(self, delta: int) -> None:
         usable = [m for m in _ORDER if m in self.allowed]
+        self._refused = None
         self.mode = usable[(usable.index(self.mode) + delta) % len(usable)]
 
     def watch_mode(self, mode: SnoopType) -> None:
