@@ -21,6 +21,7 @@ from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input
@@ -52,10 +53,10 @@ class QueueApp(App[None]):
     # Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own attribute
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f1", "help", "Help", id="app.help", tooltip="This list of keys"),
         # For terminals that do not send F-keys: works wherever it would not type a question mark.
         Binding("question_mark", "help", "Help", show=False, id="app.help_alt", tooltip="This list of keys"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Priority, so focus moves before the keys behind it are routed: type-ahead over a slow SSH link
         # arrives as one burst, and without this "C-1<Tab>13" would all land in the first field.
         Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
@@ -322,11 +323,11 @@ class QueueApp(App[None]):
     def on_sign_in_requested(self, message: SignInRequested) -> None:
         self.sign_in(message.name, message.profile, message.credentials, message.remember)
 
-    async def action_sign_in(self) -> None:
+    def action_sign_in(self) -> None:
         screen = self._sign_in_screen()
         if screen is None or not screen.enter_signs_in():
             raise SkipAction()
-        request = await screen.submission()
+        request = screen.submission()
         if request is not None:
             self.on_sign_in_requested(request)
 
@@ -496,16 +497,14 @@ class QueueApp(App[None]):
         everywhere, console = sections["Everywhere"], sections["Console"]
         # Keys clash only where both bindings are active at once: the app's, the screen's and the focused widget's.
         scopes = [
-            Scope("console", [*everywhere, *console]),
+            Scope("console", [*everywhere, *console], has_fields=True),
             *(
                 Scope(name.split(" (")[0].lower(), [*everywhere, *console, *sections[name]])
                 for name in sections
                 if name.endswith("(when focused)")
             ),
-            *(
-                Scope(name.lower(), [*everywhere, *sections[name]])
-                for name in ("Sign in", "Barge confirmation", "Help")
-            ),
+            Scope("sign in", [*everywhere, *sections["Sign in"]], has_fields=True),
+            *(Scope(name.lower(), [*everywhere, *sections[name]]) for name in ("Barge confirmation", "Help")),
         ]
         checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
         self.set_keymap(checked.keymap)
@@ -531,11 +530,24 @@ class QueueApp(App[None]):
             if self._held_keys is not None and not self._quits(event.key):
                 self._held_keys.append(event)  # shown below when typed into its screen
                 return
+            await self._earlier_keys_handled()
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
             self.console_screen.key_pressed(event.key, event.character, secret)
         await super().on_event(event)
+
+    async def _earlier_keys_handled(self) -> None:
+        """Wait until what the keys before this one set off is done, from the focused widget up to its screen. A
+        key routed to a widget is matched to its bindings, and their messages handled, only as they bubble up,
+        one node at a time; meanwhile the app would route the next key, and a priority key (Tab, Enter, F4)
+        would act first: `b Tab` on the live list lost the b, `b Enter` sent the form before the b's question."""
+        node: DOMNode | None = self.focused or self.screen
+        while node is not None and node is not self:
+            handled = asyncio.Event()
+            if node.call_later(handled.set):
+                await handled.wait()
+            node = node.parent
 
     def _quits(self, key: str) -> bool:
         active = self.screen.active_bindings.get(key)

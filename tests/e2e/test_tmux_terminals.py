@@ -45,7 +45,7 @@ def start_demo(home: Path, term: str, extra: dict[str, str] | None = None) -> Tm
 def test_16_colour_terminal_is_legible(isolated_home: Path):
     term = start_demo(isolated_home, "xterm")
     try:
-        for text in ("DEMO", "Monitor a call", "(\u2022) SPY", "Sessions this shift", "f2 Spy", "Signed in"):
+        for text in ("DEMO", "Monitor a call", "(\u2022) SPY", "Sessions this shift", "f2 ^o Spy", "Signed in"):
             term.wait_for(text, timeout=20)
         term.send("F4")
         term.wait_for("(\u2022) BARGE")

@@ -1,10 +1,13 @@
-"""`[keymap]` in config.toml: a remap works in the running app and shows in F1; an unknown id and a clash are
-reported once, with the file and the id, and leave the other bindings as they were."""
+"""`[keymap]` in config.toml: a remap works in the running app and shows in F1; an unknown id, a clash, a key no
+terminal sends by that name and a typing key on a binding that acts before the fields are reported once, with
+the file and the id, and leave the other bindings as they were. Keys are compared as Textual names them."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+import pytest
+from textual.widgets import Input, Static
 
+from queuetui.tui.keymap import BadKey, parse_key, parse_keys
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.help import HelpScreen
 from tui.conftest import barge_dialog, drive, mode_of, press_for_screen, screen_text, wait_until
@@ -45,6 +48,17 @@ def test_a_remapped_key_works_and_f1_shows_it(make_app, write_config):
     assert problems[0].startswith("2 keymap problems, all in the log; first: "), problems[0]
 
 
+def test_the_key_bar_names_every_key_of_a_remapped_binding_in_its_place(make_app, write_config):
+    write_config('[keymap]\n"console.spy" = "f7,ctrl+x"\n')
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.app.session is not None)
+        assert screen_text(pilot.app).splitlines()[-1].startswith("f7 ^x Spy f3 ^t Whisper f4 ^b Barge")
+
+    drive(h, steps)
+
+
 def test_a_clash_leaves_the_original_binding_working(make_app, write_config):
     write_config(KEYMAP)
     h = make_app(demo=True)
@@ -68,6 +82,7 @@ def test_the_barge_question_names_the_answer_keys_in_force(make_app, write_confi
         question = await barge_dialog(pilot)
         keys = str(question.query_one("#confirm-keys", Static).content)
         assert keys == "n  barge    y / esc  cancel"
+        assert screen_text(pilot.app).splitlines()[-1].strip() == "y esc Cancel n Barge"  # its own key bar
         await pilot.press("y")  # cancel now
         await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ConfirmBargeScreen))
         assert mode_of(pilot) == "spy"
@@ -85,3 +100,77 @@ def test_no_keymap_no_report(make_app):
 
     drive(h, steps)
     assert not [t for t in h.toasts.text.splitlines() if "keymap" in t]
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("?", "question_mark"),
+        ("question_mark", "question_mark"),
+        ("/", "slash"),
+        ("L", "L"),  # Shift+L: a key of its own, not l
+        ("Ctrl+O", "ctrl+o"),
+        ("^o", "ctrl+o"),  # as F1 shows it
+        ("F2", "f2"),
+        ("esc", "escape"),  # as the footer shows it
+        ("pgup", "pageup"),
+        ("ctrl+m", "enter"),  # the same byte from the terminal
+        ("ctrl+i", "tab"),
+        (" shift+tab ", "shift+tab"),
+    ],
+)
+def test_keys_are_read_as_key_events_name_them(written, key):
+    assert parse_key(written) == key
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("ctrl+", "no key after ctrl+"),
+        ("ctrl+ o", "no key is called ' o'"),
+        ("space bar", "no key is called 'space bar'"),
+        ("crtl+o", "'crtl' is not a modifier"),
+        ("ctrl+ctrl+o", "a modifier is given twice"),
+        (" , ", "no key given"),
+    ],
+)
+def test_a_key_no_terminal_sends_is_refused_with_what_is_wrong(written, problem):
+    with pytest.raises(BadKey, match=problem):
+        parse_keys(written)
+
+
+BAD_KEYMAP = """
+[keymap]
+"confirm.barge" = "?"
+"console.barge" = "1"
+"console.shift" = "ctrl+"
+"console.spy" = "^k"
+"""
+
+
+def test_bad_entries_are_reported_and_not_used(make_app, write_config):
+    path = write_config(BAD_KEYMAP)
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.app.session is not None)
+        h.console.set_focus(h.console.query_one("#call-id", Input))
+        await pilot.press(*"C-1", "ctrl+t")  # a 1 typed into the Call field is a 1, not barge
+        assert (h.console.query_one("#call-id", Input).value, mode_of(pilot)) == ("C-1", "whisper")
+        await pilot.press("ctrl+k")  # spy, written as F1 shows Ctrl
+        assert mode_of(pilot) == "spy"
+        question = await barge_dialog(pilot)
+        await pilot.press("question_mark")  # not barge: the remap clashed
+        await pilot.pause(0.2)
+        assert pilot.app.screen is question
+        log = "\n".join(h.log_lines)
+        for problem in (
+            "keymap.confirm.barge: 'question_mark' is already app.help_alt on the barge confirmation; not used",
+            "keymap.console.barge: '1' types text, and this key acts before the form's fields see it",
+            "keymap.console.shift: 'ctrl+': no key after ctrl+; not used",
+        ):
+            assert f"{path}: {problem}" in log, log
+
+    drive(h, steps)
+    assert [r.parsed["snoopType"] for r in h.app.demo_sim.received] == []
+    assert h.toasts.of("warning")[0].startswith("3 keymap problems, all in the log; first: ")

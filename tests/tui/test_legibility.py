@@ -205,14 +205,14 @@ def test_sessions_rows_are_marked_as_well_as_coloured_by_outcome(
 
 # ----- the footer ----------------------------------------------------------------------------------------
 
-MODES_AND_MORE = ("f2 Spy", "f3 Whisper", "f4 Barge", "^q Quit", "f1 Help")
+MODES_AND_MORE = ("f2 ^o Spy", "f3 ^t Whisper", "f4 ^b Barge", "^q Quit", "f1 Help")
 
 
 @pytest.mark.parametrize(
     ("width", "must_show"),
     [
         (80, MODES_AND_MORE),
-        (60, ("^q Quit", "f1 Help")),
+        (60, ("f2 Spy", "f4 Barge", "^q Quit", "f1 Help")),  # too narrow for the Ctrl twins: first keys only
     ],
 )
 def test_the_footer_keeps_quit_help_and_the_modes_whatever_has_the_focus(
@@ -243,7 +243,7 @@ def test_a_click_on_a_key_in_the_footer_presses_it(make_app: Callable[..., Harne
         await signed_in(pilot)
         bar = h.console.query_one(KeyBar)
         footer = screen_text(h.app).splitlines()[-1]
-        for words in ("f3 Whisper", "f2 Spy"):
+        for words in ("f3 ^t Whisper", "f2 ^o Spy"):
             await pilot.click(KeyBar, offset=(footer.index(words) + 1, 0))
             await pilot.pause()
             modes.append(mode_of(pilot))

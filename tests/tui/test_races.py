@@ -1,5 +1,6 @@
 """Races a supervisor can hit: a result arriving while a sessions row is selected, signing out or quitting
-before start-up has finished, and a screen opened and shut as the demo's session is shown."""
+before start-up has finished, a screen opened and shut as the demo's session is shown, and a list key with a
+priority key right behind it in one burst."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import os
 
 import pytest
 from helpers import valid_request
+from textual import events
+from textual.widgets import Input
 
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
@@ -92,3 +95,42 @@ def test_the_live_list_starts_even_if_the_call_after_the_sessions_frame_is_lost(
         await wait_until(pilot, lambda: len(h.console.query_one(LiveCallsTable).shown) > 0)
 
     drive(h, steps)
+
+
+def sent_calls(h) -> list[tuple[str, str, str]]:
+    return [(r.parsed["callId"], r.parsed["snoopType"], r.parsed["targetEntityVal"]) for r in h.app.demo_sim.received]
+
+
+def burst(h, *keys: tuple[str, str]) -> None:
+    """Keys as a terminal delivers a burst: all in the app's queue before the first is handled (Pilot's `press`
+    waits for each key in turn, which hides what a key's messages do to the keys behind it)."""
+    for key, character in keys:
+        h.app.post_message(events.Key(key, character))
+
+
+def test_a_list_key_with_a_tab_right_behind_it_acts_on_the_list(make_app):
+    # The s is matched on the list; the Tab behind it used to move the focus first, and the s was lost.
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.console.query_one(LiveCallsTable).highlighted is not None)
+        burst(h, ("s", "s"), ("tab", "\t"))
+        await wait_until(pilot, lambda: sent_calls(h) != [])
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sent_calls(h) == [("C-10023", "spy", "13")]
+
+
+def test_a_barge_from_the_list_with_an_enter_right_behind_it_asks_first_and_sends_nothing(make_app):
+    # The Enter used to act first: it copied the call into the form, and the question came after it.
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.console.query_one(LiveCallsTable).highlighted is not None)
+        burst(h, ("b", "b"), ("enter", "\r"))
+        await wait_until(pilot, lambda: any("Barge on call C-10023" in line for line in h.log_lines))
+        assert h.console.query_one("#call-id", Input).value == ""  # the Enter did not copy the call
+
+    drive(h, steps)
+    assert sent_calls(h) == []

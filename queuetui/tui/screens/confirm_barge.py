@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from queuetui.api.text import mask_phone
+from queuetui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
@@ -72,6 +73,8 @@ class ConfirmBargeScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-cancel", variant="primary", compact=True)
                 yield Button("Barge (audible)", id="confirm-yes", variant="error", compact=True)
+        # Its own footer: the console's, still showing below, would offer keys that do nothing here.
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # Notices sit at the bottom right, over this box on a small terminal: they would hide who will hear you,

@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -42,7 +41,6 @@ from queuetui.tui.messages import (
     TourEvent,
 )
 from queuetui.tui.tour import Happened, Tour
-from queuetui.tui.type_ahead import keys_handled
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
@@ -96,7 +94,7 @@ class ConsoleScreen(Screen[None]):
             id="console.send",
             tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
         ),
-        # Each F-key has a Ctrl twin for terminals and SSH clients that do not send F-keys.
+        # Each F-key has a Ctrl twin for terminals and SSH clients that do not send F-keys; the key bar names both.
         Binding(
             "f2,ctrl+o",
             "mode('spy')",
@@ -358,7 +356,6 @@ class ConsoleScreen(Screen[None]):
         await self._to_first_match()
 
     async def _to_first_match(self) -> None:
-        await self._keys_before_this_one_applied()
         if self.session is not None and self.session.floor is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._floor_arrived.wait(), FLOOR_WAIT_S)
@@ -536,24 +533,14 @@ class ConsoleScreen(Screen[None]):
             "snooperNumber": self.query_one("#snooper", Input).value,
         }
 
-    async def _keys_before_this_one_applied(self) -> None:
-        await keys_handled(self.query_one("#form").query(Widget))
-
     async def action_send(self) -> None:
         focused = self.focused
         if focused is self.query_one("#filter"):
             await self._to_first_match()
             return
-        if isinstance(focused, LiveCallsTable) and focused.highlighted is not None:
-            # Here, not through the list's own Enter: that one goes by message, which the Tab or Enter typed
-            # after it (priority keys) would overtake, leaving them to act on the form before the copy.
-            await self._keys_before_this_one_applied()
-            self._copy_to_form(focused.highlighted)
-            return
         form = self.query_one("#form")
         if focused is not None and focused is not form and form not in focused.ancestors:
-            raise SkipAction()  # Enter elsewhere (a table, a button outside the form) keeps its own meaning
-        await self._keys_before_this_one_applied()
+            raise SkipAction()  # Enter elsewhere (a list, a button outside the form) keeps its own meaning
         if not self._start_over.is_set():  # a click: keys typed this early are held until start-up is over
             self.report("error", "Still starting: nothing sent")
             return

@@ -14,11 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from queuetui.tui.messages import DemoRequested, SignInRequested
-from queuetui.tui.type_ahead import keys_handled
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
@@ -231,18 +229,14 @@ class LoginScreen(Screen[None]):
         focused = self.focused
         return isinstance(focused, Input) or focused is self.query_one("#sign-in", Button)
 
-    async def submission(self) -> SignInRequested | None:
-        """The sign-in as the form stood at the key being handled (keys typed after it are not applied yet),
-        or None when its credentials are refused here (the form says why)."""
-        await keys_handled(self.query(Widget))
-        return self._read_form()
-
     def sign_in(self) -> None:
-        request = self._read_form()
+        request = self.submission()
         if request is not None:
             self.post_message(request)
 
-    def _read_form(self) -> SignInRequested | None:
+    def submission(self) -> SignInRequested | None:
+        """The sign-in as the form stands (the app routes a key only once the keys before it are handled), or None
+        when its credentials are refused here (the form says why)."""
         from queuetui.api.models import FieldErrors, parse_credentials
 
         for field in self.query(Input):

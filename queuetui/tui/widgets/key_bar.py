@@ -7,12 +7,16 @@ redrawn (never rebuilt) when the bindings change. A click on a key presses it, a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import ActiveBinding, Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -23,6 +27,24 @@ class KeySpan:
     end: int
     key: str
     enabled: bool
+
+
+@cache
+def _declared_ids(node_type: type[DOMNode]) -> list[str | None]:
+    return [binding.id for binding in node_type.BINDINGS if isinstance(binding, Binding)]
+
+
+def _as_declared(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:
+    """The focused widget's bindings first and the app's last (the nodes are all on one path from the focus up, so
+    the deeper comes first), each node's in the order its class declares them. Textual puts the keys a keymap
+    moved after the others: remapping Spy would take it from the front of the line to the end."""
+
+    def place(active: ActiveBinding) -> tuple[int, int]:
+        declared = _declared_ids(type(active.node))
+        binding_id = active.binding.id
+        return -len(active.node.ancestors), declared.index(binding_id) if binding_id in declared else len(declared)
+
+    return sorted(bindings, key=place)
 
 
 class KeyBar(Widget, can_focus=False):
@@ -63,26 +85,35 @@ class KeyBar(Widget, can_focus=False):
             self.refresh()
 
     def render(self) -> Text:
+        # One entry per action, as the Footer does, naming every key it has (F2 and its Ctrl twin, or what the
+        # keymap gave it): a terminal that sends no F-keys still has a key to read here. Too long for the
+        # width, each entry names its first key only.
+        entries: dict[str, list[ActiveBinding]] = {}
+        for active in _as_declared(self.screen.active_bindings.values()):
+            if active.binding.show:
+                entries.setdefault(active.binding.action, []).append(active)
+        line, spans = self._line(entries, every_key=True)
+        if line.cell_len > self.size.width:
+            line, spans = self._line(entries, every_key=False)
+        self.spans = spans
+        return line
+
+    def _line(self, entries: dict[str, list[ActiveBinding]], every_key: bool) -> tuple[Text, list[KeySpan]]:
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         line = Text(no_wrap=True, overflow="crop")
         spans: list[KeySpan] = []
-        shown_actions: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            # One entry per action, as the Footer does: a key and its Ctrl twin share one.
-            if not binding.show or binding.action in shown_actions:
-                continue
-            shown_actions.add(binding.action)
+        for actives in entries.values():
+            first = actives[0]
             if line:
                 line.append(" ")
             start = line.cell_len
-            dim = Style(dim=not active.enabled)
-            line.append(self.app.get_key_display(binding), key_style + dim)
-            line.append(f" {binding.description}", description_style + dim)
-            spans.append(KeySpan(start, line.cell_len, binding.key, active.enabled))
-        self.spans = spans
-        return line
+            dim = Style(dim=not first.enabled)
+            keys = actives if every_key else actives[:1]
+            line.append(" ".join(self.app.get_key_display(active.binding) for active in keys), key_style + dim)
+            line.append(f" {first.binding.description}", description_style + dim)
+            spans.append(KeySpan(start, line.cell_len, first.binding.key, first.enabled))
+        return line, spans
 
     def key_at(self, x: int) -> KeySpan | None:
         return next((span for span in self.spans if span.start <= x < span.end), None)

@@ -65,28 +65,45 @@ def row_text(call: LiveCall, now: float, live: bool) -> str:
 
 class LiveCallsTable(ScrollView, can_focus=True):
     DEFAULT_CSS = "LiveCallsTable { overflow-x: hidden; }"
-    # Not priority: they act only while the table has the focus, and arrive after the keys that moved its cursor.
+    # Priority, all of them: they act as they arrive, in the order typed, while the table has the focus. Routed
+    # to the table instead, a key is matched to its binding only after the app has handled the keys behind it: a
+    # Tab typed at once would have moved the focus by then, and `s Tab` sent nothing.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="floor.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="floor.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="floor.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="floor.page_down"),
-        Binding("home", "cursor_to(0)", "First", show=False, id="floor.first"),
-        Binding("end", "cursor_to(-1)", "Last", show=False, id="floor.last"),
-        Binding("s", "act('spy')", "Spy", show=False, id="floor.spy", tooltip="Spy on the highlighted call"),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True, id="floor.up"),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True, id="floor.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True, id="floor.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True, id="floor.page_down"),
+        Binding("home", "cursor_to(0)", "First", show=False, priority=True, id="floor.first"),
+        Binding("end", "cursor_to(-1)", "Last", show=False, priority=True, id="floor.last"),
         Binding(
-            "w", "act('whisper')", "Whisper", show=False, id="floor.whisper", tooltip="Whisper on the highlighted call"
+            "s", "act('spy')", "Spy", show=False, priority=True, id="floor.spy", tooltip="Spy on the highlighted call"
+        ),
+        Binding(
+            "w",
+            "act('whisper')",
+            "Whisper",
+            show=False,
+            priority=True,
+            id="floor.whisper",
+            tooltip="Whisper on the highlighted call",
         ),
         Binding(
             "b",
             "act('barge')",
             "Barge",
             show=False,
+            priority=True,
             id="floor.barge",
             tooltip="Barge into the highlighted call (asks to confirm)",
         ),
         Binding(
-            "enter", "copy", "To form", show=False, id="floor.copy", tooltip="Copy the highlighted call into the form"
+            "enter",
+            "copy",
+            "To form",
+            show=False,
+            priority=True,
+            id="floor.copy",
+            tooltip="Copy the highlighted call into the form",
         ),
     ]
 

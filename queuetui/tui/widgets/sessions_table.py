@@ -52,14 +52,31 @@ def fit(text: str, width: int) -> str:
 
 class SessionsTable(DataTable[Text]):
     # Its keys stay out of the footer, which keeps the modes, Quit and Help whatever has the focus; F1 lists them.
+    # Priority, with the cursor keys they act after: as the live list's, they act as they arrive, in the order
+    # typed, and a Tab typed right behind one cannot move the focus away before it is matched.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "rerun", "Re-run", show=False, id="session.rerun", tooltip="Send the selected action again"),
-        Binding("s", "rerun_as('spy')", "As spy", show=False, id="session.spy", tooltip="Same call, mode spy"),
+        Binding("up", "cursor_up", show=False, priority=True),
+        Binding("down", "cursor_down", show=False, priority=True),
+        Binding("pageup", "page_up", show=False, priority=True),
+        Binding("pagedown", "page_down", show=False, priority=True),
+        Binding(
+            "r",
+            "rerun",
+            "Re-run",
+            show=False,
+            priority=True,
+            id="session.rerun",
+            tooltip="Send the selected action again",
+        ),
+        Binding(
+            "s", "rerun_as('spy')", "As spy", show=False, priority=True, id="session.spy", tooltip="Same call, mode spy"
+        ),
         Binding(
             "w",
             "rerun_as('whisper')",
             "As whisper",
             show=False,
+            priority=True,
             id="session.whisper",
             tooltip="Same call, mode whisper",
         ),
@@ -68,6 +85,7 @@ class SessionsTable(DataTable[Text]):
             "rerun_as('barge')",
             "As barge",
             show=False,
+            priority=True,
             id="session.barge",
             tooltip="Same call, mode barge (asks to confirm)",
         ),
