@@ -1,6 +1,7 @@
 """What start-up does for speed must not change what the console is: the first theme is whole from the first
 frame, and garbage collection, paused by the command line for the start, is back once the console is usable,
-with what the start made frozen out of later collections."""
+with what the start made frozen out of later collections. And what it puts off stays put off: the live list
+starts after the frame that shows the session."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.css.stylesheet import Stylesheet
 from queuetui import cli
 from queuetui.cli.console_args import ConsoleArgs
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, signed_in, started
+from tui.conftest import drive, signed_in, started, wait_until
 
 
 def test_the_command_line_pauses_collection_for_the_start(monkeypatch):
@@ -121,3 +122,39 @@ def test_the_sign_in_screen_and_its_typed_secret_are_not_frozen_with_the_start(m
         gc.enable()
     gc.collect()
     assert [ref() for ref in closed] == [None, None]
+
+
+def test_the_live_list_starts_after_the_frame_that_shows_the_session(make_app, monkeypatch):
+    # Its first fetch imports the HTTP client on its own thread, which would share the interpreter with that
+    # frame and hold it up. The console's status tick, overdue when the session is attached after a start that
+    # kept the UI thread busy, used to start the list at once: here it fires right after the attach.
+    from queuetui.core.call_poller import CallPoller
+    from queuetui.tui.screens.console import ConsoleScreen
+    from queuetui.tui.widgets.status_header import StatusHeader
+
+    happened: list[str] = []
+    attach, start, frame = ConsoleScreen.attach, CallPoller.start, ConsoleScreen._compositor_refresh
+
+    def attach_then_tick(console, session):
+        attach(console, session)
+        console._tick_status()
+
+    def started_list(poller):
+        happened.append("list started")
+        start(poller)
+
+    def drew(console):
+        frame(console)
+        if "demo@" in console.query_one(StatusHeader).render().plain:
+            happened.append("session drawn")
+
+    monkeypatch.setattr(ConsoleScreen, "attach", attach_then_tick)
+    monkeypatch.setattr(CallPoller, "start", started_list)
+    monkeypatch.setattr(ConsoleScreen, "_compositor_refresh", drew)  # Textual's: each frame drawn
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: "list started" in happened)
+
+    drive(h, steps)
+    assert happened.index("session drawn") < happened.index("list started"), happened

@@ -187,6 +187,7 @@ class ConsoleScreen(Screen[None]):
         self._typed = False  # a key has come in while this screen was on top
         self._floor_arrived = asyncio.Event()  # the session's first live list is shown
         self._reading: Session | None = None  # the session whose live list and shift read-back have started
+        self._attached_tick = 0  # the status tick at which the session was attached
         self._resized_to: Size | None = None
 
     def compose(self) -> ComposeResult:
@@ -256,9 +257,11 @@ class ConsoleScreen(Screen[None]):
             self.set_focus(self.query_one(LiveCallsTable) if floor else self.query_one("#call-id", Input))
         if session is not None:
             # After the frame that shows the session: begun now, the first fetch of the live list (and the HTTP
-            # pool it opens) and the read of the audit trail hold that frame up by about 14 ms. Textual runs this
-            # on the screen on top at the time, which may close first (help opened and shut at once): the status
-            # tick starts them too, within 0.1 s.
+            # client it imports) and the read of the audit trail hold that frame up by about 14 ms. Textual runs
+            # this on the screen on top at the time, which may close first (help opened and shut at once): the
+            # status tick starts them too, two ticks on. The next tick may be due at once (it waited out the
+            # start-up), before that frame.
+            self._attached_tick = self._tick
             self.call_after_refresh(self._start_reading)
             profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
@@ -496,8 +499,9 @@ class ConsoleScreen(Screen[None]):
         help_line.set_class(mode is SnoopType.BARGE, "-barge")
 
     def _tick_status(self) -> None:
-        self._start_reading()
         self._tick += 1
+        if self._tick - self._attached_tick >= 2:
+            self._start_reading()
         if self._tick % 10 == 0 and self.session is not None:
             if self.session.live.current is not None:
                 self.refresh_header()  # the live time, once a second
