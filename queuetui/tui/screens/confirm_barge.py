@@ -73,7 +73,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-cancel", variant="primary", compact=True)
                 yield Button("Barge (audible)", id="confirm-yes", variant="error", compact=True)
-        # Its own footer: the console's, still showing below, would offer keys that do nothing here.
+        # Its own key bar: the console's, still showing below, would offer keys that do nothing here.
         yield KeyBar()
 
     def on_mount(self) -> None:

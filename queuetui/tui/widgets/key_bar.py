@@ -1,4 +1,4 @@
-"""The bottom line: the keys that act where the focus is, e.g. `f2 Spy f3 Whisper ^q Quit`.
+"""The bottom line: the keys that act where the focus is, e.g. `f2 ^o Spy f3 ^t Whisper ^q Quit`.
 
 Textual's Footer builds a widget per key and rebuilds them all whenever the focus moves; on a console whose
 focus moves with every Tab that was the largest cost of a frame. This is one widget drawing one line of text,
