@@ -233,6 +233,17 @@ def test_same_call_at_once_goes_out_only_once(service, sim):
     assert not refused.sent
 
 
+def test_another_mode_on_a_call_in_flight_is_refused_as_a_switch_not_a_repeat(service, sim):
+    sim.faults.latency_s = 0.3
+    outcomes = run_together(2, lambda i: service.send(request_for("C-10023", mode=("spy", "whisper")[i])))
+    refused = [o for o in outcomes if o.kind is OutcomeKind.REFUSED]
+    assert sim.request_count == 1 and len(refused) == 1
+    sent_mode, other = ("SPY", "WHISPER") if outcomes[1] is refused[0] else ("WHISPER", "SPY")
+    assert refused[0].message == (
+        f"{other} on call C-10023 not sent: {sent_mode} on it is still on its way; send it again once that is answered"
+    )
+
+
 def test_same_call_may_go_again_once_the_first_is_done(service, sim):
     assert service.send(request_for()).ok
     assert service.send(request_for(mode="whisper")).ok

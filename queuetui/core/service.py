@@ -98,7 +98,7 @@ class BargeService:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.Lock()
-        self._in_flight: set[str] = set()
+        self._in_flight: dict[str, SnoopType] = {}  # call id: the mode on its way
 
     @property
     def host(self) -> str:
@@ -122,15 +122,22 @@ class BargeService:
         if request.snoop_type not in self.allowed_modes:
             return self._refuse(request, self.mode_refusal(request.snoop_type), field="snoopType")
         with self._lock:
-            if request.call_id in self._in_flight:
+            on_its_way = self._in_flight.get(request.call_id)
+            if on_its_way is request.snoop_type:
                 refusal = f"A request for call {request.call_id} is already in flight; not sent again"
+            elif on_its_way is not None:
+                # Another mode: the supervisor asked for a switch, which must not pass for a repeat.
+                refusal = (
+                    f"{request.snoop_type.value.upper()} on call {request.call_id} not sent: "
+                    f"{on_its_way.value.upper()} on it is still on its way; send it again once that is answered"
+                )
             else:
                 wait = self.rate.try_take(time.monotonic())
                 if wait:
                     refusal = f"Too many requests: try again in {wait:.0f} s (client-side limit)"
                 else:
                     refusal = ""
-                    self._in_flight.add(request.call_id)
+                    self._in_flight[request.call_id] = request.snoop_type
         if refusal:
             return self._refuse(request, refusal)
         return None
@@ -146,7 +153,7 @@ class BargeService:
             outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
         finally:
             with self._lock:
-                self._in_flight.discard(request.call_id)
+                self._in_flight.pop(request.call_id, None)
         return self._record(outcome)
 
     def mode_refusal(self, mode: SnoopType) -> str:
@@ -232,7 +239,7 @@ class BargeService:
     def release(self, request: BargeRequest, message: str) -> Outcome:
         """Give back a call `admit` reserved without sending it, and record why."""
         with self._lock:
-            self._in_flight.discard(request.call_id)
+            self._in_flight.pop(request.call_id, None)
         return self._refuse(request, message)
 
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:

@@ -47,6 +47,13 @@ if TYPE_CHECKING:
 BOOT_HOLD_S = 1.0
 
 
+async def _handled_so_far(node: DOMNode) -> None:
+    """Wait until `node` has handled every message already sent to it (a node not yet running first mounts)."""
+    handled = asyncio.Event()
+    if node.call_later(handled.set):
+        await handled.wait()
+
+
 class QueueApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "queuetui"
@@ -538,16 +545,19 @@ class QueueApp(App[None]):
         await super().on_event(event)
 
     async def _earlier_keys_handled(self) -> None:
-        """Wait until what the keys before this one set off is done, from the focused widget up to its screen. A
-        key routed to a widget is matched to its bindings, and their messages handled, only as they bubble up,
-        one node at a time; meanwhile the app would route the next key, and a priority key (Tab, Enter, F4)
-        would act first: `b Tab` on the live list lost the b, `b Enter` sent the form before the b's question."""
-        node: DOMNode | None = self.focused or self.screen
+        """Wait until what the keys before this one set off is done, from the focused widget up to its screen, and
+        in a screen that opened meanwhile. A key routed to a widget is matched to its bindings, and their messages
+        handled, only as they bubble up, one node at a time; meanwhile the app would route the next key, and a
+        priority key (Tab, Enter, F4) would act first: `b Tab` on the live list lost the b, `b Enter` sent the
+        form before the b's question. A screen just pushed (that question) sets its focus as it mounts: a Tab
+        routed sooner would move a focus about to be set."""
+        screen = self.screen
+        node: DOMNode | None = self.focused or screen
         while node is not None and node is not self:
-            handled = asyncio.Event()
-            if node.call_later(handled.set):
-                await handled.wait()
+            await _handled_so_far(node)
             node = node.parent
+        if self.screen is not screen:
+            await _handled_so_far(self.screen)
 
     def _quits(self, key: str) -> bool:
         active = self.screen.active_bindings.get(key)

@@ -77,9 +77,9 @@ def parse_key(written: str) -> str:
     return _SAME_AS.get(name, name)
 
 
-def parse_keys(written: str) -> list[str]:
-    """A comma-separated list of keys, each as `parse_key` reads it."""
-    keys = [parse_key(key) for key in written.split(",") if key.strip()]
+def parse_keys(written: str) -> dict[str, str]:
+    """A comma-separated list of keys, each as `parse_key` reads it, with how it was written."""
+    keys = {parse_key(key): key.strip() for key in written.split(",") if key.strip()}
     if not keys:
         raise BadKey('no key given, e.g. "f2,ctrl+o"')
     return keys
@@ -98,7 +98,7 @@ def check_keymap(keymap: Mapping[str, str], scopes: Sequence[Scope], where: str)
     for scope in scopes:
         known.update(_ids(scope))
     problems: list[str] = []
-    usable: dict[str, list[str]] = {}
+    usable: dict[str, dict[str, str]] = {}  # binding id: its keys, each as written
     for binding_id, written in keymap.items():
         if binding_id not in known:
             problems.append(f"{where}: keymap.{binding_id}: no binding has this id (see F1 for the ids)")
@@ -107,15 +107,21 @@ def check_keymap(keymap: Mapping[str, str], scopes: Sequence[Scope], where: str)
             usable[binding_id] = parse_keys(written)
         except BadKey as bad:
             problems.append(f"{where}: keymap.{binding_id}: {bad}; not used")
+
+    def added(binding_id: str, key: str) -> bool:
+        """Whether the keymap gives `binding_id` a key its defaults do not have. Some bindings share a default
+        key on purpose (Enter signs in on one screen and sends on another): writing it again adds no clash."""
+        return binding_id in usable and key not in parse_keys(known[binding_id].key)
+
     for binding_id, keys in list(usable.items()):
         binding = known[binding_id]
         in_fields = binding.priority and any(binding_id in _ids(scope) for scope in scopes if scope.has_fields)
-        typing = next((key for key in keys if types_text(key)), None)
+        typing = next((key for key in keys if types_text(key) and added(binding_id, key)), None)
         if in_fields and typing is not None:
             # A priority binding acts before the focused field sees the key: the character could never be typed.
             problems.append(
-                f"{where}: keymap.{binding_id}: {typing!r} types text, and this key acts before the form's fields "
-                "see it; use an F-key or ctrl+ a letter; not used"
+                f"{where}: keymap.{binding_id}: {keys[typing]!r} types text, and this key acts before the form's "
+                "fields see it; use an F-key or ctrl+ a letter; not used"
             )
             del usable[binding_id]
     for scope in scopes:
@@ -123,12 +129,15 @@ def check_keymap(keymap: Mapping[str, str], scopes: Sequence[Scope], where: str)
         for binding_id, binding in _ids(scope).items():
             for key in usable.get(binding_id) or parse_keys(binding.key):
                 other = owner.setdefault(key, binding_id)
-                if other != binding_id and (binding_id in usable or other in usable):
-                    remapped, kept = (binding_id, other) if binding_id in usable else (other, binding_id)
+                if other == binding_id:
+                    continue
+                remapped, kept = (binding_id, other) if added(binding_id, key) else (other, binding_id)
+                if added(remapped, key):
                     problems.append(
-                        f"{where}: keymap.{remapped}: {key!r} is already {kept} on the {scope.name}; not used"
+                        f"{where}: keymap.{remapped}: {usable[remapped][key]!r} is already {kept} on the "
+                        f"{scope.name}; not used"
                     )
-                    usable.pop(remapped, None)
+                    usable.pop(remapped)
     return CheckedKeymap({binding_id: ",".join(keys) for binding_id, keys in usable.items()}, problems)
 
 

@@ -150,7 +150,7 @@ def test_a_second_action_on_a_call_in_flight_is_refused_on_the_record(
     assert sorted(wait_for_records(isolated_home, 2)) == [("C-10023", "spy", "ok"), ("C-10023", "whisper", "refused")]
     records = [json.loads(line) for line in audit_file(isolated_home).read_text(encoding="utf-8").splitlines()]
     [refusal] = [record["message"] for record in records if record["outcome"] == "refused"]
-    assert "already in flight" in refusal
+    assert refusal.startswith("WHISPER on call C-10023 not sent: SPY on it is still on its way")
     assert snoop_types(sim) == ["spy"]
 
 

@@ -59,6 +59,23 @@ def test_the_key_bar_names_every_key_of_a_remapped_binding_in_its_place(make_app
     drive(h, steps)
 
 
+def test_a_binding_keeps_its_own_default_keys_beside_new_ones(make_app, write_config):
+    # Enter is app.sign_in's default and floor.copy's too, F1 both app.help's and help.close's: bindings that
+    # share a default key on purpose. Written again beside a new key, it is no clash.
+    write_config('[keymap]\n"floor.copy" = "enter,f12"\n"app.help" = "f1,f10"\n"console.filter" = "slash,f11"\n')
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.app.session is not None)
+        await press_for_screen(pilot, "f10", HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f11")
+        assert h.app.focused is h.console.query_one("#filter")
+
+    drive(h, steps)
+    assert not [t for t in h.toasts.text.splitlines() if "keymap" in t]
+
+
 def test_a_clash_leaves_the_original_binding_working(make_app, write_config):
     write_config(KEYMAP)
     h = make_app(demo=True)
@@ -165,7 +182,7 @@ def test_bad_entries_are_reported_and_not_used(make_app, write_config):
         assert pilot.app.screen is question
         log = "\n".join(h.log_lines)
         for problem in (
-            "keymap.confirm.barge: 'question_mark' is already app.help_alt on the barge confirmation; not used",
+            "keymap.confirm.barge: '?' is already app.help_alt on the barge confirmation; not used",
             "keymap.console.barge: '1' types text, and this key acts before the form's fields see it",
             "keymap.console.shift: 'ctrl+': no key after ctrl+; not used",
         ):

@@ -12,6 +12,7 @@ from helpers import valid_request
 from textual import events
 from textual.widgets import Input
 
+from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
@@ -131,6 +132,23 @@ def test_a_barge_from_the_list_with_an_enter_right_behind_it_asks_first_and_send
         burst(h, ("b", "b"), ("enter", "\r"))
         await wait_until(pilot, lambda: any("Barge on call C-10023" in line for line in h.log_lines))
         assert h.console.query_one("#call-id", Input).value == ""  # the Enter did not copy the call
+
+    drive(h, steps)
+    assert sent_calls(h) == []
+
+
+def test_a_tab_and_enter_right_behind_a_barge_from_the_list_act_in_the_question_and_send_nothing(make_app):
+    # The Tab moves the question's focus to Barge (the question set its focus after the Tab, and took it back);
+    # the Enter on Barge was typed before the question was shown, so it does not barge.
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.console.query_one(LiveCallsTable).highlighted is not None)
+        burst(h, ("b", "b"), ("tab", "\t"), ("enter", "\r"))
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConfirmBargeScreen))
+        question = h.app.screen
+        await wait_until(pilot, lambda: "came before" in str(question.query_one("#confirm-keys").render()))
+        assert h.app.focused is question.query_one("#confirm-yes")
 
     drive(h, steps)
     assert sent_calls(h) == []

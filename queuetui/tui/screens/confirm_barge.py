@@ -49,6 +49,9 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         }
     """
 
+    # Cancel has the focus from the moment the screen is composed: focused later (`focus()` in `on_mount` goes by
+    # the app's queue), it would take the focus back from a Tab typed right behind the key that opened it.
+    AUTO_FOCUS = "#confirm-cancel"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
         Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),
@@ -80,7 +83,6 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         # Notices sit at the bottom right, over this box on a small terminal: they would hide who will hear you,
         # the phone rung and the Barge button. What they said is in the log.
         self.app.clear_notifications()
-        self.query_one("#confirm-cancel", Button).focus()
         self.query_one("#confirm-keys", Static).update(self._answer_keys())
 
     def _answer_keys(self) -> str:

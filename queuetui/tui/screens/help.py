@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from rich.console import Group
@@ -17,13 +17,12 @@ from textual.widgets import Static
 from queuetui.tui.keymap import active_keys
 
 
-def _keys(keys: str) -> str:
-    return " / ".join(key.replace("ctrl+", "^").replace("question_mark", "?") for key in keys.split(","))
-
-
-def binding_table(sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str]) -> Group:
-    """One titled table a section: the keys in force (the keymap's where it remaps), what they do (the
-    binding's tooltip, else its footer description) and the id to remap them by in `[keymap]`."""
+def binding_table(
+    sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str], shown: Callable[[str], str]
+) -> Group:
+    """One titled table a section: the keys in force (the keymap's where it remaps; each as `shown`, the way the
+    key bar shows it), what they do (the binding's tooltip, else its footer description) and the id to remap
+    them by in `[keymap]`."""
     parts: list[Table | Text] = []
     for title, bindings in sections:
         parts.append(Text(title, style="bold underline"))
@@ -34,7 +33,9 @@ def binding_table(sections: list[tuple[str, list[BindingType]]], keymap: Mapping
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
                 table.add_row(
-                    _keys(active_keys(binding, keymap)), binding.tooltip or binding.description, binding.id or ""
+                    " / ".join(shown(key) for key in active_keys(binding, keymap).split(",")),
+                    binding.tooltip or binding.description,
+                    binding.id or "",
                 )
         parts += [table, Text("")]
     return Group(*parts)
@@ -63,7 +64,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(binding_table(self.sections, self.keymap), id="help-table")
+            yield Static(binding_table(self.sections, self.keymap, self._shown), id="help-table")
+
+    def _shown(self, key: str) -> str:
+        return self.app.get_key_display(Binding(key.strip(), ""))
 
     def on_mount(self) -> None:
         self.query_one("#help-box").border_title = "Keys (Esc closes)"
