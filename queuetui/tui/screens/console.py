@@ -259,8 +259,8 @@ class ConsoleScreen(Screen[None]):
             # After the frame that shows the session: begun now, the first fetch of the live list (and the HTTP
             # client it imports) and the read of the audit trail hold that frame up by about 14 ms. Textual runs
             # this on the screen on top at the time, which may close first (help opened and shut at once): the
-            # status tick starts them too, two ticks on. The next tick may be due at once (it waited out the
-            # start-up), before that frame.
+            # status tick starts them too, a second on. Not sooner: the next tick may be due at once (it waited out
+            # the start-up), and on a loaded machine the frame may take longer than a tick.
             self._attached_tick = self._tick
             self.call_after_refresh(self._start_reading)
             profile = session.profile
@@ -500,7 +500,7 @@ class ConsoleScreen(Screen[None]):
 
     def _tick_status(self) -> None:
         self._tick += 1
-        if self._tick - self._attached_tick >= 2:
+        if self._tick - self._attached_tick >= 10:
             self._start_reading()
         if self._tick % 10 == 0 and self.session is not None:
             if self.session.live.current is not None:
