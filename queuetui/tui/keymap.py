@@ -55,7 +55,8 @@ def parse_key(written: str) -> str:
     if len(text) == 2 and text.startswith("^"):  # as F1 help shows Ctrl
         text = f"ctrl+{text[1]}"
     if len(text) == 1:
-        return _SAME_AS.get(_character_to_key(text), _character_to_key(text))
+        key = _character_to_key(text)
+        return _SAME_AS.get(key, key)
     *modifiers, key = text.split("+")
     modifiers = [modifier.strip().lower() for modifier in modifiers]
     for modifier in modifiers:
@@ -97,6 +98,7 @@ def check_keymap(keymap: Mapping[str, str], scopes: Sequence[Scope], where: str)
     known: dict[str, Binding] = {}
     for scope in scopes:
         known.update(_ids(scope))
+    defaults = {binding_id: parse_keys(binding.key) for binding_id, binding in known.items()}
     problems: list[str] = []
     usable: dict[str, dict[str, str]] = {}  # binding id: its keys, each as written
     for binding_id, written in keymap.items():
@@ -111,7 +113,7 @@ def check_keymap(keymap: Mapping[str, str], scopes: Sequence[Scope], where: str)
     def added(binding_id: str, key: str) -> bool:
         """Whether the keymap gives `binding_id` a key its defaults do not have. Some bindings share a default
         key on purpose (Enter signs in on one screen and sends on another): writing it again adds no clash."""
-        return binding_id in usable and key not in parse_keys(known[binding_id].key)
+        return binding_id in usable and key not in defaults[binding_id]
 
     for binding_id, keys in list(usable.items()):
         binding = known[binding_id]
@@ -126,8 +128,8 @@ def check_keymap(keymap: Mapping[str, str], scopes: Sequence[Scope], where: str)
             del usable[binding_id]
     for scope in scopes:
         owner: dict[str, str] = {}
-        for binding_id, binding in _ids(scope).items():
-            for key in usable.get(binding_id) or parse_keys(binding.key):
+        for binding_id in _ids(scope):
+            for key in usable.get(binding_id) or defaults[binding_id]:
                 other = owner.setdefault(key, binding_id)
                 if other == binding_id:
                     continue

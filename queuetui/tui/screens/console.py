@@ -183,7 +183,7 @@ class ConsoleScreen(Screen[None]):
         self._checked = False  # the server accepted these credentials at least once
         self.tour: Tour | None = None
         self._resumed = False
-        self._start_over = asyncio.Event()  # signed in (a demo), or the sign-in screen is up
+        self._start_over = False  # signed in (a demo), or the sign-in screen is up
         self._typed = False  # a key has come in while this screen was on top
         self._floor_arrived = asyncio.Event()  # the session's first live list is shown
         self._reading: Session | None = None  # the session whose live list and shift read-back have started
@@ -277,7 +277,7 @@ class ConsoleScreen(Screen[None]):
 
     def start_finished(self) -> None:
         """Start-up is over (the app has attached the demo's session, or put up the sign-in screen)."""
-        self._start_over.set()
+        self._start_over = True
 
     def refresh_header(self) -> None:
         if not self.is_mounted:
@@ -545,7 +545,7 @@ class ConsoleScreen(Screen[None]):
         form = self.query_one("#form")
         if focused is not None and focused is not form and form not in focused.ancestors:
             raise SkipAction()  # Enter elsewhere (a list, a button outside the form) keeps its own meaning
-        if not self._start_over.is_set():  # a click: keys typed this early are held until start-up is over
+        if not self._start_over:  # a click: keys typed this early are held until start-up is over
             self.report("error", "Still starting: nothing sent")
             return
         refused = self.query_one(ModeSelector).take_refused()
