@@ -159,6 +159,48 @@ def test_the_live_state_follows_each_success_by_the_sessions_clock(open_session,
     assert session.hung_up() is None  # nothing left to end
 
 
+def test_answers_that_come_back_out_of_order_leave_live_the_action_asked_for_last(open_session, clock):
+    # `s Down w` on the live list: a spy on one call, then a whisper on another, both on their way at once; the
+    # spy's answer comes back last. The whisper was the supervisor's last word: it stays live.
+    session = open_session()
+    spy, whisper = session.prepare(fields("C-10023")), session.prepare(fields("C-10017", mode="whisper"))
+    assert session.admit(spy) is None
+    assert session.admit(whisper) is None
+
+    first = session.perform(whisper)
+    assert first.change is not None and first.change.kind is Change.STARTED
+    late_at = clock.advance(2)
+    late = session.perform(spy)
+    assert late.ok
+    assert late.change is not None and late.change.kind is Change.OVERTAKEN
+    live = session.live.current
+    assert live is not None and (live.call_id, live.mode) == ("C-10017", SnoopType.WHISPER)
+    assert late.change.now == live
+    assert late.change.before is not None
+    assert (late.change.before.call_id, late.change.before.mode, late.change.before.since) == (
+        "C-10023",
+        SnoopType.SPY,
+        late_at,
+    )
+
+    # Asked for again now, the first call is the latest word and takes over.
+    again = session.act(session.prepare(fields("C-10023")))
+    assert again.change is not None and again.change.kind is Change.REPLACED
+    live = session.live.current
+    assert live is not None and live.call_id == "C-10023"
+
+
+def test_answers_that_come_back_in_order_move_the_live_state_each_time(open_session):
+    session = open_session()
+    spy, whisper = session.prepare(fields("C-10023")), session.prepare(fields("C-10017", mode="whisper"))
+    session.admit(spy)
+    session.admit(whisper)
+    assert session.perform(spy).change.kind is Change.STARTED
+    assert session.perform(whisper).change.kind is Change.REPLACED
+    live = session.live.current
+    assert live is not None and live.call_id == "C-10017"
+
+
 def test_a_failure_leaves_the_live_state_as_it_was(open_session, server):
     session = open_session()
     session.act(session.prepare(fields()))

@@ -4,10 +4,15 @@ DeepCall has no "end monitoring" call: after a success it rings the supervisor's
 that phone hangs up. So the live state starts with a successful action, changes mode when the same call is
 acted on again, is replaced by an action on another call (the earlier leg is left to the phone), and ends when
 the supervisor says "I hung up" or the call leaves the live list.
+
+Actions on two calls may be on their way at once (`s Down w` on the list), and their answers may come back in
+either order. The supervisor's last word is the action asked for last, so the live state follows the order the
+actions were asked for in, not the order their answers came in.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,10 +51,14 @@ class Change(str, Enum):
     STARTED = "started"  # nothing was live before
     SWITCHED = "switched"  # same call, another mode (or the same mode again)
     REPLACED = "replaced"  # another call: the earlier leg is left to the phone
+    OVERTAKEN = "overtaken"  # answered after an action on another call that was asked for later: left to the phone
 
 
 @dataclass(frozen=True)
 class LiveChange:
+    """`now` is what is live after the change, `before` the leg left to the phone (REPLACED, OVERTAKEN) or the
+    mode it switched from (SWITCHED). An OVERTAKEN answer leaves `now` as it was."""
+
     kind: Change
     now: Monitoring
     before: Monitoring | None
@@ -61,17 +70,33 @@ class LiveState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._current: Monitoring | None = None
+        self._current_turn = 0
+        self._turns = itertools.count(1)
+        self._asked: dict[str, int] = {}  # call id: its turn, for the action on its way (one a call at most)
 
     @property
     def current(self) -> Monitoring | None:
         with self._lock:
             return self._current
 
+    def asked(self, call_id: str) -> None:
+        """An action on `call_id` is on its way: its turn is now. Asking again for the same call (the earlier
+        action failed or was refused) takes a new turn."""
+        with self._lock:
+            self._asked[call_id] = next(self._turns)
+
     def joined(
         self, call_id: str, target_type: str, target: str, mode: SnoopType, phone: str, at: datetime
     ) -> LiveChange:
         with self._lock:
+            turn = self._asked.pop(call_id, None)
+            if turn is None:  # joined without being asked for first: it is the latest word
+                turn = next(self._turns)
             before = self._current
+            if before is not None and before.call_id != call_id and turn < self._current_turn:
+                answered = Monitoring(call_id, target_type, target, mode, at, at, phone)
+                return LiveChange(Change.OVERTAKEN, before, answered)
+            self._current_turn = turn
             if before is not None and before.call_id == call_id:
                 now = Monitoring(call_id, target_type, target, mode, before.since, at, phone)
                 kind = Change.SWITCHED

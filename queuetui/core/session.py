@@ -268,7 +268,10 @@ class Session:
                 if refused is not None:
                     return refused
                 return self.service.release(request, f"Call {request.call_id} has ended; nothing sent")
-        return self.service.admit(request)
+        refused = self.service.admit(request)
+        if refused is None:
+            self.live.asked(request.call_id)
+        return refused
 
     def perform(
         self,
@@ -277,7 +280,8 @@ class Session:
         cancel: threading.Event | None = None,
     ) -> Outcome:
         """Send an admitted request (blocking: run it off the UI thread). A barge first needs the call live in a
-        list no older than the profile's refresh period. A success moves the live state."""
+        list no older than the profile's refresh period. A success moves the live state, unless an action on
+        another call, admitted after this one, has already moved it (see `LiveState`)."""
         if request.snoop_type is SnoopType.BARGE:
             problem = self._barge_problem(request.call_id)
             if problem:

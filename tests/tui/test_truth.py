@@ -4,11 +4,13 @@ after "I hung up", the sessions list's live marker, and barge never left armed i
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, Relay
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
@@ -242,6 +244,48 @@ def test_the_sessions_list_marks_the_live_row_rows_left_and_the_row_ended(
         [ok, left, live, "\u2717 1502"],
         [ok, left, ended, "\u2717 1502"],
     ]
+
+
+def test_a_spy_answered_after_a_whisper_asked_for_later_leaves_the_whisper_live(
+    make_app: Callable[..., Harness], sim: SimServer
+) -> None:
+    # Two calls on their way at once, the first one's answer held back until the second has come in: the top
+    # line follows the order the supervisor asked in, and the late one is shown as left to the phone.
+    release = threading.Event()
+
+    def hold_the_first_call(request: httpx.Request) -> None:
+        if b'"C-10023"' in request.content:
+            release.wait(10)
+
+    h = make_app(base_url=sim.url, transport=Relay(hold_the_first_call))
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await signed_in(pilot)
+        try:
+            await fill_form(pilot, "C-10023", "13")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: h.console.in_flight == {"C-10023"})
+            await fill_form(pilot, "C-10017", "7", mode="whisper")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: "ON C-10017 \u00b7 WHISPER" in h.header)
+            assert h.console.in_flight == {"C-10023"}
+        finally:
+            release.set()
+        await wait_until(pilot, lambda: h.sessions.row_count == 2)
+        await settle(pilot)
+        assert re.search(r"ON C-10017 \u00b7 WHISPER", h.header), h.header
+        assert results(h) == ["\u25cf LIVE", "\u21b7 left"]  # rows in the order the answers came in
+        assert [entry.request.call_id for entry in h.sessions.entries] == ["C-10017", "C-10023"]
+
+    drive(h, steps)
+    assert [(r.parsed["callId"], r.parsed["snoopType"]) for r in sim.received] == [
+        ("C-10017", "whisper"),
+        ("C-10023", "spy"),
+    ]
+    assert any(
+        "SPY on C-10023 was answered after WHISPER on C-10017, which you asked for later: you stay on C-10017" in t
+        for t in h.toasts.of("information")
+    ), h.toasts.text
 
 
 def form_shows_spy(h: Harness) -> bool:

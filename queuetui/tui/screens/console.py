@@ -690,11 +690,12 @@ class ConsoleScreen(Screen[None]):
 
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
         self._update_send_button()
-        change = outcome.change
+        kind = outcome.change.kind if outcome.change is not None else None
         self.query_one(SessionsTable).record(
             SessionEntry(self.clock(), request, outcome),
-            live=change is not None,
-            left=change is not None and change.kind is Change.REPLACED,
+            live=kind is not None and kind is not Change.OVERTAKEN,
+            left=kind is Change.REPLACED,
+            overtaken=kind is Change.OVERTAKEN,
         )
         self._report_outcome(outcome)
         if self.session is not None:
@@ -716,7 +717,7 @@ class ConsoleScreen(Screen[None]):
             self.log_line("ok", f"server: 200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  ({tries})")
             self.report("ok", self._success_words(outcome))
             change = outcome.change
-            if change is not None and change.before is not None and change.kind is Change.REPLACED:
+            if change is not None and change.before is not None and change.kind in (Change.REPLACED, Change.OVERTAKEN):
                 before = change.before
                 self.log_line(
                     "info",
@@ -747,6 +748,13 @@ class ConsoleScreen(Screen[None]):
         heard = request.snoop_type.heard_by
         if change is not None and change.kind is Change.SWITCHED:
             return f"{request.call_id} is now {mode}: {heard}."
+        if change is not None and change.kind is Change.OVERTAKEN:
+            later = change.now
+            return (
+                f"{mode} on {request.call_id} was answered after {later.mode.value.upper()} on {later.call_id}, "
+                f"which you asked for later: you stay on {later.call_id}. DeepCall may ring "
+                f"{mask_phone(request.snooper_number)} for both."
+            )
         return (
             f"{mode} on {request.call_id} (agent {request.target_entity_val}): DeepCall is ringing "
             f"{mask_phone(request.snooper_number)}. Answer to start, hang up to stop; {heard}."

@@ -106,9 +106,10 @@ class SessionsTable(DataTable[Text]):
         for label, width in COLUMNS:
             self.add_column(label, width=width, key=label.lower())
 
-    def record(self, entry: SessionEntry, live: bool = False, left: bool = False) -> None:
+    def record(self, entry: SessionEntry, live: bool = False, left: bool = False, overtaken: bool = False) -> None:
         """Add a row and select it; `live` marks it as the call you are on now (the row marked before turns to
-        `left` when you moved to another call, else back to ok). Past MAX_SESSIONS the oldest row goes."""
+        `left` when you moved to another call, else back to ok). An `overtaken` success, answered after an action
+        asked for later, is left to the phone at once. Past MAX_SESSIONS the oldest row goes."""
         if live:
             self._unmark(LEFT if left else None)
         key = str(self._added)
@@ -127,7 +128,7 @@ class SessionsTable(DataTable[Text]):
             Text(fit(request.call_id, COLUMNS[1][1])),
             Text(fit(agent, COLUMNS[2][1])),
             Text(request.snoop_type.value.upper()),
-            self._result_cell(LIVE if live else entry.result),
+            self._result_cell(LIVE if live else LEFT if overtaken else entry.result),
             key=key,
         )
         if live:
