@@ -246,11 +246,16 @@ class Session:
             problems += errors.problems
         mode = self._known_mode(fields.get("snoopType"))
         if mode is not None and mode not in self.service.allowed_modes:
-            problems.append(InputProblem("snoopType", self.service.mode_refusal(mode)))
+            problems.append(InputProblem("snoopType", self.mode_refusal(mode)))
         if problems or request is None:
             order = list(FIELD_LABELS)  # in form order, as the form shows them
             raise FieldErrors(tuple(sorted(problems, key=lambda p: order.index(p.field) if p.field in order else 99)))
         return request
+
+    def mode_refusal(self, mode: SnoopType) -> str:
+        """Why the profile refuses `mode`, with the modes it allows. Not by the session's name: the demo's session
+        is called "demo" but keeps the modes of the profile it was started with."""
+        return self.service.mode_refusal(mode)
 
     @staticmethod
     def _known_mode(value: object) -> SnoopType | None:

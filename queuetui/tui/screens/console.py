@@ -793,8 +793,8 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ModeSelector).choose(SnoopType(mode))
 
     def on_mode_selector_refused(self, message: ModeSelector.Refused) -> None:
-        name = self.session.name if self.session else "this profile"
-        self.report("warning", f"{message.mode.value} is not allowed for profile {name}")
+        if self.session is not None:
+            self.report("warning", self.session.mode_refusal(message.mode))
 
     def on_sessions_table_rerun(self, message: SessionsTable.Rerun) -> None:
         self.request_send(message.request)
