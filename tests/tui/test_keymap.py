@@ -59,6 +59,21 @@ def test_the_key_bar_names_every_key_of_a_remapped_binding_in_its_place(make_app
     drive(h, steps)
 
 
+def test_a_long_keymap_on_a_narrow_terminal_keeps_quit_and_help_on_the_key_bar(make_app, write_config):
+    keymap = {"console.spy": "f7,ctrl+x", "console.barge": "delete", "console.hung_up": "insert"}
+    write_config("[keymap]\n" + "".join(f'"{binding}" = "{key}"\n' for binding, key in keymap.items()))
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await wait_until(pilot, lambda: h.app.session is not None)
+        bar = screen_text(pilot.app).splitlines()[-1]
+        assert bar.startswith("f7 Spy f3 Whisper del Barge"), bar  # the first keys only, in their places
+        assert bar.rstrip().endswith("^q Quit f1 Help"), bar  # the screen's last entry gave way, not these
+        assert "Hung up" not in bar
+
+    drive(h, steps, size=(50, 24))
+
+
 def test_a_binding_keeps_its_own_default_keys_beside_new_ones(make_app, write_config):
     # Enter is app.sign_in's default and floor.copy's too, F1 both app.help's and help.close's: bindings that
     # share a default key on purpose. Written again beside a new key, it is no clash.

@@ -87,13 +87,18 @@ class KeyBar(Widget, can_focus=False):
     def render(self) -> Text:
         # One entry per action, as the Footer does, naming every key it has (F2 and its Ctrl twin, or what the
         # keymap gave it): a terminal that sends no F-keys still has a key to read here. Too long for the
-        # width, each entry names its first key only.
+        # width, each entry names its first key only; still too long, the entries before the app's own give
+        # way from the end, so that Quit and Help (whose list names every key) stay in sight.
         entries: dict[str, list[ActiveBinding]] = {}
         for active in _as_declared(self.screen.active_bindings.values()):
             if active.binding.show:
                 entries.setdefault(active.binding.action, []).append(active)
         line, spans = self._line(entries, every_key=True)
         if line.cell_len > self.size.width:
+            line, spans = self._line(entries, every_key=False)
+        droppable = [action for action, actives in entries.items() if actives[0].node is not self.app]
+        while line.cell_len > self.size.width and droppable:
+            del entries[droppable.pop()]
             line, spans = self._line(entries, every_key=False)
         self.spans = spans
         return line
