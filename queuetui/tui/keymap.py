@@ -74,7 +74,8 @@ def parse_key(written: str) -> str:
         key = _SHOWN_AS[key.lower()]
     else:
         raise BadKey(f"{written!r}: no key is called {key!r} (e.g. f2, ctrl+o, escape, space, question_mark)")
-    name = "+".join([*modifiers, key])
+    # Key events name their modifiers in alphabetical order (ctrl+shift+up): `shift+ctrl+x` would never match.
+    name = "+".join([*sorted(modifiers), key])
     return _SAME_AS.get(name, name)
 
 

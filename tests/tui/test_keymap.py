@@ -149,6 +149,8 @@ def test_no_keymap_no_report(make_app):
         ("ctrl+m", "enter"),  # the same byte from the terminal
         ("ctrl+i", "tab"),
         (" shift+tab ", "shift+tab"),
+        ("shift+ctrl+up", "ctrl+shift+up"),  # modifiers in the order key events give them
+        ("Shift+Alt+Ctrl+X", "alt+ctrl+shift+x"),
     ],
 )
 def test_keys_are_read_as_key_events_name_them(written, key):
