@@ -200,7 +200,7 @@ class QueueApp(App[None]):
                 self.console_screen.keys_held_for_it()
             self._adopt_session(boot.demo.session, remember=False)
             if self.launch.tour:
-                self.console_screen.start_tour()
+                self.console_screen.start_tour(self.keys_of)
         else:
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
@@ -584,7 +584,18 @@ class QueueApp(App[None]):
 
     def start_tour(self) -> None:
         if self.session is not None and self.session.is_demo:
-            self.console_screen.start_tour()
+            self.console_screen.start_tour(self.keys_of)
+
+    def keys_of(self, binding_id: str) -> str:
+        """The keys a binding has now (the keymap's, else its own), as the key bar shows them: "f5 or ^g"."""
+        from queuetui.tui.keymap import active_keys
+
+        for _, bindings in self.binding_sections():
+            for binding in bindings:
+                if isinstance(binding, Binding) and binding.id == binding_id:
+                    keys = active_keys(binding, self._keymap).split(",")
+                    return " or ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys)
+        raise KeyError(binding_id)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         console = self.console_screen

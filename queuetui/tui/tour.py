@@ -1,8 +1,10 @@
 """The guided tour of the demo: eight steps, each finished by what really happens in the console (an answer
-from the simulator, a cancelled barge, "I hung up"), never by which keys were pressed."""
+from the simulator, a cancelled barge, "I hung up"), never by which keys were pressed. The steps name the keys in
+force: with spy and whisper swapped in the keymap, a tour that said "w" would have a trainee send a spy."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,34 +64,52 @@ class Step:
     done: Callable[[Happened], bool]
 
 
-def tour_steps() -> tuple[Step, ...]:
+KeysOf = Callable[[str], str]  # binding id -> its keys in force, as the screen shows them ("s", "f5 or ^g")
+
+_BINDING = re.compile(r"<([a-z_]+\.[a-z_]+)>")
+
+
+def tour_steps(keys_of: KeysOf) -> tuple[Step, ...]:
+    def step(text: str, done: Callable[[Happened], bool]) -> Step:
+        return Step(_BINDING.sub(lambda found: keys_of(found.group(1)), text), done)
+
     return (
-        Step(
-            "Spy on a call from the list: press /, type C-10023, Enter, then s. Nobody hears you.", _ok(SnoopType.SPY)
+        step(
+            "Spy on a call from the list: press <console.filter>, type C-10023, Enter, then <floor.spy>. "
+            "Nobody hears you.",
+            _ok(SnoopType.SPY),
         ),
-        Step(
-            "Coach the same agent: w on the same row (or F3 then Enter in the form). Now the agent hears you.",
+        step(
+            "Coach the same agent: <floor.whisper> on the same row (or <console.whisper> then Enter in the form). "
+            "Now the agent hears you.",
             _ok(SnoopType.WHISPER, Change.SWITCHED),
         ),
-        Step("Barge, then think again: b on a row, then n. Nothing is sent.", _kind("barge-cancelled")),
-        Step("Barge for real: b on a row, then y. The agent and the customer hear you.", _ok(SnoopType.BARGE)),
-        Step("A busy call: spy on C-10050 (agent 9). It answers 1501; queuetui retries for you.", _retried),
-        Step(
+        step(
+            "Barge, then think again: <floor.barge> on a row, then <confirm.cancel>. Nothing is sent.",
+            _kind("barge-cancelled"),
+        ),
+        step(
+            "Barge for real: <floor.barge> on a row, then <confirm.barge>. The agent and the customer hear you.",
+            _ok(SnoopType.BARGE),
+        ),
+        step("A busy call: spy on C-10050 (agent 9). It answers 1501; queuetui retries for you.", _retried),
+        step(
             "A wrong agent: in the form, call C-10017 with agent 99 and Enter (1502, the field is marked); "
             "fix it to 7 and Enter.",
             _corrected(),
         ),
-        Step("You put the phone down: tell queuetui with F5 (or Ctrl+G). The top line clears.", _kind("hung-up")),
-        Step(
-            "Find the shift's records: F6 (or Ctrl+Y) sums them up; `queuetui audit` lists them all.",
+        step("You put the phone down: tell queuetui with <console.hung_up>. The top line clears.", _kind("hung-up")),
+        step(
+            "Find the shift's records: <console.shift> sums them up; `queuetui audit` lists them all.",
             _kind("shift-summary"),
         ),
     )
 
 
 class Tour:
-    def __init__(self) -> None:
-        self.steps = tour_steps()
+    def __init__(self, keys_of: KeysOf) -> None:
+        self.keys_of = keys_of
+        self.steps = tour_steps(keys_of)
         self.index = 0
 
     @property

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from queuetui.core.audit import read_audit
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
@@ -66,6 +67,41 @@ def test_every_tour_step_is_finished_by_what_really_happened(make_app):
         await wait_until(pilot, lambda: "Tour done" in tour_line(pilot))
 
     drive(h, steps)
+
+
+def test_the_tour_names_the_keys_the_keymap_gives_and_following_it_sends_what_it_says(
+    make_app, write_config, audit_path
+):
+    write_config(
+        '[keymap]\n"floor.spy" = "w"\n"floor.whisper" = "s"\n"console.hung_up" = "f8"\n"confirm.barge" = "x"\n'
+    )
+    h = make_app(demo=True, tour=True)
+    texts: list[str] = []
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        texts.append(tour_line(pilot))
+        await pilot.press("w")  # step 1 says: then w
+        await settle(pilot)
+        await step_done(pilot, 2)
+        texts.append(tour_line(pilot))
+        await pilot.press("s")  # step 2 says: s on the same row
+        await settle(pilot)
+        await step_done(pilot, 3)
+        await pilot.press("escape")
+        pilot.app.start_tour()  # from the palette: the same keys
+        await pilot.pause()
+        for _ in range(6):
+            pilot.app.console_screen.tour.index += 1  # on to the last steps' texts
+            texts.append(pilot.app.console_screen.tour.text)
+
+    drive(h, steps)
+    assert "press /, type C-10023, Enter, then w. Nobody hears you." in texts[0]
+    assert "s on the same row (or f3 or ^t then Enter in the form)" in texts[1]
+    assert "then n or esc. Nothing is sent." in texts[3]
+    assert "b on a row, then x. The agent" in texts[4]
+    assert "tell queuetui with f8. The top line clears." in texts[7]
+    assert [record["mode"] for record in read_audit(audit_path).records] == ["spy", "whisper"]
 
 
 def test_escape_leaves_the_tour_and_the_palette_brings_it_back(make_app):

@@ -40,7 +40,7 @@ from queuetui.tui.messages import (
     SnooperUsed,
     TourEvent,
 )
-from queuetui.tui.tour import Happened, Tour
+from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
@@ -812,8 +812,8 @@ class ConsoleScreen(Screen[None]):
 
     # ----- the tour and the room --------------------------------------------------------------------
 
-    def start_tour(self) -> None:
-        self.tour = Tour()
+    def start_tour(self, keys_of: KeysOf) -> None:
+        self.tour = Tour(keys_of)
         self._show_tour()
 
     def action_leave_tour(self) -> None:
@@ -868,7 +868,7 @@ class ConsoleScreen(Screen[None]):
             self.session.live.end()
         self._clear_field_errors()
         if self.tour is not None:
-            self.start_tour()
+            self.start_tour(self.tour.keys_of)
         self.refresh_header()
 
     def action_clear_log(self) -> None:
