@@ -17,6 +17,8 @@ from textual.pilot import Pilot
 from queuetui.sim import SimServer
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.send_button import SendButton
 from tui.conftest import (
     Harness,
@@ -286,6 +288,32 @@ def test_a_spy_answered_after_a_whisper_asked_for_later_leaves_the_whisper_live(
         "SPY on C-10023 was answered after WHISPER on C-10017, which you asked for later: you stay on C-10017" in t
         for t in h.toasts.of("information")
     ), h.toasts.text
+
+
+def test_signing_out_while_live_says_the_call_is_left_to_the_phone_and_the_next_session_shows_nothing_live(
+    make_app: Callable[..., Harness],
+) -> None:
+    h = make_app(demo=True)
+    marked: list[str | None] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        table = h.console.query_one(LiveCallsTable)
+        await wait_until(pilot, lambda: bool(table.shown))
+        table.focus()
+        await pilot.press("s")
+        await settle(pilot)
+        marked.append(table.live_call_id)
+        h.app.sign_out()
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        await press_for_screen(pilot, "f9", ConsoleScreen)  # the demo again, a new session
+        await wait_until(pilot, lambda: bool(table.shown))
+        marked.append(table.live_call_id)
+        assert not any(line.lstrip().startswith("\u25cf") for line in table.lines), table.lines
+        assert NOT_ON_A_CALL in h.header
+
+    drive(h, steps)
+    assert marked == ["C-10023", None]
+    assert "C-10023 (SPY) is left to your phone: hang up there if you are still on it" in h.toasts.of("warning")
 
 
 def form_shows_spy(h: Harness) -> bool:

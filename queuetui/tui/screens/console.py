@@ -241,8 +241,13 @@ class ConsoleScreen(Screen[None]):
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
         type where the form is empty."""
+        live = self.session.live.current if self.session is not None and self.session is not session else None
+        if live is not None:
+            # Signing out does not hang up the phone: DeepCall has no call for that.
+            self.report("warning", self._left_words(live))
         self.session = session
         self._checked = False
+        self.query_one(LiveCallsTable).mark_live(None)
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self.query_one(SessionsTable).clear_entries()
         self._floor_arrived.clear()
@@ -718,12 +723,7 @@ class ConsoleScreen(Screen[None]):
             self.report("ok", self._success_words(outcome))
             change = outcome.change
             if change is not None and change.before is not None and change.kind in (Change.REPLACED, Change.OVERTAKEN):
-                before = change.before
-                self.log_line(
-                    "info",
-                    f"{before.call_id} ({before.mode.value.upper()}) is left to your phone: "
-                    "hang up there if you are still on it",
-                )
+                self.log_line("info", self._left_words(change.before))
             if outcome.request is not None:
                 self.post_message(SnooperUsed(outcome.request.snooper_number))
             return
@@ -737,6 +737,10 @@ class ConsoleScreen(Screen[None]):
         self.report("error", outcome.message)
         if outcome.field:
             self._focus_field(outcome.field)
+
+    @staticmethod
+    def _left_words(left: Monitoring) -> str:
+        return f"{left.call_id} ({left.mode.value.upper()}) is left to your phone: hang up there if you are still on it"
 
     @staticmethod
     def _success_words(outcome: Outcome) -> str:
