@@ -152,3 +152,24 @@ def test_a_tab_and_enter_right_behind_a_barge_from_the_list_act_in_the_question_
 
     drive(h, steps)
     assert sent_calls(h) == []
+
+
+def test_a_mode_the_profile_refuses_on_the_list_keeps_the_focus_there_for_the_keys_behind_it(make_app, write_config):
+    # `w Down s` in one burst on a spy-only profile: the whisper is refused, and the Down and the s still act on
+    # the list. The refusal used to put the focus in the form, where they did nothing (or typed an s).
+    write_config('default_profile = "floor"\n[profiles.floor]\nallowed_modes = ["spy"]\n')
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        table = h.console.query_one(LiveCallsTable)
+        await wait_until(pilot, lambda: table.highlighted is not None)
+        burst(h, ("w", "w"), ("down", ""), ("s", "s"))
+        await wait_until(pilot, lambda: sent_calls(h) != [])
+        await settle(pilot)
+        assert h.app.focused is table
+
+    drive(h, steps)
+    assert sent_calls(h) == [("C-10017", "spy", "7")]
+    assert h.toasts.of("warning") == [
+        "WHISPER on C-10023 not sent: Mode: whisper is not allowed for this profile (allowed: spy)"
+    ]

@@ -391,7 +391,12 @@ class ConsoleScreen(Screen[None]):
         try:
             request = self.session.prepare(fields)
         except FieldErrors as errors:
-            self._show_field_errors(errors)
+            # The list keeps the focus: the keys typed behind this one are meant for it, not for a form field. The
+            # form's own field (the snooper number) is marked; the rest came from the list, not the form.
+            self.report("warning", f"{message.mode.value.upper()} on {call.call_id} not sent: {errors}")
+            for problem in errors.problems:
+                if problem.field == "snooperNumber":
+                    self.query_one(FIELD_WIDGETS[problem.field]).add_class("-invalid")
             return
         self.request_send(request)
 
