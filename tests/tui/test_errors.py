@@ -14,7 +14,7 @@ from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import RESTRICTED_SSID
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
-from tui.conftest import drive, fill, send_call, settle, signed_in, wait_until
+from tui.conftest import drive, fill, fill_form, send_call, settle, signed_in, wait_until
 
 WRONG_SSID = "wrong-ssid-4c7e2d9b"
 
@@ -68,6 +68,24 @@ def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
     drive(h, steps)
     [error] = h.toasts.of("error")
     assert error.startswith("Invalid value") and "(code 1502)" in error
+
+
+def test_after_a_1502_sent_from_the_target_field_typing_replaces_the_wrong_agent(make_app, sim):
+    # Enter pressed in the target field itself: the focus does not move, so only a selection makes the 7 typed
+    # next replace the 99 (it used to send 997).
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10017", "9")
+        h.field("#target-value").focus()
+        await pilot.press("end", "9", "enter")  # typed, as after a Tab: no selection left in the field
+        await settle(pilot)
+        await pilot.press("7", "enter")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert [r.parsed["targetEntityVal"] for r in sim.received] == ["99", "7"]
 
 
 def test_sign_in_is_refused_while_the_audit_trail_cannot_be_written(make_app, sim, tmp_path):

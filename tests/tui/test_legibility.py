@@ -346,6 +346,26 @@ def test_a_paste_longer_than_the_field_is_refused_with_a_message_and_nothing_is_
     ]
 
 
+def test_a_call_id_typed_longer_than_the_field_takes_is_kept_whole_and_refused_by_name(
+    make_app: Callable[..., Harness], sim: SimServer
+) -> None:
+    # Typed, not pasted: the keys past the 64th used to be dropped without a word, and Enter sent the 64 left.
+    h = make_app(base_url=sim.url)
+    errors: list[str] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await signed_in(pilot)
+        await fill_form(pilot, "", "13")
+        await pilot.press(*("C" * 70), "enter")
+        await pilot.pause()
+        assert h.field("#call-id").value == "C" * 70
+        errors.append(str(h.console.query_one("#form-error", Static).render()))
+
+    drive(h, steps)
+    assert sim.request_count == 0
+    assert errors == ["\u2717 Call ID: is too long (70 characters, at most 64)"]
+
+
 # Textual calls `_on_paste` of every class in a widget's MRO until `prevent_default()`: FormInput's handler
 # neither prevents the default nor leaves the paste to it alone.
 

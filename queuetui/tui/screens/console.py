@@ -203,16 +203,18 @@ class ConsoleScreen(Screen[None]):
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("Call", classes="label")
-                    yield FormInput(placeholder="e.g. C-10023", id="call-id", compact=True, max_length=64)
+                    yield FormInput(placeholder="e.g. C-10023", id="call-id", compact=True, paste_limit=64)
                 yield ModeSelector(frozenset(SnoopType), id="mode")
                 yield Static("", id="mode-help")
                 with Horizontal(classes="row"):
                     yield Label("Target", classes="label")
-                    yield FormInput("agent", id="target-type", compact=True, max_length=32)
-                    yield FormInput(placeholder="agent id", id="target-value", compact=True, max_length=64)
+                    yield FormInput("agent", id="target-type", compact=True, paste_limit=32)
+                    yield FormInput(placeholder="agent id", id="target-value", compact=True, paste_limit=64)
                 with Horizontal(classes="row"):
                     yield Label("Phone", classes="label")
-                    yield FormInput(placeholder="yours, rung to connect you", id="snooper", compact=True, max_length=24)
+                    yield FormInput(
+                        placeholder="yours, rung to connect you", id="snooper", compact=True, paste_limit=24
+                    )
                 with Horizontal(classes="row"):
                     yield SendButton("Send", id="send")
                     yield Static("", id="send-status")
@@ -741,7 +743,7 @@ class ConsoleScreen(Screen[None]):
             return
         self.report("error", outcome.message)
         if outcome.field:
-            self._focus_field(outcome.field)
+            self._focus_field(outcome.field, outcome.request)
 
     @staticmethod
     def _left_words(left: Monitoring) -> str:
@@ -789,12 +791,20 @@ class ConsoleScreen(Screen[None]):
         for selector in FIELD_WIDGETS.values():
             self.query_one(selector).remove_class("-invalid")
 
-    def _focus_field(self, field: str) -> None:
+    def _focus_field(self, field: str, sent: BargeRequest | None = None) -> None:
+        """Mark and focus the field a problem is about. A field the server refused (`sent`) is also selected while
+        it still holds what was sent, so the corrected value replaces it, as after a Tab; one typed into since the
+        request went out is left as the supervisor has it."""
         selector = FIELD_WIDGETS.get(field)
-        if selector:
-            widget = self.query_one(selector)
-            widget.add_class("-invalid")
-            self.set_focus(widget)
+        if not selector:
+            return
+        widget = self.query_one(selector)
+        widget.add_class("-invalid")
+        self.set_focus(widget)
+        if sent is not None and isinstance(widget, Input):
+            as_sent = str(sent.model_dump(by_alias=True, mode="json").get(field, ""))
+            if widget.value.strip() == as_sent:
+                widget.select_all()
 
     # ----- other actions ----------------------------------------------------------------------------
 

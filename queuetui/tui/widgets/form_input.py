@@ -1,4 +1,8 @@
-"""A form field that keeps keys in the order they were typed and never cuts a paste silently.
+"""A form field that keeps keys in the order they were typed and never cuts what was typed or pasted.
+
+Typing is never cut short (Input's `max_length` drops the keys past it without a word, and Enter would then send
+what was left): a value too long stays whole in the field, and the form's check refuses it by name. A paste longer
+than `paste_limit` is refused whole, with a message.
 
 Textual runs a focused Input's own bindings (Backspace, Home, ...) only after the key has travelled back up to
 the app, behind any keys that arrived meanwhile. The console reads the form the moment Enter is pressed, so
@@ -19,6 +23,19 @@ class FormInput(Input):
             self.field = field
             self.reason = reason
 
+    def __init__(
+        self,
+        value: str | None = None,
+        placeholder: str = "",
+        *,
+        paste_limit: int | None = None,
+        password: bool = False,
+        id: str | None = None,
+        compact: bool = False,
+    ) -> None:
+        super().__init__(value, placeholder, password=password, id=id, compact=compact)
+        self.paste_limit = paste_limit
+
     # Textual calls the handler of every class in the hierarchy, this one first, unless it prevents the
     # default: so these handle what they take over and leave the rest to Input's own, never calling it twice.
     async def _on_key(self, event: events.Key) -> None:
@@ -36,11 +53,12 @@ class FormInput(Input):
 
     def _on_paste(self, event: events.Paste) -> None:
         lines = event.text.splitlines()
+        kept = len(self.value) - len(self.selected_text)  # what the paste does not replace
         reason = ""
         if len(lines) > 1:
             reason = f"the paste holds {len(lines)} lines; paste one value"
-        elif self.max_length and lines and len(lines[0]) > self.max_length - len(self.value) + len(self.selected_text):
-            reason = f"the paste is {len(lines[0])} characters; this field takes {self.max_length}"
+        elif self.paste_limit and lines and kept + len(lines[0]) > self.paste_limit:
+            reason = f"the paste is {len(lines[0])} characters; this field takes {self.paste_limit}"
         if reason:
             event.stop()
             event.prevent_default()
