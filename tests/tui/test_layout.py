@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from helpers import SNOOPER
+from helpers import SNOOPER, Relay
 from textual import events
 from textual.geometry import Region, Size
 
@@ -12,7 +14,16 @@ from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.key_bar import KeyBar
-from tui.conftest import barge_dialog, drive, press_for_screen, screen_text, send_call, signed_in, wait_until
+from tui.conftest import (
+    barge_dialog,
+    drive,
+    fill_form,
+    press_for_screen,
+    screen_text,
+    send_call,
+    signed_in,
+    wait_until,
+)
 
 LOGIN_WIDGETS = ("#base-url", "#auth", "#ssid", "#remember", "#sign-in", "#demo")
 CONSOLE_WIDGETS = (
@@ -152,3 +163,33 @@ def test_the_barge_question_is_never_covered_by_the_notices_before_it(make_app, 
 
     drive(h, steps, size=size)
     assert sim.request_count == 2
+
+
+def test_notices_that_come_while_the_barge_question_is_open_wait_for_its_answer(make_app, sim):
+    # A spy still on its way when the question opens: its answer comes while the box is up. The toast would be
+    # drawn over the box; the log has it at once, the toast once the question is answered.
+    release = threading.Event()
+    h = make_app(
+        base_url=sim.url, transport=Relay(lambda request: release.wait(10) if b"C-10023" in request.content else None)
+    )
+    while_open: list[list[str]] = []
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: h.console.in_flight == {"C-10023"})
+        await barge_dialog(pilot, "C-10031", "21")
+        before = len(h.toasts.shown)
+        release.set()
+        await wait_until(pilot, lambda: not h.console.in_flight)
+        await wait_until(pilot, lambda: any("SPY on C-10023" in line for line in h.log_lines))
+        while_open.append([toast.message for toast in h.toasts.shown[before:]])
+        await pilot.press("escape")
+        await pilot.pause()
+
+    drive(h, steps)
+    assert while_open == [[]]
+    after = [toast.message for toast in h.toasts.shown]
+    spy = next(i for i, message in enumerate(after) if message.startswith("SPY on C-10023"))
+    assert after[spy + 1] == "Barge on call C-10031 cancelled; nothing sent"

@@ -177,6 +177,7 @@ class ConsoleScreen(Screen[None]):
         self.session: Session | None = None
         self._started: dict[str, float] = {}  # call id -> when its send started, for the spinner
         self._confirming: set[str] = set()  # barges waiting for the supervisor's answer
+        self._held_notices: list[tuple[ReportKind, str]] = []  # toasts held back while the barge question is open
         self._workers: dict[Worker[None], BargeRequest] = {}
         self._retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
         self._tick = 0
@@ -483,9 +484,21 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LogPanel).add(kind, message, self.clock())
 
     def report(self, kind: ReportKind, message: str) -> None:
-        """A toast and a log line. Markup is off: server text must never be read as styling."""
-        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
+        """A toast and a log line. While the barge question is open, the toast waits for its answer: drawn over the
+        box on a small terminal, it would hide who will hear you and the Barge button (the log has it at once)."""
         self.log_line(kind, message)
+        if self._confirming:
+            self._held_notices.append((kind, message))
+        else:
+            self._notify(kind, message)
+
+    def _notify(self, kind: ReportKind, message: str) -> None:
+        # Markup is off: server text must never be read as styling.
+        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
+
+    def _show_held_notices(self) -> None:
+        while self._held_notices and not self._confirming:
+            self._notify(*self._held_notices.pop(0))
 
     # ----- mode and status line ---------------------------------------------------------------------
 
@@ -624,6 +637,7 @@ class ConsoleScreen(Screen[None]):
 
             def answered(confirmed: bool | None) -> None:
                 self._confirming.discard(request.call_id)
+                self._show_held_notices()
                 if confirmed:
                     self._dispatch(request)
                 else:
