@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import valid_request
-from run_cli import run_queuetui
+from run_cli import run_queuetui, start_queuetui
 
 from queuetui.core import paths
 from queuetui.core.audit import AuditLog
@@ -235,3 +235,16 @@ def test_no_trail_at_the_path_exits_2(tmp_path: Path, action: list[str]):
     done = audit(*action, "--audit-file", str(tmp_path / "nothing.jsonl"))
     assert done.returncode == 2
     assert "no audit trail at" in done.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly(audit_path: Path):
+    # `queuetui audit --json | head -c 600`: the reader goes away with most of the listing unread.
+    log = AuditLog(audit_path)
+    for number in range(3000):
+        log.append({**RECORDS[0], "call_id": f"C-{number}"})
+    reader = start_queuetui("audit", "--json", "--audit-file", str(audit_path))
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.read(600)
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 0
+    assert "Traceback" not in reader.stderr.read()

@@ -200,6 +200,13 @@ def test_unknown_call_exit_4_with_the_code(barge, sim):
     assert sim.request_count == 1
 
 
+def test_a_wrong_agent_names_the_flag_to_correct(barge, sim):
+    done = barge(target="99")
+    assert done.returncode == 4
+    assert "(code 1502). Correct the Target field. (--target)" in done.stderr, done.stderr
+    assert "highlighted" not in done.stderr
+
+
 def test_unknown_call_json_carries_the_code(barge):
     done = barge("--json", call_id="C-99999")
     result = json.loads(done.stdout)

@@ -45,7 +45,7 @@ _KNOWN: tuple[ErrorInfo, ...] = (
     ErrorInfo(1043, "Agent is not logged in", "Check the target agent.", _C.INPUT),
     ErrorInfo(1047, "Invalid request data", "The request body was empty or not JSON.", _C.INPUT),
     ErrorInfo(1501, "Call is still being processed", "Wait a moment; retrying.", _C.RETRYABLE),
-    ErrorInfo(1502, "Invalid value", "Correct the highlighted field.", _C.INPUT),
+    ErrorInfo(1502, "Invalid value", "Correct {field}.", _C.INPUT),
 )
 CATALOGUE: dict[int, ErrorInfo] = {info.code: info for info in _KNOWN if info.code is not None}
 
@@ -81,6 +81,11 @@ class DeepCallError(CallFailed):
         elif server_message:
             shown += f": {server_message}"
         super().__init__(f"{shown} (code {code})" if code is not None else shown)
+
+    def advice(self, field_name: str | None) -> str:
+        """What to do about it, naming the field as the user knows it (the form's label, the command's flag),
+        else "the value"."""
+        return self.info.action.format(field=field_name or "the value")
 
     @property
     def field(self) -> str | None:

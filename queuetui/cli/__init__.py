@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import functools
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -153,6 +154,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     from queuetui.cli.parser import build_parser, console_args_of
 
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        return _run_tui(console_args_of(args))
+    try:
+        return _run_command(args)
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing is left to say, and nobody to say it to.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush stays quiet
+        return 0
+
+
+def _run_command(args: argparse.Namespace) -> int:
     if args.command == "barge":
         from queuetui.headless.barge import run
 
@@ -173,4 +186,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_config(args)
     if args.command == "themes":
         return _run_themes()
-    return _run_tui(console_args_of(args))
+    raise ValueError(f"no such command: {args.command}")

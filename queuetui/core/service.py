@@ -26,7 +26,7 @@ from queuetui.api.errors import (
     TransportError,
     category_of,
 )
-from queuetui.api.models import BargeRequest, SessionAuth, SnoopType, TokenAuth
+from queuetui.api.models import FIELD_LABELS, BargeRequest, SessionAuth, SnoopType, TokenAuth
 from queuetui.api.text import without_secrets
 from queuetui.core.audit import AuditLog
 from queuetui.core.outcome import Outcome as Outcome
@@ -211,11 +211,8 @@ class BargeService:
             tries = "1 try" if attempts == 1 else f"{attempts} tries"
             message += f". Gave up after {tries}: wait a moment, then send again."
         elif isinstance(error, DeepCallError) and error.info.action:
-            # Only a field the screen can highlight may be called "the highlighted field".
-            action = error.info.action
-            if not field_name:
-                action = action.replace("the highlighted field", "the value")
-            message += f". {action}"
+            named = f"the {FIELD_LABELS.get(field_name, field_name)} field" if field_name else None
+            message += f". {error.advice(named)}"
         elif isinstance(error, RequestTimeout):
             message += f" after {self.client.settings.read_timeout:g} s"
             if request.snoop_type is not SnoopType.SPY:

@@ -71,7 +71,8 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
     elif outcome.ok:
         print(f"ok: {outcome.message} [{outcome.server_text}] {outcome.latency_ms:.0f} ms", file=out)
     else:
-        print(f"error: {outcome.message}", file=err)
+        flag = f" (--{_FLAGS[outcome.field]})" if outcome.field in _FLAGS else ""
+        print(f"error: {outcome.message}{flag}", file=err)
     if outcome.audit_problem and not as_json:
         print(f"warning: NOT recorded in the audit trail: {printable(outcome.audit_problem)}", file=err)
     return code

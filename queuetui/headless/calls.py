@@ -11,9 +11,7 @@ This module must not import Textual.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -62,10 +60,6 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         print(f"error: {refused}", file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:  # Ctrl+C while watching (or during a slow first fetch): a normal way out
-        return EXIT_OK
-    except BrokenPipeError:  # the reader went away (`| head`): nothing is left to say, and nobody to say it to
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush stays quiet
         return EXIT_OK
 
 
@@ -163,7 +157,7 @@ def _watch(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) 
 def _failed(error: CallFailed, opened: _Opened, err: TextIO) -> int:
     message = error.message
     if isinstance(error, DeepCallError) and error.info.action:
-        message += f". {error.info.action}"
+        message += f". {error.advice(None)}"
     print(f"error: {without_secrets(message, opened.secrets)}", file=err, flush=True)
     if category_of(error) is Category.AUTH:
         return EXIT_AUTH

@@ -619,10 +619,10 @@ def test_larger_terminals_give_the_form_and_the_sessions_list_more_room(
     assert big_sessions.height > small_sessions.height
 
 
-# ----- advice: the highlighted field, timeouts ------------------------------------------------------------
+# ----- advice: the field to correct, timeouts ------------------------------------------------------------
 
 
-def test_correct_the_highlighted_field_only_when_one_is_highlighted(
+def test_the_advice_names_the_field_to_correct_and_it_is_highlighted(
     make_app: Callable[..., Harness], sim: SimServer
 ) -> None:
     h = make_app(base_url=sim.url)
@@ -635,7 +635,7 @@ def test_correct_the_highlighted_field_only_when_one_is_highlighted(
 
     drive(h, steps)
     [error] = h.toasts.of("error")
-    assert error.endswith("Correct the highlighted field.")
+    assert error.endswith("Correct the Target field.")
     assert highlighted == [["#target-value"]]
 
 
@@ -650,7 +650,7 @@ def test_without_a_field_to_highlight_the_advice_does_not_mention_one(make_app: 
 
     drive(h, steps)
     [error] = h.toasts.of("error")
-    assert "(code 1502)" in error and "highlighted" not in error
+    assert "(code 1502)" in error and error.endswith("Correct the value.")
     assert highlighted == [[]]
 
 
