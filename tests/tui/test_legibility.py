@@ -366,6 +366,24 @@ def test_a_call_id_typed_longer_than_the_field_takes_is_kept_whole_and_refused_b
     assert errors == ["\u2717 Call ID: is too long (70 characters, at most 64)"]
 
 
+def test_a_field_problem_is_shown_in_full_in_the_form_at_80x24(make_app: Callable[..., Harness]) -> None:
+    h = make_app(demo=True)
+    shown: list[str] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await wait_until(pilot, lambda: h.app.session is not None)
+        await fill_form(pilot, "C-10023", "13", snooper="98x76y54z32")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown.append(screen_text(h.app))
+
+    drive(h, steps, size=(80, 24))
+    form = [line.split("\u2502\u2502")[1] for line in shown[0].splitlines() if "\u2502\u2502" in line]
+    assert "\u2717 Snooper number: must be a phone number: an optional +, then 6 to 15 digits 0-9" in " ".join(
+        part.strip(" \u2502") for part in form
+    ), shown[0]
+
+
 # Textual calls `_on_paste` of every class in a widget's MRO until `prevent_default()`: FormInput's handler
 # neither prevents the default nor leaves the paste to it alone.
 
