@@ -144,7 +144,15 @@ class ConsoleScreen(Screen[None]):
             tooltip="Filter the live calls",
         ),
         # Down in the filter goes to the first match; elsewhere it keeps its own meaning.
-        Binding("down", "first_match", "First match", show=False, priority=True, id="console.first_match"),
+        Binding(
+            "down",
+            "first_match",
+            "First match",
+            show=False,
+            priority=True,
+            id="console.first_match",
+            tooltip="In the filter: go to the first match (Enter does too)",
+        ),
         Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
         Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
         # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
