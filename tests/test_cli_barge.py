@@ -149,6 +149,20 @@ def test_barge_needs_yes(barge, sim):
     assert_refused(barge(mode="barge"), sim, "--yes")
 
 
+def test_each_refusal_names_its_flag_once(barge, sim):
+    bad_call = barge(call_id="C-1;rm")
+    assert_refused(bad_call, sim, "may only contain letters, digits and . _ : - (--call-id)")
+    assert bad_call.stderr.count("(--call-id)") == 1
+    assert_refused(barge(base_url="http://example.com/api/v2"), sim, "(--base-url)")
+
+
+def test_a_barge_without_yes_in_json_still_says_which_call_and_mode(barge, sim):
+    done = barge("--json", mode="barge")
+    result = json.loads(done.stdout)
+    assert (result["outcome"], result["call_id"], result["mode"]) == ("invalid", "C-10023", "barge")
+    assert sim.request_count == 0
+
+
 def test_barge_with_yes_is_sent(barge, sim):
     assert barge("--yes", mode="barge").returncode == 0
     assert sim.received[0].parsed["snoopType"] == "barge"

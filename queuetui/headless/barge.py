@@ -13,7 +13,7 @@ import sys
 from typing import TextIO
 
 from queuetui.api.errors import Category
-from queuetui.api.models import FieldErrors, SnoopType
+from queuetui.api.models import BargeRequest, FieldErrors, SnoopType
 from queuetui.api.text import printable
 from queuetui.core import paths
 from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
@@ -31,6 +31,8 @@ _FLAGS = {
     "userId": "user-id",
     "token": "token",
 }
+# The settings a refused session names (`SessionRefused.label`) that a flag of this command gives.
+_SETTING_FLAGS = {"Base URL": "base-url", "Audit file": "audit-file"}
 
 
 def _exit_code(outcome: Outcome) -> int:
@@ -71,15 +73,19 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
     elif outcome.ok:
         print(f"ok: {outcome.message} [{outcome.server_text}] {outcome.latency_ms:.0f} ms", file=out)
     else:
-        flag = f" (--{_FLAGS[outcome.field]})" if outcome.field in _FLAGS else ""
-        print(f"error: {outcome.message}{flag}", file=err)
+        # The server named a field: say which flag gave it (input refused here already names its flags).
+        flag = _FLAGS.get(outcome.field or "") if outcome.kind is OutcomeKind.API_ERROR else None
+        print(f"error: {outcome.message}" + (f" (--{flag})" if flag else ""), file=err)
     if outcome.audit_problem and not as_json:
         print(f"warning: NOT recorded in the audit trail: {printable(outcome.audit_problem)}", file=err)
     return code
 
 
-def _refuse(message: str, field: str | None, as_json: bool, out: TextIO, err: TextIO) -> int:
-    return _report(Outcome(OutcomeKind.INVALID, message, field=field, category=Category.INPUT), as_json, out, err)
+def _refuse(
+    message: str, field: str | None, as_json: bool, out: TextIO, err: TextIO, request: BargeRequest | None = None
+) -> int:
+    refused = Outcome(OutcomeKind.INVALID, message, request=request, field=field, category=Category.INPUT)
+    return _report(refused, as_json, out, err)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -113,7 +119,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     except FieldErrors as errors:
         return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
     except SessionRefused as refused:
-        return _refuse(str(refused), None, args.json, out, err)
+        flag = _SETTING_FLAGS.get(refused.label)
+        return _refuse(str(refused) + (f" (--{flag})" if flag else ""), None, args.json, out, err)
     try:
         request = session.prepare(raw)
         if request.snoop_type is SnoopType.BARGE and profile.confirm_barge and not args.yes:
@@ -123,6 +130,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
                 args.json,
                 out,
                 err,
+                request,
             )
         outcome = session.act(request)
         for problem in session.take_problems():
