@@ -4,6 +4,8 @@ outage is told once to the front end while the action and its record in the file
 from __future__ import annotations
 
 import socket
+import threading
+import time
 
 from queuetui.api.models import parse_credentials, parse_request
 from queuetui.core.audit import read_audit
@@ -59,3 +61,33 @@ def test_the_profile_rotation_size_reaches_the_trail(sim, audit_path):
     finally:
         session.close()
     assert len(list(audit_path.parent.glob("audit.*.jsonl"))) == 2  # rotated twice: every record passes 1 byte
+
+
+def test_closing_while_a_request_is_on_its_way_lets_it_finish_and_records_its_answer(sim, audit_path, tmp_path):
+    # Quitting while a request is slow: the console closes the session at once, and the process finishes the
+    # request after. Closing the connections under it cut the answer off, and the trail said protocol_error for
+    # an action the server had received.
+    path = tmp_path / "log.sock"
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(str(path))
+    receiver.settimeout(5)
+    sim.faults.latency_s = 1.0
+    session = open_session(sim, audit_path, syslog=True, syslog_socket=str(path))
+    outcomes = []
+    worker = threading.Thread(target=lambda: outcomes.append(session.act(parse_request(SPY))))
+    worker.start()
+    deadline = time.monotonic() + 5
+    while sim.request_count == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    session.close()
+    worker.join(timeout=10)
+    try:
+        datagram = receiver.recv(65536).decode()  # the syslog copy too: closed only after the record
+    finally:
+        receiver.close()
+    [outcome] = outcomes
+    assert outcome.ok, outcome.message
+    [record] = read_audit(audit_path).records
+    assert record["outcome"] == "ok"
+    assert '"outcome":"ok"' in datagram
+    assert session.service.client.closed  # and let go of once the answer was in

@@ -317,6 +317,10 @@ class DeepCallClient:
                 chunks.append(chunk)
             return response.status_code, b"".join(chunks)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         with self._pool_lock:
             self._closed = True

@@ -99,6 +99,7 @@ class BargeService:
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.Lock()
         self._in_flight: dict[str, SnoopType] = {}  # call id: the mode on its way
+        self._closing = False
 
     @property
     def host(self) -> str:
@@ -150,11 +151,9 @@ class BargeService:
     ) -> Outcome:
         """Send a call that `admit` reserved, retrying 1501; frees the call and records the outcome."""
         try:
-            outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
+            return self._record(self._send_with_retries(request, on_retry, cancel or threading.Event()))
         finally:
-            with self._lock:
-                self._in_flight.pop(request.call_id, None)
-        return self._record(outcome)
+            self._done(request.call_id)
 
     def mode_refusal(self, mode: SnoopType) -> str:
         allowed = ", ".join(m.value for m in SnoopType if m in self.allowed_modes) or "none"
@@ -235,9 +234,18 @@ class BargeService:
 
     def release(self, request: BargeRequest, message: str) -> Outcome:
         """Give back a call `admit` reserved without sending it, and record why."""
+        try:
+            return self._refuse(request, message)
+        finally:
+            self._done(request.call_id)
+
+    def _done(self, call_id: str) -> None:
+        """The call is free again; the last one out lets go of what `close` was asked to close."""
         with self._lock:
-            self._in_flight.pop(request.call_id, None)
-        return self._refuse(request, message)
+            self._in_flight.pop(call_id, None)
+            last = self._closing and not self._in_flight
+        if last:
+            self._let_go()
 
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
         return self._record(Outcome(OutcomeKind.REFUSED, message, request, field=field))
@@ -277,7 +285,19 @@ class BargeService:
         }
 
     def close(self) -> None:
+        """Let go of the connections and the syslog once no request is on its way. Closed under one, its answer
+        would be cut off, and the trail would record as failed an action the server had received (quitting while
+        a request is slow: the process finishes it, within its read timeout, after the terminal is given back)."""
+        with self._lock:
+            self._closing = True
+            idle = not self._in_flight
+        if idle:
+            self._let_go()
+
+    def _let_go(self) -> None:
         self.client.close()
+        if self.audit is not None and self.audit.syslog is not None:
+            self.audit.syslog.close()
 
 
 def os_user() -> str:

@@ -336,6 +336,3 @@ class Session:
         if self.floor is not None:
             self.floor.stop()
         self.service.close()
-        audit = self.service.audit
-        if audit is not None and audit.syslog is not None:
-            audit.syslog.close()
