@@ -8,12 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.widgets.toggles import MarkedCheckbox
 from tui.conftest import Harness, drive, press_for_screen, send_call, settle, signed_in, wait_until
 
 WRONG_SSID = "wrong-ssid-8e1f0a7c"
@@ -170,3 +172,49 @@ def test_signing_in_again_starts_the_form_at_the_call_field_as_the_first_sign_in
         assert focused_id(h) == "#call-id"
 
     drive(h, steps)
+
+
+def test_a_space_typed_fast_between_tabs_ticks_the_box_it_was_typed_on(
+    make_app: Callable[..., Harness], sim: SimServer, write_config: Callable[[str], Path]
+) -> None:
+    # `Tab Space Tab` in one burst from the session id: Show secret, not the Remember box after it (which would
+    # write the secret to disk).
+    write_config(profile_config(sim, "session"))
+    h = make_app()
+    ticked: list[tuple[bool, bool]] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = await login_shown(pilot)
+        screen.query_one("#ssid", Input).focus()
+        await pilot.pause()
+        for key, character in (("tab", "\t"), ("space", " "), ("tab", "\t")):
+            h.app.post_message(events.Key(key, character))  # as a terminal delivers a burst
+        await wait_until(pilot, lambda: focused_id(h) == "#remember")
+        await pilot.pause()
+        ticked.append(
+            (screen.query_one("#reveal", MarkedCheckbox).value, screen.query_one("#remember", MarkedCheckbox).value)
+        )
+
+    drive(h, steps)
+    assert ticked == [(True, False)]
+
+
+def test_enter_on_a_checkbox_signs_in_and_leaves_it_as_it_was(
+    make_app: Callable[..., Harness], sim: SimServer, write_config: Callable[[str], Path]
+) -> None:
+    write_config(profile_config(sim, "session"))
+    h = make_app()
+    remembered: list[bool] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = await login_shown(pilot)
+        screen.query_one("#ssid", Input).value = DEMO_SSID
+        screen.query_one("#remember", MarkedCheckbox).focus()
+        await pilot.pause()
+        remembered.append(screen.query_one("#remember", MarkedCheckbox).value)
+        await press_for_screen(pilot, "enter", ConsoleScreen)
+
+    drive(h, steps)
+    assert remembered == [False]
+    assert h.app.session is not None
+    assert DEMO_SSID not in h.app.config_path.read_text()  # nothing remembered

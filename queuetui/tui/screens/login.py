@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 from queuetui.tui.messages import DemoRequested, SignInRequested
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
-from queuetui.tui.widgets.toggles import MarkedCheckbox, MarkedRadioButton
+from queuetui.tui.widgets.toggles import ChoiceSet, MarkedCheckbox, MarkedRadioButton
 
 if TYPE_CHECKING:
     from queuetui.core.config import Overrides, Profile, Settings
@@ -120,7 +120,7 @@ class LoginScreen(Screen[None]):
                 yield FormInput(form.prefill.base_url or profile.base_url, id="base-url", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Auth", classes="label")
-                with RadioSet(id="auth", compact=True):
+                with ChoiceSet(id="auth", compact=True):
                     yield MarkedRadioButton("Session ID", value=profile.auth == "session", id="auth-session")
                     yield MarkedRadioButton("User ID + Token", value=profile.auth == "token", id="auth-token")
             with Horizontal(classes="row", id="ssid-row"):
@@ -224,10 +224,10 @@ class LoginScreen(Screen[None]):
         self.post_message(DemoRequested())
 
     def enter_signs_in(self) -> bool:
-        """Enter in a field or on Sign in signs in; on the profile list, a toggle or the demo button it keeps
-        its own meaning."""
+        """Enter in a field, on a checkbox or on Sign in signs in (a checkbox takes Space); on the profile list,
+        the choice of sign-in kind or the demo button it keeps its own meaning."""
         focused = self.focused
-        return isinstance(focused, Input) or focused is self.query_one("#sign-in", Button)
+        return isinstance(focused, (Input, MarkedCheckbox)) or focused is self.query_one("#sign-in", Button)
 
     def sign_in(self) -> None:
         request = self.submission()
