@@ -246,6 +246,10 @@ class QueueApp(App[None]):
         prefill = getattr(self, "prefill", None)
         if prefill is not None:
             found += [prefill.ssid or "", prefill.token or ""]
+        settings = getattr(self, "settings", None)
+        if settings is not None:
+            for profile in settings.profiles.values():
+                found += [profile.ssid, profile.token]
         kind = self._sign_in_type
         for screen in self.screen_stack:
             if kind is not None and isinstance(screen, kind):
@@ -381,13 +385,18 @@ class QueueApp(App[None]):
             f"Signed in to {session.host} ({session.profile.environment.value}) as {credentials.identity}: "
             "credentials kept; the first action checks them",
         )
-        if remember and not session.is_demo:
+        if session.is_demo:
+            return
+        if remember:
             secret = (
                 {"ssid": self.prefill.ssid or ""}
                 if isinstance(credentials, SessionAuth)
                 else {"user_id": credentials.user_id, "token": self.prefill.token or ""}
             )
             self._save_profile(session.profile.model_copy(update={"remember_secret": True, **secret}))
+        elif session.profile.remember_secret:
+            # Unticked: the file stops keeping this profile's secrets (`queuetui barge` used them too).
+            self._save_profile(session.profile.model_copy(update={"remember_secret": False, "ssid": "", "token": ""}))
 
     def on_login_required(self, message: LoginRequired) -> None:
         if self._sign_in_screen() is not None or not self.ready.is_set():

@@ -218,3 +218,35 @@ def test_enter_on_a_checkbox_signs_in_and_leaves_it_as_it_was(
     assert remembered == [False]
     assert h.app.session is not None
     assert DEMO_SSID not in h.app.config_path.read_text()  # nothing remembered
+
+
+def test_a_remembered_secret_is_offered_next_time_and_unticking_remember_forgets_it(
+    make_app: Callable[..., Harness], sim: SimServer, write_config: Callable[[str], Path]
+) -> None:
+    config = write_config(profile_config(sim, "session"))
+    first = make_app()
+
+    async def remember(pilot: Pilot[None]) -> None:
+        screen = await login_shown(pilot)
+        screen.query_one("#ssid", Input).value = DEMO_SSID
+        screen.query_one("#remember", MarkedCheckbox).value = True
+        await press_for_screen(pilot, "enter", ConsoleScreen)
+
+    drive(first, remember)
+    assert DEMO_SSID in config.read_text()
+
+    offered: list[tuple[str, bool, str]] = []
+    second = make_app()
+
+    async def sign_in_without_remembering(pilot: Pilot[None]) -> None:
+        screen = await login_shown(pilot)
+        await pilot.pause()
+        box = screen.query_one("#remember", MarkedCheckbox)
+        offered.append((screen.query_one("#ssid", Input).value, box.value, focused_id(second)))
+        box.value = False
+        await press_for_screen(pilot, "enter", ConsoleScreen)
+
+    drive(second, sign_in_without_remembering)
+    assert offered == [(DEMO_SSID, True, "#sign-in")]
+    assert DEMO_SSID not in config.read_text()
+    assert "remember_secret = true" not in config.read_text()

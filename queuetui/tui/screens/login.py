@@ -7,7 +7,7 @@ them; an auth error brings this screen back with the refused secret selected, re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 _SECRET_FIELDS = {"ssid": "#ssid", "userId": "#user-id", "token": "#token"}
 # What a refusal to open a session names, and the field that fixes it.
 _REFUSAL_FIELDS = {"Base URL": "#base-url"}
+
+
+class _Secrets(NamedTuple):
+    ssid: str
+    token: str
+
+
+def _remembered(profile: Profile) -> _Secrets:
+    """The secrets the config file keeps for a profile: none unless it was asked to remember them."""
+    return _Secrets(profile.ssid, profile.token) if profile.remember_secret else _Secrets("", "")
 
 
 @dataclass(frozen=True)
@@ -125,17 +135,21 @@ class LoginScreen(Screen[None]):
                     yield MarkedRadioButton("User ID + Token", value=profile.auth == "token", id="auth-token")
             with Horizontal(classes="row", id="ssid-row"):
                 yield Label("Session ID", classes="label")
-                yield FormInput(form.prefill.ssid or "", password=True, id="ssid", compact=True)
+                yield FormInput(form.prefill.ssid or _remembered(profile).ssid, password=True, id="ssid", compact=True)
             with Horizontal(classes="row", id="user-row"):
                 yield Label("User ID", classes="label")
                 yield FormInput(form.prefill.user_id or profile.user_id, id="user-id", compact=True)
             with Horizontal(classes="row", id="token-row"):
                 yield Label("Token", classes="label")
-                yield FormInput(form.prefill.token or "", password=True, id="token", compact=True)
+                yield FormInput(
+                    form.prefill.token or _remembered(profile).token, password=True, id="token", compact=True
+                )
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 yield MarkedCheckbox("Show secret", id="reveal", compact=True)
-                yield MarkedCheckbox("Remember on this machine", value=False, id="remember", compact=True)
+                yield MarkedCheckbox(
+                    "Remember on this machine", value=profile.remember_secret, id="remember", compact=True
+                )
             yield Static("", id="login-error")
             if self.form.demo:
                 from queuetui.sim.scenario import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
@@ -195,6 +209,10 @@ class LoginScreen(Screen[None]):
             return
         self.query_one("#base-url", Input).value = profile.base_url
         self.query_one("#user-id", Input).value = profile.user_id
+        remembered = _remembered(profile)
+        self.query_one("#ssid", Input).value = remembered.ssid
+        self.query_one("#token", Input).value = remembered.token
+        self.query_one("#remember", MarkedCheckbox).value = profile.remember_secret
         self.query_one("#auth-token" if profile.auth == "token" else "#auth-session", MarkedRadioButton).value = True
         self._show_auth_fields()
 
