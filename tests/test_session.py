@@ -223,6 +223,16 @@ def test_1501_is_retried_through_the_fake_server_then_goes_live(open_session, se
     assert live is not None and live.since == clock.now
 
 
+def test_a_retry_due_after_the_session_is_closed_is_not_sent(open_session, server):
+    # Signed out while a 1501 retry waits out its back-off: the retry must not go out under the old credentials.
+    server.busy["C-10023"] = 2
+    session = open_session()
+    outcome = session.act(session.prepare(fields()), on_retry=lambda notice: session.close())
+    assert not outcome.ok
+    assert "not sent, the session was closed (signed out)" in outcome.message
+    assert len(server.requests) == 1
+
+
 def test_a_mode_the_profile_does_not_allow_is_refused_before_anything_is_sent(open_session, server, audit_path):
     session = open_session(allowed_modes=["spy"])
     with pytest.raises(FieldErrors) as refused:

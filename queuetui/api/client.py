@@ -212,6 +212,7 @@ class DeepCallClient:
         self._pool: httpx.Client | None = None
         self._pool_lock = threading.Lock()
         self._closed = False
+        self._stopped = False  # no new request may start: signed out, or closing
         # Any other host reads proxy settings from the environment: built now, so a bad one refuses the session
         # at sign-in. For this machine nothing is read, so nothing can fail: the pool (with httpx, httpcore and
         # h11 behind it, about 55 ms) waits for the first request, and the demo is usable that much sooner.
@@ -220,7 +221,7 @@ class DeepCallClient:
 
     def _connection(self) -> httpx.Client:
         with self._pool_lock:
-            if self._closed:  # signed out while this request waited for a retry
+            if self._stopped:  # signed out while this request waited for a retry, or for its worker
                 raise ProtocolError(f"{self.host}: not sent, the session was closed (signed out)")
             if self._pool is None:
                 import httpx
@@ -321,8 +322,14 @@ class DeepCallClient:
     def closed(self) -> bool:
         return self._closed
 
+    def stop_sending(self) -> None:
+        """Refuse every request not yet on its way; one already sent keeps its connection and gets its answer."""
+        with self._pool_lock:
+            self._stopped = True
+
     def close(self) -> None:
         with self._pool_lock:
+            self._stopped = True
             self._closed = True
             if self._pool is not None:
                 self._pool.close()

@@ -285,9 +285,12 @@ class BargeService:
         }
 
     def close(self) -> None:
-        """Let go of the connections and the syslog once no request is on its way. Closed under one, its answer
-        would be cut off, and the trail would record as failed an action the server had received (quitting while
-        a request is slow: the process finishes it, within its read timeout, after the terminal is given back)."""
+        """No request starts from now on (a retry waiting out its back-off, a worker not yet started: signed out,
+        they would go out under the old credentials), and the connections and the syslog are let go of once no
+        request is on its way. Closed under one, its answer would be cut off, and the trail would record as failed
+        an action the server had received (quitting while a request is slow: the process finishes it, within its
+        read timeout, after the terminal is given back)."""
+        self.client.stop_sending()
         with self._lock:
             self._closing = True
             idle = not self._in_flight

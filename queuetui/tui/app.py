@@ -393,10 +393,13 @@ class QueueApp(App[None]):
                 if isinstance(credentials, SessionAuth)
                 else {"user_id": credentials.user_id, "token": self.prefill.token or ""}
             )
-            self._save_profile(session.profile.model_copy(update={"remember_secret": True, **secret}))
+            self.profile = session.profile.model_copy(update={"remember_secret": True, **secret})
+            self._save_profile(self.profile)
         elif session.profile.remember_secret:
-            # Unticked: the file stops keeping this profile's secrets (`queuetui barge` used them too).
-            self._save_profile(session.profile.model_copy(update={"remember_secret": False, "ssid": "", "token": ""}))
+            # Unticked: the file stops keeping this profile's secrets (`queuetui barge` used them too), and so does
+            # the profile in memory, which the next sign-in screen and the next save start from.
+            self.profile = session.profile.model_copy(update={"remember_secret": False, "ssid": "", "token": ""})
+            self._save_profile(self.profile)
 
     def on_login_required(self, message: LoginRequired) -> None:
         if self._sign_in_screen() is not None or not self.ready.is_set():

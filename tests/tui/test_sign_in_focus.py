@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from queuetui.tui.screens.console import ConsoleScreen
@@ -245,8 +245,33 @@ def test_a_remembered_secret_is_offered_next_time_and_unticking_remember_forgets
         offered.append((screen.query_one("#ssid", Input).value, box.value, focused_id(second)))
         box.value = False
         await press_for_screen(pilot, "enter", ConsoleScreen)
+        second.app.sign_out()  # the next sign-in screen offers nothing either
+        again = await login_shown(pilot)
+        await pilot.pause()
+        offered.append((again.query_one("#ssid", Input).value, again.query_one("#remember", MarkedCheckbox).value, ""))
 
     drive(second, sign_in_without_remembering)
-    assert offered == [(DEMO_SSID, True, "#sign-in")]
+    assert offered == [(DEMO_SSID, True, "#sign-in"), ("", False, "")]
     assert DEMO_SSID not in config.read_text()
     assert "remember_secret = true" not in config.read_text()
+
+
+def test_switching_profiles_and_back_shows_each_ones_own_secret(
+    make_app: Callable[..., Harness], sim: SimServer, write_config: Callable[[str], Path]
+) -> None:
+    write_config(
+        f'default_profile = "a"\n[profiles.a]\nbase_url = "{sim.url}"\n'
+        f'[profiles.b]\nbase_url = "{sim.url}"\nremember_secret = true\nssid = "{DEMO_SSID}"\n'
+    )
+    h = make_app()
+    shown: list[tuple[str, bool]] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = await login_shown(pilot)
+        for name in ("b", "a"):
+            screen.query_one("#profile", Select).value = name
+            await pilot.pause()
+            shown.append((screen.query_one("#ssid", Input).value, screen.query_one("#remember", MarkedCheckbox).value))
+
+    drive(h, steps)
+    assert shown == [(DEMO_SSID, True), ("", False)]

@@ -108,6 +108,7 @@ class LoginScreen(Screen[None]):
     def __init__(self, form: LoginForm) -> None:
         super().__init__()
         self.form = form
+        self._shown_profile = form.profile_name  # the profile whose values the form holds
 
     def compose(self) -> ComposeResult:
         form = self.form
@@ -205,8 +206,10 @@ class LoginScreen(Screen[None]):
     def _profile_changed(self, event: Select.Changed) -> None:
         name = str(event.value)
         profile = self.form.settings.profiles.get(name)
-        if profile is None or name == self.form.profile_name:
+        # The list reports the profile it starts on too: what the form was filled with for it stays.
+        if profile is None or name == self._shown_profile:
             return
+        self._shown_profile = name
         self.query_one("#base-url", Input).value = profile.base_url
         self.query_one("#user-id", Input).value = profile.user_id
         remembered = _remembered(profile)
