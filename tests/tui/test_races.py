@@ -12,11 +12,12 @@ from helpers import valid_request
 from textual import events
 from textual.widgets import Input
 
+from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import drive, settle, spy_then_focus_sessions, started, wait_until
+from tui.conftest import barge_dialog, drive, fill, settle, signed_in, spy_then_focus_sessions, started, wait_until
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
@@ -173,3 +174,25 @@ def test_a_mode_the_profile_refuses_on_the_list_keeps_the_focus_there_for_the_ke
     assert h.toasts.of("warning") == [
         "WHISPER on C-10023 not sent: Mode: whisper is not allowed for this profile (allowed: spy)"
     ]
+
+
+def test_a_barge_confirmed_after_signing_out_under_the_question_is_not_sent(make_app, sim):
+    # The palette opens over the barge question: Sign out, sign in again, then the question's y. The barge was
+    # asked for under the session that is gone; it must not go out under the new one.
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await barge_dialog(pilot)
+        h.app.sign_out()
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        await fill(pilot, "#ssid", DEMO_SSID)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, ConfirmBargeScreen))
+        await asyncio.wait_for(h.app.screen.wait_for_refresh(), timeout=10)
+        await pilot.press("y")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sim.request_count == 0
+    assert "Barge on call C-10023 not sent: you signed out meanwhile" in h.toasts.of("warning")

@@ -646,7 +646,13 @@ class ConsoleScreen(Screen[None]):
             def answered(confirmed: bool | None) -> None:
                 self._confirming.discard(request.call_id)
                 self._show_held_notices()
-                if confirmed:
+                if confirmed and self.session is not session:
+                    # Signed out (and perhaps in as someone else) from the palette while the question was open:
+                    # the barge was asked for under the session that is gone.
+                    self.report("warning", f"Barge on call {request.call_id} not sent: you signed out meanwhile")
+                    self._step_down_from_barge()
+                    self._update_send_button()
+                elif confirmed:
                     self._dispatch(request)
                 else:
                     self.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
