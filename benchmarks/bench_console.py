@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -36,7 +37,7 @@ async def _enter_to_request(runs: int, home: Path) -> list[float]:
     os.environ.update(_env(home))
     from textual.widgets import Input
 
-    from queuetui.api.models import parse_credentials
+    from queuetui.api.credentials import parse_credentials
     from queuetui.core.service import RateGuard
     from queuetui.tui.launch import create_app
 
@@ -48,7 +49,7 @@ async def _enter_to_request(runs: int, home: Path) -> list[float]:
             await pilot.pause()  # the sign-in screen is up; signing in below takes it down
             app.sign_in(
                 "bench",
-                app.profile.model_copy(update={"base_url": sim.url}),
+                replace(app.profile, base_url=sim.url),
                 parse_credentials(ssid=DEMO_SSID),
                 remember=False,
             )

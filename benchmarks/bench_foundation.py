@@ -30,7 +30,8 @@ from pathlib import Path
 import httpx
 
 from queuetui.api.client import ClientSettings, DeepCallClient
-from queuetui.api.models import parse_credentials, parse_request
+from queuetui.api.credentials import parse_credentials
+from queuetui.api.models import parse_request
 from queuetui.core.audit import AuditLog
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID

@@ -14,9 +14,11 @@ import argparse
 import asyncio
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from queuetui.api.models import parse_credentials, parse_request
+from queuetui.api.credentials import parse_credentials
+from queuetui.api.models import parse_request
 from queuetui.core.service import RateGuard
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.launch import create_app
@@ -41,7 +43,7 @@ async def soak(actions: int, report_every: int, scratch: Path) -> dict[str, floa
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await app.ready.wait()
             await pilot.pause()  # the sign-in screen is up
-            profile = app.profile.model_copy(update={"base_url": sim.url})
+            profile = replace(app.profile, base_url=sim.url)
             app.sign_in("soak", profile, parse_credentials(ssid=DEMO_SSID), remember=False)
             await pilot.pause()
             console = app.console_screen

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from soak_service import rss_kib
 
 from queuetui.api.client import ClientSettings, DeepCallClient
-from queuetui.api.models import parse_credentials
+from queuetui.api.credentials import parse_credentials
 from queuetui.core.call_poller import CallPoller, FloorSnapshot
 from queuetui.core.call_sources import DeepCallSource
 from queuetui.core.live_calls import filter_calls

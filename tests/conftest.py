@@ -15,7 +15,7 @@ import pytest
 from helpers import FAST_RETRY
 
 from queuetui.api.client import ClientSettings, DeepCallClient, system_trust
-from queuetui.api.models import SessionAuth, TokenAuth, parse_credentials
+from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
 from queuetui.core.audit import AuditLog
 from queuetui.core.config import Profile
 from queuetui.core.service import BargeService, RateGuard

@@ -15,7 +15,7 @@ import pytest
 from helpers import valid_request
 
 from queuetui.api.client import ClientSettings, DeepCallClient
-from queuetui.api.models import SessionAuth
+from queuetui.api.credentials import SessionAuth
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_syslog import SD_ID, SyslogSink
 from queuetui.core.config import ConfigError, Profile, load_config

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 from helpers import valid_request
 
+from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import ConnectFailed, DeepCallError, ProtocolError
-from queuetui.api.models import parse_credentials
 from queuetui.core.call_poller import CallPoller, FloorSnapshot, FloorTracker
 from queuetui.core.call_sources import CallSource, RawAnswer
 from queuetui.core.config import Profile

@@ -18,8 +18,8 @@ import pytest
 from rawserver import Connection, RawServer, answer, http_response
 
 from queuetui.api.client import MAX_LIST_BODY_BYTES, ClientSettings, DeepCallClient
+from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import Category, DeepCallError, HttpStatusError, ProtocolError, category_of
-from queuetui.api.models import parse_credentials
 from queuetui.core.call_sources import CommandFailed, CommandSource, DeepCallSource
 from queuetui.core.config import Profile
 from queuetui.core.live_calls import CallState, FieldMap, LiveCall
@@ -191,9 +191,12 @@ def shaped_server(request: pytest.FixtureRequest) -> Callable[[bytes], tuple[Raw
 def test_nested_pointers_another_items_and_numeric_ids(shaped_server, client):
     server, bodies = shaped_server(json.dumps(OTHER_SHAPE).encode())
     config = LiveCallsConfig(
-        source="deepcall", path="v1/live_calls", body={"filter": {"agent": "*"}}, items="/result/live~1calls"
+        source="deepcall",
+        path="v1/live_calls",
+        body={"filter": {"agent": "*"}},
+        items="/result/live~1calls",
+        fields=OTHER_FIELDS,
     )
-    config.fields = OTHER_FIELDS
     source = DeepCallSource(client(server.url), parse_credentials(ssid=DEMO_SSID), config)
     mapped = source.fetch()
     assert mapped.calls == (

@@ -13,6 +13,7 @@ import pytest
 from helpers import valid_request
 
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient, UnsafeUrl, check_base_url
+from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
 from queuetui.api.errors import (
     CallFailed,
     Category,
@@ -22,7 +23,7 @@ from queuetui.api.errors import (
     ProtocolError,
     RequestTimeout,
 )
-from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth, parse_credentials, parse_request
+from queuetui.api.models import BargeRequest, parse_request
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN
 from queuetui.sim.scenario import RESTRICTED_SSID
 

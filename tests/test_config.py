@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from run_cli import run_queuetui
 
-from queuetui.api.models import SessionAuth, SnoopType, TokenAuth
+from queuetui.api.credentials import SessionAuth, TokenAuth
+from queuetui.api.modes import SnoopType
 from queuetui.core import paths
 from queuetui.core.config import (
     ConfigError,
@@ -75,8 +77,8 @@ def test_round_trip_keeps_everything_but_unremembered_secrets(config_path: Path)
     loaded = load_config(config_path)
     assert loaded.warnings == []
     assert loaded.settings.profiles["floor"] == settings.profiles["floor"]
-    assert loaded.settings.profiles["training"] == settings.profiles["training"].model_copy(update={"token": ""})
-    assert loaded.settings.model_dump(exclude={"profiles"}) == settings.model_dump(exclude={"profiles"})
+    assert loaded.settings.profiles["training"] == replace(settings.profiles["training"], token="")
+    assert replace(loaded.settings, profiles={}) == replace(settings, profiles={})
 
 
 def test_secrets_are_written_only_when_remembered(config_path: Path):
@@ -151,11 +153,11 @@ def test_unknown_keys_are_reported_and_kept_on_save(config_path: Path):
     assert any("'shortcuts'" in warning for warning in loaded.warnings)
     assert any("'profiles.floor.nickname'" in warning for warning in loaded.warnings)
     assert all(str(config_path) in warning for warning in loaded.warnings)
-    save_config(config_path, loaded.settings.model_copy(update={"theme": "queuetui-ansi"}))
+    save_config(config_path, replace(loaded.settings, theme="queuetui-ansi"))
     again = load_config(config_path)
     assert again.settings.theme == "queuetui-ansi"
-    assert again.settings.model_extra == {"colour_scheme": "sepia", "shortcuts": {"send": "ctrl+s"}}
-    assert again.settings.profiles["floor"].model_extra == {
+    assert again.settings.unknown == {"colour_scheme": "sepia", "shortcuts": {"send": "ctrl+s"}}
+    assert again.settings.profiles["floor"].unknown == {
         "nickname": "day shift",
         "note": "",
         "reviewed": datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc),
@@ -186,6 +188,39 @@ def test_wrong_top_level_value_names_the_line_and_key(config_path: Path):
     write(config_path, 'theme = "queuetui-dark"\ndefault_profile = 7\n')
     with pytest.raises(ConfigError, match=r"line 2, default_profile"):
         load_config(config_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        ('[profiles.floor]\nconfirm_barge = "yes"\n', "line 2, profiles.floor.confirm_barge", "must be true or false"),
+        ("[profiles.floor]\nread_timeout = true\n", "line 2, profiles.floor.read_timeout", "must be a number"),
+        ("[profiles.floor]\nconnect_timeout = 0\n", "line 2, profiles.floor.connect_timeout", "greater than 0"),
+        ("[profiles.floor]\nread_timeout = 601\n", "line 2, profiles.floor.read_timeout", "at most 600"),
+        ("[profiles.floor]\naudit_max_bytes = 1.5\n", "line 2, profiles.floor.audit_max_bytes", "whole number"),
+        ('[profiles.floor]\nallowed_modes = ["spy", "listen"]\n', "profiles.floor.allowed_modes", "'listen' is not"),
+        ("[profiles.floor]\nallowed_modes = []\n", "profiles.floor.allowed_modes", "at least one of spy"),
+        ('[profiles.floor]\nenvironment = "prod"\n', "profiles.floor.environment", "production, staging, demo"),
+        ('[profiles.floor]\nsyslog_socket = ""\n', "profiles.floor.syslog_socket", "must not be empty"),
+        ('[keymap]\n"console.spy" = 3\n', "line 2, keymap.console.spy", "must be text"),
+        ("profiles = 3\n", "profiles", "must be a table"),
+    ],
+    ids=lambda value: value if len(value) < 12 else None,
+)
+def test_a_value_of_the_wrong_kind_is_refused_by_line_and_key(config_path: Path, text: str, where: str, fragment: str):
+    write(config_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_path)
+    assert f"{where}: " in str(caught.value)
+    assert fragment in str(caught.value)
+
+
+def test_every_problem_in_the_file_is_named_at_once(config_path: Path):
+    write(config_path, '[profiles.floor]\nconfirm_barge = "yes"\n\n[profiles.night]\nread_timeout = "fast"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_path)
+    assert "line 2, profiles.floor.confirm_barge" in str(caught.value)
+    assert "line 5, profiles.night.read_timeout" in str(caught.value)
 
 
 def test_secret_values_are_not_echoed_in_errors(config_path: Path):

@@ -3,6 +3,8 @@ unknown keys reported and kept, and saving without freezing the defaults into th
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from queuetui.core.config import ConfigError, Profile, load_config, to_toml
@@ -84,7 +86,7 @@ started_at = "/times/0"
         ('[profiles.floor.live_calls]\npath = "../admin"', 3, "live_calls.path", "must look like queue/list"),
         ('[profiles.floor.live_calls]\npath = "queue/list?x=1"', 3, "live_calls.path", "must look like"),
         ('[profiles.floor.live_calls]\nsource = "webhook"', 3, "live_calls.source", "deepcall"),
-        ("[profiles.floor.live_calls]\nrefresh_s = 0", 3, "live_calls.refresh_s", "greater than or equal"),
+        ("[profiles.floor.live_calls]\nrefresh_s = 0", 3, "live_calls.refresh_s", "at least 0.5"),
         ('[profiles.floor.live_calls]\nbody = { ssid = "abc" }', 3, "live_calls.body", "must not hold ssid"),
         ("[profiles.floor.live_calls]\nbody = { when = 1979-05-27 }", None, "live_calls.body.when", "JSON value"),
         ('[profiles.floor.live_calls]\nsource = "command"', None, "profiles.floor.live_calls", "command is required"),
@@ -127,9 +129,10 @@ def test_saving_writes_only_what_the_file_set(write_config, tmp_path):
     assert load_config(again).settings.profiles["floor"].live_calls == loaded.settings.profiles["floor"].live_calls
 
 
-def test_assignments_are_validated_too():
-    config = LiveCallsConfig()
+def test_a_mapping_built_in_code_is_checked_too_and_cannot_be_changed_after():
     with pytest.raises(ValueError, match="JSON Pointer"):
-        config.items = "data"
+        LiveCallsConfig(items="data")
     with pytest.raises(ValueError, match="JSON Pointer"):
         LiveCallFields(state="state")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        LiveCallsConfig().items = "/other"  # type: ignore[misc]

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from queuetui.api.models import (
-    FIELD_LABELS,
-    FieldErrors,
-    SessionAuth,
-    SnoopType,
-    TokenAuth,
-    parse_credentials,
-    parse_request,
-)
+from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
+from queuetui.api.fields import FIELD_LABELS, FieldErrors
+from queuetui.api.models import parse_request
+from queuetui.api.modes import SnoopType
 
 SEED_FIELDS = {"callId", "snoopType", "targetEntityType", "targetEntityVal", "snooperNumber"}
 VALID = {
@@ -257,7 +253,7 @@ def test_refused_secret_is_not_echoed(secret):
     ],
 )
 def test_credentials_never_show_the_secret(auth, secret):
-    for shown in (repr(auth), str(auth), auth.identity, f"{auth!r:>80}", str(auth.model_dump())):
+    for shown in (repr(auth), str(auth), auth.identity, f"{auth!r:>80}", str(dataclasses.asdict(auth))):
         assert secret not in shown
     assert secret[-4:] in auth.identity  # the masked tail is what lets a user recognise the credential
     assert auth.secrets() == (secret,)

@@ -13,8 +13,10 @@ import pytest
 from helpers import VALID_FIELDS
 
 from queuetui.api.client import ClientSettings, DeepCallClient
+from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import Category
-from queuetui.api.models import BargeRequest, SnoopType, parse_credentials, parse_request
+from queuetui.api.models import BargeRequest, parse_request
+from queuetui.api.modes import SnoopType
 from queuetui.core.audit import AuditLog, read_audit
 from queuetui.core.service import BargeService, OutcomeKind, RateGuard, RetryNotice, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID

@@ -15,7 +15,8 @@ import httpx
 import pytest
 from helpers import FAST_RETRY, FIXED_NOW, VALID_FIELDS
 
-from queuetui.api.models import FieldErrors, parse_credentials
+from queuetui.api.credentials import parse_credentials
+from queuetui.api.fields import FieldErrors
 from queuetui.api.modes import SnoopType
 from queuetui.core.audit import read_audit
 from queuetui.core.config import Profile

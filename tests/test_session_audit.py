@@ -7,7 +7,8 @@ import socket
 import threading
 import time
 
-from queuetui.api.models import parse_credentials, parse_request
+from queuetui.api.credentials import parse_credentials
+from queuetui.api.models import parse_request
 from queuetui.core.audit import read_audit
 from queuetui.core.config import Profile
 from queuetui.core.session import Session

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from queuetui.api.models import parse_credentials, parse_request
+from queuetui.api.credentials import parse_credentials
+from queuetui.api.models import parse_request
 from queuetui.core.call_poller import CallPoller
 from queuetui.core.call_sources import CallSource, RawAnswer
 from queuetui.core.config import Profile

@@ -150,3 +150,39 @@ def test_the_demo_start_loads_none_of_its_modules_on_the_ui_thread():
     before, after = loaded_after(UI_THREAD_PROBE)
     assert before == []
     assert "queuetui.tui.screens.login" in after
+
+
+REQUEST_MODEL_PROBE = (
+    WATCH_UI
+    + """
+import asyncio, json, tempfile, time
+from pathlib import Path
+from queuetui.tui.launch import create_app
+
+app = create_app(demo=True, still=True, audit_path=Path(tempfile.mkdtemp()) / "audit.jsonl")
+
+sys.meta_path.insert(0, Watch())
+
+async def main():
+    async with app.run_test() as pilot:
+        while app.session is None:
+            await pilot.pause(0.02)
+        at_usable = "pydantic" in sys.modules
+        deadline = time.monotonic() + 10
+        while "queuetui.api.models" not in sys.modules and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        fields = {"callId": "C-10023", "snoopType": "spy", "targetEntityType": "agent", "targetEntityVal": "13",
+                  "snooperNumber": "9876543210"}
+        request = app.session.prepare(fields)
+        heavy = [name for name in on_ui if name.split(".")[0] == "pydantic" or name == "queuetui.api.models"]
+        print(json.dumps([at_usable, heavy, request.call_id]))
+
+asyncio.run(main())
+"""
+)
+
+
+def test_the_demo_is_usable_before_pydantic_loads_and_the_first_request_does_not_wait_for_it():
+    # The config, themes and credentials are read without pydantic: about 100 ms of the start. The request model
+    # (and pydantic) loads on a worker as the session's shift is read, not on the UI thread at the first Enter.
+    assert loaded_after(REQUEST_MODEL_PROBE) == [False, [], "C-10023"]

@@ -81,7 +81,7 @@ def test_source_checkout_finds_the_repository_themes_folder():
 @pytest.mark.parametrize("path", BUILTIN_FILES, ids=lambda p: p.stem)
 def test_every_builtin_file_passes_validation(path: Path):
     parsed = read_theme_file(path)
-    variables = parsed.variables.as_dict()
+    variables = parsed.variables
     assert all(variables[name] for name in APP_VARIABLES)
 
 
@@ -100,13 +100,13 @@ def test_environment_colours_stand_apart_and_out(path: Path):
 def test_ansi_theme_uses_only_the_terminals_palette():
     parsed = read_theme_file(REPO / "themes" / "queuetui-ansi.toml")
     assert parsed.ansi
-    colours = [*parsed.colors.model_dump(exclude_none=True).values()]
-    colours += [value for name, value in parsed.variables.as_dict().items() if not name.endswith("style")]
+    colours = [*parsed.colors.values()]
+    colours += [value for name, value in parsed.variables.items() if not name.endswith("style")]
     assert all(value.startswith("ansi_") for value in colours), colours
-    hues = {parsed.variables.as_dict()[name].removeprefix("ansi_").removeprefix("bright_") for name in ENVIRONMENTS}
+    hues = {parsed.variables[name].removeprefix("ansi_").removeprefix("bright_") for name in ENVIRONMENTS}
     assert len(hues) == len(ENVIRONMENTS)
     # With NO_COLOR only text styles are left, so the cursor and focused button must carry one.
-    styles = parsed.variables.as_dict()
+    styles = parsed.variables
     assert "reverse" in styles["block-cursor-text-style"]
     assert "reverse" in styles["button-focus-text-style"]
 
@@ -179,7 +179,7 @@ BROKEN = {
     ),
     "bad_text_style": (GOOD_THEME + 'link-style = "blinky"\n', "variables.link-style", "not a text style"),
     "bad_alpha": (GOOD_THEME + 'border = "#ffffff lots"\n', "variables.border", "not a colour"),
-    "wrong_type": (GOOD_THEME.replace("[colors]", "dark = 3\n[colors]"), "dark", "boolean"),
+    "wrong_type": (GOOD_THEME.replace("[colors]", "dark = 3\n[colors]"), "dark", "true or false"),
     "not_toml": ("description = \n[colors", "not valid TOML", "line 1"),
 }
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from queuetui import __version__
 from queuetui.api.addresses import is_loopback
+from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.errors import (
     CallFailed,
     ConnectFailed,
@@ -27,12 +28,14 @@ from queuetui.api.errors import (
     RequestTimeout,
     TlsFailed,
 )
-from queuetui.api.models import CREDENTIAL_FIELDS, BargeRequest, SessionAuth, TokenAuth, api_path_problem
+from queuetui.api.fields import CREDENTIAL_FIELDS, api_path_problem
 from queuetui.api.response import JsonAnswer, Success, interpret, interpret_json
 from queuetui.api.text import has_unsafe_chars, printable
 
 if TYPE_CHECKING:
     import httpx
+
+    from queuetui.api.models import BargeRequest
 
 BARGING_CALL_PATH = "queue/bargingCall"
 MAX_BODY_BYTES = 1024 * 1024

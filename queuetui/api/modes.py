@@ -1,4 +1,5 @@
-"""The three snoop types, in a module of their own: the console needs them before pydantic is loaded."""
+"""The three snoop types, in a module of their own: the console and the config need them, the request model's
+pydantic not yet."""
 
 from __future__ import annotations
 

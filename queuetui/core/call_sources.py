@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from queuetui.api.client import MAX_LIST_BODY_BYTES, DeepCallClient
+from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.errors import CallFailed
-from queuetui.api.models import SessionAuth, TokenAuth
 from queuetui.api.text import printable, without_secrets
 from queuetui.core.json_pointer import JsonPointer
 from queuetui.core.live_calls import FieldMap, MappedCalls, items_at, map_calls

@@ -11,62 +11,147 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, cast
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from queuetui.api.models import SessionAuth, SnoopType, TokenAuth, parse_credentials
+from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
+from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import DEFAULT_MAX_BYTES
 from queuetui.core.environment import Environment as Environment
 from queuetui.core.live_calls_config import LiveCallsConfig
+from queuetui.core.table_reader import Location, TableProblems, TableReader
 from queuetui.core.tomlfile import read_toml
 
+AuthKind = Literal["session", "token"]
+_MODES = ", ".join(mode.value for mode in SnoopType)
 
-class Profile(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
 
+def _some_modes(names: list[str]) -> list[str]:
+    if not names:
+        raise ValueError(f"must list at least one of {_MODES}")
+    wrong = [name for name in names if name not in {mode.value for mode in SnoopType}]
+    if wrong:
+        raise ValueError(f"{printable(wrong[0], 40)!r} is not a mode (use {_MODES})")
+    return list(dict.fromkeys(names))
+
+
+def _not_empty(text: str) -> str:
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+@dataclass
+class Profile:
     base_url: str = "https://v4-api.deepcall.com/api/v2"
     environment: Environment = Environment.PRODUCTION
-    auth: Literal["session", "token"] = "session"
+    auth: AuthKind = "session"
     user_id: str = ""
     snooper_number: str = ""
     target_type: str = "agent"
-    allowed_modes: list[SnoopType] = Field(default_factory=lambda: list(SnoopType))
+    allowed_modes: list[SnoopType] = field(default_factory=lambda: list(SnoopType))
     confirm_barge: bool = True
     ca_bundle: str = ""
     allow_insecure_http: bool = False
-    connect_timeout: float = Field(default=5.0, gt=0, le=120)
-    read_timeout: float = Field(default=15.0, gt=0, le=600)
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
     # The audit trail: rotated once it reaches this size (0: never), and copied to the local syslog when asked.
-    audit_max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=0)
+    audit_max_bytes: int = DEFAULT_MAX_BYTES
     syslog: bool = False
-    syslog_socket: str = Field(default="/dev/log", min_length=1)
+    syslog_socket: str = "/dev/log"
     theme: str = ""
     remember_secret: bool = False
     ssid: str = ""
     token: str = ""
-    live_calls: LiveCallsConfig = Field(default_factory=LiveCallsConfig)
+    live_calls: LiveCallsConfig = field(default_factory=LiveCallsConfig)
+    unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
-    @field_validator("allowed_modes")
     @classmethod
-    def _some_mode(cls, modes: list[SnoopType]) -> list[SnoopType]:
-        if not modes:
-            raise ValueError("must list at least one of spy, whisper, barge")
-        return list(dict.fromkeys(modes))
+    def read(cls, table: TableReader) -> Profile:
+        d = cls()
+        default_modes = [mode.value for mode in d.allowed_modes]
+        modes = table.texts("allowed_modes", default_modes)
+        return cls(
+            base_url=table.text("base_url", d.base_url),
+            environment=Environment(table.choice("environment", d.environment.value, [e.value for e in Environment])),
+            auth=cast(AuthKind, table.choice("auth", d.auth, ("session", "token"))),
+            user_id=table.text("user_id", d.user_id),
+            snooper_number=table.text("snooper_number", d.snooper_number),
+            target_type=table.text("target_type", d.target_type),
+            allowed_modes=[
+                SnoopType(name) for name in table.checked("allowed_modes", modes, _some_modes, default_modes)
+            ],
+            confirm_barge=table.flag("confirm_barge", d.confirm_barge),
+            ca_bundle=table.text("ca_bundle", d.ca_bundle),
+            allow_insecure_http=table.flag("allow_insecure_http", d.allow_insecure_http),
+            connect_timeout=table.number("connect_timeout", d.connect_timeout, above=0, at_most=120),
+            read_timeout=table.number("read_timeout", d.read_timeout, above=0, at_most=600),
+            audit_max_bytes=table.whole_number("audit_max_bytes", d.audit_max_bytes, at_least=0),
+            syslog=table.flag("syslog", d.syslog),
+            syslog_socket=table.text("syslog_socket", d.syslog_socket, _not_empty),
+            theme=table.text("theme", d.theme),
+            remember_secret=table.flag("remember_secret", d.remember_secret),
+            ssid=table.text("ssid", d.ssid),
+            token=table.text("token", d.token),
+            live_calls=LiveCallsConfig.read(table.table("live_calls")),
+            unknown=table.extra(),
+        )
+
+    def written(self) -> dict[str, object]:
+        """The profile as the file holds it: secrets only when remembered, empty text left out, the live list's
+        table only for what differs from its defaults."""
+        data: dict[str, object] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name in ("unknown", "live_calls") or value == "":
+                continue
+            if item.name in ("ssid", "token") and not self.remember_secret:
+                continue
+            data[item.name] = _plain(value)
+        live = self.live_calls.written()
+        if live:
+            data["live_calls"] = live
+        return {**data, **self.unknown}
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
-
+@dataclass
+class Settings:
     default_profile: str = ""
     theme: str = "queuetui-dark"
-    profiles: dict[str, Profile] = Field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
     # Binding id -> keys ("f2,ctrl+o"); the console checks the ids and clashes, since only it knows them.
-    keymap: dict[str, str] = Field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
+    unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
+
+    @classmethod
+    def read(cls, data: object) -> Settings:
+        """The settings from a parsed file; TableProblems naming every key at fault."""
+        table = TableReader(data)
+        d = cls()
+        profiles = table.table("profiles")
+        settings = cls(
+            default_profile=table.text("default_profile", d.default_profile),
+            theme=table.text("theme", d.theme),
+            profiles={str(name): Profile.read(profiles.table(str(name))) for name in profiles.data},
+            keymap=table.texts_by_name("keymap"),
+            unknown=table.extra(),
+        )
+        table.raise_problems()
+        return settings
+
+
+def _plain(value: object) -> object:
+    """A value as TOML writes it: enums by their value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 class ConfigError(Exception):
@@ -80,13 +165,12 @@ class LoadedConfig:
     warnings: list[str] = field(default_factory=list)
 
 
-def _line_of(text: str, location: tuple[Any, ...]) -> int | None:
+def _line_of(text: str, location: Location) -> int | None:
     """The line of a key in the TOML text, found by its table header and key name (best effort)."""
-    keys = [str(part) for part in location if isinstance(part, str)]
-    if not keys:
+    if not location:
         return None
-    key = keys[-1]
-    table = ".".join(keys[:-1])
+    key = location[-1]
+    table = ".".join(location[:-1])
     in_table = table == ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = re.match(r"\s*\[([^\]]+)\]", line)
@@ -99,12 +183,12 @@ def _line_of(text: str, location: tuple[Any, ...]) -> int | None:
 
 
 def _unknown_keys(settings: Settings) -> list[str]:
-    found = [f"unknown key {name!r}" for name in (settings.model_extra or {})]
+    found = [f"unknown key {name!r}" for name in settings.unknown]
     for name, profile in settings.profiles.items():
-        found += [f"unknown key 'profiles.{name}.{key}'" for key in (profile.model_extra or {})]
+        found += [f"unknown key 'profiles.{name}.{key}'" for key in profile.unknown]
         live = profile.live_calls
-        found += [f"unknown key 'profiles.{name}.live_calls.{key}'" for key in (live.model_extra or {})]
-        found += [f"unknown key 'profiles.{name}.live_calls.fields.{key}'" for key in (live.fields.model_extra or {})]
+        found += [f"unknown key 'profiles.{name}.live_calls.{key}'" for key in live.unknown]
+        found += [f"unknown key 'profiles.{name}.live_calls.fields.{key}'" for key in live.fields.unknown]
     return found
 
 
@@ -119,40 +203,34 @@ def load_config(path: Path, named: bool = False) -> LoadedConfig:
     except ValueError as error:
         raise ConfigError(str(error)) from None
     try:
-        settings = Settings.model_validate(data)
-    except ValidationError as error:
+        settings = Settings.read(data)
+    except TableProblems as error:
         problems = []
-        for item in error.errors(include_url=False, include_input=False):
-            key = printable(".".join(str(part) for part in item["loc"]), 120)  # names come from the file too
-            line = _line_of(text, item["loc"])
+        for location, message in error.problems:
+            key = printable(".".join(location), 120)  # names come from the file too
+            line = _line_of(text, location)
             where = f"line {line}, " if line else ""
-            problems.append(f"{where}{key}: {printable(str(item['msg']))}")
+            problems.append(f"{where}{key}: {printable(message)}")
         raise ConfigError(f"{path}: " + "; ".join(problems)) from None
     warnings = [f"{path}: {w} (kept, not used)" for w in _unknown_keys(settings)]
     return LoadedConfig(settings, path, warnings)
 
 
+def settings_data(settings: Settings) -> dict[str, object]:
+    """The settings as the file holds them (see `Profile.written`)."""
+    data: dict[str, object] = {
+        "default_profile": settings.default_profile,
+        "theme": settings.theme,
+        "profiles": {name: profile.written() for name, profile in settings.profiles.items()},
+    }
+    if settings.keymap:  # no empty table in a file the user has never remapped a key in
+        data["keymap"] = dict(settings.keymap)
+    return {**data, **settings.unknown}
+
+
 def to_toml(settings: Settings) -> str:
     """The file's text: secrets only for profiles that remember them, empty values left out."""
-    data = settings.model_dump(mode="json", exclude_defaults=False)
-    # Unknown keys go back exactly as read: JSON mode would turn TOML dates and times into strings.
-    data.update(settings.model_extra or {})
-    if not data.get("keymap"):
-        data.pop("keymap", None)  # no empty table in a file the user has never remapped a key in
-    for name, profile in data.get("profiles", {}).items():
-        if not profile.get("remember_secret"):
-            profile.pop("ssid", None)
-            profile.pop("token", None)
-        for key in [k for k, v in profile.items() if v == "" and k in Profile.model_fields]:
-            del profile[key]
-        profile.update(settings.profiles[name].model_extra or {})
-        # Only what the file set: defaults written out would freeze today's assumed mapping into the file.
-        live = settings.profiles[name].live_calls
-        if "live_calls" in settings.profiles[name].model_fields_set:
-            profile["live_calls"] = live.model_dump(mode="json", exclude_unset=True)
-        else:
-            profile.pop("live_calls", None)
-    return tomli_w.dumps(data)
+    return tomli_w.dumps(settings_data(settings))
 
 
 def save_config(path: Path, settings: Settings) -> None:

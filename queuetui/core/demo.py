@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from queuetui.api.models import parse_credentials
+from queuetui.api.credentials import parse_credentials
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
 from queuetui.core.live_calls_config import simulator_live_calls
@@ -29,14 +29,13 @@ class Demo:
 
 def demo_profile(profile: Profile, sim: SimServer) -> Profile:
     """The user's profile pointed at the simulator: their preferences stay, the environment says DEMO."""
-    return profile.model_copy(
-        update={
-            "base_url": sim.url,
-            "environment": Environment.DEMO,
-            "auth": "session",
-            "snooper_number": profile.snooper_number or DEMO_SNOOPER,
-            "live_calls": simulator_live_calls(),
-        }
+    return replace(
+        profile,
+        base_url=sim.url,
+        environment=Environment.DEMO,
+        auth="session",
+        snooper_number=profile.snooper_number or DEMO_SNOOPER,
+        live_calls=simulator_live_calls(),
     )
 
 

@@ -9,12 +9,19 @@ checked when the profile loads, so a typo is reported with its key and file inst
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
-
-from queuetui.api.models import CREDENTIAL_FIELDS, api_path_problem
+from queuetui.api.fields import CREDENTIAL_FIELDS, api_path_problem
 from queuetui.core.json_pointer import JsonPointer
+from queuetui.core.table_reader import TableReader
+
+JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
+Source = Literal["deepcall", "command", "none"]
+SOURCES: tuple[Source, ...] = ("deepcall", "command", "none")
 
 
 def _pointer(text: str) -> str:
@@ -22,10 +29,35 @@ def _pointer(text: str) -> str:
     return text
 
 
-class LiveCallFields(BaseModel):
-    """JSON Pointers inside one item of the list. An empty pointer means "not in this feed"."""
+def _call_id_pointer(text: str) -> str:
+    if not text:
+        raise ValueError("is required: a call without an id cannot be acted on")
+    return _pointer(text)
 
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+def _api_path(path: str) -> str:
+    problem = api_path_problem(path)
+    if problem:
+        raise ValueError(problem)
+    return path
+
+
+def _json_problem(value: object) -> str:
+    """Why a TOML value cannot go into a JSON body (a date, say), or ""."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return ""
+    if isinstance(value, float):
+        return "" if math.isfinite(value) else "must be a finite number to be a JSON value"
+    if isinstance(value, list):
+        return next((problem for item in value if (problem := _json_problem(item))), "")
+    if isinstance(value, dict):
+        return next((problem for item in value.values() if (problem := _json_problem(item))), "")
+    return f"a {type(value).__name__} is not a JSON value (write it as text)"
+
+
+@dataclass(frozen=True)
+class LiveCallFields:
+    """JSON Pointers inside one item of the list. An empty pointer means "not in this feed"."""
 
     call_id: str = "/callId"  # assumed (webhook name)
     agent: str = "/masterAgent"  # assumed (webhook name); a number there, read as text
@@ -34,57 +66,96 @@ class LiveCallFields(BaseModel):
     queue: str = "/campId"  # assumed (webhook name)
     state: str = ""  # words such as ringing, talking, on hold, ended
     started_at: str = ""  # epoch seconds (or milliseconds) or ISO 8601
+    unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept
 
-    @field_validator("*")
+    def __post_init__(self) -> None:
+        for pointer in _pointer_fields():
+            _pointer_rule(pointer.name)(getattr(self, pointer.name))
+
     @classmethod
-    def _is_pointer(cls, value: str) -> str:
-        return _pointer(value)
+    def read(cls, table: TableReader) -> LiveCallFields:
+        before = len(table.problems)
+        values = {
+            pointer.name: table.text(pointer.name, cast(str, pointer.default), _pointer_rule(pointer.name))
+            for pointer in _pointer_fields()
+        }
+        return cls(**values, unknown=table.extra()) if len(table.problems) == before else cls()
 
-    @field_validator("call_id")
-    @classmethod
-    def _call_id_is_mapped(cls, value: str) -> str:
-        if not value:
-            raise ValueError("is required: a call without an id cannot be acted on")
-        return value
+    def written(self) -> dict[str, object]:
+        """What differs from the defaults, and the unknown keys: an assumed default stays a default."""
+        return {**_changed(self, LiveCallFields()), **self.unknown}
 
 
-class LiveCallsConfig(BaseModel):
-    model_config = ConfigDict(extra="allow", validate_assignment=True)
+def _pointer_fields() -> list[dataclasses.Field[str]]:
+    return [f for f in dataclasses.fields(LiveCallFields) if f.name != "unknown"]
 
-    source: Literal["deepcall", "command", "none"] = "none"
+
+def _pointer_rule(name: str) -> Callable[[str], str]:
+    return _call_id_pointer if name == "call_id" else _pointer
+
+
+@dataclass(frozen=True)
+class LiveCallsConfig:
+    source: Source = "none"
     path: str = "queue/list"  # POSTed under base_url, credentials in the body as for bargingCall
-    body: dict[str, JsonValue] = Field(default_factory=dict)  # extra JSON fields sent with the credentials
+    body: dict[str, JsonValue] = field(default_factory=dict)  # extra JSON fields sent with the credentials
     items: str = "/data"  # where the array of calls sits in the answer
-    refresh_s: float = Field(default=3.0, ge=0.5, le=3600)
-    command: list[str] = Field(default_factory=list)  # for source = "command": argv, run without a shell
-    fields: LiveCallFields = Field(default_factory=LiveCallFields)
+    refresh_s: float = 3.0
+    command: list[str] = field(default_factory=list)  # for source = "command": argv, run without a shell
+    fields: LiveCallFields = field(default_factory=LiveCallFields)
+    unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept
 
-    @field_validator("path")
+    def __post_init__(self) -> None:
+        _api_path(self.path)
+        _pointer(self.items)
+
     @classmethod
-    def _api_path(cls, value: str) -> str:
-        problem = api_path_problem(value)
+    def read(cls, table: TableReader) -> LiveCallsConfig:
+        before = len(table.problems)
+        default = cls()
+        source = cast(Source, table.choice("source", default.source, SOURCES))
+        path = table.text("path", default.path, _api_path)
+        items = table.text("items", default.items, _pointer)
+        refresh_s = table.number("refresh_s", default.refresh_s, at_least=0.5, at_most=3600)
+        command = table.texts("command", default.command)
+        body = _read_body(table)
+        fields = LiveCallFields.read(table.table("fields"))
+        unknown = table.extra()
+        if source == "command" and not (command and command[0].strip()):
+            table.problems.append(
+                (table.at, 'command is required when source = "command" (the program and its arguments)')
+            )
+        if len(table.problems) > before:
+            return default
+        return cls(source, path, body, items, refresh_s, command, fields, unknown)
+
+    def written(self) -> dict[str, object]:
+        """What differs from the defaults, and the unknown keys: an assumed default stays a default."""
+        data: dict[str, object] = {**_changed(self, LiveCallsConfig(), skip=("fields",)), **self.unknown}
+        mapped = self.fields.written()
+        if mapped:
+            data["fields"] = mapped
+        return data
+
+
+def _read_body(table: TableReader) -> dict[str, JsonValue]:
+    body = table.table("body")
+    for key, value in body.data.items():
+        problem = _json_problem(value)
         if problem:
-            raise ValueError(problem)
-        return value
+            body.problem(str(key), problem)
+    clashing = sorted(CREDENTIAL_FIELDS.intersection(str(key) for key in body.data))
+    if clashing:
+        table.problem("body", f"must not hold {', '.join(clashing)}: credentials come from signing in, never the file")
+    return cast(dict[str, JsonValue], {str(key): value for key, value in body.data.items()})
 
-    @field_validator("items")
-    @classmethod
-    def _items_pointer(cls, value: str) -> str:
-        return _pointer(value)
 
-    @field_validator("body")
-    @classmethod
-    def _no_credentials(cls, value: dict[str, JsonValue]) -> dict[str, JsonValue]:
-        clashing = sorted(CREDENTIAL_FIELDS.intersection(value))
-        if clashing:
-            raise ValueError(f"must not hold {', '.join(clashing)}: credentials come from signing in, never the file")
-        return value
-
-    @model_validator(mode="after")
-    def _command_given(self) -> LiveCallsConfig:
-        if self.source == "command" and not (self.command and self.command[0].strip()):
-            raise ValueError('command is required when source = "command" (the program and its arguments)')
-        return self
+def _changed(config: object, default: object, skip: tuple[str, ...] = ()) -> dict[str, object]:
+    return {
+        f.name: getattr(config, f.name)
+        for f in dataclasses.fields(config)  # type: ignore[arg-type]
+        if f.name not in (*skip, "unknown") and getattr(config, f.name) != getattr(default, f.name)
+    }
 
 
 def simulator_live_calls() -> LiveCallsConfig:

@@ -16,8 +16,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from queuetui.api.client import DeepCallClient
+from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.errors import (
     CallFailed,
     Category,
@@ -26,12 +28,16 @@ from queuetui.api.errors import (
     TransportError,
     category_of,
 )
-from queuetui.api.models import FIELD_LABELS, BargeRequest, SessionAuth, SnoopType, TokenAuth
+from queuetui.api.fields import FIELD_LABELS
+from queuetui.api.modes import SnoopType
 from queuetui.api.text import without_secrets
 from queuetui.core.audit import AuditLog
 from queuetui.core.outcome import Outcome as Outcome
 from queuetui.core.outcome import OutcomeKind as OutcomeKind
 from queuetui.core.outcome import RetryNotice as RetryNotice
+
+if TYPE_CHECKING:
+    from queuetui.api.models import BargeRequest
 
 
 @dataclass(frozen=True)

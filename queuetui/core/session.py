@@ -18,15 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from queuetui.api.client import BadTrustStore, ClientSettings, DeepCallClient, UnsafeUrl, system_trust
-from queuetui.api.models import (
-    FIELD_LABELS,
-    BargeRequest,
-    FieldErrors,
-    InputProblem,
-    SessionAuth,
-    TokenAuth,
-    parse_request,
-)
+from queuetui.api.credentials import SessionAuth, TokenAuth
+from queuetui.api.fields import FIELD_LABELS, FieldErrors, InputProblem
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import AuditLog
@@ -37,15 +30,16 @@ from queuetui.core.environment import Environment
 from queuetui.core.live import LiveState, Monitoring
 from queuetui.core.outcome import Outcome, RetryNotice
 from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
-from queuetui.core.shift import PastAction, past_actions
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
     import httpx
 
+    from queuetui.api.models import BargeRequest
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
+    from queuetui.core.shift import PastAction
 
     # What `Seams.transport` takes, named here so front ends need not import httpx.
     Transport: TypeAlias = httpx.BaseTransport
@@ -238,6 +232,9 @@ class Session:
 
     def prepare(self, fields: Mapping[str, object]) -> BargeRequest:
         """A request from wire-named fields, or FieldErrors naming every problem (a disallowed mode included)."""
+        # Loaded here, not with the session: see `shift`.
+        from queuetui.api.models import parse_request
+
         problems: list[InputProblem] = []
         request = None
         try:
@@ -315,7 +312,13 @@ class Session:
 
     def shift(self) -> tuple[list[PastAction], ShiftSummary]:
         """Today's actions of this OS user, profile and identity, from the audit trail (reads the file: call
-        it off the UI thread). None recorded when there is no audit trail."""
+        it off the UI thread). None recorded when there is no audit trail.
+
+        The first call loads the request model, and pydantic behind it (about 100 ms), whatever the trail holds:
+        a session opens without them, and a console reads its shift on a worker as the session comes on screen,
+        so the first `prepare` (on the UI thread, at Enter) finds them loaded."""
+        from queuetui.core.shift import past_actions
+
         audit = self.service.audit
         if audit is None:
             return [], shift_summary([])

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from queuetui.api.models import BargeRequest, FieldErrors, parse_request
+from queuetui.api.fields import FieldErrors
+from queuetui.api.models import BargeRequest, parse_request
 from queuetui.core.audit_trail import ShiftSummary, record_time, shift_records, shift_summary
 from queuetui.core.outcome import Outcome, OutcomeKind
 

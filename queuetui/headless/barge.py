@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 from queuetui.api.errors import Category
-from queuetui.api.models import BargeRequest, FieldErrors, SnoopType
+from queuetui.api.fields import FieldErrors
+from queuetui.api.models import BargeRequest
+from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core import paths
 from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
@@ -114,7 +117,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     try:
         credentials = overrides.credentials(profile)
         if overrides.base_url is not None:  # an empty --base-url is refused, never the profile's URL
-            profile = profile.model_copy(update={"base_url": overrides.base_url})
+            profile = replace(profile, base_url=overrides.base_url)
         session = Session.open(name, profile, credentials, args.audit_file or paths.audit_file())
     except FieldErrors as errors:
         return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)

@@ -16,12 +16,12 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TextIO
 
 from queuetui.api.errors import CallFailed, Category, DeepCallError, category_of
-from queuetui.api.models import FieldErrors
+from queuetui.api.fields import FieldErrors
 from queuetui.api.text import printable, terminal_safe, without_secrets
 from queuetui.core import paths
 from queuetui.core.call_sources import CallSource, CommandSource
@@ -89,7 +89,7 @@ def _open(args: argparse.Namespace, err: TextIO) -> Iterator[_Opened]:
     try:
         credentials = overrides.credentials(profile)
         if overrides.base_url is not None:  # an empty --base-url is refused, never the profile's URL
-            profile = profile.model_copy(update={"base_url": overrides.base_url})
+            profile = replace(profile, base_url=overrides.base_url)
         session = Session.open(name, profile, credentials, None)
     except FieldErrors as errors:
         raise _Refused("; ".join(f"{p} ({_CREDENTIAL_FLAGS.get(p.field, p.field)})" for p in errors.problems)) from None

@@ -12,7 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from queuetui.api.models import SnoopType
+from queuetui.api.modes import SnoopType
 from queuetui.sim.floor import Floor
 
 # Demo credentials are public by design: they open nothing but this simulator.

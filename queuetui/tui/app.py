@@ -2,9 +2,10 @@
 
 Screens get what they show (the session, the sign-in form's data) and post messages up; the app never reaches
 into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
-module imports only Textual and light modules; config, pydantic and the simulator load in `boot` on a worker
-thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx loads
-there too when a sign-in comes next, else (the demo) with the first request.
+module imports only Textual and light modules; the config, the themes and the simulator load in `boot` on a
+worker thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx
+loads there too when a sign-in comes next, else (the demo) with the first request; pydantic, with the request
+model, on the worker that reads the session's shift (see `Session.shift`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import gc
 import shutil
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -35,7 +37,7 @@ from queuetui.tui.widgets.log_panel import ReportKind
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from queuetui.api.models import SessionAuth, TokenAuth
+    from queuetui.api.credentials import SessionAuth, TokenAuth
     from queuetui.core.config import Overrides, Profile, Settings
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
@@ -362,7 +364,7 @@ class QueueApp(App[None]):
             self._show_sign_in(f"{label}: {message}")
 
     def _adopt_session(self, session: Session, remember: bool) -> None:
-        from queuetui.api.models import SessionAuth
+        from queuetui.api.credentials import SessionAuth
         from queuetui.core.config import Overrides
 
         if self.session is not None:
@@ -388,17 +390,17 @@ class QueueApp(App[None]):
         if session.is_demo:
             return
         if remember:
-            secret = (
-                {"ssid": self.prefill.ssid or ""}
-                if isinstance(credentials, SessionAuth)
-                else {"user_id": credentials.user_id, "token": self.prefill.token or ""}
-            )
-            self.profile = session.profile.model_copy(update={"remember_secret": True, **secret})
+            if isinstance(credentials, SessionAuth):
+                self.profile = replace(session.profile, remember_secret=True, ssid=self.prefill.ssid or "")
+            else:
+                self.profile = replace(
+                    session.profile, remember_secret=True, user_id=credentials.user_id, token=self.prefill.token or ""
+                )
             self._save_profile(self.profile)
         elif session.profile.remember_secret:
             # Unticked: the file stops keeping this profile's secrets (`queuetui barge` used them too), and so does
             # the profile in memory, which the next sign-in screen and the next save start from.
-            self.profile = session.profile.model_copy(update={"remember_secret": False, "ssid": "", "token": ""})
+            self.profile = replace(session.profile, remember_secret=False, ssid="", token="")
             self._save_profile(self.profile)
 
     def on_login_required(self, message: LoginRequired) -> None:
@@ -429,17 +431,15 @@ class QueueApp(App[None]):
     def on_snooper_used(self, message: SnooperUsed) -> None:
         number = message.number
         if number and number != self.profile.snooper_number and self.session is not None and not self.session.is_demo:
-            self.profile = self.profile.model_copy(update={"snooper_number": number})
+            self.profile = replace(self.profile, snooper_number=number)
             self._save_profile(self.profile)
 
     def _save_profile(self, profile: Profile) -> None:
         stored = self.settings.profiles.get(self.profile_name)
         if stored is not None:
             # Keep the file's own base URL: a one-off override at sign-in is not a setting.
-            profile = profile.model_copy(update={"base_url": stored.base_url})
-        self.settings = self.settings.model_copy(
-            update={"profiles": {**self.settings.profiles, self.profile_name: profile}}
-        )
+            profile = replace(profile, base_url=stored.base_url)
+        self.settings = replace(self.settings, profiles={**self.settings.profiles, self.profile_name: profile})
         self._save_settings()
 
     def watch_theme(self, theme: str) -> None:
@@ -449,10 +449,10 @@ class QueueApp(App[None]):
         stored = self.settings.profiles.get(self.profile_name)
         if stored is not None and stored.theme:
             if theme != stored.theme:
-                self.profile = self.profile.model_copy(update={"theme": theme})
-                self._save_profile(stored.model_copy(update={"theme": theme}))
+                self.profile = replace(self.profile, theme=theme)
+                self._save_profile(replace(stored, theme=theme))
         elif theme != self.settings.theme:
-            self.settings = self.settings.model_copy(update={"theme": theme})
+            self.settings = replace(self.settings, theme=theme)
             self._save_settings()
 
     @work(thread=True, group="config", exclusive=True, exit_on_error=False)

@@ -1,5 +1,5 @@
 """The slow half of start-up, run in a worker thread once the console's first frame is on screen: reading the config
-(pydantic), the themes and, in demo mode, starting the simulator and opening its session. Nothing here touches
+and the themes and, in demo mode, starting the simulator and opening its session. Nothing here touches
 the screen; the app adopts the result on its own thread."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The default theme for the first frame, read straight from its shipped file without pydantic.
+"""The default theme for the first frame, read straight from its shipped file without checking it.
 
 The full, validated theme set loads with the rest of the app a moment later (see `boot`) and replaces it;
 the test suite validates this same file, so reading it unchecked here only saves start-up time.

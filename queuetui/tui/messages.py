@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from queuetui.api.models import BargeRequest, SessionAuth, TokenAuth
+    from queuetui.api.credentials import SessionAuth, TokenAuth
+    from queuetui.api.models import BargeRequest
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.config import Profile
     from queuetui.core.live import Monitoring

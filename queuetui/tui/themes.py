@@ -11,20 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ModelWrapValidatorHandler,
-    ValidationError,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
 from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.design import ColorSystem
@@ -32,6 +21,7 @@ from textual.theme import Theme
 
 from queuetui.api.text import printable
 from queuetui.core import paths
+from queuetui.core.table_reader import REQUIRED, TableProblems, TableReader
 from queuetui.core.tomlfile import read_toml
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, DEFAULT_THEME, builtin_themes_dir
 
@@ -52,10 +42,7 @@ def _colour(value: str) -> str:
     return value
 
 
-Colour = Annotated[str, AfterValidator(_colour)]
-
-
-def _check_variable(name: str, value: str) -> None:
+def _check_variable(name: str, value: str) -> str:
     """Textual's variables hold a text style (names ending in `style`) or a colour, which may be `auto` and
     may carry an alpha such as `50%`. Anything else would fail later, in the app's CSS, at start-up."""
     words = value.split()
@@ -63,11 +50,12 @@ def _check_variable(name: str, value: str) -> None:
         wrong = [word for word in words if word not in VALID_STYLE_FLAGS]
         if wrong or not words:
             raise ValueError(f"{value!r} is not a text style (use: {', '.join(sorted(VALID_STYLE_FLAGS))})")
-        return
+        return value
     if not words or len(words) > 2 or (len(words) == 2 and not _ALPHA.fullmatch(words[1])):
         raise ValueError(f"{value!r} is not a colour (such as '#1e90ff', 'ansi_red' or 'auto 80%')")
     if words[0] != "auto":
         _colour(words[0])
+    return value
 
 
 @cache
@@ -79,103 +67,94 @@ def textual_variable_names() -> frozenset[str]:
     return frozenset(names)
 
 
-class ThemeColours(BaseModel):
-    """The base colours Textual derives every shade from; only `primary` is required."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    primary: Colour
-    secondary: Colour | None = None
-    accent: Colour | None = None
-    warning: Colour | None = None
-    error: Colour | None = None
-    success: Colour | None = None
-    foreground: Colour | None = None
-    background: Colour | None = None
-    surface: Colour | None = None
-    panel: Colour | None = None
-    boost: Colour | None = None
+# The base colours Textual derives every shade from; only `primary` is required.
+_BASE_COLOURS = (
+    "primary",
+    "secondary",
+    "accent",
+    "warning",
+    "error",
+    "success",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+)
 
 
-def _extra_variable_errors(data: dict[Any, Any]) -> list[InitErrorDetails]:
-    """Problems with the variables beyond queuetui's own: unknown to Textual, or a value it cannot use."""
+def _read_colours(table: TableReader) -> dict[str, str]:
+    colours = {"primary": table.text("primary", REQUIRED, _colour)}
+    colours.update({name: table.text(name, "", _colour) for name in _BASE_COLOURS[1:] if table.has(name)})
+    table.forbid_extra()
+    return colours
+
+
+def _read_variables(table: TableReader) -> dict[str, str]:
+    """queuetui's own colours, required in every theme so production, staging and demo never look alike, plus
+    any of Textual's variables (checked against the installed Textual's list)."""
+    variables = {name: table.text(name, REQUIRED, _colour) for name in APP_VARIABLE_DEFAULTS}
     known = textual_variable_names()
-    errors = []
-    for name, value in data.items():
-        if name in APP_VARIABLE_DEFAULTS:
-            continue
+    for name in table.extra():
         if name not in known:
-            close = difflib.get_close_matches(str(name), [*known, *APP_VARIABLE_DEFAULTS], n=1)
-            problem = "unknown variable" + (f" (did you mean {close[0]!r}?)" if close else "")
-        elif not isinstance(value, str):
-            problem = "must be a string"
+            close = difflib.get_close_matches(name, [*known, *APP_VARIABLE_DEFAULTS], n=1)
+            table.problem(name, "unknown variable" + (f" (did you mean {close[0]!r}?)" if close else ""))
         else:
-            try:
-                _check_variable(name, value)
-            except ValueError as error:
-                problem = str(error)
-            else:
-                continue
-        error_type = PydanticCustomError("theme_variable", "{problem}", {"problem": problem})
-        errors.append(InitErrorDetails(type=error_type, loc=(str(name),), input=value))
-    return errors
+            variables[name] = table.text(name, "", partial(_check_variable, name))
+    return variables
 
 
-class ThemeVariables(BaseModel):
-    """queuetui's own colours, required in every theme so production, staging and demo never look alike,
-    plus any of Textual's variables (checked against the installed Textual's list)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    env_production: Colour = Field(alias="env-production")
-    env_staging: Colour = Field(alias="env-staging")
-    env_demo: Colour = Field(alias="env-demo")
-    mode_barge: Colour = Field(alias="mode-barge")
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _textual_variables(cls, data: object, handler: ModelWrapValidatorHandler[ThemeVariables]) -> ThemeVariables:
-        """Report the extra variables' problems alongside the required ones', so one look at the message is
-        enough to fix the file."""
-        errors = _extra_variable_errors(data) if isinstance(data, dict) else []
-        try:
-            model = handler(data)
-        except ValidationError as error:
-            errors = [
-                InitErrorDetails(type=item["type"], loc=item["loc"], input=item["input"], ctx=item.get("ctx", {}))
-                for item in error.errors()
-            ] + errors
-        if errors:
-            raise ValidationError.from_exception_data(cls.__name__, errors)
-        return model
-
-    def as_dict(self) -> dict[str, str]:
-        return {str(name): str(value) for name, value in self.model_dump(by_alias=True).items()}
-
-
-class ThemeFile(BaseModel):
+@dataclass(frozen=True)
+class ThemeFile:
     """One theme file, as written on disk."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    description: Annotated[str, AfterValidator(printable)] = Field(default="", max_length=200)
+    colors: dict[str, str]
+    variables: dict[str, str]
+    description: str = ""
     dark: bool = True
     ansi: bool = False
-    luminosity_spread: float = Field(default=0.15, ge=0, le=1)
-    text_alpha: float = Field(default=0.95, ge=0, le=1)
-    colors: ThemeColours
-    variables: ThemeVariables
+    luminosity_spread: float = 0.15
+    text_alpha: float = 0.95
+
+    @classmethod
+    def read(cls, data: object) -> ThemeFile:
+        """The file's settings; TableProblems naming every key at fault."""
+        table = TableReader(data)
+        theme = cls(
+            colors=_read_colours(table.table("colors")),
+            variables=_read_variables(table.table("variables")),
+            description=table.text("description", "", _description),
+            dark=table.flag("dark", True),
+            ansi=table.flag("ansi", False),
+            luminosity_spread=table.number("luminosity_spread", 0.15, at_least=0, at_most=1),
+            text_alpha=table.number("text_alpha", 0.95, at_least=0, at_most=1),
+        )
+        table.forbid_extra(
+            lambda key: "unknown key" + (" (a theme is named by its file name)" if key == "name" else "")
+        )
+        table.raise_problems()
+        return theme
 
     def to_theme(self, name: str) -> Theme:
         return Theme(
             name=name,
-            **self.colors.model_dump(exclude_none=True),
+            **self.colors,
             dark=self.dark,
             ansi=self.ansi,
             luminosity_spread=self.luminosity_spread,
             text_alpha=self.text_alpha,
-            variables=self.variables.as_dict(),
+            variables=self.variables,
         )
+
+
+def _unknown_key(key: str) -> str:
+    return "unknown key" + (" (a theme is named by its file name)" if key == "name" else "")
+
+
+def _description(text: str) -> str:
+    if len(text) > 200:
+        raise ValueError("is too long (at most 200 characters)")
+    return printable(text)
 
 
 @dataclass(frozen=True)
@@ -208,28 +187,13 @@ class ThemeSet:
         return self.default, f"theme {printable(wanted)!r} is not available; using {self.default!r}"
 
 
-def _describe(location: tuple[int | str, ...], message: str, kind: str) -> str:
-    key = ".".join(str(part) for part in location) or "(top level)"
-    if kind == "missing":
-        message = "is required"
-    elif kind == "extra_forbidden":
-        message = "unknown key" + (" (a theme is named by its file name)" if location == ("name",) else "")
-    else:
-        message = message.removeprefix("Value error, ")
-    return f"{key}: {printable(message)}"
-
-
 def read_theme_file(path: Path) -> ThemeFile:
     """The file validated, or ValueError with one line naming the file and every key at fault."""
     _, data = read_toml(path, _MAX_FILE_BYTES)
     try:
-        return ThemeFile.model_validate(data)
-    except ValidationError as error:
-        details = [
-            _describe(item["loc"], item["msg"], item["type"])
-            for item in error.errors(include_url=False, include_input=False)
-        ]
-        raise ValueError(f"{path}: " + "; ".join(details)) from None
+        return ThemeFile.read(data)
+    except TableProblems as problems:
+        raise ValueError(f"{path}: {problems}") from None
 
 
 def _load_dir(directory: Path, builtin: bool, into: ThemeSet) -> None:

@@ -15,7 +15,7 @@ from helpers import FAST_RETRY
 from rawserver import Behaviour, RawServer
 
 from queuetui.api.client import ClientSettings, DeepCallClient
-from queuetui.api.models import SessionAuth
+from queuetui.api.credentials import SessionAuth
 from queuetui.core.audit import AuditLog
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import SimServer

@@ -12,7 +12,8 @@ import pytest
 from helpers import HOSTILE_TEXT, VALID_FIELDS, unsafe_chars
 from run_cli import barge_args, run_queuetui
 
-from queuetui.api.models import FIELD_LABELS, FieldErrors, parse_credentials
+from queuetui.api.credentials import parse_credentials
+from queuetui.api.fields import FIELD_LABELS, FieldErrors
 from queuetui.core.audit import read_audit
 from queuetui.core.session import Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer

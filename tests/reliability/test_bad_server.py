@@ -15,6 +15,7 @@ from rawserver import SUCCESS_BODY, Flood, RawServer, answer, drip, record_only,
 from run_cli import barge_args, run_queuetui
 
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient
+from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import (
     CallFailed,
     ConnectFailed,
@@ -23,7 +24,6 @@ from queuetui.api.errors import (
     RequestTimeout,
     TlsFailed,
 )
-from queuetui.api.models import parse_credentials
 from queuetui.core.audit import read_audit
 from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID

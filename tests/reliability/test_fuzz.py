@@ -12,16 +12,10 @@ from helpers import unsafe_chars
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
 from queuetui.api.errors import DeepCallError, HttpStatusError, ProtocolError
-from queuetui.api.models import (
-    FIELD_LABELS,
-    BargeRequest,
-    FieldErrors,
-    SessionAuth,
-    TokenAuth,
-    parse_credentials,
-    parse_request,
-)
+from queuetui.api.fields import FIELD_LABELS, FieldErrors
+from queuetui.api.models import BargeRequest, parse_request
 from queuetui.api.response import Success, interpret
 from queuetui.api.text import mask_secret
 

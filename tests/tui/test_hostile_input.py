@@ -6,7 +6,7 @@ import pytest
 from helpers import HOSTILE_TEXT, unsafe_chars
 from textual.widgets import Input, Static
 
-from queuetui.api.models import FIELD_LABELS
+from queuetui.api.fields import FIELD_LABELS
 from tui.conftest import drive, settle, signed_in
 
 FORM_INPUTS = {

@@ -6,7 +6,7 @@ import pytest
 from textual import events
 from textual.widgets import Static
 
-from queuetui.api.models import SessionAuth, TokenAuth
+from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.text import mask_secret
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 from queuetui.tui.screens.console import ConsoleScreen

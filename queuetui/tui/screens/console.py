@@ -52,7 +52,8 @@ from queuetui.tui.widgets.sessions_table import SessionEntry, SessionsTable
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
-    from queuetui.api.models import BargeRequest, FieldErrors
+    from queuetui.api.fields import FieldErrors
+    from queuetui.api.models import BargeRequest
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.live import LiveChange, Monitoring
     from queuetui.core.live_calls import LiveCall
@@ -384,7 +385,7 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(table)
 
     def on_live_calls_table_act(self, message: LiveCallsTable.Act) -> None:
-        from queuetui.api.models import FieldErrors
+        from queuetui.api.fields import FieldErrors
 
         call = message.call
         if self.session is None:
@@ -590,7 +591,7 @@ class ConsoleScreen(Screen[None]):
         self.send_form()
 
     def send_form(self) -> None:
-        from queuetui.api.models import FieldErrors
+        from queuetui.api.fields import FieldErrors
 
         if self.session is None:
             return

@@ -6,7 +6,7 @@ them; an auth error brings this screen back with the refused secret selected, re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import on
@@ -258,7 +258,8 @@ class LoginScreen(Screen[None]):
     def submission(self) -> SignInRequested | None:
         """The sign-in as the form stands (the app routes a key only once the keys before it are handled), or None
         when its credentials are refused here (the form says why)."""
-        from queuetui.api.models import FieldErrors, parse_credentials
+        from queuetui.api.credentials import parse_credentials
+        from queuetui.api.fields import FieldErrors
 
         for field in self.query(Input):
             field.remove_class("-invalid")
@@ -276,8 +277,8 @@ class LoginScreen(Screen[None]):
             return None
         self.query_one("#login-error", Static).update("")
         # The base URL is checked once, where the session opens; a refusal comes back through `refused`.
-        chosen = profile.model_copy(
-            update={"base_url": self.query_one("#base-url", Input).value, "auth": "token" if token else "session"}
+        chosen = replace(
+            profile, base_url=self.query_one("#base-url", Input).value, auth="token" if token else "session"
         )
         return SignInRequested(name, chosen, credentials, self.query_one("#remember", MarkedCheckbox).value)
 

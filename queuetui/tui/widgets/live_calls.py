@@ -28,7 +28,7 @@ MAX_ROWS = 500
 # Widths with a trailing space each, the last excepted; 43 cells plus the scrollbar fit the 44 at 80x24.
 COLUMNS = (("", 2), ("Call", 8), ("Agent", 9), ("Cust", 5), ("Queue", 8), ("State", 6), ("Dur", 5))
 WIDTH = sum(width for _, width in COLUMNS)
-# By the state's value: the live-call model (and pydantic behind it) loads after the first paint.
+# By the state's value: the live-call model loads after the first paint.
 _STATE_WORDS = {"ringing": "ring", "talking": "talk", "on hold": "hold", "ended": "ended"}
 _HEADER = Style(bold=True, underline=True)
 _CURSOR = Style(reverse=True)
