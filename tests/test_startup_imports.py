@@ -118,10 +118,12 @@ def test_signing_in_to_deepcall_loads_neither_httpx_nor_certificates_on_the_ui_t
     assert loaded_after(SIGN_IN_PROBE) == ["v4-api.deepcall.com", [], "(certificates)"]
 
 
-UI_THREAD_PROBE = (
+# The demo app built and watched from its start (`on_ui`, as above); `started(pilot)` returns once its session is
+# open. The probes below go on from there.
+DEMO_STARTED = (
     WATCH_UI
     + """
-import asyncio, json, tempfile
+import asyncio, json, tempfile, time
 from pathlib import Path
 from queuetui.tui.launch import create_app
 
@@ -129,10 +131,18 @@ app = create_app(demo=True, still=True, audit_path=Path(tempfile.mkdtemp()) / "a
 
 sys.meta_path.insert(0, Watch())
 
+async def started(pilot):
+    while app.session is None:
+        await pilot.pause(0.02)
+"""
+)
+
+UI_THREAD_PROBE = (
+    DEMO_STARTED
+    + """
 async def main():
     async with app.run_test() as pilot:
-        while app.session is None:
-            await pilot.pause(0.02)
+        await started(pilot)
         on_ui.append("(usable)")
         import queuetui.tui.screens.login  # the control: a module loaded on the UI thread is seen
 
@@ -153,20 +163,11 @@ def test_the_demo_start_loads_none_of_its_modules_on_the_ui_thread():
 
 
 REQUEST_MODEL_PROBE = (
-    WATCH_UI
+    DEMO_STARTED
     + """
-import asyncio, json, tempfile, time
-from pathlib import Path
-from queuetui.tui.launch import create_app
-
-app = create_app(demo=True, still=True, audit_path=Path(tempfile.mkdtemp()) / "audit.jsonl")
-
-sys.meta_path.insert(0, Watch())
-
 async def main():
     async with app.run_test() as pilot:
-        while app.session is None:
-            await pilot.pause(0.02)
+        await started(pilot)
         at_usable = "pydantic" in sys.modules
         deadline = time.monotonic() + 10
         while "queuetui.api.models" not in sys.modules and time.monotonic() < deadline:

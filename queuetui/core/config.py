@@ -73,31 +73,33 @@ class Profile:
 
     @classmethod
     def read(cls, table: TableReader) -> Profile:
-        d = cls()
-        default_modes = [mode.value for mode in d.allowed_modes]
+        default = cls()
+        default_modes = [mode.value for mode in default.allowed_modes]
         modes = table.texts("allowed_modes", default_modes)
         return cls(
-            base_url=table.text("base_url", d.base_url),
-            environment=Environment(table.choice("environment", d.environment.value, [e.value for e in Environment])),
-            auth=cast(AuthKind, table.choice("auth", d.auth, ("session", "token"))),
-            user_id=table.text("user_id", d.user_id),
-            snooper_number=table.text("snooper_number", d.snooper_number),
-            target_type=table.text("target_type", d.target_type),
+            base_url=table.text("base_url", default.base_url),
+            environment=Environment(
+                table.choice("environment", default.environment.value, [e.value for e in Environment])
+            ),
+            auth=cast(AuthKind, table.choice("auth", default.auth, ("session", "token"))),
+            user_id=table.text("user_id", default.user_id),
+            snooper_number=table.text("snooper_number", default.snooper_number),
+            target_type=table.text("target_type", default.target_type),
             allowed_modes=[
                 SnoopType(name) for name in table.checked("allowed_modes", modes, _some_modes, default_modes)
             ],
-            confirm_barge=table.flag("confirm_barge", d.confirm_barge),
-            ca_bundle=table.text("ca_bundle", d.ca_bundle),
-            allow_insecure_http=table.flag("allow_insecure_http", d.allow_insecure_http),
-            connect_timeout=table.number("connect_timeout", d.connect_timeout, above=0, at_most=120),
-            read_timeout=table.number("read_timeout", d.read_timeout, above=0, at_most=600),
-            audit_max_bytes=table.whole_number("audit_max_bytes", d.audit_max_bytes, at_least=0),
-            syslog=table.flag("syslog", d.syslog),
-            syslog_socket=table.text("syslog_socket", d.syslog_socket, _not_empty),
-            theme=table.text("theme", d.theme),
-            remember_secret=table.flag("remember_secret", d.remember_secret),
-            ssid=table.text("ssid", d.ssid),
-            token=table.text("token", d.token),
+            confirm_barge=table.flag("confirm_barge", default.confirm_barge),
+            ca_bundle=table.text("ca_bundle", default.ca_bundle),
+            allow_insecure_http=table.flag("allow_insecure_http", default.allow_insecure_http),
+            connect_timeout=table.number("connect_timeout", default.connect_timeout, above=0, at_most=120),
+            read_timeout=table.number("read_timeout", default.read_timeout, above=0, at_most=600),
+            audit_max_bytes=table.whole_number("audit_max_bytes", default.audit_max_bytes, at_least=0),
+            syslog=table.flag("syslog", default.syslog),
+            syslog_socket=table.text("syslog_socket", default.syslog_socket, _not_empty),
+            theme=table.text("theme", default.theme),
+            remember_secret=table.flag("remember_secret", default.remember_secret),
+            ssid=table.text("ssid", default.ssid),
+            token=table.text("token", default.token),
             live_calls=LiveCallsConfig.read(table.table("live_calls")),
             unknown=table.extra(),
         )
@@ -132,11 +134,11 @@ class Settings:
     def read(cls, data: object) -> Settings:
         """The settings from a parsed file; TableProblems naming every key at fault."""
         table = TableReader(data)
-        d = cls()
+        default = cls()
         profiles = table.table("profiles")
         settings = cls(
-            default_profile=table.text("default_profile", d.default_profile),
-            theme=table.text("theme", d.theme),
+            default_profile=table.text("default_profile", default.default_profile),
+            theme=table.text("theme", default.theme),
             profiles={str(name): Profile.read(profiles.table(str(name))) for name in profiles.data},
             keymap=table.texts_by_name("keymap"),
             unknown=table.extra(),
