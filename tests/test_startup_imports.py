@@ -17,6 +17,7 @@ HEAVY = (
     "queuetui.core.config",
     "queuetui.core.live_calls",
     "queuetui.tui.screens.login",
+    "queuetui.tui.widgets.sessions_table",  # Textual's DataTable: it comes with the session (see show_sessions)
 )
 PROBE = f"""
 import json, sys

@@ -186,6 +186,7 @@ class QueueApp(App[None]):
         self.config_writable = not boot.config_problem
         self._adopt_themes(boot)
         self._adopt_keymap(boot)
+        self.console_screen.show_sessions()
         self.ready.set()
         if boot.config_problem:
             self.report(

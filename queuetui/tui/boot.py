@@ -69,6 +69,8 @@ def load(launch: Launch) -> Boot:
         warnings,
     )
     load_floor()
+    import queuetui.tui.widgets.sessions_table  # noqa: F401  (the console mounts it as it adopts this: see show_sessions)
+
     if launch.demo:
         try:
             boot.demo = open_demo(profile, boot.audit_path, seams_of(launch))

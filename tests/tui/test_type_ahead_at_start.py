@@ -110,6 +110,8 @@ def test_the_filter_typed_while_the_demo_starts_finds_its_call_in_the_first_list
         finally:
             release(held_config, after=0.3)
         await pilot.press("enter", "w")  # Enter waits for the first live list; w whispers the call it found
+        await started(pilot)
+        await wait_until(pilot, lambda: sent(h) != [])
         await settle(pilot)
 
     drive(h, steps, wait_for_start=False)
@@ -175,6 +177,8 @@ def test_a_mode_the_profile_turns_out_not_to_allow_is_not_swapped_for_another(ma
                 held_config, after=0.3, config='default_profile = "floor"\n[profiles.floor]\nallowed_modes = ["spy"]\n'
             )
         await pilot.press("enter")
+        # The keys held through start-up are typed once its first frame is drawn: wait for what they do.
+        await wait_until(pilot, lambda: any("WHISPER is not allowed in this profile" in line for line in h.log_lines))
         await settle(pilot)
         assert h.app.session is not None and h.app.profile.allowed_modes == ["spy"]
         assert any("WHISPER is not allowed in this profile: nothing sent" in line for line in h.log_lines)

@@ -48,7 +48,7 @@ from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.send_button import SendButton
-from queuetui.tui.widgets.sessions_table import SessionEntry, SessionsTable
+from queuetui.tui.widgets.session_entry import SessionEntry
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ if TYPE_CHECKING:
     from queuetui.core.live_calls import LiveCall
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
+    from queuetui.tui.widgets.sessions_table import SessionsTable
+
+SESSIONS_TITLE = "Sessions this shift"
 
 # Form widgets by the wire name of the field they hold, so server and validation errors can focus them.
 FIELD_WIDGETS = {
@@ -231,14 +234,15 @@ class ConsoleScreen(Screen[None]):
                 yield Static("", id="form-error")
         with Horizontal(id="bottom"):
             yield LogPanel(id="log", classes=framed)
-            yield SessionsTable(id="sessions", classes=framed)
+            # Its table comes with the rest of start-up: see `show_sessions`.
+            yield Static(id="sessions-waiting", classes=framed)
         yield Static("", id="tour")
         yield KeyCaster(id="keys")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#form").border_title = "Monitor a call"
-        self.query_one("#sessions").border_title = "Sessions this shift"
+        self.query_one("#sessions-waiting").border_title = SESSIONS_TITLE
         self.query_one("#log").border_title = "Log"
         self.query_one("#floor").border_title = "Live calls"
         for field in self.query(Input):
@@ -249,6 +253,23 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(self.query_one("#call-id", Input))
 
     # ----- the session ------------------------------------------------------------------------------
+
+    def show_sessions(self) -> None:
+        """Put the sessions list's table in its frame, as start-up's worker is done. It is Textual's DataTable, which
+        the first frame would wait about 10 ms for (its module, its styles, its layout); the frame shows the list
+        empty until then, and no action can be recorded before a session opens."""
+        from queuetui.tui.widgets.sessions_table import SessionsTable  # loaded by `boot`, off this thread
+
+        waiting = self.query_one("#sessions-waiting")
+        table = SessionsTable(id="sessions", classes=" ".join(waiting.classes))
+        table.border_title = SESSIONS_TITLE
+        self.query_one("#bottom").mount(table, before=waiting)
+        waiting.remove()
+
+    def _sessions(self) -> SessionsTable:
+        from queuetui.tui.widgets.sessions_table import SessionsTable
+
+        return self.query_one(SessionsTable)
 
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
@@ -261,7 +282,7 @@ class ConsoleScreen(Screen[None]):
         self._checked = False
         self.query_one(LiveCallsTable).mark_live(None)
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
-        self.query_one(SessionsTable).clear_entries()
+        self._sessions().clear_entries()
         self._floor_arrived.clear()
         floor = session is not None and session.watch_floor(self._floor_updated)
         self.query_one("#top").set_class(floor, "-floor")
@@ -338,7 +359,7 @@ class ConsoleScreen(Screen[None]):
         ended = message.ended
         if ended is not None:
             table.mark_live(None)
-            self.query_one(SessionsTable).end_live()
+            self._sessions().end_live()
             self.report(
                 "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
             )
@@ -464,7 +485,7 @@ class ConsoleScreen(Screen[None]):
     def on_shift_loaded(self, message: ShiftLoaded) -> None:
         if message.session is not self.session or not message.actions:
             return  # signed out or in again meanwhile: that shift is not this one
-        table = self.query_one(SessionsTable)
+        table = self._sessions()
         for action in message.actions:
             table.record(SessionEntry(action.when, action.request, action.outcome))
         self.log_line("info", f"This shift so far: {len(message.actions)} action(s) read back from the audit trail")
@@ -732,7 +753,7 @@ class ConsoleScreen(Screen[None]):
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
         self._update_send_button()
         kind = outcome.change.kind if outcome.change is not None else None
-        self.query_one(SessionsTable).record(
+        self._sessions().record(
             SessionEntry(self.clock(), request, outcome),
             live=kind is not None and kind is not Change.OVERTAKEN,
             left=kind is Change.REPLACED,
@@ -852,7 +873,7 @@ class ConsoleScreen(Screen[None]):
         if ended is None:
             self.report("info", "Not on a call: nothing to end")
             return
-        self.query_one(SessionsTable).end_live()
+        self._sessions().end_live()
         self.query_one(LiveCallsTable).mark_live(None)
         self._saw(Happened("hung-up"))
         self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended)")
@@ -909,7 +930,7 @@ class ConsoleScreen(Screen[None]):
     def reset(self) -> None:
         """Between two runs of a training: an empty log and sessions list, nothing live, the filter cleared."""
         self.query_one(LogPanel).clear()
-        self.query_one(SessionsTable).clear_entries()
+        self._sessions().clear_entries()
         self.query_one(LiveCallsTable).mark_live(None)
         self.query_one("#filter", Input).value = ""
         if self.session is not None:

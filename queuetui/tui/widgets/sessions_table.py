@@ -3,8 +3,6 @@ are on reads LIVE; a row left for another call, or ended by "I hung up", says so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -14,26 +12,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from queuetui.api.modes import SnoopType
+from queuetui.tui.widgets.session_entry import SessionEntry
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
-    from queuetui.core.outcome import Outcome
-
-
-@dataclass(frozen=True)
-class SessionEntry:
-    when: datetime
-    request: BargeRequest
-    outcome: Outcome
-
-    @property
-    def result(self) -> str:
-        if self.outcome.ok:
-            return "\u2713 ok"
-        if self.outcome.code is not None:
-            return f"\u2717 {self.outcome.code}"
-        return f"\u2717 {self.outcome.kind.value.replace('_error', '')[:4]}"
-
 
 MAX_SESSIONS = 500
 LIVE = "\u25cf LIVE"
