@@ -13,11 +13,14 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from queuetui.api.fields import CREDENTIAL_FIELDS, api_path_problem
 from queuetui.core.json_pointer import JsonPointer
 from queuetui.core.table_reader import TableReader
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 Source = Literal["deepcall", "command", "none"]
@@ -150,10 +153,10 @@ def _read_body(table: TableReader) -> dict[str, JsonValue]:
     return cast(dict[str, JsonValue], {str(key): value for key, value in body.data.items()})
 
 
-def _changed(config: object, default: object, skip: tuple[str, ...] = ()) -> dict[str, object]:
+def _changed(config: DataclassInstance, default: DataclassInstance, skip: tuple[str, ...] = ()) -> dict[str, object]:
     return {
         f.name: getattr(config, f.name)
-        for f in dataclasses.fields(config)  # type: ignore[arg-type]
+        for f in dataclasses.fields(config)
         if f.name not in (*skip, "unknown") and getattr(config, f.name) != getattr(default, f.name)
     }
 
