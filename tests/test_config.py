@@ -193,7 +193,11 @@ def test_wrong_top_level_value_names_the_line_and_key(config_path: Path):
 @pytest.mark.parametrize(
     ("text", "where", "fragment"),
     [
-        ('[profiles.floor]\nconfirm_barge = "yes"\n', "line 2, profiles.floor.confirm_barge", "must be true or false"),
+        (
+            '[profiles.floor]\nconfirm_barge = "maybe"\n',
+            "line 2, profiles.floor.confirm_barge",
+            "must be true or false",
+        ),
         ("[profiles.floor]\nread_timeout = true\n", "line 2, profiles.floor.read_timeout", "must be a number"),
         ("[profiles.floor]\nconnect_timeout = 0\n", "line 2, profiles.floor.connect_timeout", "greater than 0"),
         ("[profiles.floor]\nread_timeout = 601\n", "line 2, profiles.floor.read_timeout", "at most 600"),
@@ -216,11 +220,30 @@ def test_a_value_of_the_wrong_kind_is_refused_by_line_and_key(config_path: Path,
 
 
 def test_every_problem_in_the_file_is_named_at_once(config_path: Path):
-    write(config_path, '[profiles.floor]\nconfirm_barge = "yes"\n\n[profiles.night]\nread_timeout = "fast"\n')
+    write(config_path, '[profiles.floor]\nconfirm_barge = "maybe"\n\n[profiles.night]\nread_timeout = "fast"\n')
     with pytest.raises(ConfigError) as caught:
         load_config(config_path)
     assert "line 2, profiles.floor.confirm_barge" in str(caught.value)
     assert "line 5, profiles.night.read_timeout" in str(caught.value)
+
+
+def test_values_written_loosely_still_load_as_before_and_each_is_named_with_its_line(config_path: Path):
+    # Files written for the pydantic models of earlier releases: a refusal would start on the defaults, and this
+    # listen-only profile would allow barge.
+    write(
+        config_path,
+        'default_profile = "floor"\n[profiles.floor]\nallowed_modes = ["spy"]\nconfirm_barge = "yes"\nsyslog = 1\n'
+        'connect_timeout = "7.5"\naudit_max_bytes = 5e6\n',
+    )
+    loaded = load_config(config_path)
+    floor = loaded.settings.profiles["floor"]
+    assert (floor.allowed_modes, floor.confirm_barge, floor.syslog) == ([SnoopType.SPY], True, True)
+    assert (floor.connect_timeout, floor.audit_max_bytes) == (7.5, 5_000_000)
+    assert [warning.removeprefix(f"{config_path}: ") for warning in loaded.warnings] == [
+        "line 4, profiles.floor.confirm_barge: 'yes' read as true: write true or false",
+        "line 5, profiles.floor.syslog: 1 read as true: write true or false",
+        "line 6, profiles.floor.connect_timeout: '7.5' read as the number 7.5: write it without quotes",
+    ]
 
 
 def test_secret_values_are_not_echoed_in_errors(config_path: Path):
@@ -317,6 +340,17 @@ def test_config_show_masks_secrets(config_path: Path):
     assert f"\u2022\u2022\u2022\u2022{FILE_SSID[-4:]}" in result.stdout
     assert f"\u2022\u2022\u2022\u2022{TOKEN[-4:]}" in result.stdout
     assert 'base_url = "https://pbx.example.com/api/v2"' in result.stdout
+
+
+def test_config_show_prints_every_setting_in_effect_with_secrets_masked(config_path: Path):
+    # An ssid in the file is used even when the profile does not remember secrets: show it, masked.
+    write(config_path, f'[profiles.floor]\nssid = "{FILE_SSID}"\n[profiles.floor.live_calls]\nsource = "deepcall"\n')
+    result = run_queuetui("--config", str(config_path), "config", "show")
+    assert result.returncode == 0, result.stderr
+    assert FILE_SSID not in result.stdout
+    assert f'ssid = "\u2022\u2022\u2022\u2022{FILE_SSID[-4:]}"' in result.stdout
+    assert "remember_secret = false" in result.stdout
+    assert 'agent = "/masterAgent"' in result.stdout  # the assumed mapping in force, though the file does not say it
 
 
 def test_config_show_reports_a_corrupt_file_without_traceback(config_path: Path):

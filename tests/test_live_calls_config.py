@@ -129,6 +129,18 @@ def test_saving_writes_only_what_the_file_set(write_config, tmp_path):
     assert load_config(again).settings.profiles["floor"].live_calls == loaded.settings.profiles["floor"].live_calls
 
 
+def test_saving_keeps_what_the_file_set_even_where_it_equals_the_default(write_config):
+    # An administrator who pinned today's assumed mapping keeps it: a later default must not change their list.
+    text = (
+        '[profiles.floor.live_calls]\nsource = "none"\nrefresh_s = 3.0\n'
+        '[profiles.floor.live_calls.fields]\ncall_id = "/callId"\n'
+    )
+    saved = to_toml(load_config(write_config(text)).settings)
+    assert '[profiles.floor.live_calls]\nsource = "none"\nrefresh_s = 3.0\n' in saved
+    assert '[profiles.floor.live_calls.fields]\ncall_id = "/callId"\n' in saved
+    assert "masterAgent" not in saved
+
+
 def test_a_mapping_built_in_code_is_checked_too_and_cannot_be_changed_after():
     with pytest.raises(ValueError, match="JSON Pointer"):
         LiveCallsConfig(items="data")

@@ -201,6 +201,19 @@ def test_broken_user_file_is_reported_and_the_rest_still_load(case: str, tmp_pat
     assert loaded.default == DEFAULT_THEME
 
 
+def test_a_value_of_the_wrong_kind_is_named_once(tmp_path: Path):
+    write_theme(tmp_path, "broken", GOOD_THEME.replace("[colors]", "[colors]\nsecondary = 5"))
+    (problem,) = load_themes(tmp_path).problems
+    assert problem.endswith("broken.toml: colors.secondary: must be text")
+
+
+def test_a_value_written_loosely_loads_and_is_named(tmp_path: Path):
+    write_theme(tmp_path, "mine", GOOD_THEME.replace("[colors]", 'dark = "false"\n[colors]'))
+    loaded = load_themes(tmp_path)
+    assert not loaded.themes["mine"].dark
+    assert loaded.problems == [f"{tmp_path / 'mine.toml'}: dark: 'false' read as false: write true or false"]
+
+
 def test_every_problem_in_a_file_is_named_at_once(tmp_path: Path):
     text = GOOD_THEME.replace('"#336699"', '"blurple"').replace('env-demo = "#00aaff"\n', "") + 'link-style = "x"\n'
     write_theme(tmp_path, "broken", text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Literal, cast
@@ -23,8 +23,8 @@ from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import DEFAULT_MAX_BYTES
 from queuetui.core.environment import Environment as Environment
-from queuetui.core.live_calls_config import LiveCallsConfig
-from queuetui.core.table_reader import Location, TableProblems, TableReader
+from queuetui.core.live_calls_config import BOOKKEEPING, LiveCallsConfig
+from queuetui.core.table_reader import Location, TableReader
 from queuetui.core.tomlfile import read_toml
 
 AuthKind = Literal["session", "token"]
@@ -114,7 +114,7 @@ class Profile:
                 continue
             if item.name in ("ssid", "token") and not self.remember_secret:
                 continue
-            data[item.name] = _plain(value)
+            data[item.name] = in_effect(value)
         live = self.live_calls.written()
         if live:
             data["live_calls"] = live
@@ -131,9 +131,8 @@ class Settings:
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
     @classmethod
-    def read(cls, data: object) -> Settings:
-        """The settings from a parsed file; TableProblems naming every key at fault."""
-        table = TableReader(data)
+    def read(cls, table: TableReader) -> Settings:
+        """The settings from a parsed file's top table; `table` collects the problems and notes."""
         default = cls()
         profiles = table.table("profiles")
         settings = cls(
@@ -143,17 +142,22 @@ class Settings:
             keymap=table.texts_by_name("keymap"),
             unknown=table.extra(),
         )
-        table.raise_problems()
         return settings
 
 
-def _plain(value: object) -> object:
-    """A value as TOML writes it: enums by their value."""
-    if isinstance(value, Enum):
-        return value.value
+def in_effect(value: object) -> object:
+    """Settings (or a part) as TOML can write them whole: every field, defaults included, enums by their value,
+    nested tables as tables and the unknown keys as they were read."""
+    if is_dataclass(value) and not isinstance(value, type):
+        data = {
+            item.name: in_effect(getattr(value, item.name)) for item in fields(value) if item.name not in BOOKKEEPING
+        }
+        return {**data, **getattr(value, "unknown", {})}
+    if isinstance(value, dict):
+        return {key: in_effect(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+        return [in_effect(item) for item in value]
+    return value.value if isinstance(value, Enum) else value
 
 
 class ConfigError(Exception):
@@ -204,18 +208,23 @@ def load_config(path: Path, named: bool = False) -> LoadedConfig:
         text, data = read_toml(path)
     except ValueError as error:
         raise ConfigError(str(error)) from None
-    try:
-        settings = Settings.read(data)
-    except TableProblems as error:
-        problems = []
-        for location, message in error.problems:
-            key = printable(".".join(location), 120)  # names come from the file too
-            line = _line_of(text, location)
-            where = f"line {line}, " if line else ""
-            problems.append(f"{where}{key}: {printable(message)}")
-        raise ConfigError(f"{path}: " + "; ".join(problems)) from None
-    warnings = [f"{path}: {w} (kept, not used)" for w in _unknown_keys(settings)]
+    table = TableReader(data)
+    settings = Settings.read(table)
+    if table.problems:
+        raise ConfigError(f"{path}: " + "; ".join(_by_line(text, table.problems)))
+    warnings = [f"{path}: {note}" for note in _by_line(text, table.notes)]
+    warnings += [f"{path}: {w} (kept, not used)" for w in _unknown_keys(settings)]
     return LoadedConfig(settings, path, warnings)
+
+
+def _by_line(text: str, found: list[tuple[Location, str]]) -> list[str]:
+    """Each problem (or note) with its line and key, in the order of the file."""
+    placed = []
+    for location, message in found:
+        key = printable(".".join(location), 120)  # names come from the file too
+        line = _line_of(text, location)
+        placed.append((line or len(text), f"{'line ' + str(line) + ', ' if line else ''}{key}: {printable(message)}"))
+    return [said for _, said in sorted(placed, key=lambda item: item[0])]
 
 
 def settings_data(settings: Settings) -> dict[str, object]:

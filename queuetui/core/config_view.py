@@ -1,20 +1,19 @@
-"""The config as text for `queuetui config show`, with every secret masked."""
+"""The config as text for `queuetui config show`: every setting in effect, defaults included, secrets masked."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import cast
 
 import tomli_w
 
 from queuetui.api.text import mask_secret
-from queuetui.core.config import Settings, settings_data
+from queuetui.core.config import Settings, in_effect
 
 
 def render_masked(settings: Settings) -> str:
-    profiles = {
-        name: replace(
-            profile, ssid=profile.ssid and mask_secret(profile.ssid), token=profile.token and mask_secret(profile.token)
-        )
-        for name, profile in settings.profiles.items()
-    }
-    return tomli_w.dumps(settings_data(replace(settings, profiles=profiles)))
+    data = cast(dict[str, object], in_effect(settings))
+    for profile in cast(dict[str, dict[str, object]], data["profiles"]).values():
+        for key in ("ssid", "token"):
+            if profile[key]:
+                profile[key] = mask_secret(str(profile[key]))
+    return tomli_w.dumps(data)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 Source = Literal["deepcall", "command", "none"]
 SOURCES: tuple[Source, ...] = ("deepcall", "command", "none")
+BOOKKEEPING = ("unknown", "given")  # what a part of the config keeps about its file, beside its settings
 
 
 def _pointer(text: str) -> str:
@@ -70,6 +71,7 @@ class LiveCallFields:
     state: str = ""  # words such as ringing, talking, on hold, ended
     started_at: str = ""  # epoch seconds (or milliseconds) or ISO 8601
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept
+    given: frozenset[str] = field(default=frozenset(), compare=False)  # the keys the file set: written back
 
     def __post_init__(self) -> None:
         for pointer in _pointer_fields():
@@ -82,15 +84,18 @@ class LiveCallFields:
             pointer.name: table.text(pointer.name, cast(str, pointer.default), _pointer_rule(pointer.name))
             for pointer in _pointer_fields()
         }
-        return cls(**values, unknown=table.extra()) if len(table.problems) == before else cls()
+        if len(table.problems) > before:
+            return cls()
+        return cls(**values, unknown=table.extra(), given=frozenset(filter(table.has, values)))
 
     def written(self) -> dict[str, object]:
-        """What differs from the defaults, and the unknown keys: an assumed default stays a default."""
-        return {**_changed(self, LiveCallFields()), **self.unknown}
+        """What the file set, what differs from the defaults and the unknown keys: an assumed default stays a
+        default, and a value written out stays written."""
+        return {**_written(self, LiveCallFields()), **self.unknown}
 
 
 def _pointer_fields() -> list[dataclasses.Field[str]]:
-    return [f for f in dataclasses.fields(LiveCallFields) if f.name != "unknown"]
+    return [f for f in dataclasses.fields(LiveCallFields) if f.name not in BOOKKEEPING]
 
 
 def _pointer_rule(name: str) -> Callable[[str], str]:
@@ -107,6 +112,7 @@ class LiveCallsConfig:
     command: list[str] = field(default_factory=list)  # for source = "command": argv, run without a shell
     fields: LiveCallFields = field(default_factory=LiveCallFields)
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept
+    given: frozenset[str] = field(default=frozenset(), compare=False)  # the keys the file set: written back
 
     def __post_init__(self) -> None:
         _api_path(self.path)
@@ -130,11 +136,13 @@ class LiveCallsConfig:
             )
         if len(table.problems) > before:
             return default
-        return cls(source, path, body, items, refresh_s, command, fields, unknown)
+        given = frozenset(f.name for f in dataclasses.fields(cls) if f.name not in BOOKKEEPING and table.has(f.name))
+        return cls(source, path, body, items, refresh_s, command, fields, unknown, given)
 
     def written(self) -> dict[str, object]:
-        """What differs from the defaults, and the unknown keys: an assumed default stays a default."""
-        data: dict[str, object] = {**_changed(self, LiveCallsConfig(), skip=("fields",)), **self.unknown}
+        """What the file set, what differs from the defaults and the unknown keys: an assumed default stays a
+        default, and a value written out stays written."""
+        data: dict[str, object] = {**_written(self, LiveCallsConfig(), skip=("fields",)), **self.unknown}
         mapped = self.fields.written()
         if mapped:
             data["fields"] = mapped
@@ -153,11 +161,14 @@ def _read_body(table: TableReader) -> dict[str, JsonValue]:
     return cast(dict[str, JsonValue], {str(key): value for key, value in body.data.items()})
 
 
-def _changed(config: DataclassInstance, default: DataclassInstance, skip: tuple[str, ...] = ()) -> dict[str, object]:
+def _written(
+    config: LiveCallsConfig | LiveCallFields, default: DataclassInstance, skip: tuple[str, ...] = ()
+) -> dict[str, object]:
     return {
         f.name: getattr(config, f.name)
         for f in dataclasses.fields(config)
-        if f.name not in (*skip, "unknown") and getattr(config, f.name) != getattr(default, f.name)
+        if f.name not in (*skip, *BOOKKEEPING)
+        and (f.name in config.given or getattr(config, f.name) != getattr(default, f.name))
     }
 
 

@@ -55,6 +55,13 @@ def load_http() -> None:
         system_trust()
 
 
+def load_requests() -> None:
+    """Load the request model, and pydantic behind it (about 100 ms): `prepare` needs it, opening a session does
+    not. A console calls this from a worker before an Enter can come: while the sign-in form is filled in, and
+    before it types the keys held through start-up."""
+    import queuetui.api.models  # noqa: F401
+
+
 def load_floor() -> None:
     """Load what `watch_floor` and `floor_source` use. A console watches the floor as it adopts a session, on its
     UI thread, where these imports would hold the frame that shows the session about 8 ms; a front end calls
@@ -232,7 +239,7 @@ class Session:
 
     def prepare(self, fields: Mapping[str, object]) -> BargeRequest:
         """A request from wire-named fields, or FieldErrors naming every problem (a disallowed mode included)."""
-        # Loaded here, not with the session: see `shift`.
+        # Loaded here, not with the session: see `load_requests`.
         from queuetui.api.models import parse_request
 
         problems: list[InputProblem] = []
@@ -314,9 +321,7 @@ class Session:
         """Today's actions of this OS user, profile and identity, from the audit trail (reads the file: call
         it off the UI thread). None recorded when there is no audit trail.
 
-        The first call loads the request model, and pydantic behind it (about 100 ms), whatever the trail holds:
-        a session opens without them, and a console reads its shift on a worker as the session comes on screen,
-        so the first `prepare` (on the UI thread, at Enter) finds them loaded."""
+        Reading the trail needs the request model: the first call loads it (see `load_requests`)."""
         from queuetui.core.shift import past_actions
 
         audit = self.service.audit

@@ -13,6 +13,12 @@ from typing import TypeVar
 
 Location = tuple[str, ...]
 T = TypeVar("T")
+NOTED = object()  # what a read got instead of a value once it noted the value's problem
+# The words (and numbers) pydantic took for true and false, as files written for it may hold them.
+_LOOSE_FLAGS = {
+    **dict.fromkeys(("true", "t", "yes", "y", "on", "1"), True),
+    **dict.fromkeys(("false", "f", "no", "n", "off", "0"), False),
+}
 
 
 class Required:
@@ -32,11 +38,20 @@ class TableProblems(ValueError):
 
 class TableReader:
     """One table of a file. Each read takes a key and its default, and returns the value or, after noting the
-    problem, the default; `extra` then gives the keys that were not read."""
+    problem, the default; `extra` then gives the keys that were not read. A value written loosely but plainly
+    meant (`"yes"` or `1` for true, `"5"` for 5) is read, and noted in `notes` so the file can be put right:
+    files that loaded before these checks were plain Python still load."""
 
-    def __init__(self, data: object, at: Location = (), problems: list[tuple[Location, str]] | None = None) -> None:
+    def __init__(
+        self,
+        data: object,
+        at: Location = (),
+        problems: list[tuple[Location, str]] | None = None,
+        notes: list[tuple[Location, str]] | None = None,
+    ) -> None:
         self.at = at
         self.problems: list[tuple[Location, str]] = [] if problems is None else problems
+        self.notes: list[tuple[Location, str]] = [] if notes is None else notes
         if not isinstance(data, Mapping):
             self.problems.append((at, "must be a table"))
             data = {}
@@ -49,13 +64,16 @@ class TableReader:
     def problem(self, key: str, message: str) -> None:
         self.problems.append(((*self.at, key), message))
 
+    def note(self, key: str, message: str) -> None:
+        self.notes.append(((*self.at, key), message))
+
     def raise_problems(self) -> None:
         if self.problems:
             raise TableProblems(self.problems)
 
     def _value(self, key: str, default: T | Required, kind: type | tuple[type, ...], wanted: str) -> object:
-        """The raw value when present and of `kind`; else the problem is noted and `default` returned (a
-        REQUIRED default makes a missing key a problem too)."""
+        """The raw value when present and of `kind`; `default` when absent (a REQUIRED default makes that a
+        problem); else, after noting the problem, NOTED."""
         self._read.add(key)
         if key not in self.data:
             if isinstance(default, Required):
@@ -65,7 +83,7 @@ class TableReader:
         # bool is an int to Python, never a number in a config file.
         if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
             self.problem(key, f"must be {wanted}")
-            return default
+            return NOTED
         return value
 
     def checked(self, key: str, value: T, check: Callable[[T], T] | None, default: T | Required) -> T:
@@ -80,18 +98,25 @@ class TableReader:
 
     def text(self, key: str, default: str | Required, check: Callable[[str], str] | None = None) -> str:
         value = self._value(key, default, str, "text")
-        if not isinstance(value, str):
+        if not isinstance(value, str) or key not in self.data:
             return _placeholder(default, "")
         return self.checked(key, value, check, default)
 
     def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        loose = _LOOSE_FLAGS.get(value.strip().lower() if isinstance(value, str) else repr(value))
+        if not isinstance(value, bool) and loose is not None:
+            self._read.add(key)
+            self.note(key, f"{value!r} read as {str(loose).lower()}: write true or false")
+            return loose
         value = self._value(key, default, bool, "true or false")
         return value if isinstance(value, bool) else default
 
     def number(
         self, key: str, default: float, *, above: float | None = None, at_least: float | None = None, at_most: float
     ) -> float:
-        value = self._value(key, default, (int, float), "a number")
+        loose = self._loose_number(key, float)
+        value = loose if loose is not None else self._value(key, default, (int, float), "a number")
         if not isinstance(value, (int, float)):
             return default
         if above is not None and not value > above:
@@ -105,13 +130,33 @@ class TableReader:
         return default
 
     def whole_number(self, key: str, default: int, *, at_least: int) -> int:
-        value = self._value(key, default, int, "a whole number")
+        raw = self.data.get(key)
+        if isinstance(raw, float) and raw.is_integer():
+            # 5e6 is a float to TOML and a whole number to whoever wrote it: read as one, not worth a note.
+            self._read.add(key)
+            value: object = int(raw)
+        else:
+            loose = self._loose_number(key, int)
+            value = int(loose) if loose is not None else self._value(key, default, int, "a whole number")
         if not isinstance(value, int):
             return default
         if value < at_least:
             self.problem(key, f"must be at least {at_least}")
             return default
         return value
+
+    def _loose_number(self, key: str, kind: type[int] | type[float]) -> float | None:
+        """A number written as text ("5"), read and noted; None for anything else."""
+        value = self.data.get(key)
+        if not isinstance(value, str):
+            return None
+        try:
+            number = kind(value.strip())
+        except ValueError:
+            return None
+        self._read.add(key)
+        self.note(key, f"{value!r} read as the number {number}: write it without quotes")
+        return number
 
     def choice(self, key: str, default: str, choices: Sequence[str]) -> str:
         value = self.text(key, default)
@@ -131,7 +176,7 @@ class TableReader:
     def table(self, key: str) -> TableReader:
         """The nested table at `key` (empty when absent), reporting into the same list of problems."""
         self._read.add(key)
-        return TableReader(self.data.get(key, {}), (*self.at, key), self.problems)
+        return TableReader(self.data.get(key, {}), (*self.at, key), self.problems, self.notes)
 
     def texts_by_name(self, key: str) -> dict[str, str]:
         """A table of text values, such as the keymap."""

@@ -209,8 +209,11 @@ class QueueApp(App[None]):
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self._show_sign_in(boot.demo_problem)
         self.console_screen.start_finished()
-        # After a refresh: the screen the keys are for has its focus by then.
-        self.call_after_refresh(self._release_held_keys)
+        if self._held_keys and self.session is not None:
+            self._release_held_keys_once_requests_load()
+        else:
+            # After a refresh: the screen the keys are for has its focus by then.
+            self.call_after_refresh(self._release_held_keys)
 
     def _resume_collection(self) -> None:
         """Garbage collection, paused by the command line for the start (see `cli`), resumes as start-up ends.
@@ -301,10 +304,12 @@ class QueueApp(App[None]):
     @work(thread=True, group="http", exclusive=True, exit_on_error=False)
     def _load_http(self) -> None:
         # Signing in opens the session on the UI thread, which for a host other than this machine needs httpx, its
-        # transport and the system's certificates (about 55 ms): they load here, while the form is filled in.
-        from queuetui.core.session import load_http
+        # transport and the system's certificates (about 55 ms): they load here, while the form is filled in, and
+        # so does the request model, which the first Enter after signing in needs.
+        from queuetui.core.session import load_http, load_requests
 
         load_http()
+        load_requests()
 
     def _log_demo_intro(self, sim: SimServer) -> None:
         log = self.console_screen.log_line
@@ -575,6 +580,17 @@ class QueueApp(App[None]):
     def _quits(self, key: str) -> bool:
         active = self.screen.active_bindings.get(key)
         return active is not None and active.binding.action in ("quit", "help_quit")
+
+    @work(thread=True, group="boot", exit_on_error=True)
+    def _release_held_keys_once_requests_load(self) -> None:
+        # An Enter among the keys typed during start-up would load the request model on the UI thread, freezing the
+        # console for the 100 ms or more it takes (more while the shift's read loads it too): the keys wait here
+        # instead, while the console shows the session.
+        from queuetui.core.session import load_requests
+
+        load_requests()
+        with contextlib.suppress(RuntimeError):  # the app quit meanwhile: the keys go with it
+            self.call_from_thread(self.call_after_refresh, self._release_held_keys)
 
     def _release_held_keys(self) -> None:
         """Type what was held into the screen it was meant for, in order, now that it has its focus. Each key keeps

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
 
@@ -115,10 +115,11 @@ class ThemeFile:
     ansi: bool = False
     luminosity_spread: float = 0.15
     text_alpha: float = 0.95
+    notes: tuple[str, ...] = field(default=(), compare=False)  # values read though written loosely ("yes")
 
     @classmethod
     def read(cls, data: object) -> ThemeFile:
-        """The file's settings; TableProblems naming every key at fault."""
+        """The file's settings (and `notes` on values written loosely); TableProblems naming every key at fault."""
         table = TableReader(data)
         theme = cls(
             colors=_read_colours(table.table("colors")),
@@ -129,11 +130,9 @@ class ThemeFile:
             luminosity_spread=table.number("luminosity_spread", 0.15, at_least=0, at_most=1),
             text_alpha=table.number("text_alpha", 0.95, at_least=0, at_most=1),
         )
-        table.forbid_extra(
-            lambda key: "unknown key" + (" (a theme is named by its file name)" if key == "name" else "")
-        )
+        table.forbid_extra(_unknown_key)
         table.raise_problems()
-        return theme
+        return replace(theme, notes=tuple(f"{'.'.join(at)}: {message}" for at, message in table.notes))
 
     def to_theme(self, name: str) -> Theme:
         return Theme(
@@ -213,6 +212,7 @@ def _load_dir(directory: Path, builtin: bool, into: ThemeSet) -> None:
             into.problems.append(str(error))
             continue
         into.entries[name] = ThemeEntry(parsed.to_theme(name), parsed.description, path, builtin)
+        into.problems += [f"{path}: {note}" for note in parsed.notes]
 
 
 def load_themes(user_dir: Path | None = None, *, builtin_dir: Path | None = None) -> ThemeSet:
