@@ -5,7 +5,7 @@ into their widgets. Start-up is in two halves so the console paints about as fas
 module imports only Textual and light modules; the config, the themes and the simulator load in `boot` on a
 worker thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx
 loads there too when a sign-in comes next, else (the demo) with the first request; pydantic, with the request
-model, on the worker that reads the session's shift (see `Session.shift`).
+model, on a worker before an Enter can need it (see `load_requests` in the session module).
 """
 
 from __future__ import annotations
