@@ -104,7 +104,7 @@ class TableReader:
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
-        loose = _LOOSE_FLAGS.get(value.strip().lower() if isinstance(value, str) else repr(value))
+        loose = _LOOSE_FLAGS.get(str(value).strip().lower()) if isinstance(value, (str, int)) else None
         if not isinstance(value, bool) and loose is not None:
             self._read.add(key)
             self.note(key, f"{value!r} read as {str(loose).lower()}: write true or false")
