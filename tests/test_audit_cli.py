@@ -1,12 +1,16 @@
-"""`queuetui audit`, run as a user runs it (a child process): every filter, the table, `--json`, `export --csv`
-and `verify`, with their exit codes."""
+"""`queuetui audit`: every filter, the table, `--json`, `export --csv` and `verify`, with their exit codes. The
+command's entry point runs in this process: a child process per case added time and nothing else. Run as child
+processes: the barge whose records are listed, and a listing whose reader goes away early."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import subprocess
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -50,9 +54,25 @@ def trail(audit_path: Path) -> Path:
     return audit_path
 
 
-def audit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Runs `queuetui audit`, in UTC unless `env` says otherwise, so that dates mean the same days anywhere."""
-    return run_queuetui("audit", *args, env={"TZ": "UTC", **(env or {})})
+Audit = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def audit() -> Iterator[Audit]:
+    """Runs `queuetui audit` in UTC, or in the `zone` given, so that dates mean the same days anywhere."""
+    zone_before = os.environ.get("TZ")
+
+    def run(*args: str, zone: str = "UTC") -> subprocess.CompletedProcess[str]:
+        os.environ["TZ"] = zone
+        time.tzset()
+        return run_queuetui("audit", *args, in_process=True)
+
+    yield run
+    if zone_before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = zone_before
+    time.tzset()
 
 
 def listed_calls(done: subprocess.CompletedProcess[str]) -> list[str]:
@@ -78,28 +98,28 @@ def listed_calls(done: subprocess.CompletedProcess[str]) -> list[str]:
         (["--call", "C-404"], []),
     ],
 )
-def test_filters(trail: Path, filters: list[str], calls: list[str]):
+def test_filters(trail: Path, filters: list[str], calls: list[str], audit: Audit):
     assert listed_calls(audit("--json", "--audit-file", str(trail), *filters)) == calls
 
 
-def test_times_without_a_zone_are_local(trail: Path):
-    india = {"TZ": "IST-5:30"}  # 10:02 UTC is 15:32 there
+def test_times_without_a_zone_are_local(trail: Path, audit: Audit):
+    india = "IST-5:30"  # 10:02 UTC is 15:32 there
     assert listed_calls(audit("--json", "--audit-file", str(trail), "--since", "2025-03-01T15:32", "--until",
-                              "2025-03-01T15:33", env=india)) == ["C-4"]  # fmt: skip
+                              "2025-03-01T15:33", zone=india)) == ["C-4"]  # fmt: skip
 
 
-def test_json_is_an_array_of_the_records_as_written(trail: Path):
+def test_json_is_an_array_of_the_records_as_written(trail: Path, audit: Audit):
     done = audit("--json", "--audit-file", str(trail))
     assert json.loads(done.stdout) == RECORDS  # chain fields are the trail's own, not the records'
 
 
-def test_the_default_trail_is_the_state_file():
+def test_the_default_trail_is_the_state_file(audit: Audit):
     log = AuditLog(paths.audit_file())
     log.append(RECORDS[0])
     assert listed_calls(audit("--json")) == ["C-1"]
 
 
-def test_table_has_a_row_per_record_and_is_safe_for_a_terminal(audit_path: Path):
+def test_table_has_a_row_per_record_and_is_safe_for_a_terminal(audit_path: Path, audit: Audit):
     AuditLog(audit_path).append({**RECORDS[0], "message": "\x1b[2J\x1b]0;owned\x07gone\u202e"})
     done = audit("--audit-file", str(audit_path))
     assert done.returncode == 0
@@ -109,13 +129,13 @@ def test_table_has_a_row_per_record_and_is_safe_for_a_terminal(audit_path: Path)
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\u202e" not in done.stdout
 
 
-def test_no_match_says_so(trail: Path):
+def test_no_match_says_so(trail: Path, audit: Audit):
     done = audit("--audit-file", str(trail), "--call", "C-404")
     assert done.returncode == 0
     assert "no records match" in done.stderr
 
 
-def test_export_csv_has_a_header_and_survives_commas_quotes_and_newlines(trail: Path):
+def test_export_csv_has_a_header_and_survives_commas_quotes_and_newlines(trail: Path, audit: Audit):
     done = audit("export", "--csv", "--audit-file", str(trail))
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout, newline="")))
@@ -127,13 +147,13 @@ def test_export_csv_has_a_header_and_survives_commas_quotes_and_newlines(trail: 
     assert rows[0]["code"] == "" and rows[0]["other"] == ""
 
 
-def test_export_csv_keeps_spreadsheets_from_running_formulas(trail: Path):
+def test_export_csv_keeps_spreadsheets_from_running_formulas(trail: Path, audit: Audit):
     rows = list(csv.DictReader(io.StringIO(audit("export", "--csv", "--audit-file", str(trail)).stdout, newline="")))
     assert rows[4]["message"] == '\'=HYPERLINK("http://x.invalid")'
     assert rows[4]["target"] == "'+919876543210"
 
 
-def test_export_csv_takes_the_same_filters_before_or_after_export(trail: Path):
+def test_export_csv_takes_the_same_filters_before_or_after_export(trail: Path, audit: Audit):
     after = audit("export", "--csv", "--audit-file", str(trail), "--profile", "night", "--mode", "spy")
     before = audit("--profile", "night", "--mode", "spy", "export", "--csv", "--audit-file", str(trail))
     for done in (after, before):
@@ -141,7 +161,7 @@ def test_export_csv_takes_the_same_filters_before_or_after_export(trail: Path):
         assert [row["call_id"] for row in rows] == ["C-4"]
 
 
-def test_fields_beyond_the_columns_go_to_other(audit_path: Path):
+def test_fields_beyond_the_columns_go_to_other(audit_path: Path, audit: Audit):
     AuditLog(audit_path).append({**RECORDS[0], "ticket": "T-9"})
     rows = list(csv.DictReader(io.StringIO(audit("export", "--csv", "--audit-file", str(audit_path)).stdout)))
     assert json.loads(rows[0]["other"]) == {"ticket": "T-9"}
@@ -153,7 +173,7 @@ def test_every_field_the_service_records_has_a_csv_column(service: BargeService,
     assert set(written) - {"prev", "sha256"} <= set(CSV_COLUMNS)
 
 
-def test_records_from_a_real_barge_are_listed_and_verify(sim: SimServer, audit_path: Path):
+def test_records_from_a_real_barge_are_listed_and_verify(sim: SimServer, audit_path: Path, audit: Audit):
     done = run_queuetui(
         "barge", "--call-id", "C-10023", "--mode", "spy", "--target", "13", "--snooper", "9876543210",
         "--base-url", sim.url, "--audit-file", str(audit_path), env={"QUEUETUI_SSID": DEMO_SSID},
@@ -163,7 +183,7 @@ def test_records_from_a_real_barge_are_listed_and_verify(sim: SimServer, audit_p
     assert audit("verify", "--audit-file", str(audit_path)).returncode == 0
 
 
-def test_lines_that_are_not_records_are_skipped_with_a_warning(trail: Path):
+def test_lines_that_are_not_records_are_skipped_with_a_warning(trail: Path, audit: Audit):
     with trail.open("ab") as handle:
         handle.write(b'{"time": "2025-03-0')
     done = audit("--json", "--audit-file", str(trail))
@@ -174,14 +194,14 @@ def test_lines_that_are_not_records_are_skipped_with_a_warning(trail: Path):
 # ----- verify --------------------------------------------------------------------------------------------
 
 
-def test_verify_an_intact_trail_exits_0(trail: Path):
+def test_verify_an_intact_trail_exits_0(trail: Path, audit: Audit):
     done = audit("verify", "--audit-file", str(trail))
     assert done.returncode == 0
     assert done.stdout.startswith("intact: 5 records in 1 file(s)")
     assert "head: " in done.stdout
 
 
-def test_verify_names_the_first_bad_line_and_exits_1(trail: Path):
+def test_verify_names_the_first_bad_line_and_exits_1(trail: Path, audit: Audit):
     lines = trail.read_bytes().splitlines(keepends=True)
     lines[2] = lines[2].replace(b'"barge"', b'"spy"')
     trail.write_bytes(b"".join(lines))
@@ -190,7 +210,7 @@ def test_verify_names_the_first_bad_line_and_exits_1(trail: Path):
     assert "line 3: edited" in done.stdout
 
 
-def test_verify_follows_rotated_files(audit_path: Path):
+def test_verify_follows_rotated_files(audit_path: Path, audit: Audit):
     log = AuditLog(audit_path, max_bytes=600)
     for record in RECORDS * 2:
         log.append(record)
@@ -205,7 +225,7 @@ def test_verify_follows_rotated_files(audit_path: Path):
     assert f"{rotated_name(audit_path, 1).name}: line 1: removed" in done.stdout
 
 
-def test_verify_reports_old_unchained_records_and_still_passes(audit_path: Path):
+def test_verify_reports_old_unchained_records_and_still_passes(audit_path: Path, audit: Audit):
     audit_path.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps(RECORDS[1]) + "\n")
     AuditLog(audit_path).append(RECORDS[2])
     done = audit("verify", "--audit-file", str(audit_path))
@@ -223,7 +243,7 @@ def test_verify_reports_old_unchained_records_and_still_passes(audit_path: Path)
         (["export"], "the following arguments are required: --csv"),
     ],
 )
-def test_usage_errors_exit_2(trail: Path, args: list[str], message: str):
+def test_usage_errors_exit_2(trail: Path, args: list[str], message: str, audit: Audit):
     done = audit("--audit-file", str(trail), *args)
     assert done.returncode == 2
     assert message in done.stderr
@@ -231,7 +251,7 @@ def test_usage_errors_exit_2(trail: Path, args: list[str], message: str):
 
 
 @pytest.mark.parametrize("action", [[], ["verify"], ["export", "--csv"]])
-def test_no_trail_at_the_path_exits_2(tmp_path: Path, action: list[str]):
+def test_no_trail_at_the_path_exits_2(tmp_path: Path, action: list[str], audit: Audit):
     done = audit(*action, "--audit-file", str(tmp_path / "nothing.jsonl"))
     assert done.returncode == 2
     assert "no audit trail at" in done.stderr

@@ -59,8 +59,6 @@ async def _handled_so_far(node: DOMNode) -> None:
 class QueueApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "queuetui"
-    # Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own attribute
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("f1", "help", "Help", id="app.help", tooltip="This list of keys"),
@@ -131,10 +129,9 @@ class QueueApp(App[None]):
         self.set_class(True, f"-theme-{theme.name}", update=False)
 
     def _expected_breakpoint(self) -> str:
-        """The class Textual's first resize will give the screen, from the terminal's width now. Set before the
+        """The class Textual's first resize will give the console, from the terminal's width now. Set before the
         first layout, that resize changes no class and so does not restyle every widget (about 20 ms)."""
-        width = shutil.get_terminal_size().columns
-        return next(name for minimum, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= minimum)
+        return ConsoleScreen.width_class(shutil.get_terminal_size().columns)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).

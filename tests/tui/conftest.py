@@ -1,7 +1,8 @@
 """The one harness for the UI tests: `make_app` builds the app as the command line does (through `create_app`,
 with fast retries, a fixed clock, no blinking and a toast recorder; `transport=` hands it a fake server),
-`drive` runs it headless, and the helpers below sign in, fill the form and wait by polling the UI, never by
-sleeping a fixed time. Import them as `from tui.conftest import drive, signed_in`."""
+`drive` runs it headless (drawing only the frames a test looks at), and the helpers below sign in, fill the form
+and wait by polling the UI, never by sleeping a fixed time. Import them as
+`from tui.conftest import drive, signed_in`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import Any, TypeVar
 import pytest
 import textual._wait
 from helpers import FAST_RETRY, SNOOPER, Toasts, fixed_clock
-from rich.console import Console
+from rich.console import Console, RenderableType
+from textual._compositor import Compositor
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
@@ -64,6 +66,23 @@ def _parse_rules_once(
 
 
 Stylesheet._parse_rules = _parse_rules_once  # type: ignore[method-assign]
+
+_render_update = Compositor.render_update
+
+
+def _render_when_looked_at(
+    self: Compositor, full: bool = False, screen_stack: list[Screen[Any]] | None = None, simplify: bool = False
+) -> RenderableType | None:
+    # Headless, Textual draws every frame and then drops it unwritten: about a third of a UI test's CPU. Frames are
+    # drawn here only when a test looks at them (`screen_text` and `export_screenshot` ask for a full frame), and
+    # `drive` looks at every test's last frame, so a widget that cannot draw still fails the test that showed it.
+    if full:
+        return _render_update(self, full, screen_stack, simplify)
+    self._dirty_regions.clear()
+    return None
+
+
+Compositor.render_update = _render_when_looked_at  # type: ignore[method-assign]
 
 
 @dataclass
@@ -116,13 +135,14 @@ def drive(
     wait_for_start: bool = True,
 ) -> None:
     """Run the app headless at `size` with toasts on, and play `steps` against it once start-up is done (or at
-    once, for what happens before it is)."""
+    once, for what happens before it is); then draw the last frame."""
 
     async def main() -> None:
         async with harness.app.run_test(size=size, notifications=True) as pilot:
             if wait_for_start:
                 await started(pilot)
             await steps(pilot)
+            screen_text(harness.app)
 
     asyncio.run(main())
 

@@ -95,6 +95,24 @@ def test_the_console_starts_with_the_width_class_its_first_resize_would_give_it(
     assert before == after == {expected}
 
 
+def test_only_the_console_takes_a_width_class(make_app):
+    # The other screens have no rules for one: taking it at their first resize restyled each of their widgets.
+    h = make_app()
+    width_classes = {"-narrow", "-wide"}
+    seen: dict[str, set[str]] = {}
+
+    async def steps(pilot) -> None:
+        seen["sign-in"] = width_classes & pilot.app.screen.classes
+        await signed_in(pilot)
+        seen["console"] = width_classes & pilot.app.screen.classes
+        seen["barge question"] = width_classes & (await barge_dialog(pilot)).classes
+        await pilot.press("escape")
+        seen["help"] = width_classes & (await press_for_screen(pilot, "f1", HelpScreen)).classes
+
+    drive(h, steps, size=(140, 30))
+    assert seen == {"sign-in": set(), "console": {"-wide"}, "barge question": set(), "help": set()}
+
+
 def test_a_resize_repeating_the_size_it_has_lays_nothing_out_again(make_app, monkeypatch):
     h = make_app(demo=True)
     layouts: list[object] = []

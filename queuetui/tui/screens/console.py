@@ -83,7 +83,14 @@ def elapsed(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
 
 
+# Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
+WIDTH_CLASSES = [(0, "-narrow"), (110, "-wide")]
+
+
 class ConsoleScreen(Screen[None]):
+    # Only the console has rules for the width classes. Set on the app, they went on every screen pushed (the
+    # sign-in, the barge question, help) at its first resize, and that restyled each of its widgets again.
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
     # Send and the mode keys are priority bindings: the app runs them the moment the key arrives, in the order
     # typed. Send then waits for the form's fields to finish the keys typed before it, and reads the form
     # before any later key is handled. Ctrl+J is an Enter typed before the app had the terminal (a burst typed
@@ -171,6 +178,11 @@ class ConsoleScreen(Screen[None]):
             tooltip="Export the log panel to a file",
         ),
     ]
+
+    @staticmethod
+    def width_class(width: int) -> str:
+        """The class Textual's resize gives this screen at `width` columns."""
+        return next(name for minimum, name in sorted(WIDTH_CLASSES, reverse=True) if width >= minimum)
 
     def __init__(
         self,
