@@ -73,7 +73,7 @@ _render_update = Compositor.render_update
 def _render_when_looked_at(
     self: Compositor, full: bool = False, screen_stack: list[Screen[Any]] | None = None, simplify: bool = False
 ) -> RenderableType | None:
-    # Headless, Textual draws every frame and then drops it unwritten: about a third of a UI test's CPU. Frames are
+    # Headless, Textual draws every frame and then drops it unwritten: about a quarter of the UI tests' CPU. Frames are
     # drawn here only when a test looks at them (`screen_text` and `export_screenshot` ask for a full frame), and
     # `drive` looks at every test's last frame, so a widget that cannot draw still fails the test that showed it.
     if full:
