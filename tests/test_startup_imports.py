@@ -135,6 +135,16 @@ sys.meta_path.insert(0, Watch())
 async def started(pilot):
     while app.session is None:
         await pilot.pause(0.02)
+
+# `see` looks at the arguments of each call of `owner.name`, before it runs.
+def before_each_call(owner, name, see):
+    original = getattr(owner, name)
+
+    def watched(*args):
+        see(*args)
+        return original(*args)
+
+    setattr(owner, name, watched)
 """
 )
 
@@ -169,13 +179,7 @@ REQUEST_MODEL_PROBE = (
 from queuetui.tui.app import QueueApp
 
 pydantic_at_adoption = []
-adopt = QueueApp._adopt_boot
-
-def watched_adopt(self, boot):
-    pydantic_at_adoption.append("pydantic" in sys.modules)
-    adopt(self, boot)
-
-QueueApp._adopt_boot = watched_adopt
+before_each_call(QueueApp, "_adopt_boot", lambda app, boot: pydantic_at_adoption.append("pydantic" in sys.modules))
 
 async def main():
     async with app.run_test() as pilot:
@@ -207,14 +211,11 @@ from textual import events
 from queuetui.core.session import Session
 
 loaded_at_prepare = []
-prepare = Session.prepare
-
-def watched_prepare(self, fields):
-    models = sys.modules.get("queuetui.api.models")
-    loaded_at_prepare.append(models is not None and hasattr(models, "parse_request"))
-    return prepare(self, fields)
-
-Session.prepare = watched_prepare
+before_each_call(
+    Session,
+    "prepare",
+    lambda session, fields: loaded_at_prepare.append(hasattr(sys.modules.get("queuetui.api.models"), "parse_request")),
+)
 # A form typed with the command, Enter included: held until start-up is over, as the terminal delivers it.
 for key, character in [*[("minus" if c == "-" else c, c) for c in "C-10017"], ("tab", "\\t"), ("tab", "\\t"),
                        ("tab", "\\t"), ("7", "7"), ("enter", "\\r")]:
