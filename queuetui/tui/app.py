@@ -110,6 +110,7 @@ class QueueApp(App[None]):
         # would go to the empty screen Textual starts on, and be lost; a session id typed at launch would land in
         # the console's form behind the sign-in screen, in plain sight.
         self._held_keys: list[events.Key] | None = []
+        self._replayed: set[int] = set()  # ids of the held keys posted again, still on their way
         theme = first_theme()
         if theme is not None:
             self.register_theme(theme)
@@ -549,9 +550,14 @@ class QueueApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._held_keys is not None and not self._quits(event.key):
+            replayed = id(event) in self._replayed
+            if self._held_keys is not None and not replayed and not self._quits(event.key):
                 self._held_keys.append(event)  # shown below when typed into its screen
                 return
+            if replayed:
+                self._replayed.discard(id(event))
+                if not self._replayed:
+                    self.call_later(self._release_held_keys)  # any that came in meanwhile, or the hold ends
             await self._earlier_keys_handled()
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
@@ -591,11 +597,20 @@ class QueueApp(App[None]):
 
     def _release_held_keys(self) -> None:
         """Type what was held into the screen it was meant for, in order, now that it has its focus. Each key keeps
-        the time it was typed: a barge question refuses keys typed before it was shown."""
-        held, self._held_keys = self._held_keys or [], None
+        the time it was typed: a barge question refuses keys typed before it was shown.
+
+        The hold ends only once no key is left behind the ones posted again: keys typed later may already wait in
+        the app's queue, ahead of them, and would act first (`/ C-10017 Enter` with only its `/` held sent the
+        form before the filter opened). Those are held too, and posted again after them."""
+        held = self._held_keys or []
+        if not held:
+            self._held_keys = None
+            return
+        self._held_keys = []
         for key in held:
             typed = events.Key(key.key, key.character)
             typed.time = key.time
+            self._replayed.add(id(typed))
             self.post_message(typed)
 
     def toggle_keys(self) -> None:

@@ -118,6 +118,27 @@ def test_the_filter_typed_while_the_demo_starts_finds_its_call_in_the_first_list
     assert sent(h) == [("C-10031", "whisper", "21")]
 
 
+def test_keys_that_came_in_behind_the_held_ones_wait_for_them(make_app):
+    # Over a slow link `/ C-10031 Enter w` may arrive split: only the `/` held, the rest already in the app's
+    # queue, no longer held, when the hold ends. Posted there just so, the rest must still come after the `/`:
+    # ahead of it, the digits went to the live list, Enter copied its first call, and the filter opened last.
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await started(pilot)
+        await settle(pilot)
+        h.app._held_keys = [events.Key("slash", "/")]
+        h.app.call_later(h.app._release_held_keys)
+        for key, character in [*[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("enter", "\r"), ("w", "w")]:
+            h.app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: sent(h) != [])
+        await settle(pilot)
+        assert h.console.query_one("#filter", Input).value == "C-10031"
+
+    drive(h, steps)
+    assert sent(h) == [("C-10031", "whisper", "21")]
+
+
 def test_a_burst_read_before_the_console_is_on_screen_is_typed_into_it(make_app):
     # Textual starts on an empty screen of its own and the console is pushed just after: keys the terminal
     # delivers before then (a burst typed with the command, read that early on a fast start: Python 3.13 does)
