@@ -172,6 +172,23 @@ def test_ctrl_q_quits_a_start_up_that_never_ends_and_nothing_typed_is_sent(make_
     assert not audit_path.exists() or audit_path.read_text(encoding="utf-8") == ""
 
 
+def test_a_call_copied_from_the_list_by_a_burst_typed_with_the_command_is_the_one_sent(make_app):
+    # Typed before the app has the terminal, each Enter arrives as a line feed (Ctrl+J): the one on the live list
+    # must copy its call as Enter does, or the Enter after F3 sends an empty form.
+    h = make_app(demo=True)
+    burst = [("slash", "/"), *[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("ctrl+j", "\n"), ("ctrl+j", "\n")]
+    for key, character in [*burst, ("tab", "\t"), ("tab", "\t"), ("f3", None), ("ctrl+j", "\n")]:
+        h.app.post_message(events.Key(key, character))
+
+    async def steps(pilot):
+        await started(pilot)
+        await wait_until(pilot, lambda: sent(h) != [])
+        await settle(pilot)
+
+    drive(h, steps, wait_for_start=False)
+    assert sent(h) == [("C-10031", "whisper", "21")]
+
+
 def test_ctrl_j_sends_as_enter_does(make_app):
     # What an Enter typed before the app has the terminal arrives as: the terminal turns it into a line feed.
     h = make_app(demo=True)

@@ -97,7 +97,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             tooltip="Barge into the highlighted call (asks to confirm)",
         ),
         Binding(
-            "enter",
+            "enter,ctrl+j",
             "copy",
             "To form",
             show=False,
