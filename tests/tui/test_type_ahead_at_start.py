@@ -143,8 +143,15 @@ def test_a_burst_read_before_the_console_is_on_screen_is_typed_into_it(make_app)
     # Textual starts on an empty screen of its own and the console is pushed just after: keys the terminal
     # delivers before then (a burst typed with the command, read that early on a fast start: Python 3.13 does)
     # would go to that empty screen. Posted before the app runs, these arrive just so.
+    burst = [("slash", "/"), *[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("enter", "\r"), ("w", "w")]
+    assert sent_after_launch_burst(make_app, burst) == [("C-10031", "whisper", "21")]
+
+
+def sent_after_launch_burst(make_app, keys: list[tuple[str, str | None]]) -> list[tuple[str, str, str]]:
+    """What the demo sends for `keys` posted before the app runs, as a terminal delivers a burst typed with the
+    command."""
     h = make_app(demo=True)
-    for key, character in [("slash", "/"), *[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("enter", "\r"), ("w", "w")]:
+    for key, character in keys:
         h.app.post_message(events.Key(key, character))
 
     async def steps(pilot):
@@ -153,7 +160,7 @@ def test_a_burst_read_before_the_console_is_on_screen_is_typed_into_it(make_app)
         await settle(pilot)
 
     drive(h, steps, wait_for_start=False)
-    assert sent(h) == [("C-10031", "whisper", "21")]
+    return sent(h)
 
 
 def test_ctrl_q_quits_a_start_up_that_never_ends_and_nothing_typed_is_sent(make_app, held_config, audit_path):
@@ -175,18 +182,9 @@ def test_ctrl_q_quits_a_start_up_that_never_ends_and_nothing_typed_is_sent(make_
 def test_a_call_copied_from_the_list_by_a_burst_typed_with_the_command_is_the_one_sent(make_app):
     # Typed before the app has the terminal, each Enter arrives as a line feed (Ctrl+J): the one on the live list
     # must copy its call as Enter does, or the Enter after F3 sends an empty form.
-    h = make_app(demo=True)
     burst = [("slash", "/"), *[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("ctrl+j", "\n"), ("ctrl+j", "\n")]
-    for key, character in [*burst, ("tab", "\t"), ("tab", "\t"), ("f3", None), ("ctrl+j", "\n")]:
-        h.app.post_message(events.Key(key, character))
-
-    async def steps(pilot):
-        await started(pilot)
-        await wait_until(pilot, lambda: sent(h) != [])
-        await settle(pilot)
-
-    drive(h, steps, wait_for_start=False)
-    assert sent(h) == [("C-10031", "whisper", "21")]
+    burst += [("tab", "\t"), ("tab", "\t"), ("f3", None), ("ctrl+j", "\n")]
+    assert sent_after_launch_burst(make_app, burst) == [("C-10031", "whisper", "21")]
 
 
 def test_ctrl_j_sends_as_enter_does(make_app):
