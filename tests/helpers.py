@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,3 +155,14 @@ def run_env(home: Path) -> dict[str, str]:
         "XDG_STATE_HOME": str(home / ".local" / "state"),
         "LANG": "C.UTF-8",
     }
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 10.0, interval: float = 0.01) -> bool:
+    """Whether `condition` comes to hold within `timeout` seconds: a test waits for the thing it is about (a
+    process gone, a byte received), never for a time it usually takes. The caller asserts on the answer."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True

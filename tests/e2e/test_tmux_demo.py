@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import eventually, installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -34,10 +33,7 @@ def test_demo_spy_in_tmux(isolated_home: Path):
         term.wait_for("\u25cf ON C-10023 \u00b7 SPY")  # and the top line
 
         term.send("C-q")
-        deadline = time.monotonic() + 10
-        while not term.is_dead() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert term.is_dead(), "queuetui did not exit on ctrl+q"
+        assert eventually(term.is_dead), "queuetui did not exit on ctrl+q"
 
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
     records = [json.loads(line) for line in audit.read_text().splitlines()]

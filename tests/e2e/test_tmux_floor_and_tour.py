@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import eventually, installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -42,7 +41,4 @@ def test_the_tour_opens_on_step_one_of_eight(isolated_home: Path):
         term.send("s")  # the highlighted call is C-10023: spying on it finishes step 1
         term.wait_for("Tour 2/8", timeout=10)
         term.send("Escape")
-        deadline = time.monotonic() + 5
-        while "Tour 2/8" in term.capture() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert "Tour 2/8" not in term.capture()
+        assert eventually(lambda: "Tour 2/8" not in term.capture(), timeout=5)

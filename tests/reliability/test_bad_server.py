@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from helpers import valid_request
+from helpers import eventually, valid_request
 from rawserver import SUCCESS_BODY, Flood, RawServer, answer, drip, record_only, reset_mid_body, silent
 from run_cli import barge_args, run_queuetui
 
@@ -165,9 +165,7 @@ def test_ten_megabyte_body_is_cut_short(raw_server, service_at, cli_profile, dec
     assert f"127.0.0.1:{server.port}" in outcome.message
     assert elapsed < 2.0
     # The client hung up early: the server could not hand all 10 MB to the kernel.
-    deadline = time.monotonic() + 5
-    while not server.errors and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert eventually(lambda: bool(server.errors), timeout=5)
     assert not flood.finished
     assert flood.sent < TEN_MB
     if declare_length:
@@ -206,10 +204,7 @@ def test_redirect_to_another_host_is_not_followed(raw_server, service_at, cli_pr
     # Control: the second server is listening, so "nothing received" is not an accident of setup.
     with socket.create_connection((second_host.host, second_host.port), timeout=2) as probe:
         probe.sendall(b"probe")
-    deadline = time.monotonic() + 2
-    while bytes(second_host.received) != b"probe" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert bytes(second_host.received) == b"probe"
+    assert eventually(lambda: bytes(second_host.received) == b"probe", timeout=2)
 
 
 def test_self_signed_certificate_is_refused_then_trusted_with_ca_bundle(

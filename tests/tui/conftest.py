@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,6 +90,12 @@ Compositor.render_update = _render_when_looked_at  # type: ignore[method-assign]
 class Harness:
     app: QueueApp
     toasts: Toasts
+    # How many of each kind of message the app's widgets have handled, by class name: a test waits for the
+    # message a piece of work ends with, not for the time it usually takes.
+    handled: Counter[str] = field(default_factory=Counter)
+
+    def count(self, message: object) -> None:
+        self.handled[type(message).__name__] += 1
 
     @property
     def console(self) -> ConsoleScreen:
@@ -138,7 +145,7 @@ def drive(
     once, for what happens before it is); then draw the last frame."""
 
     async def main() -> None:
-        async with harness.app.run_test(size=size, notifications=True) as pilot:
+        async with harness.app.run_test(size=size, notifications=True, message_hook=harness.count) as pilot:
             if wait_for_start:
                 await started(pilot)
             await steps(pilot)

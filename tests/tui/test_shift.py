@@ -54,7 +54,7 @@ def test_another_identity_sees_none_of_the_first_ones_shift(make_app, sim, write
 
     async def someone_else(pilot):
         await signed_in(pilot)
-        await pilot.pause(0.5)  # give the shift's read-back the time it would take
+        await wait_until(pilot, lambda: other.handled["ShiftLoaded"] > 0)
         assert other.sessions.entries == []
 
     drive(other, someone_else)
