@@ -27,6 +27,7 @@ class TmuxSession:
         height: int = 24,
         env: Mapping[str, str] | None = None,
         term: str = "xterm-256color",
+        client_locale: str | None = None,
     ) -> None:
         self.socket = f"queuetui-{os.getpid()}-{time.monotonic_ns()}"
         self.command = command
@@ -34,10 +35,20 @@ class TmuxSession:
         self.height = height
         self.env = dict(env or {})
         self.term = term
+        # tmux decides from its own client's locale whether the terminal takes UTF-8; in a C locale it shows
+        # every other character as `_`, as on a jump host whose shell has no UTF-8 locale.
+        self.tmux_env: dict[str, str] | None = None
+        if client_locale is not None:
+            self.tmux_env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_CTYPE", "LANG")}
+            self.tmux_env["LANG"] = client_locale
 
     def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, check=False
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=self.tmux_env,
         )
         if check and result.returncode != 0:
             raise TmuxError(f"tmux {args[0]} failed: {result.stderr.strip()}")

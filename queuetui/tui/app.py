@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import shutil
 import threading
 from collections.abc import Iterable
@@ -36,6 +37,8 @@ from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from textual.driver import Driver
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
     from queuetui.core.config import Overrides, Profile, Settings
@@ -133,6 +136,17 @@ class QueueApp(App[None]):
         """The class Textual's first resize will give the console, from the terminal's width now. Set before the
         first layout, that resize changes no class and so does not restyle every widget (about 20 ms)."""
         return ConsoleScreen.width_class(shutil.get_terminal_size().columns)
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from queuetui.tui.ascii_terminal import ascii_driver, wants_ascii
+
+        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale.
+        if issubclass(driver, LinuxDriver) and wants_ascii(os.environ):
+            return ascii_driver(driver)
+        return driver
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -37,8 +38,12 @@ def colour_codes(screen: str) -> set[str]:
     return found
 
 
-def start_demo(home: Path, term: str, extra: dict[str, str] | None = None) -> TmuxSession:
-    session = TmuxSession([installed_command(), "--demo"], env={**run_env(home), **(extra or {})}, term=term)
+def start_demo(
+    home: Path, term: str, extra: dict[str, str] | None = None, client_locale: str | None = None
+) -> TmuxSession:
+    session = TmuxSession(
+        [installed_command(), "--demo"], env={**run_env(home), **(extra or {})}, term=term, client_locale=client_locale
+    )
     return session.start()
 
 
@@ -80,3 +85,23 @@ def _is_grey(code: str) -> bool:
         index = int(parts[2])
         return index in (0, 7, 8, 15, 16, 231) or 232 <= index <= 255
     return code in ("30", "37", "40", "47", "90", "97", "100", "107")
+
+
+def test_a_terminal_without_utf8_reads_in_plain_ascii(isolated_home: Path):
+    """A jump host with no UTF-8 locale: tmux shows every non-ASCII character as `_`, so the console writes
+    ASCII twins instead, and the top line still says who hears you."""
+    term = start_demo(isolated_home, "xterm", {"LANG": "C"}, client_locale="C")
+    try:
+        term.wait_for("C-10023 13 Asha", timeout=20)
+        term.send("/", "C-10023", "Enter", "s")  # one burst
+        term.wait_for("* ON C-10023 | SPY | nobody hears you", timeout=10)
+        term.wait_for("(*) SPY")
+        screen = term.capture()
+        assert screen.isascii()
+        assert "_" not in screen, f"a character tmux could not show:\n{screen}"
+        assert "+- Live calls ---" in screen  # borders in ASCII, lined up
+    finally:
+        term.kill()
+    audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [(r["call_id"], r["mode"], r["outcome"]) for r in records] == [("C-10023", "spy", "ok")]
