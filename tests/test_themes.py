@@ -317,3 +317,31 @@ def test_wheel_carries_the_builtin_themes(tmp_path: Path):
         }
     assert shipped == {path.name: path.read_bytes() for path in BUILTIN_FILES}
     assert len(shipped) >= 4
+
+
+def sixteen_colour(colour: Color) -> Color:
+    """What a 16-colour terminal (TERM=xterm, as over SSH) shows for `colour`: Textual sends the nearest of the
+    standard palette."""
+    from rich.color import Color as RichColor
+    from rich.color import ColorSystem
+
+    nearest = RichColor.from_rgb(colour.r, colour.g, colour.b).downgrade(ColorSystem.STANDARD).get_truecolor()
+    return Color(nearest.red, nearest.green, nearest.blue)
+
+
+@pytest.mark.parametrize("path", [p for p in BUILTIN_FILES if p.stem != "queuetui-ansi"], ids=lambda p: p.stem)
+def test_hint_text_stays_readable_in_16_colours(path: Path):
+    """Placeholders ("e.g. C-10023") and hints are drawn in the theme's muted and disabled text colours: in 16
+    colours the light theme once drew them light grey on white."""
+    theme = read_theme_file(path).to_theme(path.stem)
+    variables = theme.to_color_system().generate()
+    for ground_name in ("background", "surface"):
+        ground = Color.parse(variables[ground_name])
+        for name in ("text-muted", "text-disabled"):
+            value = variables[name]
+            if value.startswith("auto"):
+                colour = ground + ground.get_contrast_text(int(value.split()[1].rstrip("%")) / 100)
+            else:
+                colour = ground + Color.parse(value)
+            assert contrast_ratio(sixteen_colour(colour), sixteen_colour(ground)) >= 3, (name, ground_name)
+            assert contrast_ratio(colour, ground) >= 3, (name, ground_name)
