@@ -316,8 +316,8 @@ class ConsoleScreen(Screen[None]):
             profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
             for panel in self.query("#floor, #log, #sessions"):
-                for env in type(profile.environment):
-                    panel.set_class(env is profile.environment, f"-env-{env.value}")
+                for env in type(session.environment):
+                    panel.set_class(env is session.environment, f"-env-{env.value}")
             self.query_one(ModeSelector).set_allowed(frozenset(profile.allowed_modes))
             for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
                 field = self.query_one(selector, Input)
@@ -346,7 +346,7 @@ class ConsoleScreen(Screen[None]):
         phone = live.phone_words(now, session.is_demo) if live else ""
         header.show(
             HeaderFacts(
-                session.profile.environment,
+                session.environment,
                 f"{session.name}@{session.host}",
                 session.credentials.identity,
                 self._masked_snooper(),
