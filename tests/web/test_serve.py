@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from run_cli import run_queuetui
-from servedriver import ServeProcess, environment_of, have_proc, wait_until
+from servedriver import ServeProcess, Tab, environment_of, first_screen, have_proc, wait_until
 from textual_serve.download_manager import DownloadManager
 
 from queuetui.web import server as server_module
@@ -89,13 +89,6 @@ def test_served_environment_is_an_allow_list(tmp_path):
     }
 
 
-@pytest.fixture
-def log_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "serve"
-    folder.mkdir()
-    return folder
-
-
 def listening_addresses(port: int) -> set[str]:
     """Local addresses of the sockets listening on `port`, from the kernel's own table."""
     found: set[str] = set()
@@ -125,32 +118,6 @@ def test_lan_host_warns_who_can_reach_it(log_dir):
     assert "warning: listening on 0.0.0.0" in warning
     assert "anyone on any network this machine is on" in warning
     assert "no sign-in" in warning
-
-
-class Tab:
-    """What textual.js does for a browser tab: a web socket that starts one console."""
-
-    def __init__(self, served: ServeProcess, origin: str | None = None) -> None:
-        self.url = f"ws://127.0.0.1:{served.port}/ws?width=80&height=24"
-        self.headers = {"Origin": origin} if origin else {}
-
-    async def __aenter__(self) -> aiohttp.ClientWebSocketResponse:
-        self.session = aiohttp.ClientSession()
-        self.socket = await self.session.ws_connect(self.url, headers=self.headers)
-        return self.socket
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.socket.close()
-        await self.session.close()
-
-
-async def first_screen(socket: aiohttp.ClientWebSocketResponse) -> None:
-    """Until the console has drawn something: it started and reads its input."""
-    while True:
-        message = await asyncio.wait_for(socket.receive(), 30)
-        if message.type == aiohttp.WSMsgType.BINARY and len(message.data) > 100:
-            return
-        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
 
 
 @pytest.fixture
