@@ -296,10 +296,15 @@ class QueueApp(App[None]):
 
         self._sign_in_type = LoginScreen
         launch = self.launch
+        profile = self.profile
+        if launch.locked and self.demo_sim is not None:
+            from queuetui.core.demo import demo_profile
+
+            profile = demo_profile(profile, self.demo_sim)  # its only choice, as it offers no base URL
         form = LoginForm(
             self.settings,
             self.profile_name,
-            self.profile,
+            profile,
             self.prefill,
             notice,
             refused,
