@@ -53,7 +53,9 @@ FONT_SIZES = range(8, 65)  # `?fontsize=24` for the back of the room
 REDIRECTED_PARAMS = ("ping", "delay")
 # The largest terminal a page may ask for: a projector's full screen at a small font fits; more only costs memory.
 MAX_WIDTH, MAX_HEIGHT = 300, 100
-FOLDER_PREFIX = "queuetui-serve-"  # the console removes a folder so named, and only that, if this server dies
+FOLDER_PREFIX = "queuetui-serve-"
+# A page turned away asks again after this long: a closed tab's seat is free within a moment of its closing.
+RETRY_S = 5  # the console removes a folder so named, and only that, if this server dies
 
 
 def demo_command() -> str:
@@ -207,14 +209,16 @@ class DemoServer(Server):
             raise web.HTTPFound(request.rel_url.without_query_params(*REDIRECTED_PARAMS))
         if self.full:
             response = aiohttp_jinja2.render_template(
-                self.full_template, request, {"max_sessions": self.max_sessions}, status=503
+                self.full_template, request, {"max_sessions": self.max_sessions, "retry_s": RETRY_S}, status=503
             )
-            response.headers["Retry-After"] = "30"
+            response.headers["Retry-After"] = str(RETRY_S)
         else:
             font_size = _to_int(request.query.get("fontsize", ""), DEFAULT_FONT_SIZE)
             if font_size not in FONT_SIZES:
                 font_size = DEFAULT_FONT_SIZE
-            response = aiohttp_jinja2.render_template(self.page_template, request, {"font_size": font_size})
+            response = aiohttp_jinja2.render_template(
+                self.page_template, request, {"font_size": font_size, "retry_s": RETRY_S}
+            )
         # A reload must ask again: whether there is room changes from one minute to the next.
         response.headers["Cache-Control"] = "no-store"
         return response

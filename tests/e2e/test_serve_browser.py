@@ -124,3 +124,49 @@ def test_the_cap_turns_a_tab_away_and_a_closed_tab_ends_its_console(browser, roo
         turned_away.wait_for_text("Signed in")
         assert len(served.consoles()) == 1
         assert room[0].elsewhere() == []
+
+
+def visible_text(tab: Tab) -> str:
+    """What the page shows outside the terminal (innerText leaves out what CSS hides)."""
+    return str(tab.page.inner_text("body"))
+
+
+def test_tabs_beyond_the_cap_are_told_no_free_console_and_retry(browser, room, log_dir):
+    with serve(log_dir, "--max-sessions", "2") as served:
+        room.append(Room(browser, served.url))
+        # Four tabs opened together (no waiting between them) for two seats.
+        tabs = [room[0].open_tab(wait=False) for _ in range(4)]
+        for tab in tabs:
+            tab.page.wait_for_load_state()
+        wait_until(lambda: len(served.consoles()) == 2, 30, "two consoles")
+        wait_until(
+            lambda: len([tab for tab in tabs if "No free console" in visible_text(tab)]) == 2, 30, "two full pages"
+        )
+        assert all("This console has ended" not in visible_text(tab) for tab in tabs)
+        turned_away = [tab for tab in tabs if "No free console" in visible_text(tab)]
+        assert all("Trying again in" in visible_text(tab) for tab in turned_away)
+        assert len(served.consoles()) == 2
+
+        # A seat frees: one turned-away tab gets it on its own, counting down, with no click.
+        seated = [tab for tab in tabs if tab not in turned_away]
+        seated[0].close()
+        wait_until(
+            lambda: any("No free console" not in visible_text(tab) for tab in turned_away), 15, "a retry to get in"
+        )
+        (retried,) = [tab for tab in turned_away if "No free console" not in visible_text(tab)]
+        retried.wait_for_text("Signed in")
+        assert len(served.consoles()) == 2
+        assert room[0].elsewhere() == []
+
+
+def test_a_reload_at_the_cap_gets_its_console_back_within_the_countdown(browser, room, log_dir):
+    with serve(log_dir, "--max-sessions", "1") as served:
+        room.append(Room(browser, served.url))
+        tab = open_console(room[0])
+        (before,) = served.consoles()
+        tab.page.reload()
+        # Whether the reload found the seat still taken or not, the same tab is signed in again within a countdown.
+        tab.wait_for_text("Signed in", timeout=15)
+        wait_until(lambda: before not in served.consoles(), 15, "the old console to end")
+        assert len(served.consoles()) == 1
+        assert "This console has ended" not in visible_text(tab)
