@@ -16,7 +16,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browserdriver import Room, Tab, browser_missing, chromium
 from helpers import installed_command
-from servedriver import ServeProcess, environment_of, have_proc, wait_until
+from rawserver import RawServer, record_only
+from servedriver import ServeProcess, environment_of, have_proc, tcp_sockets, wait_until
+
+from queuetui.sim import DEMO_SSID
 
 pytestmark = [
     pytest.mark.e2e,
@@ -170,3 +173,57 @@ def test_a_reload_at_the_cap_gets_its_console_back_within_the_countdown(browser,
         wait_until(lambda: before not in served.consoles(), 15, "the old console to end")
         assert len(served.consoles()) == 1
         assert "This console has ended" not in visible_text(tab)
+
+
+def test_a_served_console_reaches_nothing_but_its_simulator(browser, room, log_dir, write_config, self_signed):
+    tls = self_signed.server_context()
+    with RawServer(record_only) as http_canary, RawServer(record_only, tls=tls) as tls_canary:
+        # The trainer's own config and settings point at the canaries: a served console must use none of it.
+        config = write_config(
+            f'default_profile = "floor"\n[keymap]\n"console.spy" = "f12"\n'
+            f'[profiles.floor]\nbase_url = "{http_canary.url}"\nallow_insecure_http = true\n'
+            f'[profiles.tls]\nbase_url = "{tls_canary.url}"\n'
+        )
+        env = {"QUEUETUI_CONFIG": str(config), "QUEUETUI_PROFILE": "floor", "QUEUETUI_SSID": DEMO_SSID}
+        with ServeProcess([], log_dir=log_dir, command=[installed_command()], env=env) as served:
+            room.append(Room(browser, served.url))
+            tab = open_console(room[0])
+            (console,) = served.consoles()
+            assert " DEMO " in tab.screen()
+            # Every way out a trainee could try from the keyboard: the palette's sign out, profile and config,
+            # the sign-in screen's keys, and the canaries' URLs typed wherever text goes.
+            for search in ("sign out", "profile", "config", "keymap", "base url"):
+                tab.press("Control+KeyP")  # by its key's code, as a keyboard sends it: "Control+p" is not read so
+                tab.wait_for_text("\U0001f50e")  # the palette's search field
+                tab.type(search)
+                tab.wait_for_text(search)
+                assert "Forget the credentials" not in tab.screen()
+                tab.press("Escape")
+                tab.wait_for_text("Monitor a call")
+            # What signs in elsewhere from a sign-in screen, had one opened: back to the base URL, the canary's URL
+            # over it, on to the session id, Enter.
+            tab.press("Shift+Tab", "Shift+Tab", "Control+KeyU")
+            tab.type(http_canary.url)
+            tab.press("Tab", "Tab")
+            tab.type(DEMO_SSID)
+            tab.press("Enter", "Escape")
+            for key in ("F9", "Control+KeyO", "F12"):
+                tab.press(key)
+            tab.press("Tab")  # into the form
+            for url in (http_canary.url, tls_canary.url, f"//127.0.0.1:{http_canary.port}"):
+                tab.type(url)
+                tab.press("Enter")
+            tab.press("/")  # and the live list's filter
+            tab.type(tls_canary.url)
+            tab.press("Enter", "Escape")
+            tab.wait_for_text("DEMO")
+            listening = [local for local, _, state in tcp_sockets(console) if state == "0A"]
+            assert len(listening) == 1, "the console listens once: its simulator"
+            (sim_port,) = listening
+            # Every connection the console holds is to or from its own simulator.
+            connected = [(local, remote) for local, remote, state in tcp_sockets(console) if state == "01"]
+            assert connected, "no connection seen: the check would pass on anything"
+            assert all(sim_port in pair for pair in connected), connected
+            assert room[0].elsewhere() == []
+    assert http_canary.connections == tls_canary.connections == 0
+    assert http_canary.received == tls_canary.received == b""
