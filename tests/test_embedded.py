@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,3 +142,41 @@ def test_a_locked_process_starts_no_live_call_program(tmp_path: Path):
         assert not marker.exists()
     finally:
         demo.close()
+
+
+WALLED = """
+import socket, subprocess, sys
+from queuetui.core import embedded
+from queuetui.core.demo import open_demo
+from queuetui.core.config import Profile
+
+embedded.wall_the_process()
+demo = open_demo(Profile(), None, locked=True)
+tried = {
+    "its simulator": lambda: socket.create_connection((demo.sim.host, demo.sim.port), timeout=5).close(),
+    "another port": lambda: socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5).close(),
+    "a name": lambda: socket.getaddrinfo("localhost", 80),
+    "a program": lambda: subprocess.run(["true"], check=False),
+}
+for what, attempt in tried.items():
+    try:
+        attempt()
+        print(what, "allowed")
+    except PermissionError:
+        print(what, "refused")
+demo.close()
+"""
+
+
+def test_a_walled_process_connects_to_its_simulator_alone(other_sim: SimServer):
+    done = subprocess.run(
+        [sys.executable, "-c", WALLED, str(other_sim.port)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "its simulator allowed",
+        "another port refused",
+        "a name refused",
+        "a program refused",
+    ]
+    assert other_sim.request_count == other_sim.list_request_count == 0
