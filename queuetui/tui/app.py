@@ -641,6 +641,7 @@ class QueueApp(App[None]):
             return
         self.demo_sim.scenario.reset()
         self.console_screen.reset()
+        self.clear_notifications()  # a notice of the run before (a red 1502) would outlive its log line
         self.report("info", "Demo reset: log, sessions and calls start again")
 
     def start_tour(self) -> None:

@@ -190,6 +190,14 @@ def test_a_served_console_reaches_nothing_but_its_simulator(browser, room, log_d
             tab = open_console(room[0])
             (console,) = served.consoles()
             assert " DEMO " in tab.screen()
+            # Its key bar offers keys a browser passes on, and its help says which it keeps.
+            key_bar = tab.screen().rstrip().splitlines()[-1]
+            assert "f2" in key_bar and "Spy" in key_bar
+            assert not any(kept in key_bar for kept in ("^t", "^w", "^n")), key_bar
+            tab.press("F1")
+            tab.wait_for_text("stay with the browser")
+            tab.press("Escape")
+            tab.wait_for_text("Monitor a call")
             # Every way out a trainee could try from the keyboard: the palette's sign out, profile and config,
             # the sign-in screen's keys, and the canaries' URLs typed wherever text goes.
             for search in ("sign out", "profile", "config", "keymap", "base url"):
@@ -227,3 +235,24 @@ def test_a_served_console_reaches_nothing_but_its_simulator(browser, room, log_d
             assert room[0].elsewhere() == []
     assert http_canary.connections == tls_canary.connections == 0
     assert http_canary.received == tls_canary.received == b""
+
+
+def test_the_tour_step_stays_readable_beside_its_notices(browser, room, log_dir):
+    with serve(log_dir) as served:
+        room.append(Room(browser, served.url))  # 1280x800
+        tab = open_console(room[0])
+        tab.press("Control+KeyP")
+        tab.wait_for_text("\U0001f50e")
+        tab.type("tour")
+        tab.wait_for_text("guided tour")
+        tab.press("Enter")
+        tab.wait_for_text("Tour 1/8")
+        tab.press("s")  # step 1: spy from the list
+        tab.wait_for_text("Tour 2/8")
+        tab.wait_for_pattern(r"SPY on C-\d+")  # its notice is up
+        screen = tab.screen()
+        (step,) = [line for line in screen.splitlines() if "Tour 2/8" in line]
+        tour_rows = screen[screen.index(step) :]
+        # The whole step, to its last words, is on screen: no notice lies over it.
+        assert "(Esc leaves)" in tour_rows, screen
+        assert re.search(r"SPY on C-\d+", screen[: screen.index(step)]), "the notice is above the step"

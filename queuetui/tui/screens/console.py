@@ -393,7 +393,8 @@ class ConsoleScreen(Screen[None]):
             words = "loading…" if snapshot.error is None else f"not loaded: {snapshot.error}"
         else:
             words = f"updated {age:.0f} s ago"
-        self.query_one("#floor").border_subtitle = f"{count} calls · {words}"
+        noun = "call" if len(snapshot.calls) == 1 else "calls"
+        self.query_one("#floor").border_subtitle = f"{count} {noun} · {words}"
         self.query_one("#floor").set_class(snapshot.stale(floor.now()), "-stale")
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
@@ -913,6 +914,9 @@ class ConsoleScreen(Screen[None]):
     def _show_tour(self) -> None:
         panel = self.query_one("#tour", Static)
         panel.display = self.tour is not None
+        # Notices stack up from the bottom, where the step's text is: during the tour they come down from the top.
+        for rack in self.query("#textual-toastrack"):
+            rack.set_class(self.tour is not None, "-above-tour")
         if self.tour is not None:
             panel.update(f"Tour {self.tour.progress}  {self.tour.text}  (Esc leaves)")
 
