@@ -15,18 +15,18 @@ import time
 from pathlib import Path
 
 from queuetui.core import embedded
+from queuetui.web.leftovers import FOLDER_PREFIX
 
-# `serve` names every console's folder so; only a folder so named is removed, whatever HOME says.
-SERVED_FOLDER_PREFIX = "queuetui-serve-"
 # How often a system without process descriptors checks for its parent.
 PARENT_CHECK_S = 0.25
 
 
 def own_folder() -> Path | None:
-    """The folder `serve` made for this console (its HOME), or None when HOME is not one."""
+    """The folder `serve` made for this console (its HOME), or None when HOME is not one: only a folder so
+    named is removed, whatever HOME says."""
     home = os.environ.get("HOME", "")
     folder = Path(home)
-    return folder if home and folder.name.startswith(SERVED_FOLDER_PREFIX) and folder.is_dir() else None
+    return folder if home and folder.name.startswith(FOLDER_PREFIX) and folder.is_dir() else None
 
 
 def _wait_for_parent(parent: int) -> None:

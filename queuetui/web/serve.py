@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from queuetui.web.child_env import BANNER_LINE
 from queuetui.web.hosts import HostRule, own_addresses
+from queuetui.web.leftovers import FOLDER_PREFIX, remove_left_behind
 from queuetui.web.server import DemoServer
 
 
@@ -61,6 +62,7 @@ def run_serve(host: str, port: int, max_sessions: int, allow_hosts: Sequence[str
     except OSError as error:
         print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
+    remove_left_behind(FOLDER_PREFIX)
     rule = HostRule.of(address, allow_hosts)
     every = is_every_interface(address)
     named = sorted(rule.allowed - {address, "localhost"})

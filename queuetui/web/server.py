@@ -42,6 +42,7 @@ from textual_serve.server import Server
 
 from queuetui.web.child_env import served_environment
 from queuetui.web.hosts import HostRule, host_name, origin_name
+from queuetui.web.leftovers import FOLDER_PREFIX, mark_owner
 
 log = logging.getLogger("queuetui.serve")
 
@@ -53,7 +54,6 @@ FONT_SIZES = range(8, 65)  # `?fontsize=24` for the back of the room
 REDIRECTED_PARAMS = ("ping", "delay")
 # The largest terminal a page may ask for: a projector's full screen at a small font fits; more only costs memory.
 MAX_WIDTH, MAX_HEIGHT = 300, 100
-FOLDER_PREFIX = "queuetui-serve-"
 # A page turned away asks again after this long: a closed tab's seat is free within a moment of its closing.
 RETRY_S = 5  # the console removes a folder so named, and only that, if this server dies
 
@@ -100,6 +100,7 @@ class DemoConsole(AppService):
         )
         self._ending: asyncio.Future[None] | None = None
         self.files = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
+        mark_owner(Path(self.files.name))
 
     @property
     def pid(self) -> int | None:

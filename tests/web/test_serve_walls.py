@@ -9,8 +9,10 @@ import base64
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +21,8 @@ import aiohttp
 import pytest
 from run_cli import run_queuetui
 from servedriver import ServeProcess, Tab, environment_of, first_screen, have_proc, wait_until
+
+from queuetui.web.leftovers import FOLDER_PREFIX, OWNER_FILE, mark_owner, process_start
 
 needs_proc = pytest.mark.skipif(not have_proc(), reason="reads processes from /proc (Linux)")
 
@@ -230,3 +234,23 @@ def test_every_interface_is_named_so_with_reachable_addresses(host, log_dir):
         assert [status_at(url) for url in urls] == [200] * len(urls)
     assert "every network interface (0.0.0.0)" in out
     assert "network 0 is on" not in out + err
+
+
+@needs_proc
+def test_the_next_serve_removes_folders_whose_serve_has_gone(log_dir):
+    ended = subprocess.Popen(["true"])  # a process that has ended: its number names no serve now
+    ended.wait()
+    parent = Path(tempfile.gettempdir())
+    left = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=parent))
+    (left / OWNER_FILE).write_text(f"{ended.pid} {process_start(ended.pid) or '1'}\n")
+    (left / "state").mkdir()
+    running = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=parent))  # a serve still running: this test
+    mark_owner(running)
+    unknown = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=parent))  # no owner named: not to be guessed at
+    try:
+        with ServeProcess([], log_dir=log_dir):
+            assert not left.exists()
+            assert running.is_dir() and unknown.is_dir()
+    finally:
+        for folder in (left, running, unknown):
+            shutil.rmtree(folder, ignore_errors=True)
