@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import valid_request
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.core import embedded
@@ -62,18 +63,8 @@ def test_demo_is_the_embedded_simulator_and_nothing_else(other_sim: SimServer, t
 
 
 def test_the_audit_record_names_where_the_request_went(other_sim: SimServer, tmp_path: Path):
-    from queuetui.api.models import parse_request
-
     audit = tmp_path / "audit.jsonl"
-    request = parse_request(
-        {
-            "callId": "C-10023",
-            "snoopType": "spy",
-            "targetEntityType": "agent",
-            "targetEntityVal": "13",
-            "snooperNumber": "9876543210",
-        }
-    )
+    request = valid_request()
     demo = open_demo(Profile(), audit)
     try:
         assert demo.session.act(request).ok

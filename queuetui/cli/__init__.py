@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import gc
 import os
@@ -144,14 +145,7 @@ def _run_tui(args: ConsoleArgs) -> int:
     try:
         from queuetui.tui.launch import run_console
 
-        return run_console(
-            demo=args.demo,
-            locked=args.locked,
-            profile=args.profile,
-            config=args.config,
-            tour=args.tour,
-            show_keys=args.show_keys,
-        )
+        return run_console(**dataclasses.asdict(args))
     except KeyboardInterrupt:
         # Ctrl+C before the console has the terminal (it reads Ctrl+C as a key after that): leave quietly, with
         # the status a shell gives an interrupted command, not a traceback that reads as a crash.

@@ -5,6 +5,7 @@ is more than the console's own options (see `console_args`): importing argparse 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 from queuetui import __version__
@@ -218,11 +219,4 @@ def _positive_int(text: str) -> int:
 
 def console_args_of(args: argparse.Namespace) -> ConsoleArgs:
     """The console's options as the full parser read them (no command given)."""
-    return ConsoleArgs(
-        demo=args.demo,
-        locked=args.locked,
-        tour=args.tour,
-        show_keys=args.show_keys,
-        profile=args.profile,
-        config=args.config,
-    )
+    return ConsoleArgs(**{field.name: getattr(args, field.name) for field in dataclasses.fields(ConsoleArgs)})
