@@ -96,10 +96,12 @@ class Room:
         """Every request, web sockets included, that went anywhere but the server."""
         return [url for url in self.requests if urlsplit(url).netloc != self.server]
 
-    def open_tab(self) -> Tab:
+    def open_tab(self, *, wait: bool = True) -> Tab:
+        """A new tab on the server's page; `wait=False` returns as soon as the page is asked for, so several
+        tabs can open together."""
         page = self.context.new_page()
         page.on("websocket", lambda socket: self.requests.append(socket.url))
-        page.goto(self.server_url)
+        page.goto(self.server_url, wait_until="load" if wait else "commit")
         return Tab(page)
 
     def close(self) -> None:

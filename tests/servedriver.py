@@ -4,6 +4,7 @@ tests and the benchmark."""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import re
@@ -13,6 +14,8 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+import aiohttp
 
 PROC = Path("/proc")
 _BANNER_URL = re.compile(r"^  open (http://\S+)$", re.MULTILINE)
@@ -132,3 +135,51 @@ class ServeProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class Tab:
+    """What textual.js does for a browser tab: a web socket that starts one console."""
+
+    def __init__(self, served: ServeProcess, origin: str | None = None) -> None:
+        self.url = f"ws://127.0.0.1:{served.port}/ws?width=80&height=24"
+        self.headers = {"Origin": origin} if origin else {}
+
+    async def __aenter__(self) -> aiohttp.ClientWebSocketResponse:
+        self.session = aiohttp.ClientSession()
+        self.socket = await self.session.ws_connect(self.url, headers=self.headers)
+        return self.socket
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.socket.close()
+        await self.session.close()
+
+
+async def first_screen(socket: aiohttp.ClientWebSocketResponse) -> None:
+    """Until the console has drawn something: it started and reads its input."""
+    while True:
+        message = await asyncio.wait_for(socket.receive(), 30)
+        if message.type == aiohttp.WSMsgType.BINARY and len(message.data) > 100:
+            return
+        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+
+
+def tcp_sockets(pid: int) -> list[tuple[int, int, str]]:
+    """The TCP sockets `pid` holds, from the kernel's tables: (local port, remote port, state in hex: 0A listens,
+    01 is established)."""
+    inodes = set()
+    for fd in (PROC / str(pid) / "fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed while we looked
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        path = PROC / str(pid) / "net" / table
+        for line in path.read_text().splitlines()[1:] if path.exists() else []:
+            fields = line.split()
+            if fields[9] in inodes:
+                local, remote, state = fields[1], fields[2], fields[3]
+                found.append((int(local.rsplit(":", 1)[1], 16), int(remote.rsplit(":", 1)[1], 16), state))
+    return found

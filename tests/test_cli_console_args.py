@@ -76,7 +76,7 @@ def test_an_abbreviation_still_opens_the_console_through_the_full_parser(monkeyp
 
     monkeypatch.setattr("queuetui.tui.launch.run_console", run_console)
     assert cli.main(["--dem", "--show"]) == 0
-    assert seen == [{"demo": True, "profile": None, "config": None, "tour": False, "show_keys": True}]
+    assert seen == [{"demo": True, "locked": False, "profile": None, "config": None, "tour": False, "show_keys": True}]
 
 
 PROBE = """

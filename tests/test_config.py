@@ -53,7 +53,7 @@ def sample_settings() -> Settings:
                 remember_secret=True,
                 ssid=FILE_SSID,
             ),
-            "training": Profile(auth="token", user_id="42", environment=Environment.DEMO, token=TOKEN),
+            "training": Profile(auth="token", user_id="42", environment=Environment.TRAINING, token=TOKEN),
         },
     )
 
@@ -204,7 +204,7 @@ def test_wrong_top_level_value_names_the_line_and_key(config_path: Path):
         ("[profiles.floor]\naudit_max_bytes = 1.5\n", "line 2, profiles.floor.audit_max_bytes", "whole number"),
         ('[profiles.floor]\nallowed_modes = ["spy", "listen"]\n', "profiles.floor.allowed_modes", "'listen' is not"),
         ("[profiles.floor]\nallowed_modes = []\n", "profiles.floor.allowed_modes", "at least one of spy"),
-        ('[profiles.floor]\nenvironment = "prod"\n', "profiles.floor.environment", "production, staging, demo"),
+        ('[profiles.floor]\nenvironment = "prod"\n', "profiles.floor.environment", "production, staging, training"),
         ('[profiles.floor]\nsyslog_socket = ""\n', "profiles.floor.syslog_socket", "must not be empty"),
         ('[keymap]\n"console.spy" = 3\n', "line 2, keymap.console.spy", "must be text"),
         ("profiles = 3\n", "profiles", "must be a table"),

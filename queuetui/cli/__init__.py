@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import gc
 import os
@@ -61,7 +62,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         return 2
     from queuetui.web.serve import run_serve
 
-    return run_serve(args.host, args.port, args.max_sessions)
+    return run_serve(args.host, args.port, args.max_sessions, args.allow_host)
 
 
 def _run_config(args: argparse.Namespace) -> int:
@@ -131,15 +132,20 @@ def _run_tui(args: ConsoleArgs) -> int:
     # and almost no garbage, yet each collection on the way scans them all: about 50 ms of the start. The app
     # turns collection back on as start-up ends.
     gc.disable()
-    if args.tour and not args.demo:
+    if args.tour and not (args.demo or args.locked):
         print("error: --tour runs on the demo: add --demo", file=sys.stderr)
         return 2
+    if args.locked:
+        if args.profile or args.config:
+            print("error: a locked console is the demo alone: no --profile or --config", file=sys.stderr)
+            return 2
+        from queuetui.cli.served import start_locked
+
+        start_locked()
     try:
         from queuetui.tui.launch import run_console
 
-        return run_console(
-            demo=args.demo, profile=args.profile, config=args.config, tour=args.tour, show_keys=args.show_keys
-        )
+        return run_console(**dataclasses.asdict(args))
     except KeyboardInterrupt:
         # Ctrl+C before the console has the terminal (it reads Ctrl+C as a key after that): leave quietly, with
         # the status a shell gives an interrupted command, not a traceback that reads as a crash.

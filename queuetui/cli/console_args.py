@@ -12,13 +12,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ConsoleArgs:
     demo: bool = False
+    locked: bool = False  # a served console: the demo, locked to its own simulator (only `serve` passes it)
     tour: bool = False
     show_keys: bool = False
     profile: str | None = None
     config: str | None = None
 
 
-FLAGS = ("--demo", "--tour", "--show-keys")
+FLAGS = ("--demo", "--locked", "--tour", "--show-keys")
 OPTIONS = ("--profile", "--config")
 
 
@@ -42,6 +43,7 @@ def read_console_args(argv: Sequence[str]) -> ConsoleArgs | None:
             return None
     return ConsoleArgs(
         demo="--demo" in flags,
+        locked="--locked" in flags,
         tour="--tour" in flags,
         show_keys="--show-keys" in flags,
         profile=options.get("--profile"),

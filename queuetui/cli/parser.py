@@ -5,6 +5,7 @@ is more than the console's own options (see `console_args`): importing argparse 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 from queuetui import __version__
@@ -108,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"queuetui {__version__}")
     parser.add_argument("--demo", action="store_true", help="open the console on the embedded simulator")
+    # What `serve` starts each tab's console with: not for people, so not in the help.
+    parser.add_argument("--locked", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tour", action="store_true", help="with --demo: a guided tour, step by step")
     parser.add_argument("--show-keys", action="store_true", help="show the last keys pressed (for a room)")
     parser.add_argument("--profile", default=None, help="profile from the config file (env QUEUETUI_PROFILE)")
@@ -162,7 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
         "simulator. The demo only: no sign-in protects the page, so profiles and config are refused.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0: LAN)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=8000, help="port, 1-65535 (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this name (the room's DNS name for this machine); repeatable",
+    )
     serve.add_argument(
         "--max-sessions",
         type=_positive_int,
@@ -190,6 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 1-65535 (or 0 for a free one), not {value}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -199,6 +219,4 @@ def _positive_int(text: str) -> int:
 
 def console_args_of(args: argparse.Namespace) -> ConsoleArgs:
     """The console's options as the full parser read them (no command given)."""
-    return ConsoleArgs(
-        demo=args.demo, tour=args.tour, show_keys=args.show_keys, profile=args.profile, config=args.config
-    )
+    return ConsoleArgs(**{field.name: getattr(args, field.name) for field in dataclasses.fields(ConsoleArgs)})

@@ -40,6 +40,18 @@ def _some_modes(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _environment(table: TableReader, default: Environment) -> Environment:
+    if table.text("environment", default.value) == Environment.DEMO.value:
+        table.problem(
+            "environment",
+            "demo is the built-in simulator's alone (queuetui --demo), shown only while requests go there; "
+            "for a simulator run for a room, say training",
+        )
+        return default
+    claimable = [env.value for env in Environment if env is not Environment.DEMO]
+    return Environment(table.choice("environment", default.value, claimable))
+
+
 def _not_empty(text: str) -> str:
     if not text:
         raise ValueError("must not be empty")
@@ -78,9 +90,7 @@ class Profile:
         modes = table.texts("allowed_modes", default_modes)
         return cls(
             base_url=table.text("base_url", default.base_url),
-            environment=Environment(
-                table.choice("environment", default.environment.value, [e.value for e in Environment])
-            ),
+            environment=_environment(table, default.environment),
             auth=cast(AuthKind, table.choice("auth", default.auth, ("session", "token"))),
             user_id=table.text("user_id", default.user_id),
             snooper_number=table.text("snooper_number", default.snooper_number),

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from queuetui.api.credentials import parse_credentials
+from queuetui.core import embedded
 from queuetui.core.config import Profile
-from queuetui.core.environment import Environment
 from queuetui.core.live_calls_config import simulator_live_calls
 from queuetui.core.session import Seams, Session, SessionRefused
 from queuetui.sim import DEMO_SSID, SimServer
@@ -28,11 +28,11 @@ class Demo:
 
 
 def demo_profile(profile: Profile, sim: SimServer) -> Profile:
-    """The user's profile pointed at the simulator: their preferences stay, the environment says DEMO."""
+    """The user's profile pointed at the simulator: their preferences stay. The session, not the profile, says
+    DEMO: for as long as its requests go to this simulator (see `embedded`)."""
     return replace(
         profile,
         base_url=sim.url,
-        environment=Environment.DEMO,
         auth="session",
         snooper_number=profile.snooper_number or DEMO_SNOOPER,
         live_calls=simulator_live_calls(),
@@ -40,9 +40,15 @@ def demo_profile(profile: Profile, sim: SimServer) -> Profile:
 
 
 def open_demo(
-    profile: Profile, audit_path: Path | None, seams: Seams | None = None, sim: SimServer | None = None
+    profile: Profile,
+    audit_path: Path | None,
+    seams: Seams | None = None,
+    sim: SimServer | None = None,
+    *,
+    locked: bool = False,
 ) -> Demo:
-    """Start the simulator (unless one is given) and sign in to it. Raises SessionRefused like `Session.open`."""
+    """Start the simulator (unless one is given) and sign in to it; `locked`: this process talks to that simulator
+    alone from now on (a console served to a browser). Raises SessionRefused like `Session.open`."""
     try:
         faults = demo_faults(os.environ.get(DEMO_LATENCY_ENV))
     except ValueError as problem:
@@ -50,6 +56,10 @@ def open_demo(
     if sim is None:
         sim = SimServer().start()
         sim.faults = faults
+    if locked:
+        embedded.lock_to(sim)
+    else:
+        embedded.adopt(sim)
     try:
         session = Session.open(
             "demo", demo_profile(profile, sim), parse_credentials(ssid=DEMO_SSID), audit_path, seams=seams

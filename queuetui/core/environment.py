@@ -8,4 +8,7 @@ from enum import Enum
 class Environment(str, Enum):
     PRODUCTION = "production"
     STAGING = "staging"
+    TRAINING = "training"  # a simulator a trainer runs for a room (`queuetui sim`): real requests, not the demo
+    # The simulator embedded in this process, and nothing else: decided by where a session's requests go, so no
+    # config file may claim it (see `embedded`).
     DEMO = "demo"

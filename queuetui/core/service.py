@@ -87,6 +87,7 @@ class BargeService:
         credentials: SessionAuth | TokenAuth,
         *,
         profile: str = "default",
+        environment: str = "production",
         audit: AuditLog | None = None,
         retry: RetryPolicy | None = None,
         rate: RateGuard | None = None,
@@ -97,6 +98,7 @@ class BargeService:
         self.client = client
         self.credentials = credentials
         self.profile = profile
+        self.environment = environment
         self.audit = audit
         self.retry = retry or RetryPolicy()
         self.rate = rate or RateGuard()
@@ -272,6 +274,7 @@ class BargeService:
         return {
             "time": self._clock().astimezone(timezone.utc).isoformat(timespec="milliseconds"),
             "profile": self.profile,
+            "environment": self.environment,
             "host": self.host,
             "os_user": os_user(),
             "auth": self.credentials.kind,

@@ -22,6 +22,7 @@ from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.fields import FIELD_LABELS, FieldErrors, InputProblem
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
+from queuetui.core import embedded
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_syslog import SyslogSink
 from queuetui.core.audit_trail import ShiftSummary, shift_summary
@@ -71,6 +72,14 @@ def load_floor() -> None:
 
 def local_now() -> datetime:
     return datetime.now().astimezone()
+
+
+def environment_of(profile: Profile) -> Environment:
+    """What the screen and the audit trail call where `profile`'s requests go. DEMO is the embedded simulator's
+    alone: a profile that says demo but points elsewhere counts as production, the kind never to be mistaken."""
+    if embedded.is_embedded(profile.base_url):
+        return Environment.DEMO
+    return Environment.PRODUCTION if profile.environment is Environment.DEMO else profile.environment
 
 
 class SessionRefused(Exception):
@@ -150,7 +159,7 @@ class Session:
         config = self.profile.live_calls
         if config.source == "deepcall":
             return DeepCallSource(self.service.client, self.credentials, config)
-        if config.source == "command":
+        if config.source == "command" and not embedded.is_locked():
             return CommandSource.from_config(config, self.profile.read_timeout)
         return None
 
@@ -175,8 +184,12 @@ class Session:
         *,
         seams: Seams | None = None,
     ) -> Session:
-        """Raises SessionRefused when the URL, proxy, CA bundle or audit trail cannot be used."""
+        """Raises SessionRefused when the URL, proxy, CA bundle or audit trail cannot be used, or when this process
+        is a console locked to its own simulator and the URL is another."""
         seams = seams or Seams()
+        locked_out = embedded.refusal(profile.base_url)
+        if locked_out:
+            raise SessionRefused("Base URL", locked_out)
         settings = ClientSettings(
             base_url=profile.base_url,
             connect_timeout=profile.connect_timeout,
@@ -206,6 +219,7 @@ class Session:
             client,
             credentials,
             profile=name,
+            environment=environment_of(profile).value,
             audit=audit,
             retry=seams.retry,
             rate=seams.rate,
@@ -229,7 +243,12 @@ class Session:
 
     @property
     def is_demo(self) -> bool:
-        return self.profile.environment is Environment.DEMO
+        """The requests go to this process's own demo simulator: what DEMO on screen promises, and nothing else."""
+        return embedded.is_embedded(self.profile.base_url)
+
+    @property
+    def environment(self) -> Environment:
+        return environment_of(self.profile)
 
     @property
     def in_flight(self) -> frozenset[str]:

@@ -249,9 +249,17 @@ class SimServer:
         return int(self._httpd.server_address[1])
 
     @property
+    def host(self) -> str:
+        return str(self._httpd.server_address[0])
+
+    @property
     def url(self) -> str:
-        host = str(self._httpd.server_address[0])
-        return f"http://{host}:{self.port}/api/v2"
+        return f"http://{self.host}:{self.port}/api/v2"
+
+    @property
+    def running(self) -> bool:
+        """Started and not yet stopped."""
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def request_count(self) -> int:

@@ -195,7 +195,9 @@ class QueueApp(App[None]):
         self._resume_collection()
         self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
         self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
-        self.config_writable = not boot.config_problem
+        # A locked console has no config of its own to keep: it never writes one (run by hand, the file it would
+        # overwrite is the user's).
+        self.config_writable = not boot.config_problem and not self.launch.locked
         self._adopt_themes(boot)
         self._adopt_keymap(boot)
         self.console_screen.show_sessions()
@@ -307,8 +309,22 @@ class QueueApp(App[None]):
         from queuetui.tui.screens.login import LoginForm, LoginScreen
 
         self._sign_in_type = LoginScreen
+        launch = self.launch
+        profile = self.profile
+        if launch.locked and self.demo_sim is not None:
+            from queuetui.core.demo import demo_profile
+
+            profile = demo_profile(profile, self.demo_sim)  # its only choice, as it offers no base URL
         form = LoginForm(
-            self.settings, self.profile_name, self.profile, self.prefill, notice, refused, self.still, self.launch.demo
+            self.settings,
+            self.profile_name,
+            profile,
+            self.prefill,
+            notice,
+            refused,
+            self.still,
+            launch.demo,
+            launch.locked,
         )
         self.push_screen(LoginScreen(form))
         self.call_after_refresh(self._load_http)
@@ -388,7 +404,9 @@ class QueueApp(App[None]):
         if self.session is not None:
             self.session.close()
         self.session = session
-        self.profile_name, self.profile = session.name, session.profile
+        if not session.is_demo:
+            # The demo's profile is the simulator's, not the user's: a sign-in after it starts from the user's own.
+            self.profile_name, self.profile = session.name, session.profile
         credentials = session.credentials
         # Kept in memory only, so an auth failure can bring the login back with its fields filled.
         if isinstance(credentials, SessionAuth):
@@ -402,7 +420,7 @@ class QueueApp(App[None]):
         self.console_screen.attach(session)
         self.report(
             "info",
-            f"Signed in to {session.host} ({session.profile.environment.value}) as {credentials.identity}: "
+            f"Signed in to {session.host} ({session.environment.value}) as {credentials.identity}: "
             "credentials kept; the first action checks them",
         )
         if session.is_demo:
@@ -429,8 +447,10 @@ class QueueApp(App[None]):
     def sign_out(self) -> None:
         from queuetui.core.config import Overrides
 
-        if not self.ready.is_set():
-            return  # nothing to sign out of yet, and no sign-in screen can be built before the config
+        if not self.ready.is_set() or self.launch.locked:
+            # Nothing to sign out of yet, and no sign-in screen can be built before the config; a locked console
+            # stays on its simulator.
+            return
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -635,6 +655,7 @@ class QueueApp(App[None]):
             return
         self.demo_sim.scenario.reset()
         self.console_screen.reset()
+        self.clear_notifications()  # a notice of the run before (a red 1502) would outlive its log line
         self.report("info", "Demo reset: log, sessions and calls start again")
 
     def start_tour(self) -> None:
@@ -656,7 +677,8 @@ class QueueApp(App[None]):
         console = self.console_screen
         yield SystemCommand("I hung up", "My phone is down: the live call is over for me", console.action_hung_up)
         yield SystemCommand("Shift summary", "This shift: actions by mode and outcome", console.action_shift_summary)
-        yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
+        if not self.launch.locked:
+            yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
         yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", console.action_export_log)
         yield SystemCommand("Clear log", "Empty the log panel", console.action_clear_log)
         yield SystemCommand("Show keys", "Show or hide the last keys pressed, for a room", self.toggle_keys)

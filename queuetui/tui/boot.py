@@ -43,13 +43,16 @@ def seams_of(launch: Launch) -> Seams:
 def load(launch: Launch) -> Boot:
     """Read config and environment; never fails: a bad file is reported in the app, which uses defaults."""
     config_path = paths.config_file(launch.config)
-    overrides = Overrides.from_env(profile=launch.profile, base_url=launch.base_url)
+    # A locked console (one served to a browser) takes nothing from the environment or a config file: whatever
+    # they hold, it is the demo with the defaults.
+    overrides = Overrides() if launch.locked else Overrides.from_env(profile=launch.profile, base_url=launch.base_url)
     settings = Settings()
     problem = ""
     warnings: list[str] = []
     try:
-        loaded = load_config(config_path, named=bool(paths.chosen_config_file(launch.config)))
-        settings, warnings = loaded.settings, loaded.warnings
+        if not launch.locked:
+            loaded = load_config(config_path, named=bool(paths.chosen_config_file(launch.config)))
+            settings, warnings = loaded.settings, loaded.warnings
     except ConfigError as error:
         problem = str(error)
     try:
@@ -71,9 +74,9 @@ def load(launch: Launch) -> Boot:
     load_floor()
     import queuetui.tui.widgets.sessions_table  # noqa: F401  (the console mounts it as it adopts this: see show_sessions)
 
-    if launch.demo:
+    if launch.demo or launch.locked:
         try:
-            boot.demo = open_demo(profile, boot.audit_path, seams_of(launch))
+            boot.demo = open_demo(profile, boot.audit_path, seams_of(launch), locked=launch.locked)
         except SessionRefused as refused:
             boot.demo_problem = str(refused)
     return boot

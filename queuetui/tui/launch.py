@@ -16,11 +16,12 @@ def create_app(**options: Any) -> QueueApp:  # noqa: ANN401 - checked by Launch 
 
 def run_console(
     demo: bool = False,
+    locked: bool = False,
     profile: str | None = None,
     config: str | None = None,
     tour: bool = False,
     show_keys: bool = False,
 ) -> int:
-    app = create_app(demo=demo, profile=profile, config=config, tour=tour, show_keys=show_keys)
+    app = create_app(demo=demo or locked, locked=locked, profile=profile, config=config, tour=tour, show_keys=show_keys)
     app.run()
     return app.return_code or 0

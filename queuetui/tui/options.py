@@ -25,6 +25,7 @@ class Launch:
     profile: str | None = None
     base_url: str | None = None
     demo: bool = False
+    locked: bool = False  # the demo, locked to its own simulator: a console served to a browser
     audit_path: Path | None = None
     retry: RetryPolicy | None = None
     rate: RateGuard | None = None

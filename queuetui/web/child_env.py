@@ -1,10 +1,11 @@
-"""The environment a served console starts with.
+"""The environment a served console starts with: an allow list, never a deny list.
 
 textual-serve hands its own environment to every app it starts, and it has no sign-in: whoever opens the page
-drives the app. So nothing that could reach a real DeepCall goes along: no `QUEUETUI_*` setting (credentials,
-profile, config file) and no proxy (a demo stays on this machine). And each console gets config and state
-folders of its own, empty: the trainer's profiles (remembered secrets among them) and audit trail are out of
-reach, and no tab sees another's sessions.
+drives the app. The trainer's shell holds whatever the trainer works with (cloud keys, tokens, database URLs,
+proxies with passwords), and no list of names to withhold can know them all. So a console gets only what it
+needs to run and draw: the program path, the terminal and locale settings, the time zone, what textual-serve
+sets for the terminal in the page, and folders of its own (empty) for home, config, state and cache: the
+trainer's profiles (remembered secrets among them) and audit trail are out of reach, and no tab sees another's.
 """
 
 from __future__ import annotations
@@ -12,20 +13,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-PROXY_VARIABLES = frozenset({"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"})
+# To run and draw: where programs are, the terminal, the time zone.
+KEPT = frozenset({"PATH", "TERM", "TZ", "LANG", "LANGUAGE"})
+# What textual-serve sets for the terminal in the page (see its AppService._build_environment).
+TERMINAL = frozenset(
+    {"TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "COLUMNS", "ROWS"}
+)
+BANNER_LINE = (
+    "Consoles get no settings from this shell: only PATH, TERM, the locale and TZ, and empty folders of their own."
+)
 
 
-def is_withheld(name: str) -> bool:
-    upper = name.upper()
-    return upper.startswith("QUEUETUI_") or upper in PROXY_VARIABLES
+def is_kept(name: str) -> bool:
+    return name in KEPT or name in TERMINAL or name.startswith("LC_")
 
 
 def served_environment(environ: Mapping[str, str], files: Path) -> dict[str, str]:
-    """`environ` without what is withheld, with queuetui's config and state under `files` (the console's own)."""
-    kept = {name: value for name, value in environ.items() if not is_withheld(name)}
-    return {**kept, "XDG_CONFIG_HOME": str(files / "config"), "XDG_STATE_HOME": str(files / "state")}
-
-
-def withheld_names(environ: Mapping[str, str]) -> list[str]:
-    """The names (never the values) that a served console will not see, to tell the person starting serve."""
-    return sorted(name for name in environ if is_withheld(name))
+    """What of `environ` a console may have, with its home, config, state and cache under `files` (its own)."""
+    kept = {name: value for name, value in environ.items() if is_kept(name)}
+    own = {
+        "HOME": files,
+        "XDG_CONFIG_HOME": files / "config",
+        "XDG_STATE_HOME": files / "state",
+        "XDG_CACHE_HOME": files / "cache",
+        "XDG_DATA_HOME": files / "data",
+    }
+    return {**kept, **{name: str(folder) for name, folder in own.items()}}

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from helpers import eventually, installed_command, run_env
+from servedriver import wait_until
 from tmuxdriver import TmuxSession, have_tmux
+
+from queuetui.sim import DEMO_SSID, SimServer
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,3 +41,36 @@ def test_demo_spy_in_tmux(isolated_home: Path):
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
     records = [json.loads(line) for line in audit.read_text().splitlines()]
     assert [(r["call_id"], r["mode"], r["outcome"]) for r in records] == [("C-10023", "spy", "ok")]
+
+
+def test_signed_out_of_the_demo_and_into_another_simulator_there_is_no_demo(isolated_home: Path):
+    console = TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm")
+    with SimServer() as second, console as term:
+        term.wait_for("C-10023 13 Asha", timeout=20)
+        term.wait_for("DEMO")
+        term.send("C-p")
+        term.type("sign out")
+        term.wait_for("Forget the credentials")
+        term.send("Enter")
+        term.wait_for("Signed out")
+        term.wait_for("Base URL")
+        # From the session id field (the first empty one) back to the base URL: one burst, as a user types.
+        term.send("BTab", "BTab", "C-u", second.url, "Tab", "Tab", DEMO_SSID, "Enter")
+        top = f"default@127.0.0.1:{second.port}"
+        term.wait_for(top, timeout=10)
+        screen = term.capture()
+        first_line = screen.splitlines()[0]
+        assert "PRODUCTION" in first_line
+        assert "DEMO" not in first_line
+        term.send("C-u", "C-10023", "Tab", "Tab", "Tab", "13", "Enter")
+        term.wait_for("ON C-10023", timeout=10)
+        assert "DEMO" not in term.capture().splitlines()[0]
+        term.send("C-q")
+        wait_until(term.is_dead, 10, "queuetui to exit on ctrl+q")
+        assert second.request_count == 1
+
+    audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [(r["profile"], r["environment"], r["host"], r["outcome"]) for r in records] == [
+        ("default", "production", f"127.0.0.1:{second.port}", "ok")
+    ]

@@ -3,11 +3,8 @@ and a simulator with thousands of live calls."""
 
 from __future__ import annotations
 
-import shutil
 import ssl
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,38 +30,6 @@ def raw_server(request: pytest.FixtureRequest) -> Callable[..., RawServer]:
         return server
 
     return start
-
-
-@dataclass(frozen=True)
-class SelfSigned:
-    cert: Path
-    key: Path
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.cert, self.key)
-        return context
-
-
-@pytest.fixture(scope="session")
-def self_signed(tmp_path_factory: pytest.TempPathFactory) -> SelfSigned:
-    """A certificate for 127.0.0.1 that no system trust store knows, made with the openssl command."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("the openssl command is not installed: cannot make a self-signed certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
-    return SelfSigned(cert, key)
 
 
 @pytest.fixture

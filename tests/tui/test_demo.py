@@ -33,7 +33,7 @@ def test_demo_mode_opens_the_console_signed_in_and_stops_its_simulator_on_exit(m
         demo_sim = h.app.demo_sim
         assert demo_sim is not None
         ports.append(demo_sim.port)
-        assert h.app.profile.environment is Environment.DEMO
+        assert h.app.session is not None and h.app.session.environment is Environment.DEMO
         assert " DEMO " in h.header
         assert f"demo@127.0.0.1:{demo_sim.port}" in h.header
         assert h.console.query_one("#log").has_class("-env-demo")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from textual.widgets._toast import Toast
+
 from queuetui.core.audit import read_audit
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.login import LoginScreen
@@ -10,7 +12,7 @@ from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.widgets.key_caster import KeyCaster
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.sessions_table import SessionsTable
-from tui.conftest import drive, fill, fill_form, press_for_screen, settle, wait_until
+from tui.conftest import drive, fill, fill_form, press_for_screen, screen_text, settle, wait_until
 
 
 def tour_line(pilot) -> str:
@@ -181,5 +183,50 @@ def test_the_demo_is_slow_enough_to_see_a_request_in_flight(make_app, monkeypatc
         assert console.query_one(SessionsTable).entries == []  # no answer yet
         await settle(pilot)
         assert console.in_flight == frozenset()
+
+    drive(h, steps)
+
+
+def overlaps(first, second) -> bool:
+    return bool(first.region.intersection(second.region))
+
+
+def test_notices_never_cover_the_tour_step(make_app):
+    h = make_app(demo=True, tour=True)
+
+    async def steps(pilot):
+        panel = h.console.query_one("#tour")
+        await on_the_list(pilot)
+        await pilot.press("s")  # a success notice
+        await settle(pilot)
+        await step_done(pilot, 2)
+        await fill_form(pilot, "C-10017", "99")  # an error notice (1502), the step's text still to read
+        await pilot.press("enter")
+        await settle(pilot)
+        toasts = list(pilot.app.screen.query(Toast))
+        assert len(toasts) >= 2, "no notices shown: the check would pass on anything"
+        await pilot.pause()
+        assert [toast for toast in toasts if overlaps(toast, panel)] == []
+        await pilot.press("escape")  # the tour over, notices go back where they were: at the bottom
+        await pilot.pause()
+        rack = pilot.app.screen.query_one("#textual-toastrack")
+        assert not rack.has_class("-above-tour")
+
+    drive(h, steps, size=(142, 40))  # a 1280x800 page at the default font
+
+
+def test_reset_the_demo_clears_the_notices(make_app):
+    h = make_app(demo=True)
+
+    async def steps(pilot):
+        await on_the_list(pilot)
+        await fill_form(pilot, "C-10017", "99")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Invalid value" in screen_text(pilot.app)  # the 1502's notice (and its log line)
+        pilot.app.reset_demo()
+        await wait_until(pilot, lambda: "Invalid value" not in screen_text(pilot.app))
+        assert len(list(pilot.app.screen.query(Toast))) == 1  # the reset's own
+        assert h.log_lines[-1].endswith("Demo reset: log, sessions and calls start again")
 
     drive(h, steps)

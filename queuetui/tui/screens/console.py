@@ -316,8 +316,8 @@ class ConsoleScreen(Screen[None]):
             profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
             for panel in self.query("#floor, #log, #sessions"):
-                for env in type(profile.environment):
-                    panel.set_class(env is profile.environment, f"-env-{env.value}")
+                for env in type(session.environment):
+                    panel.set_class(env is session.environment, f"-env-{env.value}")
             self.query_one(ModeSelector).set_allowed(frozenset(profile.allowed_modes))
             for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
                 field = self.query_one(selector, Input)
@@ -346,7 +346,7 @@ class ConsoleScreen(Screen[None]):
         phone = live.phone_words(now, session.is_demo) if live else ""
         header.show(
             HeaderFacts(
-                session.profile.environment,
+                session.environment,
                 f"{session.name}@{session.host}",
                 session.credentials.identity,
                 self._masked_snooper(),
@@ -393,7 +393,8 @@ class ConsoleScreen(Screen[None]):
             words = "loading…" if snapshot.error is None else f"not loaded: {snapshot.error}"
         else:
             words = f"updated {age:.0f} s ago"
-        self.query_one("#floor").border_subtitle = f"{count} calls · {words}"
+        noun = "call" if len(snapshot.calls) == 1 else "calls"
+        self.query_one("#floor").border_subtitle = f"{count} {noun} · {words}"
         self.query_one("#floor").set_class(snapshot.stale(floor.now()), "-stale")
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
@@ -913,6 +914,9 @@ class ConsoleScreen(Screen[None]):
     def _show_tour(self) -> None:
         panel = self.query_one("#tour", Static)
         panel.display = self.tour is not None
+        # Notices stack up from the bottom, where the step's text is: during the tour they come down from the top.
+        for rack in self.query("#textual-toastrack"):
+            rack.set_class(self.tour is not None, "-above-tour")
         if self.tour is not None:
             panel.update(f"Tour {self.tour.progress}  {self.tour.text}  (Esc leaves)")
 

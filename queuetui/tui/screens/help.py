@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from queuetui.tui.keymap import active_keys
+from queuetui.tui.widgets.key_bar import browser_words
 
 
 def binding_table(
@@ -64,6 +65,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
+            if self.app.is_web:
+                yield Static(browser_words(), id="help-browser")
             yield Static(binding_table(self.sections, self.keymap, self._shown), id="help-table")
 
     def _shown(self, key: str) -> str:

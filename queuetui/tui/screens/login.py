@@ -51,6 +51,7 @@ class LoginForm:
     refused: bool = False  # the server refused the prefilled secret: select it so typing replaces it
     still: bool = False
     demo: bool = False  # started as the demo: show its (public) credentials
+    locked: bool = False  # a console locked to its simulator: no profile or base URL to choose
 
 
 class LoginScreen(Screen[None]):
@@ -117,18 +118,19 @@ class LoginScreen(Screen[None]):
         with Vertical(id="login-box"):
             yield Static("queuetui  sign in", id="login-title")
             yield Static(form.notice, id="login-notice")
-            with Horizontal(classes="row"):
-                yield Label("Profile", classes="label")
-                yield Select(
-                    [(name, name) for name in names],
-                    value=form.profile_name if form.profile_name in names else names[0],
-                    allow_blank=False,
-                    compact=True,
-                    id="profile",
-                )
-            with Horizontal(classes="row"):
-                yield Label("Base URL", classes="label")
-                yield FormInput(form.prefill.base_url or profile.base_url, id="base-url", compact=True)
+            if not form.locked:
+                with Horizontal(classes="row"):
+                    yield Label("Profile", classes="label")
+                    yield Select(
+                        [(name, name) for name in names],
+                        value=form.profile_name if form.profile_name in names else names[0],
+                        allow_blank=False,
+                        compact=True,
+                        id="profile",
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("Base URL", classes="label")
+                    yield FormInput(form.prefill.base_url or profile.base_url, id="base-url", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Auth", classes="label")
                 with ChoiceSet(id="auth", compact=True):
@@ -152,7 +154,7 @@ class LoginScreen(Screen[None]):
                     "Remember on this machine", value=profile.remember_secret, id="remember", compact=True
                 )
             yield Static("", id="login-error")
-            if self.form.demo:
+            if form.demo or form.locked:
                 from queuetui.sim.scenario import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 
                 yield Static(
@@ -263,7 +265,7 @@ class LoginScreen(Screen[None]):
 
         for field in self.query(Input):
             field.remove_class("-invalid")
-        name = str(self.query_one("#profile", Select).value)
+        name = self.form.profile_name if self.form.locked else str(self.query_one("#profile", Select).value)
         profile = self.form.settings.profiles.get(name, self.form.profile)
         token = self._auth_kind() == "token"
         try:
@@ -277,9 +279,8 @@ class LoginScreen(Screen[None]):
             return None
         self.query_one("#login-error", Static).update("")
         # The base URL is checked once, where the session opens; a refusal comes back through `refused`.
-        chosen = replace(
-            profile, base_url=self.query_one("#base-url", Input).value, auth="token" if token else "session"
-        )
+        base_url = profile.base_url if self.form.locked else self.query_one("#base-url", Input).value
+        chosen = replace(profile, base_url=base_url, auth="token" if token else "session")
         return SignInRequested(name, chosen, credentials, self.query_one("#remember", MarkedCheckbox).value)
 
     def refused(self, label: str, message: str) -> None:

@@ -20,6 +20,15 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
+# Keys a desktop browser keeps for itself, and what it does with them: a console in a page never gets them, so its
+# key bar does not offer them. Every action they do has an F-key or a letter too.
+BROWSER_KEEPS = {"ctrl+t": "new tab", "ctrl+w": "close tab", "ctrl+n": "new window"}
+
+
+def browser_words() -> str:
+    kept = ", ".join(f"Ctrl+{key[-1].upper()} ({what})" for key, what in BROWSER_KEEPS.items())
+    return f"In a browser, {kept} stay with the browser: use the F-keys or letters instead."
+
 
 @dataclass(frozen=True)
 class KeySpan:
@@ -90,8 +99,9 @@ class KeyBar(Widget, can_focus=False):
         # width, each entry names its first key only; still too long, the entries before the app's own give
         # way from the end, so that Quit and Help (whose list names every key) stay in sight.
         entries: dict[str, list[ActiveBinding]] = {}
+        in_browser = self.app.is_web
         for active in _as_declared(self.screen.active_bindings.values()):
-            if active.binding.show:
+            if active.binding.show and not (in_browser and active.binding.key in BROWSER_KEEPS):
                 entries.setdefault(active.binding.action, []).append(active)
         line, spans = self._line(entries, every_key=True)
         if line.cell_len > self.size.width:
