@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "message",
     "server_text",
     "profile",
+    "environment",
     "host",
     "os_user",
     "auth",

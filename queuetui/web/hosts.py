@@ -13,7 +13,7 @@ import contextlib
 import ipaddress
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = frozenset({"localhost"})
@@ -63,7 +63,6 @@ def origin_name(origin: str) -> str | None:
 class HostRule:
     bind: str
     allowed: frozenset[str] = frozenset()
-    _own: dict[str, bool] = field(default_factory=dict)  # every-interface binds: addresses already checked
 
     @classmethod
     def of(cls, bind: str, extra: Iterable[str] = ()) -> HostRule:
@@ -91,9 +90,8 @@ class HostRule:
         if not self.every_interface or _address(name) is None:
             return False
         # Bound to every interface: any address of this machine reaches it. Only addresses: a name can be rebound.
-        if name not in self._own:
-            self._own[name] = is_own_address(name)
-        return self._own[name]
+        # Asked of the kernel each time, not remembered: a page could send any number of addresses.
+        return is_own_address(name)
 
 
 def own_addresses(ipv6: bool) -> list[str]:

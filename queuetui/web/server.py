@@ -55,7 +55,7 @@ REDIRECTED_PARAMS = ("ping", "delay")
 # The largest terminal a page may ask for: a projector's full screen at a small font fits; more only costs memory.
 MAX_WIDTH, MAX_HEIGHT = 300, 100
 # A page turned away asks again after this long: a closed tab's seat is free within a moment of its closing.
-RETRY_S = 5  # the console removes a folder so named, and only that, if this server dies
+RETRY_S = 5
 
 
 def demo_command() -> str:

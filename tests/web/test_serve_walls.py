@@ -22,6 +22,7 @@ import pytest
 from run_cli import run_queuetui
 from servedriver import ServeProcess, Tab, environment_of, first_screen, have_proc, wait_until
 
+from queuetui.web.hosts import HostRule, host_name, origin_name
 from queuetui.web.leftovers import FOLDER_PREFIX, OWNER_FILE, mark_owner, process_start
 
 needs_proc = pytest.mark.skipif(not have_proc(), reason="reads processes from /proc (Linux)")
@@ -254,3 +255,30 @@ def test_the_next_serve_removes_folders_whose_serve_has_gone(log_dir):
     finally:
         for folder in (left, running, unknown):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("bind", "name", "admitted"),
+    [
+        ("127.0.0.1", "127.0.0.1", True),
+        ("127.0.0.1", "localhost", True),
+        ("127.0.0.1", "127.0.0.2", False),  # loopback, but not the address it is bound to
+        ("127.0.0.1", "attacker.example", False),
+        ("0.0.0.0", "127.0.0.1", True),
+        ("0.0.0.0", "localhost", True),
+        ("0.0.0.0", "203.0.113.9", False),  # an address, but not this machine's
+        ("0.0.0.0", "attacker.example", False),  # bound everywhere, still no name but those given
+        ("0.0.0.0", None, False),  # a Host header that could not be read
+    ],
+)
+def test_which_names_a_bind_answers(bind, name, admitted):
+    assert HostRule.of(bind).admits(name) is admitted
+
+
+def test_names_are_read_from_host_and_origin_headers():
+    assert host_name("Training.Example:8000") == "training.example"
+    assert host_name("[::1]:8000") == "::1"
+    assert host_name("127.0.0.1:eighty") is None
+    assert origin_name("http://localhost:8000") == "localhost"
+    assert origin_name("null") is None
+    assert origin_name("file:///etc/passwd") is None
