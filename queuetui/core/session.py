@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import httpx
 
     from queuetui.api.models import BargeRequest
+    from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
     from queuetui.core.shift import PastAction
@@ -153,17 +154,6 @@ class Session:
         if config.source == "command":
             return CommandSource.from_config(config, self.profile.read_timeout)
         return None
-
-    def _barge_problem(self, call_id: str) -> str:
-        """Why a barge on `call_id` must not go: the list is not fresh, or the call is not live in it."""
-        if self.floor is None:
-            return ""
-        snapshot = self.floor.fresh(max_age_s=self.profile.live_calls.refresh_s)
-        if snapshot.error is not None:
-            return f"Barge not sent: the live list could not be refreshed to check {call_id} ({snapshot.error})"
-        if not snapshot.is_live(call_id):
-            return f"Barge not sent: {call_id} is not live in the list just refreshed (it may have ended)"
-        return ""
 
     @classmethod
     def open(
@@ -282,19 +272,41 @@ class Session:
             self.live.asked(request.call_id)
         return refused
 
+    def asks_before(self, request: BargeRequest) -> bool:
+        """Whether `request` needs the supervisor's yes to a question first: an audible barge, in a profile that
+        asks (and allows barge at all: a refused mode is refused without asking)."""
+        return (
+            request.snoop_type is SnoopType.BARGE
+            and self.profile.confirm_barge
+            and SnoopType.BARGE in self.service.allowed_modes
+        )
+
     def perform(
         self,
         request: BargeRequest,
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
+        confirmed: Confirmed | None = None,
     ) -> Outcome:
-        """Send an admitted request (blocking: run it off the UI thread). A barge first needs the call live in a
-        list no older than the profile's refresh period. A success moves the live state, unless an action on
-        another call, admitted after this one, has already moved it (see `LiveState`)."""
+        """Send an admitted request (blocking: run it off the UI thread). A barge that `asks_before` goes only with
+        the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
+        `barge_check_s` of that yes, still shows its call with its agent (see `barge_check`). A success moves
+        the live state, unless an action on another call, admitted after this one, has already moved it (see
+        `LiveState`)."""
         if request.snoop_type is SnoopType.BARGE:
-            problem = self._barge_problem(request.call_id)
-            if problem:
-                return self.service.release(request, problem)
+            from queuetui.core.barge_check import Confirmed, recheck
+
+            if confirmed is None and self.asks_before(request):
+                return self.service.release(request, f"Barge on {request.call_id} not sent: you did not confirm it")
+            checked = recheck(
+                self.floor,
+                confirmed or Confirmed.of(request),
+                request,
+                max_age_s=self.profile.live_calls.refresh_s,
+                deadline_s=self.profile.barge_check_s,
+            )
+            if checked.problem:
+                return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
         outcome = self.service.perform(request, on_retry, cancel)
         if not outcome.ok:
             return outcome
@@ -313,9 +325,10 @@ class Session:
         request: BargeRequest,
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
+        confirmed: Confirmed | None = None,
     ) -> Outcome:
         refused = self.admit(request)
-        return refused if refused is not None else self.perform(request, on_retry, cancel)
+        return refused if refused is not None else self.perform(request, on_retry, cancel, confirmed)
 
     def shift(self) -> tuple[list[PastAction], ShiftSummary]:
         """Today's actions of this OS user, profile and identity, from the audit trail (reads the file: call

@@ -187,6 +187,35 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
     assert sim.request_count == 0
 
 
+def test_a_call_that_moved_to_another_agent_behind_the_question_is_not_barged_and_the_question_comes_back(
+    floor_app, floor_file, sim
+):
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        first = await press_for_screen(pilot, "b", ConfirmBargeScreen)
+        assert first.request.target_entity_val == "13"
+        # Behind the question, C-10023 moves to agent 21; the list on screen grows older than its period.
+        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "masterAgent": 21}, *CALLS[1:]]}))
+        floor = h.console.session.floor
+        await wait_until(pilot, lambda: floor.snapshot.age_s(floor.now()) > floor.refresh_s)
+        await pilot.press("y")
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, ConfirmBargeScreen) and pilot.app.screen is not first
+        )
+        again = pilot.app.screen
+        assert again.request.target_entity_val == "21"
+        assert "agent 21" in str(again.query_one("#confirm-body").render())
+        assert sim.request_count == 0
+        assert any("C-10023 is now with agent 21, not 13" in line for line in h.log_lines)
+        await pilot.press("n")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 def test_the_floor_matches_the_approved_picture(snap_compare, pictured_app, size):
     app = pictured_app().app

@@ -54,6 +54,7 @@ from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 if TYPE_CHECKING:
     from queuetui.api.fields import FieldErrors
     from queuetui.api.models import BargeRequest
+    from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.live import LiveChange, Monitoring
     from queuetui.core.live_calls import LiveCall
@@ -670,9 +671,7 @@ class ConsoleScreen(Screen[None]):
             return
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 
-        # A barge the profile does not allow is refused by the session without asking first.
-        barge = request.snoop_type is SnoopType.BARGE
-        if barge and session.profile.confirm_barge and SnoopType.BARGE in session.profile.allowed_modes:
+        if session.asks_before(request):
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
             self._confirming.add(request.call_id)
             self._update_send_button()
@@ -687,7 +686,9 @@ class ConsoleScreen(Screen[None]):
                     self._step_down_from_barge()
                     self._update_send_button()
                 elif confirmed:
-                    self._dispatch(request)
+                    from queuetui.core.barge_check import Confirmed
+
+                    self._dispatch(request, Confirmed.of(request, time.monotonic()))
                 else:
                     self.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
                     self._saw(Happened("barge-cancelled"))
@@ -698,7 +699,7 @@ class ConsoleScreen(Screen[None]):
             return
         self._dispatch(request)
 
-    def _dispatch(self, request: BargeRequest) -> None:
+    def _dispatch(self, request: BargeRequest, confirmed: Confirmed | None = None) -> None:
         session = self.session
         if session is None:
             return
@@ -709,7 +710,7 @@ class ConsoleScreen(Screen[None]):
         self._started[request.call_id] = time.monotonic()
         self._update_send_button()
         self.log_line("request", request.describe())
-        worker = self._send_in_thread(session, request)
+        worker = self._send_in_thread(session, request, confirmed)
         self._workers[worker] = request
         if request.snoop_type is SnoopType.BARGE:
             self._step_down_from_barge()
@@ -721,13 +722,13 @@ class ConsoleScreen(Screen[None]):
             selector.choose(SnoopType.SPY)
 
     @work(thread=True, group="send", exit_on_error=False)
-    def _send_in_thread(self, session: Session, request: BargeRequest) -> None:
+    def _send_in_thread(self, session: Session, request: BargeRequest, confirmed: Confirmed | None) -> None:
         worker = get_current_worker()
 
         def on_retry(notice: RetryNotice) -> None:
             self.post_message(RetryScheduled(notice))
 
-        outcome = session.perform(request, on_retry=on_retry, cancel=worker.cancelled_event)
+        outcome = session.perform(request, on_retry=on_retry, cancel=worker.cancelled_event, confirmed=confirmed)
         self.post_message(SendFinished(request, outcome))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -798,6 +799,8 @@ class ConsoleScreen(Screen[None]):
             return
         if outcome.kind is OutcomeKind.REFUSED:
             self.report("warning", outcome.message)
+            if outcome.ask_again is not None:
+                self.request_send(outcome.ask_again)
             return
         if outcome.category is Category.AUTH:
             self.report("error", outcome.message)
