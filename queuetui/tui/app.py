@@ -476,11 +476,17 @@ class QueueApp(App[None]):
     # ----- commands ---------------------------------------------------------------------------------
 
     def search_themes(self) -> None:
-        from textual.command import CommandPalette
-
+        from queuetui.tui.screens.palette import Palette
         from queuetui.tui.theme_picker import ThemePicker
 
-        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Choose a theme\u2026"))
+        self.push_screen(Palette(providers=[ThemePicker], placeholder="Choose a theme\u2026"))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, but one that runs nothing from keys typed before its list was shown."""
+        from queuetui.tui.screens.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]  # App[int], not App[object]
+            self.push_screen(Palette(id="--command-palette"))
 
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""

@@ -13,7 +13,7 @@ import pytest
 from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import drive, press_for_screen, settle, started, wait_until
+from tui.conftest import burst, drive, press_for_screen, settle, started, wait_until
 
 NOW = 1_767_600_000.0
 CALLS = [
@@ -214,6 +214,47 @@ def test_a_call_that_moved_to_another_agent_behind_the_question_is_not_barged_an
 
     drive(h, steps)
     assert sim.request_count == 0
+
+
+def test_a_second_enter_behind_the_one_that_copied_a_row_sends_nothing(floor_app, sim):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        burst(h, ("f3", None), ("down", None), ("enter", "\r"), ("enter", "\r"))  # whisper, 2nd call, copy, Enter
+        await settle(pilot)
+        assert pilot.app.focused is table_of(pilot)
+        assert h.field("#call-id").value == CALLS[1]["callId"]
+        assert h.field("#target-value").value == "7"
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+@pytest.mark.parametrize(("phone", "next_field"), [("", "snooper"), ("9876543210", "call-id")])
+def test_tab_after_a_copy_goes_to_what_is_left_to_fill(floor_app, sim, phone, next_field):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        h.field("#snooper").value = phone
+        await pilot.press("enter", "tab")
+        assert pilot.app.focused is h.field(f"#{next_field}")
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_tab_from_the_list_with_an_empty_form_goes_to_call(floor_app):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        assert isinstance(pilot.app.focused, LiveCallsTable)
+        await pilot.press("tab")
+        assert pilot.app.focused is h.field("#call-id")
+
+    drive(h, steps)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])

@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -52,6 +53,8 @@ from queuetui.tui.widgets.session_entry import SessionEntry
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
+    from textual.css.query import QueryType
+
     from queuetui.api.fields import FieldErrors
     from queuetui.api.models import BargeRequest
     from queuetui.core.barge_check import Confirmed
@@ -72,6 +75,8 @@ FIELD_WIDGETS = {
     "targetEntityVal": "#target-value",
     "snooperNumber": "#snooper",
 }
+# The form's fields in Tab order.
+FORM_ORDER = ("#call-id", "#target-type", "#target-value", "#snooper")
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
 # How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
@@ -107,6 +112,7 @@ class ConsoleScreen(Screen[None]):
             tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
         ),
         # Each F-key has a Ctrl twin for terminals and SSH clients that do not send F-keys; the key bar names both.
+        # No twin is the prefix key of a terminal multiplexer (Ctrl+B for tmux, Ctrl+A for screen): never delivered.
         Binding(
             "f2,ctrl+o",
             "mode('spy')",
@@ -124,7 +130,7 @@ class ConsoleScreen(Screen[None]):
             tooltip="Mode whisper: the agent hears you, the customer does not",
         ),
         Binding(
-            "f4,ctrl+b",
+            "f4,ctrl+r",
             "mode('barge')",
             "Barge",
             priority=True,
@@ -453,10 +459,22 @@ class ConsoleScreen(Screen[None]):
         self._copy_to_form(message.call)
 
     def _copy_to_form(self, call: LiveCall) -> None:
+        """Copy a call into the form, keeping the focus on the list: there Enter copies again and never sends, so a
+        second Enter typed behind the first (a slow link shows the copy late) sends nothing. Tab goes on to the
+        form (see `focus_next`), F2-F4 choose the mode, and Enter in the form sends."""
         self.query_one("#call-id", Input).value = call.call_id
         self.query_one("#target-type", Input).value = "agent"
         self.query_one("#target-value", Input).value = call.agent or ""
-        self.set_focus(self.query_one(ModeSelector))
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        """Tab from the live list goes to what is left to fill in the form: its first empty field (the phone,
+        after a copy), or Call when none is, to read the form through from the top."""
+        if self.focused is not self.query_one(LiveCallsTable) or selector != "*":
+            return super().focus_next(selector)
+        fields = [self.query_one(selector, Input) for selector in FORM_ORDER]
+        target = next((field for field in fields if not field.value.strip()), fields[0])
+        self.set_focus(target)
+        return target
 
     def on_screen_suspend(self) -> None:
         self._resized_to = None
