@@ -135,7 +135,7 @@ def test_the_live_leg_ends_when_its_call_leaves_the_list(sim, audit_path, monkey
         source.calls = []
         session.floor.poll_once()
         assert session.live.current is None
-        assert seen[-1] is not None and seen[-1].call_id == "C-10023"
+        assert [leg.call_id for leg in seen[-1]] == ["C-10023"]
     finally:
         session.close()
 
@@ -233,3 +233,23 @@ def test_a_yes_older_than_the_recheck_deadline_sends_nothing(on_floor, sim):
     assert outcome.kind is OutcomeKind.REFUSED
     assert "did not answer within 3 s of your yes" in outcome.message
     assert sim.request_count == 0
+
+
+def test_a_leg_left_to_the_phone_ends_when_its_call_leaves_the_list(sim, audit_path, monkeypatch):
+    profile = Profile(base_url=sim.url, live_calls=LiveCallsConfig(source="deepcall", refresh_s=3))
+    session = Session.open("floor", profile, parse_credentials(ssid=DEMO_SSID), audit_path)
+    source = Floor("C-10023", "C-10017")
+    source.calls[1] = replace(source.calls[1], agent="7")
+    monkeypatch.setattr(session, "floor_source", lambda: source)
+    seen = []
+    try:
+        assert session.watch_floor(lambda snapshot, ended: seen.append(ended))
+        assert session.act(request("C-10023", "spy")).ok
+        assert session.act(request("C-10017", "spy", agent="7")).ok  # C-10023 is left to the phone
+        assert [leg.call_id for leg in session.live.legs] == ["C-10017", "C-10023"]
+        source.calls = source.calls[1:]
+        session.floor.poll_once()
+        assert [leg.call_id for leg in seen[-1]] == ["C-10023"]
+        assert [leg.call_id for leg in session.live.legs] == ["C-10017"]
+    finally:
+        session.close()

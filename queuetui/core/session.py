@@ -84,6 +84,14 @@ class SessionRefused(Exception):
 
 
 @dataclass(frozen=True)
+class HungUp:
+    """What "I hung up" ended, the live leg first; `audit_problem` says why a record of it could not be written."""
+
+    ended: tuple[Monitoring, ...]
+    audit_problem: str = ""
+
+
+@dataclass(frozen=True)
 class Seams:
     """What a test (or a benchmark) may replace; the defaults are the real things."""
 
@@ -115,12 +123,12 @@ class Session:
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
-    def watch_floor(self, on_update: Callable[[FloorSnapshot, Monitoring | None], None]) -> bool:
+    def watch_floor(self, on_update: Callable[[FloorSnapshot, tuple[Monitoring, ...]], None]) -> bool:
         """Make the poller of the profile's live call source this session's floor; False when it has none.
-        `on_update(snapshot, ended)` runs on the poller's thread; `ended` is the live leg that ended because its
-        call left the list. The caller starts it (`floor.start()`) once it can take updates: a console after
-        the frame that shows the session, which the first fetch would otherwise hold up. Until then a barge is
-        still checked, against a list fetched for it."""
+        `on_update(snapshot, ended)` runs on the poller's thread; `ended` holds the legs (the live one, or ones
+        left to the phone) that ended because their call left the list. The caller starts it (`floor.start()`)
+        once it can take updates: a console after the frame that shows the session, which the first fetch would
+        otherwise hold up. Until then a barge is still checked, against a list fetched for it."""
         from queuetui.core.call_poller import CallPoller
 
         source = self.floor_source()
@@ -128,15 +136,11 @@ class Session:
             return False
 
         def updated(snapshot: FloorSnapshot) -> None:
-            current = self.live.current
-            ended = None
-            if (
-                current is not None
-                and snapshot.loaded
-                and snapshot.error is None
-                and not snapshot.is_live(current.call_id)
-            ):
-                ended = self.live.end(current.call_id)
+            ended: tuple[Monitoring, ...] = ()
+            if snapshot.loaded and snapshot.error is None:
+                for leg in self.live.legs:
+                    if not snapshot.is_live(leg.call_id):
+                        ended += self.live.end(leg.call_id)
             on_update(snapshot, ended)
 
         self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock)
@@ -349,9 +353,13 @@ class Session:
             taken.append(self._problems.pop(0))
         return taken
 
-    def hung_up(self) -> Monitoring | None:
-        """The supervisor hung up the phone: the live leg ends. Returns what ended, if anything."""
-        return self.live.end()
+    def hung_up(self, call_id: str | None = None) -> HungUp:
+        """The supervisor hung up the leg on `call_id` (every leg that may be on the phone, when None): each one
+        ended is recorded in the audit trail with its mode and how long it lasted."""
+        at = self.clock()
+        ended = self.live.end(call_id)
+        problems = [problem for leg in ended if (problem := self.service.record_hang_up(leg, at))]
+        return HungUp(ended, problems[0] if problems else "")
 
     def close(self) -> None:
         if self.floor is not None:

@@ -491,6 +491,7 @@ class QueueApp(App[None]):
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+        from queuetui.tui.screens.hang_up import HangUpScreen
         from queuetui.tui.screens.help import HelpScreen
         from queuetui.tui.screens.login import LoginScreen
         from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
@@ -513,6 +514,7 @@ class QueueApp(App[None]):
             ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
             ("Sign in", list(LoginScreen.BINDINGS)),
             ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
+            ("Which call you hung up", list(HangUpScreen.BINDINGS)),
             ("Help", list(HelpScreen.BINDINGS)),
             ("Shift summary", list(ShiftSummaryScreen.BINDINGS)),
         ]
@@ -533,7 +535,10 @@ class QueueApp(App[None]):
                 if name.endswith("(when focused)")
             ),
             Scope("sign in", [*everywhere, *sections["Sign in"]], has_fields=True),
-            *(Scope(name.lower(), [*everywhere, *sections[name]]) for name in ("Barge confirmation", "Help")),
+            *(
+                Scope(name.lower(), [*everywhere, *sections[name]])
+                for name in ("Barge confirmation", "Which call you hung up", "Help")
+            ),
         ]
         checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
         self.set_keymap(checked.keymap)

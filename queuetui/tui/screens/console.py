@@ -137,10 +137,13 @@ class ConsoleScreen(Screen[None]):
             id="console.barge",
             tooltip="Mode barge: agent and customer hear you (asks to confirm)",
         ),
+        # Priority too: handled after the keys typed behind it (`F5 Enter` in one burst), it let that Enter send
+        # the form before the question of which call was hung up was asked.
         Binding(
             "f5,ctrl+g",
             "hung_up",
             "Hung up",
+            priority=True,
             id="console.hung_up",
             tooltip="I hung up my phone: the live call is over for me",
         ),
@@ -293,8 +296,8 @@ class ConsoleScreen(Screen[None]):
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
         type where the form is empty."""
-        live = self.session.live.current if self.session is not None and self.session is not session else None
-        if live is not None:
+        legs = self.session.live.legs if self.session is not None and self.session is not session else ()
+        for live in legs:
             # Signing out does not hang up the phone: DeepCall has no call for that.
             self.report("warning", self._left_words(live))
         self.session = session
@@ -361,12 +364,13 @@ class ConsoleScreen(Screen[None]):
                 elapsed=elapsed(since),
                 phone=phone,
                 checked=self._checked,
+                left=session.live.left,
             )
         )
 
     # ----- the floor --------------------------------------------------------------------------------
 
-    def _floor_updated(self, snapshot: FloorSnapshot, ended: Monitoring | None) -> None:
+    def _floor_updated(self, snapshot: FloorSnapshot, ended: tuple[Monitoring, ...]) -> None:
         """On the poller's thread: hand the refresh to the UI thread."""
         self.post_message(FloorUpdated(snapshot, ended))
 
@@ -375,14 +379,12 @@ class ConsoleScreen(Screen[None]):
         table.show(message.snapshot)
         self._floor_arrived.set()
         self._show_floor_age()
-        ended = message.ended
-        if ended is not None:
-            table.mark_live(None)
-            self._sessions().end_live()
+        for ended in message.ended:
             self.report(
                 "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
             )
-            self.refresh_header()
+        if message.ended:
+            self._show_live()
 
     def _show_floor_age(self) -> None:
         session = self.session
@@ -902,14 +904,40 @@ class ConsoleScreen(Screen[None]):
         self.request_send(message.request)
 
     def action_hung_up(self) -> None:
-        ended = self.session.hung_up() if self.session is not None else None
-        if ended is None:
+        """End the leg the supervisor hung up: the only one there is, or the one (or all) they pick when more than
+        one may still be on the phone."""
+        session = self.session
+        legs = session.live.legs if session is not None else ()
+        if session is None or not legs:
             self.report("info", "Not on a call: nothing to end")
             return
-        self._sessions().end_live()
-        self.query_one(LiveCallsTable).mark_live(None)
+        if len(legs) == 1:
+            self._hung_up(session, legs[0].call_id)
+            return
+        from queuetui.tui.screens.hang_up import ALL, HangUpScreen
+
+        def answered(call_id: str | None) -> None:
+            if call_id is not None and self.session is session:
+                self._hung_up(session, None if call_id == ALL else call_id)
+
+        self.app.push_screen(HangUpScreen(legs, session.live.current, self.clock()), answered)
+
+    def _hung_up(self, session: Session, call_id: str | None) -> None:
+        result = session.hung_up(call_id)
         self._saw(Happened("hung-up"))
-        self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended)")
+        for ended in result.ended:
+            lasted = elapsed((self.clock() - ended.since).total_seconds())
+            self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended after {lasted})")
+        if result.audit_problem:
+            self.report("error", f"NOT recorded in the audit trail: {result.audit_problem}")
+        self._show_live()
+
+    def _show_live(self) -> None:
+        """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
+        live = self.session.live.current if self.session is not None else None
+        if live is None:
+            self._sessions().end_live()
+        self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)
         self.refresh_header()
 
     # ----- the tour and the room --------------------------------------------------------------------
