@@ -13,7 +13,7 @@ import pytest
 from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import burst, drive, press_for_screen, settle, started, wait_until
+from tui.conftest import burst, drive, press_for_screen, screen_text, settle, started, wait_until
 
 NOW = 1_767_600_000.0
 CALLS = [
@@ -255,6 +255,29 @@ def test_tab_from_the_list_with_an_empty_form_goes_to_call(floor_app):
         assert pilot.app.focused is h.field("#call-id")
 
     drive(h, steps)
+
+
+def test_notices_after_quick_actions_cover_neither_the_top_line_nor_the_live_list_at_80x24(floor_app, sim):
+    h = floor_app()
+    seen: dict[str, list[str]] = {}
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        await pilot.press("s", "w", "down", "s", "down", "w")  # four actions, each with its notice
+        await settle(pilot)
+        await wait_until(pilot, lambda: len(h.toasts.shown) >= 4)
+        seen["with notices"] = screen_text(pilot.app).splitlines()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+        seen["without"] = screen_text(pilot.app).splitlines()
+
+    drive(h, steps)
+    assert sim.request_count == 4
+    with_notices, without = seen["with notices"], seen["without"]
+    assert with_notices[0] == without[0]  # the top line
+    list_width = 46  # the live list's frame at 80 columns, its highlighted row among them
+    assert [row[:list_width] for row in with_notices[1:12]] == [row[:list_width] for row in without[1:12]]
+    assert with_notices != without  # the notices were on screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])

@@ -556,6 +556,10 @@ class ConsoleScreen(Screen[None]):
             self._notify(kind, message)
 
     def _notify(self, kind: ReportKind, message: str) -> None:
+        # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
+        # ones go (the log keeps every word); Textual offers no public way to take one notice down.
+        for older in list(self.app._notifications)[:-1]:
+            self.app._unnotify(older, refresh=False)
         # Markup is off: server text must never be read as styling.
         self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
 
