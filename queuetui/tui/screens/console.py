@@ -473,7 +473,7 @@ class ConsoleScreen(Screen[None]):
         after a copy), or Call when none is, to read the form through from the top."""
         if self.focused is not self.query_one(LiveCallsTable) or selector != "*":
             return super().focus_next(selector)
-        fields = [self.query_one(selector, Input) for selector in FORM_ORDER]
+        fields = [self.query_one(field_id, Input) for field_id in FORM_ORDER]
         target = next((field for field in fields if not field.value.strip()), fields[0])
         self.set_focus(target)
         return target
