@@ -7,7 +7,9 @@ harness is tests/tui/conftest.py; running the CLI is tests/run_cli.py."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
+import textwrap
 import time
 import unicodedata
 from collections.abc import Callable
@@ -166,3 +168,36 @@ def eventually(condition: Callable[[], bool], timeout: float = 10.0, interval: f
             return False
         time.sleep(interval)
     return True
+
+
+# A live-list program that never answers: it starts a child that stays in its process group and one that leaves
+# it (`setsid`), then sleeps. Every process of it carries the marker given as its first argument, for `ps`.
+HANGING_FEED = textwrap.dedent(
+    """
+    import subprocess, sys, time
+    marker = sys.argv[1]
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", marker])
+    subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); time.sleep(300)", marker, "setsid"])
+    print("[", flush=True)
+    time.sleep(300)
+    """
+)
+
+
+def processes_marked(marker: str) -> list[str]:
+    """What `ps` lists with `marker` in its command line (pid and command), zombies left out."""
+    listed = subprocess.run(["ps", "-ww", "-eo", "pid=,stat=,args="], capture_output=True, text=True, check=True).stdout
+    return [line.strip() for line in listed.splitlines() if marker in line and line.split()[1][:1] != "Z"]
+
+
+def wait_for_processes(marker: str, predicate: Callable[[list[str]], bool], timeout: float = 15.0) -> list[str]:
+    """Poll `ps` until the processes marked with `marker` satisfy `predicate`; fail with what is left after
+    `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = processes_marked(marker)
+        if predicate(found):
+            return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"processes marked {marker!r} after {timeout} s: {found}")
+        time.sleep(0.05)

@@ -8,13 +8,16 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import HANGING_FEED, wait_for_processes
 from rawserver import Connection, RawServer, answer, http_response
 
 from queuetui.api.client import MAX_LIST_BODY_BYTES, ClientSettings, DeepCallClient
@@ -458,3 +461,68 @@ def test_no_process_is_left_behind(script):
         with contextlib.suppress(CommandFailed):
             command(script(body)).fetch()
     assert _children() - before == set()
+
+
+@pytest.fixture
+def hanging_feed(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[list[str], str]:
+    """The argv of a program that hangs with a child in its group and one that left it, and its marker."""
+    marker = f"queuetui-feed-{os.getpid()}-{request.node.name}"
+    path = tmp_path / "hanging_feed.py"
+    path.write_text(HANGING_FEED)
+    return [sys.executable, str(path), marker], marker
+
+
+def all_started(found: list[str]) -> bool:
+    """The keeper, the program, its child and the child that left its group are all running."""
+    return len(found) >= 4 and any(line.endswith("setsid") for line in found)
+
+
+def test_a_timeout_stops_the_program_and_a_child_that_left_its_group(hanging_feed):
+    argv, marker = hanging_feed
+    failed: list[CommandFailed] = []
+
+    def fetch() -> None:
+        try:
+            command(argv, timeout_s=4).fetch()
+        except CommandFailed as error:
+            failed.append(error)
+
+    fetching = threading.Thread(target=fetch)
+    fetching.start()
+    wait_for_processes(marker, all_started)
+    fetching.join(15)
+    assert "did not finish within 4 s" in failed[0].message
+    assert wait_for_processes(marker, lambda found: not found) == []
+
+
+def test_what_the_program_leaves_running_ends_with_the_fetch(script):
+    marker = f"queuetui-left-{os.getpid()}"
+    argv = script(
+        f"""
+        import subprocess, sys
+        subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); time.sleep(300)", {marker!r}],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print("[]")
+        """
+    )
+    assert command(argv, timeout_s=20).fetch().calls == ()
+    assert wait_for_processes(marker, lambda found: not found) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_console_that_dies_leaves_no_process_of_its_command(hanging_feed, signum):
+    argv, marker = hanging_feed
+    fetching = (
+        "from queuetui.core.call_sources import CommandSource; from queuetui.core.live_calls import FieldMap; "
+        "from queuetui.core.live_calls_config import LiveCallFields; "
+        f"CommandSource({argv!r}, FieldMap.from_config(LiveCallFields()), 300).fetch()"
+    )
+    console = subprocess.Popen([sys.executable, "-c", fetching])
+    try:
+        wait_for_processes(marker, all_started)
+        console.send_signal(signum)
+        assert console.wait(10) == -signum
+        assert wait_for_processes(marker, lambda found: not found) == []
+    finally:
+        console.kill()
+        console.wait()

@@ -19,6 +19,7 @@ from queuetui.api.credentials import parse_credentials
 from queuetui.api.fields import FieldErrors
 from queuetui.api.modes import SnoopType
 from queuetui.core.audit import read_audit
+from queuetui.core.barge_check import Confirmed
 from queuetui.core.config import Profile
 from queuetui.core.live import Change
 from queuetui.core.outcome import OutcomeKind, RetryNotice
@@ -155,9 +156,31 @@ def test_the_live_state_follows_each_success_by_the_sessions_clock(open_session,
     assert live is not None
     assert (live.call_id, live.since, live.mode_since) == ("C-10017", moved_at, moved_at)
 
-    assert session.hung_up() == live
+    # The whisper on C-10023 was left to the phone, not ended: it may still be connected.
+    assert session.live.left == (other.change.before,)
+    assert session.live.legs == (live, other.change.before)
+
+    assert session.hung_up("C-10017").ended == (live,)
     assert session.live.current is None
-    assert session.hung_up() is None  # nothing left to end
+    assert session.live.legs == (other.change.before,)
+    assert session.hung_up().ended == (other.change.before,)
+    assert session.hung_up().ended == ()  # nothing left to end
+
+
+def test_i_hung_up_is_an_audit_record_with_the_legs_mode_and_how_long_it_lasted(open_session, clock, audit_path):
+    session = open_session()
+    confirmed_barge = session.prepare(fields(mode="barge"))
+    session.act(confirmed_barge, confirmed=Confirmed.of(confirmed_barge))
+    clock.advance(30)
+    session.act(session.prepare(fields("C-10017")))  # a spy on another call: the barge is left to the phone
+    clock.advance(95)
+    assert [leg.call_id for leg in session.hung_up().ended] == ["C-10017", "C-10023"]
+    *_, spy_ended, barge_ended = read_audit(audit_path).records
+    assert (barge_ended["call_id"], barge_ended["mode"], barge_ended["outcome"]) == ("C-10023", "barge", "hung_up")
+    assert barge_ended["duration_s"] == 125.0
+    assert (spy_ended["call_id"], spy_ended["mode"], spy_ended["duration_s"]) == ("C-10017", "spy", 95.0)
+    assert barge_ended["identity"] == session.credentials.identity
+    assert "ssid" not in barge_ended
 
 
 def test_answers_that_come_back_out_of_order_leave_live_the_action_asked_for_last(open_session, clock):

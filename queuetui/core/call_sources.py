@@ -14,12 +14,15 @@ import contextlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from queuetui.api.client import MAX_LIST_BODY_BYTES, DeepCallClient
 from queuetui.api.credentials import SessionAuth, TokenAuth
@@ -31,6 +34,8 @@ from queuetui.core.live_calls_config import LiveCallsConfig
 
 # The command is the site's own program: it gets no credential of ours.
 _WITHHELD_VARIABLES = ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN")
+KEEPER = str(Path(__file__).with_name("keeper.py"))
+_KEEPER_GRACE_S = 2.0  # for the keeper to end what the program started, once told to stop
 _STDERR_KEPT = 4096
 _READ_SIZE = 65536
 
@@ -159,15 +164,19 @@ class CommandSource(CallSource):
 
     def _run(self) -> bytes:
         environment = {name: value for name, value in os.environ.items() if name not in _WITHHELD_VARIABLES}
+        problem = _not_runnable(self.argv[0])
+        if problem:  # said here: the keeper could only say it through the program's error output
+            raise CommandFailed(f"{self._name} cannot be run ({problem})")
         try:
+            # Through the keeper (see keeper.py), so that nothing the program starts outlives the fetch or the
+            # console, not even a child that left the program's group.
             process = subprocess.Popen(  # noqa: S603 - the profile's own argv, never through a shell
-                self.argv,
+                [sys.executable, "-I", "-S", KEEPER, str(os.getpid()), *self.argv],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=environment,
-                # Its own group, so a timeout ends the program's children too, and the terminal's Ctrl+C is
-                # ours to handle.
+                # Its own group, so the terminal's Ctrl+C is ours to handle.
                 start_new_session=True,
             )
         except OSError as error:
@@ -216,11 +225,17 @@ class CommandSource(CallSource):
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
-    """Stop the program's whole group unless it was reaped after a normal finish, then reap it. Not reaped yet,
-    the leader (even a zombie) keeps the group's id ours, so a child still holding the output dies too."""
+    """Unless the keeper was reaped after a normal finish, tell it to stop (it ends everything below it), and
+    reap it; a keeper that does not end within a grace period has its whole group killed. Not reaped yet, the
+    keeper (even a zombie) keeps the group's id ours."""
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=_KEEPER_GRACE_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     for stream in (process.stdout, process.stderr):
         if stream is not None:
@@ -236,3 +251,14 @@ def _exit_text(status: int) -> str:
 def _last_line(errors: bytes) -> str:
     lines = [line for line in errors.decode("utf-8", errors="replace").splitlines() if line.strip()]
     return f": {printable(lines[-1], 200)}" if lines else ""
+
+
+def _not_runnable(program: str) -> str:
+    """Why `program` cannot be run ("" when it is found and may be run)."""
+    if shutil.which(program) is not None:
+        return ""
+    if os.sep not in program:
+        return "not found on PATH"
+    if not os.path.exists(program):
+        return "No such file or directory"
+    return "Is a directory" if os.path.isdir(program) else "Permission denied"

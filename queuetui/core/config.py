@@ -72,6 +72,8 @@ class Profile:
     allow_insecure_http: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    # How long after the yes to a barge the live list may take to confirm its call and agent: never sent later.
+    barge_check_s: float = 3.0
     # The audit trail: rotated once it reaches this size (0: never), and copied to the local syslog when asked.
     audit_max_bytes: int = DEFAULT_MAX_BYTES
     syslog: bool = False
@@ -103,6 +105,7 @@ class Profile:
             allow_insecure_http=table.flag("allow_insecure_http", default.allow_insecure_http),
             connect_timeout=table.number("connect_timeout", default.connect_timeout, above=0, at_most=120),
             read_timeout=table.number("read_timeout", default.read_timeout, above=0, at_most=600),
+            barge_check_s=table.number("barge_check_s", default.barge_check_s, above=0, at_most=30),
             audit_max_bytes=table.whole_number("audit_max_bytes", default.audit_max_bytes, at_least=0),
             syslog=table.flag("syslog", default.syslog),
             syslog_socket=table.text("syslog_socket", default.syslog_socket, _not_empty),

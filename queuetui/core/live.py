@@ -2,8 +2,10 @@
 
 DeepCall has no "end monitoring" call: after a success it rings the supervisor's phone, and the leg lasts until
 that phone hangs up. So the live state starts with a successful action, changes mode when the same call is
-acted on again, is replaced by an action on another call (the earlier leg is left to the phone), and ends when
-the supervisor says "I hung up" or the call leaves the live list.
+acted on again, is replaced by an action on another call, and ends when the supervisor says "I hung up" or the
+call leaves the live list. A leg replaced by one on another call is left to the phone, not ended: nobody but the
+phone knows whether it is still connected, so it is kept (`left`) until the supervisor says it is hung up or its
+call leaves the list. A barge left for a spy may still let the customer hear the supervisor.
 
 Actions on two calls may be on their way at once (`s Down w` on the list), and their answers may come back in
 either order. The supervisor's last word is the action asked for last, so the live state follows the order the
@@ -70,6 +72,7 @@ class LiveState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._current: Monitoring | None = None
+        self._left: dict[str, Monitoring] = {}  # call id: its leg left to the phone, oldest first
         self._current_turn = 0
         self._turns = itertools.count(1)
         self._asked: dict[str, int] = {}  # call id: its turn, for the action on its way (one a call at most)
@@ -78,6 +81,19 @@ class LiveState:
     def current(self) -> Monitoring | None:
         with self._lock:
             return self._current
+
+    @property
+    def left(self) -> tuple[Monitoring, ...]:
+        """Legs left to the phone by an action on another call, newest first: each may still be connected."""
+        with self._lock:
+            return tuple(reversed(self._left.values()))
+
+    @property
+    def legs(self) -> tuple[Monitoring, ...]:
+        """Every leg that may still be on the phone: the live one first, then those left to it, newest first."""
+        with self._lock:
+            current = () if self._current is None else (self._current,)
+            return (*current, *reversed(self._left.values()))
 
     def asked(self, call_id: str) -> None:
         """An action on `call_id` is on its way: its turn is now. Asking again for the same call (the earlier
@@ -95,22 +111,33 @@ class LiveState:
             before = self._current
             if before is not None and before.call_id != call_id and turn < self._current_turn:
                 answered = Monitoring(call_id, target_type, target, mode, at, at, phone)
+                self._leave(answered)
                 return LiveChange(Change.OVERTAKEN, before, answered)
             self._current_turn = turn
+            self._left.pop(call_id, None)  # back on a call left earlier: it is the live one again
             if before is not None and before.call_id == call_id:
                 now = Monitoring(call_id, target_type, target, mode, before.since, at, phone)
                 kind = Change.SWITCHED
             else:
                 now = Monitoring(call_id, target_type, target, mode, at, at, phone)
                 kind = Change.REPLACED if before is not None else Change.STARTED
+                if before is not None:
+                    self._leave(before)
             self._current = now
             return LiveChange(kind, now, before)
 
-    def end(self, call_id: str | None = None) -> Monitoring | None:
-        """End the live leg (only if it is on `call_id`, when given); returns what ended."""
+    def _leave(self, leg: Monitoring) -> None:
+        self._left.pop(leg.call_id, None)
+        self._left[leg.call_id] = leg
+
+    def end(self, call_id: str | None = None) -> tuple[Monitoring, ...]:
+        """End the legs on `call_id`, or every leg when it is None; returns what ended, the live leg first."""
         with self._lock:
-            ended = self._current
-            if ended is None or (call_id is not None and ended.call_id != call_id):
-                return None
-            self._current = None
-            return ended
+            ended: list[Monitoring] = []
+            if self._current is not None and call_id in (None, self._current.call_id):
+                ended.append(self._current)
+                self._current = None
+            for left in reversed(list(self._left.values())):
+                if call_id in (None, left.call_id):
+                    ended.append(self._left.pop(left.call_id))
+            return tuple(ended)

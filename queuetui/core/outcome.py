@@ -35,6 +35,7 @@ class Outcome:
     server_text: str = ""
     audit_problem: str = ""  # why the audit record could not be written; the action itself happened
     change: LiveChange | None = None  # how a success moved the live state (set by the session)
+    ask_again: BargeRequest | None = None  # a barge refused because its call changed: the question with the new facts
 
     @property
     def ok(self) -> bool:

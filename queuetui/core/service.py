@@ -38,6 +38,7 @@ from queuetui.core.outcome import RetryNotice as RetryNotice
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
+    from queuetui.core.live import Monitoring
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,29 @@ class BargeService:
             return dataclasses.replace(outcome, audit_problem=problem)
         return outcome
 
-    def _audit_record(self, outcome: Outcome, request: BargeRequest) -> dict[str, object]:
+    def record_hang_up(self, leg: Monitoring, at: datetime) -> str:
+        """Record that the supervisor hung up `leg` at `at` (no request goes out: DeepCall has no call for it), with
+        its mode and how long it lasted. Returns why the record could not be written ("" when it was)."""
+        if self.audit is None:
+            return ""
+        record = {
+            **self._who_and_when(),
+            "call_id": leg.call_id,
+            "mode": leg.mode.value,
+            "target_type": leg.target_type,
+            "target": leg.target,
+            "snooper": leg.phone,
+            "outcome": "hung_up",
+            "since": leg.since.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
+            "duration_s": round(max(0.0, (at - leg.since).total_seconds()), 1),
+        }
+        try:
+            self.audit.append(record)
+        except OSError as error:
+            return f"{self.audit.path}: {error.strerror or type(error).__name__}"
+        return ""
+
+    def _who_and_when(self) -> dict[str, object]:
         return {
             "time": self._clock().astimezone(timezone.utc).isoformat(timespec="milliseconds"),
             "profile": self.profile,
@@ -279,6 +302,11 @@ class BargeService:
             "os_user": os_user(),
             "auth": self.credentials.kind,
             "identity": self.credentials.identity,
+        }
+
+    def _audit_record(self, outcome: Outcome, request: BargeRequest) -> dict[str, object]:
+        return {
+            **self._who_and_when(),
             "call_id": request.call_id,
             "mode": request.snoop_type.value,
             "target_type": request.target_entity_type,

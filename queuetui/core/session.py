@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import httpx
 
     from queuetui.api.models import BargeRequest
+    from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
     from queuetui.core.shift import PastAction
@@ -92,6 +93,14 @@ class SessionRefused(Exception):
 
 
 @dataclass(frozen=True)
+class HungUp:
+    """What "I hung up" ended, the live leg first; `audit_problem` says why a record of it could not be written."""
+
+    ended: tuple[Monitoring, ...]
+    audit_problem: str = ""
+
+
+@dataclass(frozen=True)
 class Seams:
     """What a test (or a benchmark) may replace; the defaults are the real things."""
 
@@ -123,12 +132,12 @@ class Session:
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
-    def watch_floor(self, on_update: Callable[[FloorSnapshot, Monitoring | None], None]) -> bool:
+    def watch_floor(self, on_update: Callable[[FloorSnapshot, tuple[Monitoring, ...]], None]) -> bool:
         """Make the poller of the profile's live call source this session's floor; False when it has none.
-        `on_update(snapshot, ended)` runs on the poller's thread; `ended` is the live leg that ended because its
-        call left the list. The caller starts it (`floor.start()`) once it can take updates: a console after
-        the frame that shows the session, which the first fetch would otherwise hold up. Until then a barge is
-        still checked, against a list fetched for it."""
+        `on_update(snapshot, ended)` runs on the poller's thread; `ended` holds the legs (the live one, or ones
+        left to the phone) that ended because their call left the list. The caller starts it (`floor.start()`)
+        once it can take updates: a console after the frame that shows the session, which the first fetch would
+        otherwise hold up. Until then a barge is still checked, against a list fetched for it."""
         from queuetui.core.call_poller import CallPoller
 
         source = self.floor_source()
@@ -136,15 +145,11 @@ class Session:
             return False
 
         def updated(snapshot: FloorSnapshot) -> None:
-            current = self.live.current
-            ended = None
-            if (
-                current is not None
-                and snapshot.loaded
-                and snapshot.error is None
-                and not snapshot.is_live(current.call_id)
-            ):
-                ended = self.live.end(current.call_id)
+            ended: tuple[Monitoring, ...] = ()
+            if snapshot.loaded and snapshot.error is None:
+                for leg in self.live.legs:
+                    if not snapshot.is_live(leg.call_id):
+                        ended += self.live.end(leg.call_id)
             on_update(snapshot, ended)
 
         self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock)
@@ -162,17 +167,6 @@ class Session:
         if config.source == "command" and not embedded.is_locked():
             return CommandSource.from_config(config, self.profile.read_timeout)
         return None
-
-    def _barge_problem(self, call_id: str) -> str:
-        """Why a barge on `call_id` must not go: the list is not fresh, or the call is not live in it."""
-        if self.floor is None:
-            return ""
-        snapshot = self.floor.fresh(max_age_s=self.profile.live_calls.refresh_s)
-        if snapshot.error is not None:
-            return f"Barge not sent: the live list could not be refreshed to check {call_id} ({snapshot.error})"
-        if not snapshot.is_live(call_id):
-            return f"Barge not sent: {call_id} is not live in the list just refreshed (it may have ended)"
-        return ""
 
     @classmethod
     def open(
@@ -301,19 +295,41 @@ class Session:
             self.live.asked(request.call_id)
         return refused
 
+    def asks_before(self, request: BargeRequest) -> bool:
+        """Whether `request` needs the supervisor's yes to a question first: an audible barge, in a profile that
+        asks (and allows barge at all: a refused mode is refused without asking)."""
+        return (
+            request.snoop_type is SnoopType.BARGE
+            and self.profile.confirm_barge
+            and SnoopType.BARGE in self.service.allowed_modes
+        )
+
     def perform(
         self,
         request: BargeRequest,
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
+        confirmed: Confirmed | None = None,
     ) -> Outcome:
-        """Send an admitted request (blocking: run it off the UI thread). A barge first needs the call live in a
-        list no older than the profile's refresh period. A success moves the live state, unless an action on
-        another call, admitted after this one, has already moved it (see `LiveState`)."""
+        """Send an admitted request (blocking: run it off the UI thread). A barge that `asks_before` goes only with
+        the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
+        `barge_check_s` of that yes, still shows its call with its agent (see `barge_check`). A success moves
+        the live state, unless an action on another call, admitted after this one, has already moved it (see
+        `LiveState`)."""
         if request.snoop_type is SnoopType.BARGE:
-            problem = self._barge_problem(request.call_id)
-            if problem:
-                return self.service.release(request, problem)
+            from queuetui.core.barge_check import Confirmed, recheck
+
+            if confirmed is None and self.asks_before(request):
+                return self.service.release(request, f"Barge on {request.call_id} not sent: you did not confirm it")
+            checked = recheck(
+                self.floor,
+                confirmed or Confirmed.of(request),
+                request,
+                max_age_s=self.profile.live_calls.refresh_s,
+                deadline_s=self.profile.barge_check_s,
+            )
+            if checked.problem:
+                return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
         outcome = self.service.perform(request, on_retry, cancel)
         if not outcome.ok:
             return outcome
@@ -332,9 +348,10 @@ class Session:
         request: BargeRequest,
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
+        confirmed: Confirmed | None = None,
     ) -> Outcome:
         refused = self.admit(request)
-        return refused if refused is not None else self.perform(request, on_retry, cancel)
+        return refused if refused is not None else self.perform(request, on_retry, cancel, confirmed)
 
     def shift(self) -> tuple[list[PastAction], ShiftSummary]:
         """Today's actions of this OS user, profile and identity, from the audit trail (reads the file: call
@@ -355,9 +372,13 @@ class Session:
             taken.append(self._problems.pop(0))
         return taken
 
-    def hung_up(self) -> Monitoring | None:
-        """The supervisor hung up the phone: the live leg ends. Returns what ended, if anything."""
-        return self.live.end()
+    def hung_up(self, call_id: str | None = None) -> HungUp:
+        """The supervisor hung up the leg on `call_id` (every leg that may be on the phone, when None): each one
+        ended is recorded in the audit trail with its mode and how long it lasted."""
+        at = self.clock()
+        ended = self.live.end(call_id)
+        problems = [problem for leg in ended if (problem := self.service.record_hang_up(leg, at))]
+        return HungUp(ended, problems[0] if problems else "")
 
     def close(self) -> None:
         if self.floor is not None:

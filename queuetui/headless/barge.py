@@ -16,9 +16,9 @@ from typing import TextIO
 from queuetui.api.errors import Category
 from queuetui.api.fields import FieldErrors
 from queuetui.api.models import BargeRequest
-from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core import paths
+from queuetui.core.barge_check import Confirmed
 from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
 from queuetui.core.service import Outcome, OutcomeKind
 from queuetui.core.session import Session, SessionRefused
@@ -126,7 +126,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return _refuse(str(refused) + (f" (--{flag})" if flag else ""), None, args.json, out, err)
     try:
         request = session.prepare(raw)
-        if request.snoop_type is SnoopType.BARGE and profile.confirm_barge and not args.yes:
+        asks = session.asks_before(request)
+        if asks and not args.yes:
             return _refuse(
                 "Mode: barge makes you heard by the agent and the customer; add --yes to confirm",
                 "snoopType",
@@ -135,7 +136,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
                 err,
                 request,
             )
-        outcome = session.act(request)
+        # `--yes` is the answer to the question the console would ask, given as the command starts.
+        outcome = session.act(request, confirmed=Confirmed.of(request) if asks else None)
         for problem in session.take_problems():
             print(f"warning: {problem}", file=err)
     except FieldErrors as errors:

@@ -510,15 +510,22 @@ class QueueApp(App[None]):
     # ----- commands ---------------------------------------------------------------------------------
 
     def search_themes(self) -> None:
-        from textual.command import CommandPalette
-
+        from queuetui.tui.screens.palette import Palette
         from queuetui.tui.theme_picker import ThemePicker
 
-        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Choose a theme\u2026"))
+        self.push_screen(Palette(providers=[ThemePicker], placeholder="Choose a theme\u2026"))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, but one that runs nothing from keys typed before its list was shown."""
+        from queuetui.tui.screens.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]  # App[int], not App[object]
+            self.push_screen(Palette(id="--command-palette"))
 
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+        from queuetui.tui.screens.hang_up import HangUpScreen
         from queuetui.tui.screens.help import HelpScreen
         from queuetui.tui.screens.login import LoginScreen
         from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
@@ -541,6 +548,7 @@ class QueueApp(App[None]):
             ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
             ("Sign in", list(LoginScreen.BINDINGS)),
             ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
+            ("Which call you hung up", list(HangUpScreen.BINDINGS)),
             ("Help", list(HelpScreen.BINDINGS)),
             ("Shift summary", list(ShiftSummaryScreen.BINDINGS)),
         ]
@@ -561,7 +569,10 @@ class QueueApp(App[None]):
                 if name.endswith("(when focused)")
             ),
             Scope("sign in", [*everywhere, *sections["Sign in"]], has_fields=True),
-            *(Scope(name.lower(), [*everywhere, *sections[name]]) for name in ("Barge confirmation", "Help")),
+            *(
+                Scope(name.lower(), [*everywhere, *sections[name]])
+                for name in ("Barge confirmation", "Which call you hung up", "Help")
+            ),
         ]
         checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
         self.set_keymap(checked.keymap)

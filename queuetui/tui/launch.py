@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from queuetui.tui.app import QueueApp
+from queuetui.tui.escape_key import use_burst_parser
 from queuetui.tui.options import Launch
 
 
@@ -23,5 +24,6 @@ def run_console(
     show_keys: bool = False,
 ) -> int:
     app = create_app(demo=demo or locked, locked=locked, profile=profile, config=config, tour=tour, show_keys=show_keys)
+    use_burst_parser()
     app.run()
     return app.return_code or 0

@@ -73,9 +73,9 @@ class ShiftLoaded(Message):
 
 
 class FloorUpdated(Message):
-    """A refresh of the live call list; `ended` is the live leg that ended because its call left the list."""
+    """A refresh of the live call list; `ended` holds the legs that ended because their call left the list."""
 
-    def __init__(self, snapshot: FloorSnapshot, ended: Monitoring | None) -> None:
+    def __init__(self, snapshot: FloorSnapshot, ended: tuple[Monitoring, ...]) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.ended = ended

@@ -98,7 +98,11 @@ def tour_steps(keys_of: KeysOf) -> tuple[Step, ...]:
             "fix it to 7 and Enter.",
             _corrected(),
         ),
-        step("You put the phone down: tell queuetui with <console.hung_up>. The top line clears.", _kind("hung-up")),
+        step(
+            "You put the phone down: tell queuetui with <console.hung_up>; asked which call, pick All of them. "
+            "The top line clears.",
+            _kind("hung-up"),
+        ),
         step(
             "Find the shift's records: <console.shift> sums them up; `queuetui audit` lists them all.",
             _kind("shift-summary"),

@@ -18,6 +18,7 @@ import pytest
 import textual._wait
 from helpers import FAST_RETRY, SNOOPER, Toasts, fixed_clock
 from rich.console import Console, RenderableType
+from textual import events
 from textual._compositor import Compositor
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
@@ -261,6 +262,13 @@ async def send_call(
     await fill_form(pilot, call_id, agent, snooper, mode)
     await pilot.press("enter")
     await settle(pilot)
+
+
+def burst(h: Harness, *keys: tuple[str, str | None]) -> None:
+    """Keys as a terminal delivers a burst: all in the app's queue before the first is handled (Pilot's `press`
+    waits for each key in turn, which hides what a key's messages do to the keys behind it)."""
+    for key, character in keys:
+        h.app.post_message(events.Key(key, character))
 
 
 def mode_of(pilot: Pilot[None]) -> str:

@@ -13,7 +13,7 @@ import pytest
 from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import drive, press_for_screen, settle, started, wait_until
+from tui.conftest import burst, drive, press_for_screen, screen_text, settle, started, wait_until
 
 NOW = 1_767_600_000.0
 CALLS = [
@@ -185,6 +185,99 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
 
     drive(h, steps)
     assert sim.request_count == 0
+
+
+def test_a_call_that_moved_to_another_agent_behind_the_question_is_not_barged_and_the_question_comes_back(
+    floor_app, floor_file, sim
+):
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        first = await press_for_screen(pilot, "b", ConfirmBargeScreen)
+        assert first.request.target_entity_val == "13"
+        # Behind the question, C-10023 moves to agent 21; the list on screen grows older than its period.
+        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "masterAgent": 21}, *CALLS[1:]]}))
+        floor = h.console.session.floor
+        await wait_until(pilot, lambda: floor.snapshot.age_s(floor.now()) > floor.refresh_s)
+        await pilot.press("y")
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, ConfirmBargeScreen) and pilot.app.screen is not first
+        )
+        again = pilot.app.screen
+        assert again.request.target_entity_val == "21"
+        assert "agent 21" in str(again.query_one("#confirm-body").render())
+        assert sim.request_count == 0
+        assert any("C-10023 is now with agent 21, not 13" in line for line in h.log_lines)
+        await pilot.press("n")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_a_second_enter_behind_the_one_that_copied_a_row_sends_nothing(floor_app, sim):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        burst(h, ("f3", None), ("down", None), ("enter", "\r"), ("enter", "\r"))  # whisper, 2nd call, copy, Enter
+        await settle(pilot)
+        assert pilot.app.focused is table_of(pilot)
+        assert h.field("#call-id").value == CALLS[1]["callId"]
+        assert h.field("#target-value").value == "7"
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+@pytest.mark.parametrize(("phone", "next_field"), [("", "snooper"), ("9876543210", "call-id")])
+def test_tab_after_a_copy_goes_to_what_is_left_to_fill(floor_app, sim, phone, next_field):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        h.field("#snooper").value = phone
+        await pilot.press("enter", "tab")
+        assert pilot.app.focused is h.field(f"#{next_field}")
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_tab_from_the_list_with_an_empty_form_goes_to_call(floor_app):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        assert isinstance(pilot.app.focused, LiveCallsTable)
+        await pilot.press("tab")
+        assert pilot.app.focused is h.field("#call-id")
+
+    drive(h, steps)
+
+
+def test_notices_after_quick_actions_cover_neither_the_top_line_nor_the_live_list_at_80x24(floor_app, sim):
+    h = floor_app()
+    seen: dict[str, list[str]] = {}
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        await pilot.press("s", "w", "down", "s", "down", "w")  # four actions, each with its notice
+        await settle(pilot)
+        await wait_until(pilot, lambda: len(h.toasts.shown) >= 4)
+        seen["with notices"] = screen_text(pilot.app).splitlines()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+        seen["without"] = screen_text(pilot.app).splitlines()
+
+    drive(h, steps)
+    assert sim.request_count == 4
+    with_notices, without = seen["with notices"], seen["without"]
+    assert with_notices[0] == without[0]  # the top line
+    list_width = 46  # the live list's frame at 80 columns, its highlighted row among them
+    assert [row[:list_width] for row in with_notices[1:12]] == [row[:list_width] for row in without[1:12]]
+    assert with_notices != without  # the notices were on screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])

@@ -54,7 +54,7 @@ def test_the_key_bar_names_every_key_of_a_remapped_binding_in_its_place(make_app
 
     async def steps(pilot):
         await wait_until(pilot, lambda: h.app.session is not None)
-        assert screen_text(pilot.app).splitlines()[-1].startswith("f7 ^x Spy f3 ^t Whisper f4 ^b Barge")
+        assert screen_text(pilot.app).splitlines()[-1].startswith("f7 ^x Spy f3 ^t Whisper f4 ^r Barge")
 
     drive(h, steps)
 

@@ -205,7 +205,7 @@ def test_sessions_rows_are_marked_as_well_as_coloured_by_outcome(
 
 # ----- the footer ----------------------------------------------------------------------------------------
 
-MODES_AND_MORE = ("f2 ^o Spy", "f3 ^t Whisper", "f4 ^b Barge", "^q Quit", "f1 Help")
+MODES_AND_MORE = ("f2 ^o Spy", "f3 ^t Whisper", "f4 ^r Barge", "^q Quit", "f1 Help")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ import os
 
 import pytest
 from helpers import valid_request
-from textual import events
 from textual.widgets import Input
 
 from queuetui.sim import DEMO_SSID
@@ -17,7 +16,17 @@ from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import barge_dialog, drive, fill, settle, signed_in, spy_then_focus_sessions, started, wait_until
+from tui.conftest import (
+    barge_dialog,
+    burst,
+    drive,
+    fill,
+    settle,
+    signed_in,
+    spy_then_focus_sessions,
+    started,
+    wait_until,
+)
 
 
 def test_a_new_row_does_not_move_the_selected_row(make_app, sim):
@@ -101,13 +110,6 @@ def test_the_live_list_starts_even_if_the_call_after_the_sessions_frame_is_lost(
 
 def sent_calls(h) -> list[tuple[str, str, str]]:
     return [(r.parsed["callId"], r.parsed["snoopType"], r.parsed["targetEntityVal"]) for r in h.app.demo_sim.received]
-
-
-def burst(h, *keys: tuple[str, str]) -> None:
-    """Keys as a terminal delivers a burst: all in the app's queue before the first is handled (Pilot's `press`
-    waits for each key in turn, which hides what a key's messages do to the keys behind it)."""
-    for key, character in keys:
-        h.app.post_message(events.Key(key, character))
 
 
 def test_a_list_key_with_a_tab_right_behind_it_acts_on_the_list(make_app):

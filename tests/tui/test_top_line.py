@@ -39,3 +39,30 @@ def test_at_60_columns_a_barge_in_the_demo_reads_whole_with_its_badge():
     assert top_line(facts(SnoopType.BARGE, Environment.DEMO), 60).plain == (
         " \u25b2 C-10023 BARGE agent AND customer hear you 00:42   DEMO "
     )
+
+
+def test_a_leg_left_to_the_phone_is_said_in_words_at_every_width_from_78_columns():
+    # A barge on C-10023 left for a spy on C-10050: the customer of C-10023 may still hear the supervisor.
+    left = Monitoring("C-10023", "agent", "13", SnoopType.BARGE, WHEN, WHEN, "9876543210")
+    spy = Monitoring("C-10050", "agent", "7", SnoopType.SPY, WHEN, WHEN, "9876543210")
+    on_spy = HeaderFacts(
+        Environment.PRODUCTION, "desk@v4-api.deepcall.com", "ssid ••••1a2b", "98•••••210", spy, "00:42", left=(left,)
+    )
+    for width in range(78, 201):
+        line = top_line(on_spy, width).plain
+        assert len(line) <= width, (width, line)
+        for words in ("C-10050", "SPY", "nobody hears you", "00:42", "C-10023 BARGE", "customer hear"):
+            assert words in line, (width, line)
+    assert "+1 leg still on your phone: C-10023 BARGE \u2014 agent AND customer hear you" in top_line(on_spy, 200).plain
+    assert "+1: C-10023 BARGE, customer hears you" in top_line(on_spy, 80).plain
+
+
+def test_a_leg_left_to_the_phone_shows_with_nothing_live():
+    left = Monitoring("C-10023", "agent", "13", SnoopType.WHISPER, WHEN, WHEN, "9876543210")
+    alone = HeaderFacts(Environment.DEMO, "demo@sim", "ssid ••••1a2b", "", None, "", left=(left,))
+    assert (
+        top_line(alone, 80).plain == " \u25cb not on a call   +1 leg: C-10023 WHISPER, agent hears you   DEMO  demo@sim"
+    )
+    assert top_line(alone, 120).plain.startswith(
+        " \u25cb not on a call   +1 leg still on your phone: C-10023 WHISPER \u2014 the agent hears you   DEMO "
+    )

@@ -7,6 +7,7 @@ from textual.widgets._toast import Toast
 
 from queuetui.core.audit import read_audit
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.screens.hang_up import HangUpScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.widgets.key_caster import KeyCaster
@@ -63,7 +64,9 @@ def test_every_tour_step_is_finished_by_what_really_happened(make_app):
         await pilot.press("enter")
         await settle(pilot)
         await step_done(pilot, 7)
-        await pilot.press("f5")  # 7: I hung up
+        await press_for_screen(pilot, "f5", HangUpScreen)  # 7: I hung up, with legs left to the phone: which?
+        await pilot.press("end")  # all of them
+        await pilot.press("enter")
         await step_done(pilot, 8)
         await press_for_screen(pilot, "f6", ShiftSummaryScreen)  # 8: the shift's records
         await wait_until(pilot, lambda: "Tour done" in tour_line(pilot))
@@ -102,7 +105,7 @@ def test_the_tour_names_the_keys_the_keymap_gives_and_following_it_sends_what_it
     assert "s on the same row (or f3 or ^t then Enter in the form)" in texts[1]
     assert "then n or esc. Nothing is sent." in texts[3]
     assert "b on a row, then x. The agent" in texts[4]
-    assert "tell queuetui with f8. The top line clears." in texts[7]
+    assert "tell queuetui with f8; asked which call, pick All of them. The top line clears." in texts[7]
     assert [record["mode"] for record in read_audit(audit_path).records] == ["spy", "whisper"]
 
 

@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,15 +15,18 @@ from helpers import FIXED_NOW, Relay
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
+from queuetui.core.audit import read_audit
 from queuetui.sim import SimServer
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.hang_up import HangUpScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.send_button import SendButton
 from tui.conftest import (
     Harness,
     barge_dialog,
+    burst,
     drive,
     fill_form,
     mode_of,
@@ -97,20 +101,25 @@ def test_the_top_line_follows_spy_whisper_barge_another_call_and_hanging_up(
         await send_call(pilot, "C-10017", "7", mode="spy")
         look("another call")
         assert any("C-10023 (BARGE) is left to your phone" in line for line in h.log_lines)
-        await pilot.press("f5")
-        await pilot.pause()
+        await press_for_screen(pilot, "f5", HangUpScreen)  # two legs may be on the phone: which one?
+        await pilot.press("end")  # all of them
+        await press_for_screen(pilot, "enter", ConsoleScreen)
         look("hung up")
 
     drive(h, steps)
     spy, whisper = "\u25cf ON C-10023 \u00b7 SPY", "\u25c6 ON C-10023 \u00b7 WHISPER"
-    barge, other = "\u25b2 ON C-10023 \u00b7 BARGE", "\u25cf ON C-10017 \u00b7 SPY"
+    barge = "\u25b2 ON C-10023 \u00b7 BARGE"
     expected = {
         "signed in": (NOT_ON_A_CALL, NOT_ON_A_CALL),
         "spy": (spy, f"{spy} \u00b7 nobody hears you{PHONE} \u00b7 00:00"),
         "spy later": (spy, f"{spy} \u00b7 nobody hears you{PHONE} \u00b7 00:42"),
         "whisper": (whisper, f"{whisper} \u00b7 the agent hears you{PHONE} \u00b7 00:00"),
         "barge": (barge, f"{barge} \u00b7 agent AND customer hear you{PHONE} \u00b7 00:00"),
-        "another call": (other, f"{other} \u00b7 nobody hears you{PHONE} \u00b7 00:00"),
+        # At 80 columns the barge left to the phone takes the room of the environment badge and the dots.
+        "another call": (
+            "\u25cf C-10017 SPY",
+            "\u25cf C-10017 SPY nobody hears you 00:00   \\+1: C-10023 BARGE, customer hears you",
+        ),
         "hung up": (NOT_ON_A_CALL, NOT_ON_A_CALL),
     }
     # The screen's row must start with the call id and the mode in capitals; the rest of it may sit under
@@ -123,7 +132,37 @@ def test_the_top_line_follows_spy_whisper_barge_another_call_and_hanging_up(
     } == dict.fromkeys(expected, True), seen
     assert snoop_types(sim) == ["spy", "whisper", "barge", "spy"]
     assert "C-10023 is now WHISPER: the agent hears you." in h.toasts.of("information")
-    assert h.toasts.of("information")[-1] == "Off C-10017: you hung up (SPY ended)"
+    assert h.toasts.of("information")[-2:] == [
+        "Off C-10017: you hung up (SPY ended after 00:00)",
+        "Off C-10023: you hung up (BARGE ended after 00:42)",
+    ]
+
+
+def test_i_hung_up_with_a_barge_left_to_the_phone_asks_which_and_records_it(
+    make_app: Callable[..., Harness], sim: SimServer, audit_path: Path
+) -> None:
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await signed_in(pilot)
+        await confirmed_barge(pilot)
+        await send_call(pilot, "C-10017", "7", mode="spy")
+        assert "+1: C-10023 BARGE, customer hears you" in h.header
+        burst(h, ("f5", None), ("enter", "\r"))  # the Enter comes before the question is drawn: it answers nothing
+        await wait_until(pilot, lambda: isinstance(h.app.screen, HangUpScreen) and h.app.screen.shown)
+        await pilot.pause()
+        assert isinstance(h.app.screen, HangUpScreen)
+        assert h.app.session is not None and len(h.app.session.live.legs) == 2
+        assert snoop_types(sim) == ["barge", "spy"]  # the Enter behind F5 did not send the form again
+        await pilot.press("down")  # the barge left to the phone, listed after the live spy
+        await press_for_screen(pilot, "enter", ConsoleScreen)
+        assert "+1" not in h.header
+        assert "\u25cf ON C-10017 \u00b7 SPY" in h.header  # the spy is still live
+
+    drive(h, steps)
+    hung_up = [record for record in read_audit(audit_path).records if record["outcome"] == "hung_up"]
+    assert [(record["call_id"], record["mode"]) for record in hung_up] == [("C-10023", "barge")]
+    assert isinstance(hung_up[0]["duration_s"], float)
 
 
 @pytest.mark.parametrize(
@@ -233,8 +272,8 @@ def test_the_sessions_list_marks_the_live_row_rows_left_and_the_row_ended(
         seen.append(results(h))
         await send_call(pilot, "C-10031", "99")  # a failure moves nothing that is live
         seen.append(results(h))
-        await pilot.press("f5")
-        await pilot.pause()
+        await press_for_screen(pilot, "f5", HangUpScreen)  # the whisper left to the phone may still be on it
+        await press_for_screen(pilot, "enter", ConsoleScreen)  # the live one, listed first
         seen.append(results(h))
 
     drive(h, steps)
@@ -275,7 +314,8 @@ def test_a_spy_answered_after_a_whisper_asked_for_later_leaves_the_whisper_live(
             release.set()
         await wait_until(pilot, lambda: h.sessions.row_count == 2)
         await settle(pilot)
-        assert re.search(r"ON C-10017 \u00b7 WHISPER", h.header), h.header
+        assert re.search(r"C-10017\W+WHISPER", h.header), h.header
+        assert "+1 leg: C-10023 SPY, silent" in h.header  # the late spy may ring the phone too
         assert results(h) == ["\u25cf LIVE", "\u21b7 left"]  # rows in the order the answers came in
         assert [entry.request.call_id for entry in h.sessions.entries] == ["C-10017", "C-10023"]
 

@@ -7,21 +7,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
-from textual._time import get_time  # the clock Textual stamps events with (textual is pinned)
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from queuetui.api.text import mask_phone
+from queuetui.tui.screens.question import Question
 from queuetui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
 
 
-class ConfirmBargeScreen(ModalScreen[bool]):
+class ConfirmBargeScreen(Question[bool]):
     DEFAULT_CSS = """
         ConfirmBargeScreen {
             align: center middle;
@@ -60,7 +59,6 @@ class ConfirmBargeScreen(ModalScreen[bool]):
     def __init__(self, request: BargeRequest) -> None:
         super().__init__()
         self.request = request
-        self._shown_at: float | None = None  # when the question was drawn: a barge key typed after that barges
 
     def compose(self) -> ComposeResult:
         request = self.request
@@ -93,20 +91,10 @@ class ConfirmBargeScreen(ModalScreen[bool]):
                 keys[active.binding.id].append(self.app.get_key_display(Binding(key, "")))
         return f"{' / '.join(keys['confirm.barge'])}  barge    {' / '.join(keys['confirm.cancel'])}  cancel"
 
-    def on_screen_resume(self) -> None:
-        # Keys typed ahead reach this screen as soon as it is pushed, before its first frame. On each resume, not
-        # once: Textual drops this call if another screen covers this one before its refresh (the palette, say).
-        self.call_after_refresh(self._question_shown)
-
-    def _question_shown(self) -> None:
-        if self._shown_at is None:
-            self._shown_at = get_time()
-
     def on_key(self, event: events.Key) -> None:
-        # Keys are judged by when they were typed, not when they are handled: those typed while the console was
-        # busy (the Enter that opened this question waited for start-up, say) are handled only now, after the
-        # question is drawn, and would otherwise answer it.
-        if self._shown_at is not None and event.time > self._shown_at:
+        # Keys typed while the console was busy (the Enter that opened this question waited for start-up, say) are
+        # handled only now, after the question is drawn, and would otherwise answer it.
+        if not self.typed_before_shown(event):
             return
         if self._would_barge(event.key):
             event.stop()
@@ -131,7 +119,7 @@ class ConfirmBargeScreen(ModalScreen[bool]):
         self.action_answer(event.button.id == "confirm-yes")
 
     def action_answer(self, confirmed: bool) -> None:
-        if confirmed and self._shown_at is None:  # by any other way than a key (a click) before the first frame
+        if confirmed and not self.shown:  # by any other way than a key (a click) before the first frame
             self._refuse_early_barge()
             return
         self.dismiss(confirmed)

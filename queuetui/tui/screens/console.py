@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -52,8 +53,11 @@ from queuetui.tui.widgets.session_entry import SessionEntry
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
+    from textual.css.query import QueryType
+
     from queuetui.api.fields import FieldErrors
     from queuetui.api.models import BargeRequest
+    from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.live import LiveChange, Monitoring
     from queuetui.core.live_calls import LiveCall
@@ -71,6 +75,8 @@ FIELD_WIDGETS = {
     "targetEntityVal": "#target-value",
     "snooperNumber": "#snooper",
 }
+# The form's fields in Tab order.
+FORM_ORDER = ("#call-id", "#target-type", "#target-value", "#snooper")
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
 # How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
@@ -106,6 +112,7 @@ class ConsoleScreen(Screen[None]):
             tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
         ),
         # Each F-key has a Ctrl twin for terminals and SSH clients that do not send F-keys; the key bar names both.
+        # No twin is the prefix key of a terminal multiplexer (Ctrl+B for tmux, Ctrl+A for screen): never delivered.
         Binding(
             "f2,ctrl+o",
             "mode('spy')",
@@ -123,17 +130,20 @@ class ConsoleScreen(Screen[None]):
             tooltip="Mode whisper: the agent hears you, the customer does not",
         ),
         Binding(
-            "f4,ctrl+b",
+            "f4,ctrl+r",
             "mode('barge')",
             "Barge",
             priority=True,
             id="console.barge",
             tooltip="Mode barge: agent and customer hear you (asks to confirm)",
         ),
+        # Priority too: handled after the keys typed behind it (`F5 Enter` in one burst), it let that Enter send
+        # the form before the question of which call was hung up was asked.
         Binding(
             "f5,ctrl+g",
             "hung_up",
             "Hung up",
+            priority=True,
             id="console.hung_up",
             tooltip="I hung up my phone: the live call is over for me",
         ),
@@ -286,8 +296,8 @@ class ConsoleScreen(Screen[None]):
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
         type where the form is empty."""
-        live = self.session.live.current if self.session is not None and self.session is not session else None
-        if live is not None:
+        legs = self.session.live.legs if self.session is not None and self.session is not session else ()
+        for live in legs:
             # Signing out does not hang up the phone: DeepCall has no call for that.
             self.report("warning", self._left_words(live))
         self.session = session
@@ -354,12 +364,13 @@ class ConsoleScreen(Screen[None]):
                 elapsed=elapsed(since),
                 phone=phone,
                 checked=self._checked,
+                left=session.live.left,
             )
         )
 
     # ----- the floor --------------------------------------------------------------------------------
 
-    def _floor_updated(self, snapshot: FloorSnapshot, ended: Monitoring | None) -> None:
+    def _floor_updated(self, snapshot: FloorSnapshot, ended: tuple[Monitoring, ...]) -> None:
         """On the poller's thread: hand the refresh to the UI thread."""
         self.post_message(FloorUpdated(snapshot, ended))
 
@@ -368,14 +379,12 @@ class ConsoleScreen(Screen[None]):
         table.show(message.snapshot)
         self._floor_arrived.set()
         self._show_floor_age()
-        ended = message.ended
-        if ended is not None:
-            table.mark_live(None)
-            self._sessions().end_live()
+        for ended in message.ended:
             self.report(
                 "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
             )
-            self.refresh_header()
+        if message.ended:
+            self._show_live()
 
     def _show_floor_age(self) -> None:
         session = self.session
@@ -453,10 +462,22 @@ class ConsoleScreen(Screen[None]):
         self._copy_to_form(message.call)
 
     def _copy_to_form(self, call: LiveCall) -> None:
+        """Copy a call into the form, keeping the focus on the list: there Enter copies again and never sends, so a
+        second Enter typed behind the first (a slow link shows the copy late) sends nothing. Tab goes on to the
+        form (see `focus_next`), F2-F4 choose the mode, and Enter in the form sends."""
         self.query_one("#call-id", Input).value = call.call_id
         self.query_one("#target-type", Input).value = "agent"
         self.query_one("#target-value", Input).value = call.agent or ""
-        self.set_focus(self.query_one(ModeSelector))
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        """Tab from the live list goes to what is left to fill in the form: its first empty field (the phone,
+        after a copy), or Call when none is, to read the form through from the top."""
+        if self.focused is not self.query_one(LiveCallsTable) or selector != "*":
+            return super().focus_next(selector)
+        fields = [self.query_one(field_id, Input) for field_id in FORM_ORDER]
+        target = next((field for field in fields if not field.value.strip()), fields[0])
+        self.set_focus(target)
+        return target
 
     def on_screen_suspend(self) -> None:
         self._resized_to = None
@@ -536,6 +557,10 @@ class ConsoleScreen(Screen[None]):
             self._notify(kind, message)
 
     def _notify(self, kind: ReportKind, message: str) -> None:
+        # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
+        # ones go (the log keeps every word); Textual offers no public way to take one notice down.
+        for older in list(self.app._notifications)[:-1]:
+            self.app._unnotify(older, refresh=False)
         # Markup is off: server text must never be read as styling.
         self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
 
@@ -671,9 +696,7 @@ class ConsoleScreen(Screen[None]):
             return
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 
-        # A barge the profile does not allow is refused by the session without asking first.
-        barge = request.snoop_type is SnoopType.BARGE
-        if barge and session.profile.confirm_barge and SnoopType.BARGE in session.profile.allowed_modes:
+        if session.asks_before(request):
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
             self._confirming.add(request.call_id)
             self._update_send_button()
@@ -688,7 +711,9 @@ class ConsoleScreen(Screen[None]):
                     self._step_down_from_barge()
                     self._update_send_button()
                 elif confirmed:
-                    self._dispatch(request)
+                    from queuetui.core.barge_check import Confirmed
+
+                    self._dispatch(request, Confirmed.of(request, time.monotonic()))
                 else:
                     self.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
                     self._saw(Happened("barge-cancelled"))
@@ -699,7 +724,7 @@ class ConsoleScreen(Screen[None]):
             return
         self._dispatch(request)
 
-    def _dispatch(self, request: BargeRequest) -> None:
+    def _dispatch(self, request: BargeRequest, confirmed: Confirmed | None = None) -> None:
         session = self.session
         if session is None:
             return
@@ -710,7 +735,7 @@ class ConsoleScreen(Screen[None]):
         self._started[request.call_id] = time.monotonic()
         self._update_send_button()
         self.log_line("request", request.describe())
-        worker = self._send_in_thread(session, request)
+        worker = self._send_in_thread(session, request, confirmed)
         self._workers[worker] = request
         if request.snoop_type is SnoopType.BARGE:
             self._step_down_from_barge()
@@ -722,13 +747,13 @@ class ConsoleScreen(Screen[None]):
             selector.choose(SnoopType.SPY)
 
     @work(thread=True, group="send", exit_on_error=False)
-    def _send_in_thread(self, session: Session, request: BargeRequest) -> None:
+    def _send_in_thread(self, session: Session, request: BargeRequest, confirmed: Confirmed | None) -> None:
         worker = get_current_worker()
 
         def on_retry(notice: RetryNotice) -> None:
             self.post_message(RetryScheduled(notice))
 
-        outcome = session.perform(request, on_retry=on_retry, cancel=worker.cancelled_event)
+        outcome = session.perform(request, on_retry=on_retry, cancel=worker.cancelled_event, confirmed=confirmed)
         self.post_message(SendFinished(request, outcome))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -799,6 +824,8 @@ class ConsoleScreen(Screen[None]):
             return
         if outcome.kind is OutcomeKind.REFUSED:
             self.report("warning", outcome.message)
+            if outcome.ask_again is not None:
+                self.request_send(outcome.ask_again)
             return
         if outcome.category is Category.AUTH:
             self.report("error", outcome.message)
@@ -882,14 +909,40 @@ class ConsoleScreen(Screen[None]):
         self.request_send(message.request)
 
     def action_hung_up(self) -> None:
-        ended = self.session.hung_up() if self.session is not None else None
-        if ended is None:
+        """End the leg the supervisor hung up: the only one there is, or the one (or all) they pick when more than
+        one may still be on the phone."""
+        session = self.session
+        legs = session.live.legs if session is not None else ()
+        if session is None or not legs:
             self.report("info", "Not on a call: nothing to end")
             return
-        self._sessions().end_live()
-        self.query_one(LiveCallsTable).mark_live(None)
+        if len(legs) == 1:
+            self._hung_up(session, legs[0].call_id)
+            return
+        from queuetui.tui.screens.hang_up import ALL, HangUpScreen
+
+        def answered(call_id: str | None) -> None:
+            if call_id is not None and self.session is session:
+                self._hung_up(session, None if call_id == ALL else call_id)
+
+        self.app.push_screen(HangUpScreen(legs, session.live.current, self.clock()), answered)
+
+    def _hung_up(self, session: Session, call_id: str | None) -> None:
+        result = session.hung_up(call_id)
         self._saw(Happened("hung-up"))
-        self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended)")
+        for ended in result.ended:
+            lasted = elapsed((self.clock() - ended.since).total_seconds())
+            self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended after {lasted})")
+        if result.audit_problem:
+            self.report("error", f"NOT recorded in the audit trail: {result.audit_problem}")
+        self._show_live()
+
+    def _show_live(self) -> None:
+        """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
+        live = self.session.live.current if self.session is not None else None
+        if live is None:
+            self._sessions().end_live()
+        self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)
         self.refresh_header()
 
     # ----- the tour and the room --------------------------------------------------------------------

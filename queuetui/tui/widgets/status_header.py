@@ -29,6 +29,7 @@ class HeaderFacts:
     elapsed: str = ""
     phone: str = ""  # e.g. "☎ ringing"
     checked: bool = False  # the server has accepted these credentials at least once
+    left: tuple[Monitoring, ...] = ()  # legs left to the phone that may still be connected, newest first
 
 
 def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False) -> str:
@@ -43,23 +44,45 @@ def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: 
     return f"{GLYPHS[mode]} ON {live.call_id} \u00b7 {mode.value.upper()} \u00b7 {mode.heard_by} \u00b7 {elapsed}"
 
 
+# Who hears you, in the fewest words, for a leg left to the phone on a narrow line.
+_HEARD_SHORT = {SnoopType.SPY: "silent", SnoopType.WHISPER: "agent hears you", SnoopType.BARGE: "customer hears you"}
+
+
+def left_words(left: tuple[Monitoring, ...], size: int = 0) -> str:
+    """The legs left to the phone that may still be connected, in words of `size` 0 (full), 1 or 2 (shortest):
+    "+1 leg still on your phone: C-10023 BARGE — agent AND customer hear you", "+1 leg: C-10023 BARGE, customer
+    hears you", "+1: C-10023 BARGE, customer hears you"."""
+    if not left:
+        return ""
+    if size == 0:
+        legs = "; ".join(f"{leg.call_id} {leg.mode.value.upper()} \u2014 {leg.mode.heard_by}" for leg in left)
+        return f"+{len(left)} leg{'s' if len(left) > 1 else ''} still on your phone: {legs}"
+    legs = "; ".join(f"{leg.call_id} {leg.mode.value.upper()}, {_HEARD_SHORT[leg.mode]}" for leg in left)
+    return f"+{len(left)} leg{'s' if len(left) > 1 else ''}: {legs}" if size == 1 else f"+{len(left)}: {legs}"
+
+
+LEFT_WORD_SIZES = (0, 1, 2)
+
+
 def top_line(facts: HeaderFacts, width: int) -> Text:
-    """The longest variant that fits in `width` cells (the shortest, cut, when none does)."""
-    line = Text()
-    for line in _variants(facts):
-        if line.cell_len <= width:
-            return line
-    return line
+    """The longest variant that fits in `width` cells (the shortest, cut, when none does). The legs left to the
+    phone never go, like what is live: their words shrink before the environment badge goes."""
+    sized = [_variants(facts, left_words(facts.left, size)) for size in LEFT_WORD_SIZES]
+    with_badge = [line for variants in sized for line in variants[:-2]]
+    without_badge = [line for variants in sized for line in variants[-2:]]
+    candidates = [*with_badge, *without_badge]
+    return next((line for line in candidates if line.cell_len <= width), candidates[-1])
 
 
-def _variants(facts: HeaderFacts) -> list[Text]:
-    """Longest first. What is live, who hears you and for how long never go; the environment badge goes last
-    of the rest (it is the only sign of production under NO_COLOR): the phone hint and the host first, then the
-    "ON" and the dots of the live words."""
+def _variants(facts: HeaderFacts, left: str) -> list[Text]:
+    """Longest first. What is live, who hears you and for how long never go, nor the legs left to the phone
+    (`left`); the environment badge goes last of the rest (it is the only sign of production under NO_COLOR): the
+    phone hint and the host first, then the "ON" and the dots of the live words."""
     live_style = "bold reverse" if facts.live is not None else ""
-    with_phone = (f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style)
-    live = (f" {live_words(facts.live, facts.elapsed)} ", live_style)
-    compact = (f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style)
+    legs = Text.assemble(" ", (f" {left} ", "bold reverse")) if left else Text()
+    with_phone = Text.assemble((f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style), legs)
+    live = Text.assemble((f" {live_words(facts.live, facts.elapsed)} ", live_style), legs)
+    compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style), legs)
     badge = (f" {facts.environment.value.upper()} ", "bold reverse")
     host = f" {facts.host}" if facts.host else " signed out"
     tick = " \u2713" if facts.checked else ""
@@ -74,6 +97,7 @@ def _variants(facts: HeaderFacts) -> list[Text]:
         Text.assemble(live, " ", badge),
         Text.assemble(compact, " ", badge),
         Text.assemble(live),
+        Text.assemble(compact),
     ]
 
 
