@@ -62,6 +62,7 @@ def test_torn_last_line_is_reported_and_skipped(audit_path: Path):
 
 def test_a_record_after_a_torn_line_is_still_read(audit_path: Path):
     audit_path.write_bytes(b'{"n": 1}\n{"n": 2, "call\n')
+    audit_path.chmod(0o600)
     AuditLog(audit_path).append(record(3))
     contents = read_audit(audit_path)
     assert [r["n"] for r in contents.records] == [1, 3]

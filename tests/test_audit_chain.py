@@ -300,6 +300,7 @@ def test_oldest_rotated_files_removed_by_retention_are_accepted_and_reported(aud
 def test_old_unchained_records_are_kept_as_they_are_and_reported(audit_path: Path):
     old = b"".join(json.dumps(record(n)).encode() + b"\n" for n in range(3))
     audit_path.write_bytes(old)
+    audit_path.chmod(0o600)
     write(audit_path, 2)
     assert audit_path.read_bytes().startswith(old)  # never rewritten
     verdict = verify(audit_path)
@@ -311,6 +312,7 @@ def test_old_unchained_records_are_kept_as_they_are_and_reported(audit_path: Pat
 
 def test_an_edit_to_the_last_unchained_record_breaks_the_first_link(audit_path: Path):
     audit_path.write_bytes(b"".join(json.dumps(record(n)).encode() + b"\n" for n in range(3)))
+    audit_path.chmod(0o600)
     write(audit_path, 2)
     lines = lines_of(audit_path)
     lines[2] = lines[2].replace(b"C-2", b"C-8")

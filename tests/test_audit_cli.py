@@ -169,8 +169,8 @@ def test_fields_beyond_the_columns_go_to_other(audit_path: Path, audit: Audit):
 
 def test_every_field_the_service_records_has_a_csv_column(service: BargeService, audit_path: Path):
     assert service.send(valid_request()).ok
-    written = json.loads(audit_path.read_text())
-    assert set(written) - {"prev", "sha256"} <= set(CSV_COLUMNS)
+    attempt, outcome = (json.loads(line) for line in audit_path.read_text().splitlines())
+    assert (set(attempt) | set(outcome)) - {"prev", "sha256"} <= set(CSV_COLUMNS)
 
 
 def test_records_from_a_real_barge_are_listed_and_verify(sim: SimServer, audit_path: Path, audit: Audit):
@@ -227,6 +227,7 @@ def test_verify_follows_rotated_files(audit_path: Path, audit: Audit):
 
 def test_verify_reports_old_unchained_records_and_still_passes(audit_path: Path, audit: Audit):
     audit_path.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps(RECORDS[1]) + "\n")
+    audit_path.chmod(0o600)
     AuditLog(audit_path).append(RECORDS[2])
     done = audit("verify", "--audit-file", str(audit_path))
     assert done.returncode == 0

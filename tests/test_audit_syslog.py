@@ -3,6 +3,7 @@ message, and a syslog that is missing, dead or stuck never blocking an action an
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import socket
@@ -18,6 +19,7 @@ from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import SessionAuth
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_syslog import SD_ID, SyslogSink
+from queuetui.core.audit_verify import verify
 from queuetui.core.config import ConfigError, Profile, load_config
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID, SimServer
@@ -79,11 +81,15 @@ def test_each_record_arrives_as_rfc5424_with_structured_data_and_the_exact_line(
     assert values["message"] == 'say "hi" ] back\\slash'
     assert values["code"] == "null" and values["latency_ms"] == "12.5"
     assert values["prev"] == written["prev"] and values["sha256"] == written["sha256"]
-    assert set(values) == set(written)
+    # The witness: the file took it, and the head `audit verify` prints while it is the newest record.
+    assert values["file"] == "written"
+    assert values["head"] == hashlib.sha256(lines[0]).hexdigest()
+    assert set(values) == set(written) | {"file", "head"}
 
     frame, values = parse(second)
     assert int(frame.group("pri")) == AUTHPRIV * 8 + 4  # authpriv.warning: the action did not succeed
     assert frame.group("msg") == lines[1]
+    assert values["head"] == verify(audit_path).head
 
 
 def test_a_monitoring_action_reaches_syslog(
@@ -100,14 +106,18 @@ def test_a_monitoring_action_reaches_syslog(
         assert service.send(valid_request()).ok
     finally:
         service.close()
+    _, attempt = parse(syslog_socket.recv(65536))
     frame, values = parse(syslog_socket.recv(65536))
+    assert (attempt["event"], attempt["call_id"], values["event"], values["attempt"]) == (
+        "attempt", "C-10023", "outcome", attempt["attempt"],
+    )  # fmt: skip
     assert (values["call_id"], values["mode"], values["outcome"], values["profile"]) == (
         "C-10023",
         "spy",
         "ok",
         "floor",
     )
-    assert frame.group("msg") == audit_path.read_bytes().rstrip(b"\n")
+    assert frame.group("msg") == audit_path.read_bytes().splitlines()[-1]
     assert "ssid" not in json.loads(frame.group("msg")) and DEMO_SSID not in frame.group("msg").decode()
 
 

@@ -23,13 +23,15 @@ from queuetui.api.fields import FIELD_LABELS, FieldErrors, InputProblem
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_access import AuditWriteError
 from queuetui.core.audit_syslog import SyslogSink
 from queuetui.core.audit_trail import ShiftSummary, shift_summary
+from queuetui.core.audit_who import os_user
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
 from queuetui.core.live import LiveState, Monitoring
 from queuetui.core.outcome import Outcome, RetryNotice
-from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
+from queuetui.core.service import BargeService, RateGuard, RetryPolicy
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -71,6 +73,9 @@ def load_floor() -> None:
 
 def local_now() -> datetime:
     return datetime.now().astimezone()
+
+
+AUDIT_LABEL = "Audit file"  # what a refusal names when the audit trail cannot be written
 
 
 class SessionRefused(Exception):
@@ -198,10 +203,9 @@ class Session:
             try:
                 # Monitoring without a record is what the audit trail exists to prevent: refuse to start.
                 audit.ensure_writable()
-            except OSError as problem:
+            except AuditWriteError as problem:
                 client.close()
-                shown = printable(str(audit_path), 200)
-                raise SessionRefused("Audit file", f"cannot write {shown} ({problem.strerror})") from None
+                raise SessionRefused(AUDIT_LABEL, f"cannot write {printable(str(problem), 400)}") from None
         service = BargeService(
             client,
             credentials,
@@ -335,6 +339,15 @@ class Session:
         while self._problems:
             taken.append(self._problems.pop(0))
         return taken
+
+    def interrupt(self, why: str) -> int:
+        """The process is ending on a signal (`why`) without waiting for answers: record every request on its way
+        as interrupted. Safe from any thread; returns how many were."""
+        return self.service.interrupt(why)
+
+    def record_event(self, event: str, details: dict[str, object]) -> str:
+        """Append a record of kind `event` for this supervisor to the audit trail; "" once written, else why not."""
+        return self.service.record_event(event, details)
 
     def hung_up(self) -> Monitoring | None:
         """The supervisor hung up the phone: the live leg ends. Returns what ended, if anything."""

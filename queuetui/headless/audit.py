@@ -47,6 +47,9 @@ CSV_COLUMNS = (
     "latency_ms",
     "attempts",
     "retries",
+    "event",
+    "attempt",
+    "env_user",
 )
 # A spreadsheet runs a cell starting with one of these as a formula: such text gets a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

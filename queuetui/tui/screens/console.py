@@ -501,6 +501,9 @@ class ConsoleScreen(Screen[None]):
         for action in message.actions:
             table.record(SessionEntry(action.when, action.request, action.outcome))
         self.log_line("info", f"This shift so far: {len(message.actions)} action(s) read back from the audit trail")
+        for action in message.actions:
+            if action.unanswered:
+                self.report("warning", f"{action.unanswered}: check your phone and the call")
 
     def action_shift_summary(self) -> None:
         session = self.session
