@@ -57,19 +57,18 @@ class AuditLog:
     def append(self, record: Mapping[str, object]) -> str:
         """Write one record; returns the trail's head after it (the hash its next record links to). Raises
         AuditWriteError when the record is not in the file; the syslog copy goes either way and says which."""
-        try:
-            with _signals_held(), self._lock:
-                try:
+        with _signals_held():
+            try:
+                with self._lock:
                     line = self._append_sealed(record)
-                except OSError as error:
-                    raise AuditWriteError(self.path, error.strerror or type(error).__name__) from None
-        except AuditWriteError as problem:
+            except (AuditWriteError, OSError) as error:
+                problem = error if isinstance(error, AuditWriteError) else _unwritten(self.path, error)
+                if self.syslog is not None:
+                    unsealed = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+                    self.syslog.send(unsealed, not_written=str(problem))
+                raise problem from None
             if self.syslog is not None:
-                unsealed = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
-                self.syslog.send(unsealed, not_written=str(problem))
-            raise
-        if self.syslog is not None:
-            self.syslog.send(line)
+                self.syslog.send(line)
         return line_hash(line)
 
     def _append_sealed(self, record: Mapping[str, object]) -> bytes:
@@ -116,6 +115,10 @@ class AuditLog:
             if last is not None:
                 return line_hash(last)
         return GENESIS
+
+
+def _unwritten(path: Path, error: OSError) -> AuditWriteError:
+    return AuditWriteError(path, error.strerror or type(error).__name__)
 
 
 @contextlib.contextmanager

@@ -167,15 +167,18 @@ class BargeService:
         """Send a call that `admit` reserved, retrying 1501; frees the call. Nothing is sent unless its attempt is
         recorded first; its outcome is recorded after, or "interrupted" when an exception (Ctrl+C, `Interrupted`)
         cuts the wait short, which is raised again."""
+        attempt = self._open_attempt(request)
         try:
             try:
-                attempt = self._write_ahead(request)
+                self._write_ahead(request, attempt)
+                outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
             except AuditWriteError as problem:
+                self._forget(attempt)
                 message = f"Not sent: the audit trail cannot be written ({problem})"
                 return Outcome(OutcomeKind.UNRECORDED, message, request)
-            try:
-                outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
             except BaseException as stop:
+                # An interrupt comes as soon as the attempt's record is whole (see AuditLog.append), so the trail
+                # may hold an attempt from the moment it was opened: its outcome says what became of it.
                 self._close(attempt, self._interrupted(request, stop_name(stop)))
                 raise
             return self._close(attempt, outcome)
@@ -185,6 +188,7 @@ class BargeService:
     def interrupt(self, why: str) -> int:
         """Record every request on its way as interrupted by `why` (a signal's name), now, from any thread: the
         process is about to end without waiting for their answers. Returns how many there were."""
+        self.client.stop_sending()  # what has not left yet never will: the process is ending
         with self._lock:
             cut = dict(self._open)
             self._open.clear()
@@ -311,24 +315,28 @@ class BargeService:
             return dataclasses.replace(outcome, audit_problem=str(problem))
         return outcome
 
-    def _write_ahead(self, request: BargeRequest) -> str | None:
-        """Record that `request` is about to be sent; its attempt id, or None without a trail. Raises
-        AuditWriteError when the record is not in the file."""
+    def _open_attempt(self, request: BargeRequest) -> str | None:
+        """A new attempt id, open until its outcome is recorded; None without a trail."""
         if self.audit is None:
             return None
         attempt = uuid.uuid4().hex
-        self.audit.append({**self._request_fields(request), "event": "attempt", "attempt": attempt})
         with self._lock:
             self._open[attempt] = request
         return attempt
 
-    def _close(self, attempt: str | None, outcome: Outcome) -> Outcome:
-        """Record the outcome of an attempt, unless `interrupt` has recorded it already."""
-        if attempt is None:
-            return outcome
+    def _write_ahead(self, request: BargeRequest, attempt: str | None) -> None:
+        """Record that `request` is about to be sent. Raises AuditWriteError when the record is not in the file."""
+        if self.audit is not None and attempt is not None:
+            self.audit.append({**self._request_fields(request), "event": "attempt", "attempt": attempt})
+
+    def _forget(self, attempt: str | None) -> bool:
+        """Close the attempt; True when it was still open (`interrupt` has not answered it)."""
         with self._lock:
-            still_open = self._open.pop(attempt, None) is not None
-        return self._record(outcome, attempt) if still_open else outcome
+            return attempt is not None and self._open.pop(attempt, None) is not None
+
+    def _close(self, attempt: str | None, outcome: Outcome) -> Outcome:
+        """Record the outcome of an attempt still open."""
+        return self._record(outcome, attempt) if self._forget(attempt) else outcome
 
     def _interrupted(self, request: BargeRequest, why: str) -> Outcome:
         message = (
