@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         print(f"error: no audit trail at {printable(str(path))}", file=err)
         return EXIT_USAGE
     if args.audit_action == "verify":
-        return _report_verdict(verify(path), out)
+        return _report_verdict(verify(path), out, args.json)
     try:
         keep = _filter(args)
     except ValueError as problem:
@@ -149,28 +149,43 @@ def _cell(value: object) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _report_verdict(verdict: Verdict, out: TextIO) -> int:
-    if verdict.problem is not None:
-        problem = verdict.problem
-        where = printable(str(problem.file))
-        print(f"NOT intact: {where}: line {problem.line}: {problem.finding.value}: {problem.detail}", file=out)
-        print("(the first problem found: lines after it were not checked)", file=out)
-        return EXIT_NOT_INTACT
+def _report_verdict(verdict: Verdict, out: TextIO, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(_verdict_object(verdict)), file=out)
+        return EXIT_OK if verdict.ok else EXIT_NOT_INTACT
     names = [printable(path.name) for path in verdict.files]
-    span = names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
-    print(f"intact: {verdict.records:,} records in {len(names)} file(s), {span}", file=out)
-    if verdict.unchained is not None:
-        old = verdict.unchained
-        print(
-            f"lines {old.first}-{old.last} of {printable(old.file.name)} are unchained: written before records "
-            "were chained, so they cannot be checked",
-            file=out,
-        )
+    span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+    for problem in verdict.problems:
+        print(f"{printable(str(problem.file))}: {problem.where}: {problem.finding.value}: {problem.detail}", file=out)
+    if verdict.problems:
+        print(f"NOT intact: {len(verdict.problems):,} finding(s) in {verdict.records:,} lines, {span}", file=out)
+    else:
+        print(f"intact: {verdict.records:,} records in {len(names)} file(s), {span}", file=out)
     if verdict.continues_from is not None:
         print(
             f"{printable(verdict.continues_from.name)} continues from older files that are no longer here "
             "(removed, as retention does)",
             file=out,
         )
-    print(f"head: {verdict.head} (the newest record's hash: compare it with the syslog copy)", file=out)
-    return EXIT_OK
+    print(f"head: {verdict.head} (the newest record's hash: the syslog copy of that record carries it)", file=out)
+    return EXIT_OK if verdict.ok else EXIT_NOT_INTACT
+
+
+def _verdict_object(verdict: Verdict) -> dict[str, object]:
+    return {
+        "intact": verdict.ok,
+        "records": verdict.records,
+        "files": [str(path) for path in verdict.files],
+        "head": verdict.head,
+        "continues_from": str(verdict.continues_from) if verdict.continues_from else None,
+        "findings": [
+            {
+                "file": str(problem.file),
+                "line": problem.line,
+                "through": problem.through or problem.line,
+                "finding": problem.finding.value,
+                "detail": problem.detail,
+            }
+            for problem in verdict.problems
+        ],
+    }
