@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from helpers import valid_request
+from run_cli import run_queuetui
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import SessionAuth
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_access import AuditWriteError
 from queuetui.core.audit_syslog import SD_ID, SyslogSink
 from queuetui.core.audit_verify import verify
 from queuetui.core.config import ConfigError, Profile, load_config
@@ -195,3 +197,39 @@ def test_the_profile_says_whether_and_where_records_go_to_syslog(tmp_path: Path)
         config.write_text(f"[profiles.floor]\n{wrong}\n")
         with pytest.raises(ConfigError, match="line 2"):
             load_config(config)
+
+
+def test_verify_against_a_syslog_capture_names_a_record_cut_from_the_end(
+    syslog_socket: socket.socket, audit_path: Path, tmp_path: Path
+):
+    log = AuditLog(audit_path, syslog=SyslogSink(address(syslog_socket)))
+    for n in range(4):
+        log.append(record(n, event="outcome"))
+    export = tmp_path / "collector.log"
+    export.write_bytes(b"".join(syslog_socket.recv(65536) + b"\n" for _ in range(4)))
+    audit = ["audit", "verify", "--audit-file", str(audit_path), "--against", str(export)]
+    whole = run_queuetui(*audit, in_process=True)
+    assert whole.returncode == 0, whole.stdout
+    assert "witness: all 4 syslog copies are in the trail" in whole.stdout
+
+    lines = audit_path.read_bytes().splitlines(keepends=True)
+    audit_path.write_bytes(b"".join(lines[:-1]))  # the newest record cut from the end: the chain cannot tell
+    assert verify(audit_path).ok
+    cut = run_queuetui(*audit, in_process=True)
+    assert cut.returncode == 1
+    assert "NOT in the trail: line 4 of the export: outcome on C-3 at 2025-03-01T10:41:02.123+00:00" in cut.stdout
+    found = json.loads(run_queuetui(*audit, "--json", in_process=True).stdout)
+    assert (found["intact"], [m["call_id"] for m in found["witness"]["missing"]]) == (False, ["C-3"])
+
+
+def test_a_record_the_file_refused_still_reaches_syslog_saying_so(syslog_socket: socket.socket, tmp_path: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    log = AuditLog(blocker / "audit.jsonl", syslog=SyslogSink(address(syslog_socket)))
+    with pytest.raises(AuditWriteError):
+        log.append(record(1, event="attempt"))
+    frame, values = parse(syslog_socket.recv(65536))
+    assert values["file"].startswith(f"not written: {blocker / 'audit.jsonl'}: ")
+    assert "head" not in values
+    assert json.loads(frame.group("msg"))["call_id"] == "C-1"
+    assert int(frame.group("pri")) == AUTHPRIV * 8 + 4  # a warning

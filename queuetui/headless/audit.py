@@ -22,6 +22,7 @@ from queuetui.core.audit_files import TrailLine, rotated_files
 from queuetui.core.audit_trail import RecordFilter, TrailRecord, filtered_records, record_time
 from queuetui.core.audit_verify import Verdict, verify
 from queuetui.core.audit_when import parse_when
+from queuetui.core.audit_witness import Comparison, compare
 from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
 
 # The table: (field, width).
@@ -63,7 +64,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         print(f"error: no audit trail at {printable(str(path))}", file=err)
         return EXIT_USAGE
     if args.audit_action == "verify":
-        return _report_verdict(verify(path), out, args.json)
+        against = getattr(args, "against", None)
+        comparison = None
+        if against is not None:
+            try:
+                comparison = compare(path, against)
+            except OSError as problem:
+                print(f"error: --against: cannot read {printable(str(against))}: {problem.strerror}", file=err)
+                return EXIT_USAGE
+        return _report_verdict(verify(path), comparison, out, args.json)
     try:
         keep = _filter(args)
     except ValueError as problem:
@@ -149,10 +158,12 @@ def _cell(value: object) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _report_verdict(verdict: Verdict, out: TextIO, as_json: bool) -> int:
+def _report_verdict(verdict: Verdict, comparison: Comparison | None, out: TextIO, as_json: bool) -> int:
+    intact = verdict.ok and (comparison is None or not comparison.missing)
+    code = EXIT_OK if intact else EXIT_NOT_INTACT
     if as_json:
-        print(json.dumps(_verdict_object(verdict)), file=out)
-        return EXIT_OK if verdict.ok else EXIT_NOT_INTACT
+        print(json.dumps({**_verdict_object(verdict), **_comparison_object(comparison), "intact": intact}), file=out)
+        return code
     names = [printable(path.name) for path in verdict.files]
     span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
     for problem in verdict.problems:
@@ -168,7 +179,32 @@ def _report_verdict(verdict: Verdict, out: TextIO, as_json: bool) -> int:
             file=out,
         )
     print(f"head: {verdict.head} (the newest record's hash: the syslog copy of that record carries it)", file=out)
-    return EXIT_OK if verdict.ok else EXIT_NOT_INTACT
+    if comparison is not None:
+        _report_comparison(comparison, out)
+    return code
+
+
+def _report_comparison(comparison: Comparison, out: TextIO) -> None:
+    if comparison.missing:
+        first = comparison.missing[0]
+        print(f"NOT in the trail: {printable(str(first))}", file=out)
+        print(
+            f"{len(comparison.missing):,} of {comparison.copies:,} syslog copies name records the trail lacks", file=out
+        )
+    else:
+        print(f"witness: all {comparison.copies:,} syslog copies are in the trail", file=out)
+    if comparison.not_written:
+        print(f"{comparison.not_written:,} syslog copies say the file did not take their record", file=out)
+
+
+def _comparison_object(comparison: Comparison | None) -> dict[str, object]:
+    if comparison is None:
+        return {}
+    missing = [
+        {"export_line": c.line, "head": c.head, "time": c.time, "event": c.event, "call_id": c.call_id}
+        for c in comparison.missing
+    ]
+    return {"witness": {"copies": comparison.copies, "not_written": comparison.not_written, "missing": missing}}
 
 
 def _verdict_object(verdict: Verdict) -> dict[str, object]:

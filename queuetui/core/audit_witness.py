@@ -1,0 +1,74 @@
+"""The trail against its witness: the syslog copies a collector kept elsewhere.
+
+Each copy of a record the file took carries `head`, the trail's head just after that record (see audit_syslog).
+A copy whose head matches no line of the trail names a record the trail no longer has: cut from the end,
+removed, or resealed with other content. The chain cannot show a cut tail; this can, for every record whose
+copy reached the collector.
+
+An export is read line by line as the collector wrote it: any line holding this program's structured data and
+a `head` parameter is a copy, whatever the collector put around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from queuetui.core.audit_chain import line_hash
+from queuetui.core.audit_files import trail_lines
+from queuetui.core.audit_syslog import SD_ID
+
+_HEAD = re.compile(r'\bhead="([0-9a-f]{64})"')
+_NOT_WRITTEN = 'file="not written'
+
+
+def _param(name: str, line: str) -> str:
+    found = re.search(rf'\b{name}="((?:[^"\\]|\\.)*)"', line)
+    return found.group(1) if found else "?"
+
+
+@dataclass(frozen=True)
+class Copy:
+    line: int  # in the export, 1-based
+    head: str
+    time: str
+    event: str
+    call_id: str
+
+    def __str__(self) -> str:
+        return f"line {self.line} of the export: {self.event} on {self.call_id} at {self.time} (head {self.head})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    copies: int  # copies of records the file took
+    not_written: int  # copies that say the file did not take their record
+    missing: list[Copy]  # copies whose record the trail does not hold, in the export's order
+
+
+def read_export(export: Path) -> Iterator[Copy | None]:
+    """Each copy in a syslog export; None for a copy of a record the file did not take."""
+    with export.open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            if SD_ID not in line:
+                continue
+            head = _HEAD.search(line)
+            if head is None:
+                if _NOT_WRITTEN in line:
+                    yield None
+                continue
+            yield Copy(number, head.group(1), _param("time", line), _param("event", line), _param("call_id", line))
+
+
+def compare(trail: Path, export: Path) -> Comparison:
+    """Which copies in `export` name a record `trail` does not hold. Holds the export's heads, not the trail."""
+    copies = list(read_export(export))
+    taken = [copy for copy in copies if copy is not None]
+    wanted = {copy.head for copy in taken}
+    for line in trail_lines(trail):
+        wanted.discard(line_hash(line.raw))
+        if not wanted:
+            break
+    return Comparison(len(taken), len(copies) - len(taken), [copy for copy in taken if copy.head in wanted])
