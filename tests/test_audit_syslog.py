@@ -221,6 +221,14 @@ def test_verify_against_a_syslog_capture_names_a_record_cut_from_the_end(
     found = json.loads(run_queuetui(*audit, "--json", in_process=True).stdout)
     assert (found["intact"], [m["call_id"] for m in found["witness"]["missing"]]) == (False, ["C-3"])
 
+    log.syslog = None  # a record appended with no copy: written while syslog was off, or forged
+    log.append(record(9, event="outcome"))
+    forged = run_queuetui(*audit, in_process=True)
+    assert (
+        "1 trail lines have no syslog copy (syslog off, copies lost, or forged), the first audit.jsonl line 4"
+        in forged.stdout
+    )
+
 
 def test_a_record_the_file_refused_still_reaches_syslog_saying_so(syslog_socket: socket.socket, tmp_path: Path):
     blocker = tmp_path / "not-a-folder"

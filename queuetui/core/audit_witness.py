@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from queuetui.core.audit_chain import line_hash
-from queuetui.core.audit_files import trail_lines
+from queuetui.core.audit_files import TrailLine, trail_lines
 from queuetui.core.audit_syslog import SD_ID
 
 _HEAD = re.compile(r'\bhead="([0-9a-f]{64})"')
@@ -46,6 +46,8 @@ class Comparison:
     copies: int  # copies of records the file took
     not_written: int  # copies that say the file did not take their record
     missing: list[Copy]  # copies whose record the trail does not hold, in the export's order
+    uncopied: int  # trail lines no copy names: written while syslog was off, lost on the way, or forged
+    first_uncopied: TrailLine | None
 
 
 def read_export(export: Path) -> Iterator[Copy | None]:
@@ -63,12 +65,20 @@ def read_export(export: Path) -> Iterator[Copy | None]:
 
 
 def compare(trail: Path, export: Path) -> Comparison:
-    """Which copies in `export` name a record `trail` does not hold. Holds the export's heads, not the trail."""
+    """Which copies in `export` name a record `trail` does not hold, and how many of the trail's lines no copy
+    names. Holds the export's heads, never the trail."""
     copies = list(read_export(export))
     taken = [copy for copy in copies if copy is not None]
-    wanted = {copy.head for copy in taken}
+    heads = {copy.head for copy in taken}
+    seen: set[str] = set()
+    uncopied = 0
+    first_uncopied = None
     for line in trail_lines(trail):
-        wanted.discard(line_hash(line.raw))
-        if not wanted:
-            break
-    return Comparison(len(taken), len(copies) - len(taken), [copy for copy in taken if copy.head in wanted])
+        digest = line_hash(line.raw)
+        if digest in heads:
+            seen.add(digest)
+        else:
+            uncopied += 1
+            first_uncopied = first_uncopied or line
+    missing = [copy for copy in taken if copy.head not in seen]
+    return Comparison(len(taken), len(copies) - len(taken), missing, uncopied, first_uncopied)

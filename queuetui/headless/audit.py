@@ -195,6 +195,13 @@ def _report_comparison(comparison: Comparison, out: TextIO) -> None:
         print(f"witness: all {comparison.copies:,} syslog copies are in the trail", file=out)
     if comparison.not_written:
         print(f"{comparison.not_written:,} syslog copies say the file did not take their record", file=out)
+    uncopied = comparison.first_uncopied
+    if uncopied is not None:
+        print(
+            f"{comparison.uncopied:,} trail lines have no syslog copy (syslog off, copies lost, or forged), the first "
+            f"{printable(uncopied.file.name)} line {uncopied.number}",
+            file=out,
+        )
 
 
 def _comparison_object(comparison: Comparison | None) -> dict[str, object]:
@@ -204,7 +211,8 @@ def _comparison_object(comparison: Comparison | None) -> dict[str, object]:
         {"export_line": c.line, "head": c.head, "time": c.time, "event": c.event, "call_id": c.call_id}
         for c in comparison.missing
     ]
-    return {"witness": {"copies": comparison.copies, "not_written": comparison.not_written, "missing": missing}}
+    counts = {"copies": comparison.copies, "not_written": comparison.not_written, "uncopied": comparison.uncopied}
+    return {"witness": {**counts, "missing": missing}}
 
 
 def _verdict_object(verdict: Verdict) -> dict[str, object]:
