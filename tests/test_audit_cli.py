@@ -292,3 +292,11 @@ def test_a_reader_that_stops_early_ends_the_listing_quietly(audit_path: Path):
     reader.stdout.close()
     assert reader.wait(timeout=60) == 0
     assert "Traceback" not in reader.stderr.read()
+
+
+def test_a_folder_in_the_trail_files_place_is_an_error_not_a_crash(audit_path: Path, audit: Audit):
+    audit_path.mkdir()
+    for args in (["verify"], ["--json"]):
+        done = audit(*args, "--audit-file", str(audit_path))
+        assert done.returncode == 2
+        assert done.stderr == f"error: cannot read the audit trail: {audit_path}: Is a directory\n"

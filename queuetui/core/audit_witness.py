@@ -64,10 +64,9 @@ def read_export(export: Path) -> Iterator[Copy | None]:
             yield Copy(number, head.group(1), _param("time", line), _param("event", line), _param("call_id", line))
 
 
-def compare(trail: Path, export: Path) -> Comparison:
-    """Which copies in `export` name a record `trail` does not hold, and how many of the trail's lines no copy
-    names. Holds the export's heads, never the trail."""
-    copies = list(read_export(export))
+def compare(trail: Path, copies: list[Copy | None]) -> Comparison:
+    """Which `copies` (as `read_export` gives them) name a record `trail` does not hold, and how many of the
+    trail's lines no copy names. Holds the copies' heads, never the trail."""
     taken = [copy for copy in copies if copy is not None]
     heads = {copy.head for copy in taken}
     seen: set[str] = set()

@@ -22,7 +22,7 @@ from queuetui.core.audit_files import TrailLine, rotated_files
 from queuetui.core.audit_trail import RecordFilter, TrailRecord, filtered_records, record_time
 from queuetui.core.audit_verify import Verdict, verify
 from queuetui.core.audit_when import parse_when
-from queuetui.core.audit_witness import Comparison, compare
+from queuetui.core.audit_witness import Comparison, compare, read_export
 from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
 
 # The table: (field, width).
@@ -63,15 +63,27 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if not path.exists() and not rotated_files(path):
         print(f"error: no audit trail at {printable(str(path))}", file=err)
         return EXIT_USAGE
+    try:
+        return _act(args, path, out, err)
+    except BrokenPipeError:
+        raise  # the reader went away: the command's entry ends quietly
+    except OSError as problem:  # a trail file that cannot be read: no permission, a folder in its place
+        where = printable(str(problem.filename or path))
+        print(f"error: cannot read the audit trail: {where}: {problem.strerror}", file=err)
+        return EXIT_USAGE
+
+
+def _act(args: argparse.Namespace, path: Path, out: TextIO, err: TextIO) -> int:
     if args.audit_action == "verify":
         against = getattr(args, "against", None)
         comparison = None
         if against is not None:
             try:
-                comparison = compare(path, against)
+                copies = list(read_export(against))
             except OSError as problem:
                 print(f"error: --against: cannot read {printable(str(against))}: {problem.strerror}", file=err)
                 return EXIT_USAGE
+            comparison = compare(path, copies)
         return _report_verdict(verify(path), comparison, out, args.json)
     try:
         keep = _filter(args)
