@@ -111,7 +111,8 @@ class BargeService:
         self.allowed_modes = allowed_modes
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._lock = threading.Lock()
+        # Reentrant: a signal handler on the main thread (see `interrupt`) may run while the main thread holds it.
+        self._lock = threading.RLock()
         self._in_flight: dict[str, SnoopType] = {}  # call id: the mode on its way
         self._open: dict[str, BargeRequest] = {}  # attempt id: a request recorded as sent, its outcome not yet
         self._closing = False

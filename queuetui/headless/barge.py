@@ -95,7 +95,8 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
         flag = _FLAGS.get(outcome.field or "") if outcome.kind is OutcomeKind.API_ERROR else None
         print(f"error: {outcome.message}" + (f" (--{flag})" if flag else ""), file=err)
     if outcome.audit_problem and not as_json:
-        print(f"warning: NOT recorded in the audit trail: {printable(outcome.audit_problem)}", file=err)
+        problem = printable(outcome.audit_problem)
+        print(f"warning: answer NOT recorded in the audit trail (its attempt is): {problem}", file=err)
     return code
 
 

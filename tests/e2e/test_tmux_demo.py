@@ -3,13 +3,12 @@ live list, its success read off the screen with capture-pane and from the audit 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import installed_command, outcome_records, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -40,5 +39,5 @@ def test_demo_spy_in_tmux(isolated_home: Path):
         assert term.is_dead(), "queuetui did not exit on ctrl+q"
 
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
-    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    records = outcome_records(audit)
     assert [(r["call_id"], r["mode"], r["outcome"]) for r in records] == [("C-10023", "spy", "ok")]

@@ -785,7 +785,7 @@ class ConsoleScreen(Screen[None]):
 
     def _report_outcome(self, outcome: Outcome) -> None:
         if outcome.audit_problem:
-            self.report("error", f"NOT recorded in the audit trail: {outcome.audit_problem}")
+            self.report("error", f"Answer NOT recorded in the audit trail (its attempt is): {outcome.audit_problem}")
         if outcome.ok:
             if not self._checked:
                 self._checked = True
