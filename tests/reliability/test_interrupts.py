@@ -233,10 +233,10 @@ def test_the_console_cut_off_mid_action_loses_no_record(holding_sim, live_calls,
             pid = term.pane_pid()
             wait_until(lambda run=run: run.call_id in received_calls(sim), f"{run.call_id} at the simulator")
             cut: Callable[[], None] = term.kill if way == "kill-server" else partial(_kill_if_there, pid, signum)
-            threading.Timer(rng.uniform(0, 0.3), cut).start()  # a random moment after the request arrived
-            if signum == signal.SIGKILL:
-                wait_until(lambda pid=pid: not _alive(pid), "the console to be gone")
-            else:
+            done = threading.Event()
+            threading.Timer(rng.uniform(0, 0.3), _then_set, (cut, done)).start()  # a random moment after it arrived
+            assert done.wait(DEADLINE_S), "the signal was never sent"
+            if signum != signal.SIGKILL:  # killed, it has no outcome to wait for: its attempt was on disk first
                 wait_until(lambda run=run: _answered(run), f"{run.call_id}'s outcome")
         _kill_if_there(pid, signal.SIGKILL)  # it may still wait out its request's read timeout: not this test's
 
@@ -245,12 +245,9 @@ def test_the_console_cut_off_mid_action_loses_no_record(holding_sim, live_calls,
     assert sum(tally.received.values()) == len(ways)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+def _then_set(action: Callable[[], None], done: threading.Event) -> None:
+    action()
+    done.set()
 
 
 def _answered(run: Run) -> bool:
