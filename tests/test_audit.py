@@ -139,5 +139,5 @@ def test_the_last_line_is_found_in_time_linear_in_the_tail():
         return best
 
     small, large = cost(2), cost(16)
-    # Eight times the tail: linear work costs about eight times as much; the quadratic reading cost about 47.
+    # Eight times the tail: linear work costs about eight times as much, reading it quadratically far more.
     assert large < 24 * max(small, 1e-3), (small, large)
