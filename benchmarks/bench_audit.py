@@ -5,8 +5,9 @@ trail of a million records.
 
 (a) Append, one fsync'd record each, interleaved in rotating order so drift in the machine's load falls on
     all alike: the chained `AuditLog.append` against an unchained append (what every append did before the
-    chain: open, lock, write, fsync), and the chained append at the end of the million-record trail, which
-    shows that an append reads the file's tail only, whatever its size.
+    chain: open, lock, write, fsync), the chained append at the end of the million-record trail, which
+    shows that an append reads the file's tail only, whatever its size, and what one action costs the trail
+    since it is written ahead: its attempt record, then its outcome record, against the one record of before.
 (b) `queuetui audit verify` over that trail, run as a user runs it (a child process): wall time and the
     child's peak resident memory, next to the peak of a child that only starts (`queuetui --version`). A
     verify that loaded the file would need at least the file's size.
@@ -32,6 +33,8 @@ from pathlib import Path
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_chain import GENESIS, line_hash, seal
 
+RSS_LIMIT_MIB = 25  # what a verify that streams stays within, whatever the trail's size
+
 
 def sample_record(n: int) -> dict[str, object]:
     """A record shaped like the service's, with its masked identity and snooper."""
@@ -56,6 +59,12 @@ def sample_record(n: int) -> dict[str, object]:
     }
 
 
+def attempt_of(record: dict[str, object]) -> dict[str, object]:
+    """The attempt record the service writes before the request: who, what, and no outcome yet."""
+    outcome_fields = ("outcome", "code", "message", "latency_ms", "attempts", "retries")
+    return {**{k: v for k, v in record.items() if k not in outcome_fields}, "event": "attempt", "attempt": "0" * 32}
+
+
 def unchained_append(path: Path, record: dict[str, object]) -> None:
     """An append as it was before the chain: one locked write and an fsync, nothing read."""
     line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
@@ -72,7 +81,7 @@ def write_trail(path: Path, records: int) -> float:
     """A sealed trail of `records` records, written in bulk; returns the seconds it took."""
     started = time.perf_counter()
     prev = GENESIS
-    with path.open("wb", buffering=1 << 20) as handle:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb", buffering=1 << 20) as handle:
         for n in range(records):
             line = seal(sample_record(n), prev)
             handle.write(line + b"\n")
@@ -83,11 +92,18 @@ def write_trail(path: Path, records: int) -> float:
 def appends(directory: Path, big_trail: Path, rounds: int, big_name: str) -> dict[str, list[float]]:
     chained = AuditLog(directory / "chained.jsonl", max_bytes=0)
     on_big = AuditLog(big_trail, max_bytes=0)
+    ahead = AuditLog(directory / "ahead.jsonl", max_bytes=0)
     plain = directory / "unchained.jsonl"
-    contenders: dict[str, Callable[[dict[str, object]], None]] = {
+
+    def written_ahead(record: dict[str, object]) -> None:
+        ahead.append(attempt_of(record))
+        ahead.append({**record, "event": "outcome", "attempt": "0" * 32})
+
+    contenders: dict[str, Callable[[dict[str, object]], object]] = {
         "unchained append (before the chain)": lambda record: unchained_append(plain, record),
         "AuditLog.append (chained)": chained.append,
         f"AuditLog.append, {big_name}": on_big.append,
+        "one action, written ahead (2 records)": written_ahead,
     }
     timings: dict[str, list[float]] = {name: [] for name in contenders}
     names = list(contenders)
@@ -145,6 +161,8 @@ def main() -> int:
 
     print(f"\n(b) queuetui audit verify, {args.records:,} records ({size_mb:,.0f} MB)")
     print(f"  verify: {verify_s:.1f} s ({args.records / verify_s:,.0f} records/s), peak RSS {_mib(verify_kib)}")
+    streams = "yes" if verify_kib <= RSS_LIMIT_MIB * 1024 else "NO"
+    print(f"  streaming (peak RSS at most {RSS_LIMIT_MIB} MiB): {streams}")
     print(f"  for scale, `queuetui --version`: {start_s:.2f} s, peak RSS {_mib(start_kib)}")
     print(f"  verify said: {said.splitlines()[0]}")
     return 0

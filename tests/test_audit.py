@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from queuetui.core.audit import AuditLog, read_audit
+from queuetui.core.audit_files import last_line
 
 
 def record(n: int) -> dict[str, object]:
@@ -62,6 +65,7 @@ def test_torn_last_line_is_reported_and_skipped(audit_path: Path):
 
 def test_a_record_after_a_torn_line_is_still_read(audit_path: Path):
     audit_path.write_bytes(b'{"n": 1}\n{"n": 2, "call\n')
+    audit_path.chmod(0o600)
     AuditLog(audit_path).append(record(3))
     contents = read_audit(audit_path)
     assert [r["n"] for r in contents.records] == [1, 3]
@@ -103,3 +107,37 @@ def test_threads_never_interleave_records(audit_path: Path):
     assert len(contents.records) == 80
     for worker in range(4):
         assert [r["n"] for r in contents.records if r["worker"] == worker] == list(range(20))
+
+
+class CountingReader(io.BytesIO):
+    """A file in memory that counts the bytes read from it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def test_the_last_line_is_found_in_time_linear_in_the_tail():
+    # Blank lines after the last record (an editor, a botched repair): each appended record reads back past them,
+    # under the lock every console waits on.
+    record_line = json.dumps(record(1)).encode()
+
+    def cost(blank_mib: int) -> float:
+        tail = b"\n" * (blank_mib << 20)
+        best = float("inf")
+        for _ in range(3):
+            handle = CountingReader(b"older\n" + record_line + b"\n" + tail)
+            started = time.process_time()
+            assert last_line(handle) == record_line
+            best = min(best, time.process_time() - started)
+            assert handle.bytes_read <= 2 * (len(tail) + len(record_line)) + 16384  # no byte read many times
+        return best
+
+    small, large = cost(2), cost(16)
+    # Eight times the tail: linear work costs about eight times as much, reading it quadratically far more.
+    assert large < 24 * max(small, 1e-3), (small, large)

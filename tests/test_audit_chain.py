@@ -17,9 +17,9 @@ from reliability.audit_child import start_writers
 
 from queuetui.core.audit import AuditLog, read_audit
 from queuetui.core.audit_chain import GENESIS, seal
-from queuetui.core.audit_files import file_lines, last_line, rotated_name
+from queuetui.core.audit_files import file_lines, last_line, rotated_files, rotated_name
 from queuetui.core.audit_trail import trail_records
-from queuetui.core.audit_verify import Finding, LineRange, verify
+from queuetui.core.audit_verify import Finding, verify
 
 
 def record(n: int, **more: object) -> dict[str, object]:
@@ -89,7 +89,7 @@ def test_an_intact_trail_verifies_and_names_its_head(audit_path: Path):
     assert verdict.ok, verdict.problem
     assert verdict.records == 5
     assert verdict.head == sha(lines_of(audit_path)[-1])
-    assert verdict.unchained is None
+    assert verdict.problems == ()
 
 
 # ----- tampering, each caught at its line -------------------------------------------------------------------
@@ -300,22 +300,26 @@ def test_oldest_rotated_files_removed_by_retention_are_accepted_and_reported(aud
 def test_old_unchained_records_are_kept_as_they_are_and_reported(audit_path: Path):
     old = b"".join(json.dumps(record(n)).encode() + b"\n" for n in range(3))
     audit_path.write_bytes(old)
+    audit_path.chmod(0o600)
     write(audit_path, 2)
     assert audit_path.read_bytes().startswith(old)  # never rewritten
     verdict = verify(audit_path)
-    assert verdict.ok, verdict.problem
-    assert verdict.unchained == LineRange(audit_path, 1, 3)
+    # Not "intact": records without a chain cannot be told from records whose chain was stripped.
+    [unchained] = verdict.problems
+    assert (unchained.line, unchained.through, unchained.finding) == (1, 3, Finding.UNCHAINED)
     assert verdict.records == 5
     assert json.loads(lines_of(audit_path)[3])["prev"] == sha(lines_of(audit_path)[2])
 
 
 def test_an_edit_to_the_last_unchained_record_breaks_the_first_link(audit_path: Path):
     audit_path.write_bytes(b"".join(json.dumps(record(n)).encode() + b"\n" for n in range(3)))
+    audit_path.chmod(0o600)
     write(audit_path, 2)
+    assert findings(audit_path) == [("audit.jsonl", 1, Finding.UNCHAINED)]
     lines = lines_of(audit_path)
     lines[2] = lines[2].replace(b"C-2", b"C-8")
     rewrite(audit_path, lines)
-    assert problem_at(audit_path)[1] == 4
+    assert findings(audit_path) == [("audit.jsonl", 1, Finding.UNCHAINED), ("audit.jsonl", 4, Finding.REANCHORED)]
 
 
 # ----- concurrent writers ----------------------------------------------------------------------------------
@@ -340,3 +344,61 @@ def test_two_processes_appending_500_records_each_keep_one_valid_chain(audit_pat
 def test_seal_is_what_append_writes(audit_path: Path):
     AuditLog(audit_path).append(record(1))
     assert lines_of(audit_path) == [seal(record(1), GENESIS) + b"\n"]
+
+
+# ----- checking goes on past damage ---------------------------------------------------------------------------
+
+
+def findings(path: Path) -> list[tuple[str, int, Finding]]:
+    return [(problem.file.name, problem.line, problem.finding) for problem in verify(path).problems]
+
+
+def test_a_torn_line_then_an_edited_record_are_both_reported(audit_path: Path):
+    write(audit_path, 3)
+    with audit_path.open("ab") as handle:  # a full disk or kill -9 cut a record short
+        handle.write(json.dumps(record(99)).encode()[:40])
+    write(audit_path, 3)  # the next writer starts a line of its own and links to the torn one
+    assert findings(audit_path) == [("audit.jsonl", 4, Finding.DAMAGED)]
+    lines = lines_of(audit_path)
+    lines[5] = lines[5].replace(b"C-1", b"C-7")  # an edit after the damage
+    rewrite(audit_path, lines)
+    assert findings(audit_path) == [
+        ("audit.jsonl", 4, Finding.DAMAGED),
+        ("audit.jsonl", 6, Finding.EDITED),
+        ("audit.jsonl", 7, Finding.REANCHORED),
+    ]
+
+
+def test_an_edit_after_another_is_still_caught(audit_path: Path):
+    write(audit_path, 8)
+    lines = lines_of(audit_path)
+    for number in (1, 5):
+        lines[number] = lines[number].replace(b'"spy"', b'"barge"')
+    rewrite(audit_path, lines)
+    assert [(line, finding) for _, line, finding in findings(audit_path)] == [
+        (2, Finding.EDITED), (3, Finding.REANCHORED), (6, Finding.EDITED), (7, Finding.REANCHORED),
+    ]  # fmt: skip
+
+
+def test_chains_stripped_from_a_whole_trail_are_reported_per_file(audit_path: Path):
+    log = AuditLog(audit_path, max_bytes=400)
+    for n in range(10):
+        log.append(record(n))
+    files = [path for _, path in rotated_files(audit_path)] + [audit_path]
+    assert len(files) > 2
+    for path in files:
+        stripped = [
+            json.dumps({k: v for k, v in json.loads(line).items() if k not in ("prev", "sha256")}).encode() + b"\n"
+            for line in lines_of(path)
+        ]
+        rewrite(path, stripped)
+    verdict = verify(audit_path)
+    assert not verdict.ok
+    expected = [(path, 1, len(lines_of(path)), Finding.UNCHAINED) for path in files]
+    assert [(p.file, p.line, p.through, p.finding) for p in verdict.problems] == expected
+
+
+def test_a_folder_named_like_a_rotated_file_is_reported_not_read(audit_path: Path):
+    write(audit_path, 2)
+    rotated_name(audit_path, 7).mkdir()
+    assert findings(audit_path) == [("audit.000007.jsonl", 0, Finding.STRAY)]

@@ -169,8 +169,8 @@ def test_fields_beyond_the_columns_go_to_other(audit_path: Path, audit: Audit):
 
 def test_every_field_the_service_records_has_a_csv_column(service: BargeService, audit_path: Path):
     assert service.send(valid_request()).ok
-    written = json.loads(audit_path.read_text())
-    assert set(written) - {"prev", "sha256"} <= set(CSV_COLUMNS)
+    attempt, outcome = (json.loads(line) for line in audit_path.read_text().splitlines())
+    assert (set(attempt) | set(outcome)) - {"prev", "sha256"} <= set(CSV_COLUMNS)
 
 
 def test_records_from_a_real_barge_are_listed_and_verify(sim: SimServer, audit_path: Path, audit: Audit):
@@ -225,12 +225,36 @@ def test_verify_follows_rotated_files(audit_path: Path, audit: Audit):
     assert f"{rotated_name(audit_path, 1).name}: line 1: removed" in done.stdout
 
 
-def test_verify_reports_old_unchained_records_and_still_passes(audit_path: Path, audit: Audit):
+def test_verify_reports_records_without_a_chain_as_a_finding(audit_path: Path, audit: Audit):
     audit_path.write_text(json.dumps(RECORDS[0]) + "\n" + json.dumps(RECORDS[1]) + "\n")
+    audit_path.chmod(0o600)
     AuditLog(audit_path).append(RECORDS[2])
     done = audit("verify", "--audit-file", str(audit_path))
-    assert done.returncode == 0
-    assert "lines 1-2 of audit.jsonl are unchained" in done.stdout
+    assert done.returncode == 1
+    assert f"{audit_path}: lines 1-2: unchained: no chain" in done.stdout
+    assert "NOT intact: 1 finding(s) in 3 lines" in done.stdout
+
+
+def test_verify_goes_on_past_a_torn_line_and_lists_every_finding_in_json(trail: Path, audit: Audit):
+    with trail.open("ab") as handle:
+        handle.write(b'{"time": "2025-03-0')  # torn by a crash
+    log = AuditLog(trail)
+    for record in RECORDS[:3]:
+        log.append(record)
+    lines = trail.read_bytes().splitlines(keepends=True)
+    lines[7] = lines[7].replace(b'"C-', b'"X-')  # the second record after the torn line, edited
+    trail.write_bytes(b"".join(lines))
+    done = audit("verify", "--json", "--audit-file", str(trail))
+    assert done.returncode == 1
+    verdict = json.loads(done.stdout)
+    assert verdict["intact"] is False
+    assert [(f["line"], f["finding"]) for f in verdict["findings"]] == [
+        (6, "damaged"),
+        (8, "edited"),
+        (9, "re-anchored"),
+    ]
+    text = audit("verify", "--audit-file", str(trail))
+    assert [line.split(": ")[2] for line in text.stdout.splitlines()[:3]] == ["damaged", "edited", "re-anchored"]
 
 
 @pytest.mark.parametrize(
@@ -268,3 +292,11 @@ def test_a_reader_that_stops_early_ends_the_listing_quietly(audit_path: Path):
     reader.stdout.close()
     assert reader.wait(timeout=60) == 0
     assert "Traceback" not in reader.stderr.read()
+
+
+def test_a_folder_in_the_trail_files_place_is_an_error_not_a_crash(audit_path: Path, audit: Audit):
+    audit_path.mkdir()
+    for args in (["verify"], ["--json"]):
+        done = audit(*args, "--audit-file", str(audit_path))
+        assert done.returncode == 2
+        assert done.stderr == f"error: cannot read the audit trail: {audit_path}: Is a directory\n"

@@ -3,6 +3,7 @@ message, and a syslog that is missing, dead or stuck never blocking an action an
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import socket
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 from helpers import valid_request
+from run_cli import run_queuetui
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import SessionAuth
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_access import AuditWriteError
 from queuetui.core.audit_syslog import SD_ID, SyslogSink
+from queuetui.core.audit_verify import verify
 from queuetui.core.config import ConfigError, Profile, load_config
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID, SimServer
@@ -79,11 +83,15 @@ def test_each_record_arrives_as_rfc5424_with_structured_data_and_the_exact_line(
     assert values["message"] == 'say "hi" ] back\\slash'
     assert values["code"] == "null" and values["latency_ms"] == "12.5"
     assert values["prev"] == written["prev"] and values["sha256"] == written["sha256"]
-    assert set(values) == set(written)
+    # The witness: the file took it, and the head `audit verify` prints while it is the newest record.
+    assert values["file"] == "written"
+    assert values["head"] == hashlib.sha256(lines[0]).hexdigest()
+    assert set(values) == set(written) | {"file", "head"}
 
     frame, values = parse(second)
     assert int(frame.group("pri")) == AUTHPRIV * 8 + 4  # authpriv.warning: the action did not succeed
     assert frame.group("msg") == lines[1]
+    assert values["head"] == verify(audit_path).head
 
 
 def test_a_monitoring_action_reaches_syslog(
@@ -100,14 +108,18 @@ def test_a_monitoring_action_reaches_syslog(
         assert service.send(valid_request()).ok
     finally:
         service.close()
+    _, attempt = parse(syslog_socket.recv(65536))
     frame, values = parse(syslog_socket.recv(65536))
+    assert (attempt["event"], attempt["call_id"], values["event"], values["attempt"]) == (
+        "attempt", "C-10023", "outcome", attempt["attempt"],
+    )  # fmt: skip
     assert (values["call_id"], values["mode"], values["outcome"], values["profile"]) == (
         "C-10023",
         "spy",
         "ok",
         "floor",
     )
-    assert frame.group("msg") == audit_path.read_bytes().rstrip(b"\n")
+    assert frame.group("msg") == audit_path.read_bytes().splitlines()[-1]
     assert "ssid" not in json.loads(frame.group("msg")) and DEMO_SSID not in frame.group("msg").decode()
 
 
@@ -185,3 +197,47 @@ def test_the_profile_says_whether_and_where_records_go_to_syslog(tmp_path: Path)
         config.write_text(f"[profiles.floor]\n{wrong}\n")
         with pytest.raises(ConfigError, match="line 2"):
             load_config(config)
+
+
+def test_verify_against_a_syslog_capture_names_a_record_cut_from_the_end(
+    syslog_socket: socket.socket, audit_path: Path, tmp_path: Path
+):
+    log = AuditLog(audit_path, syslog=SyslogSink(address(syslog_socket)))
+    for n in range(4):
+        log.append(record(n, event="outcome"))
+    export = tmp_path / "collector.log"
+    export.write_bytes(b"".join(syslog_socket.recv(65536) + b"\n" for _ in range(4)))
+    audit = ["audit", "verify", "--audit-file", str(audit_path), "--against", str(export)]
+    whole = run_queuetui(*audit, in_process=True)
+    assert whole.returncode == 0, whole.stdout
+    assert "witness: all 4 syslog copies are in the trail" in whole.stdout
+
+    lines = audit_path.read_bytes().splitlines(keepends=True)
+    audit_path.write_bytes(b"".join(lines[:-1]))  # the newest record cut from the end: the chain cannot tell
+    assert verify(audit_path).ok
+    cut = run_queuetui(*audit, in_process=True)
+    assert cut.returncode == 1
+    assert "NOT in the trail: line 4 of the export: outcome on C-3 at 2025-03-01T10:41:02.123+00:00" in cut.stdout
+    found = json.loads(run_queuetui(*audit, "--json", in_process=True).stdout)
+    assert (found["intact"], [m["call_id"] for m in found["witness"]["missing"]]) == (False, ["C-3"])
+
+    log.syslog = None  # a record appended with no copy: written while syslog was off, or forged
+    log.append(record(9, event="outcome"))
+    forged = run_queuetui(*audit, in_process=True)
+    assert (
+        "1 trail lines have no syslog copy (syslog off, copies lost, or forged), the first audit.jsonl line 4"
+        in forged.stdout
+    )
+
+
+def test_a_record_the_file_refused_still_reaches_syslog_saying_so(syslog_socket: socket.socket, tmp_path: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    log = AuditLog(blocker / "audit.jsonl", syslog=SyslogSink(address(syslog_socket)))
+    with pytest.raises(AuditWriteError):
+        log.append(record(1, event="attempt"))
+    frame, values = parse(syslog_socket.recv(65536))
+    assert values["file"].startswith(f"not written: {blocker / 'audit.jsonl'}: ")
+    assert "head" not in values
+    assert json.loads(frame.group("msg"))["call_id"] == "C-1"
+    assert int(frame.group("pri")) == AUTHPRIV * 8 + 4  # a warning

@@ -21,6 +21,7 @@ from queuetui.core.audit_trail import (
     trail_records,
 )
 from queuetui.core.audit_when import parse_when, start_of_day
+from queuetui.core.shift import past_actions
 
 UTC = timezone.utc
 
@@ -209,3 +210,40 @@ def test_shift_summary_counts_modes_and_outcomes_and_time_on_shift(audit_path: P
 def test_an_empty_shift_has_no_time_on_it():
     summary = shift_summary([])
     assert (summary.records, summary.by_mode, summary.first, summary.on_shift) == (0, {}, None, timedelta(0))
+
+
+# ----- attempts and their outcomes ---------------------------------------------------------------------------
+
+
+def action(n: int, moment: datetime, **fields: object) -> dict[str, object]:
+    """A record as the service writes them, with what the request was."""
+    return record(n, moment, target_type="agent", target="13", snooper="9876543210", **fields)
+
+
+def attempt(n: int, moment: datetime, attempt_id: str) -> dict[str, object]:
+    fields = action(n, moment, event="attempt", attempt=attempt_id)
+    del fields["outcome"]
+    return fields
+
+
+def test_an_attempt_no_outcome_answers_reads_as_sent_and_unanswered(audit_path: Path):
+    log = AuditLog(audit_path)
+    nine = datetime(2025, 3, 10, 9, 0, tzinfo=IST)
+    log.append(attempt(1, nine, "a1"))
+    log.append(attempt(2, nine + timedelta(minutes=1), "a2"))  # the process died before its answer
+    log.append(action(1, nine + timedelta(seconds=2), event="outcome", attempt="a1"))
+    log.append(action(3, nine + timedelta(minutes=2), event="outcome", outcome="refused"))  # nothing was sent
+
+    mine = shift_records(audit_path, "asha", "floor", "ssid ••••1a2b", date(2025, 3, 10))
+    assert [(entry["call_id"], entry["outcome"]) for entry in mine] == [
+        ("C-2", "unanswered"), ("C-1", "ok"), ("C-3", "refused"),
+    ]  # fmt: skip
+    assert mine[0]["message"] == "sent; its answer was never recorded"
+    listed = [found.record for found in filtered_records(audit_path, RecordFilter(outcome="unanswered"))]
+    assert [(entry["call_id"], entry["attempt"]) for entry in listed] == [("C-2", "a2")]
+    assert len(list(filtered_records(audit_path, RecordFilter()))) == 3  # one row per action
+    # What the next session tells the supervisor as it starts.
+    actions, _ = past_actions(audit_path, "asha", "floor", "ssid ••••1a2b", datetime(2025, 3, 10, 10, tzinfo=IST))
+    assert [action.unanswered for action in actions] == [
+        "Your spy on C-2 at 09:01 was sent; its answer was never recorded", "", "",
+    ]  # fmt: skip

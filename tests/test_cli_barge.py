@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
+from rawserver import RawServer, answer
 from run_cli import run_queuetui
 
 from queuetui.core import paths
@@ -97,7 +98,8 @@ def test_success_json(barge, sim):
 
 def test_success_is_audited_in_the_state_directory(barge):
     assert barge().returncode == 0
-    (record,) = read_audit(paths.audit_file()).records
+    attempt, record = read_audit(paths.audit_file()).records
+    assert (attempt["event"], attempt["call_id"], record["attempt"]) == ("attempt", "C-10023", attempt["attempt"])
     assert (record["call_id"], record["mode"], record["outcome"]) == ("C-10023", "spy", "ok")
 
 
@@ -198,6 +200,19 @@ def test_bad_credentials_exit_3(barge, sim):
     assert done.returncode == 3
     assert "Sign in again" in done.stderr
     assert sim.request_count == 1
+
+
+@pytest.mark.parametrize("code", [1011, 1013, 1044])
+def test_every_sign_in_again_code_exits_3(barge, code):
+    body = json.dumps({"status": "error", "message": "refused", "code": code}).encode()
+    server = RawServer(answer(200, body, content_type="application/json")).start()
+    try:
+        done = barge(base_url=server.url)
+    finally:
+        server.stop()
+    assert done.returncode == 3, done.stderr
+    assert "Sign in again" in done.stderr
+    assert f"(code {code})" in done.stderr
 
 
 def test_permission_denied_is_an_api_error(barge):

@@ -53,6 +53,9 @@ def fails(status: int, body: bytes) -> CallFailed:
         (1032, Category.SERVER, "Internal server error"),
         (1039, Category.PERMISSION, "suspended"),
         (1043, Category.INPUT, "not logged in"),
+        (1011, Category.AUTH, "Invalid credentials"),
+        (1013, Category.AUTH, "Invalid user id"),
+        (1044, Category.AUTH, "Session not found"),
         (1047, Category.INPUT, "Invalid request data"),
     ],
 )
@@ -64,7 +67,8 @@ def test_known_codes_have_a_category_and_a_title(code, category, title_word):
 
 
 def test_catalogue_covers_every_documented_code_with_an_action():
-    documented = {1000, 1001, 1002, 1003, 1005, 1009, 1010, 1012, 1014, 1015, 1020, 1032, 1039, 1043, 1047, 1501, 1502}
+    documented = {1000, 1001, 1002, 1003, 1005, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1020, 1032, 1039, 1043, 1044}
+    documented |= {1047, 1501, 1502}
     assert set(CATALOGUE) == documented
     assert all(info.title and info.action for info in CATALOGUE.values())
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import VALID_FIELDS
+from helpers import VALID_FIELDS, attempt_records, outcome_records
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import parse_credentials
@@ -18,6 +18,7 @@ from queuetui.api.errors import Category
 from queuetui.api.models import BargeRequest, parse_request
 from queuetui.api.modes import SnoopType
 from queuetui.core.audit import AuditLog, read_audit
+from queuetui.core.audit_access import AuditWriteError
 from queuetui.core.service import BargeService, OutcomeKind, RateGuard, RetryNotice, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 
@@ -62,13 +63,70 @@ def make_service(request, sim, session_auth, audit_path) -> MakeService:
 # --- success and failure outcomes ---------------------------------------------------------------------
 
 
-def test_an_audit_that_cannot_be_written_is_said_and_the_answer_still_arrives(make_service, sim, tmp_path):
+def test_an_audit_that_cannot_be_written_sends_nothing_and_says_so(make_service, sim, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")  # the audit's folder is a file: every write fails with an OSError
     outcome = make_service(audit=AuditLog(blocker / "audit.jsonl")).send(request_for())
+    assert outcome.kind is OutcomeKind.UNRECORDED
+    assert sim.request_count == 0
+    assert outcome.message.startswith(f"Not sent: the audit trail cannot be written ({blocker / 'audit.jsonl'}: ")
+
+
+def test_an_outcome_that_cannot_be_written_is_said_and_the_answer_still_arrives(make_service, sim, audit_path):
+    svc = make_service()
+    audit = svc.audit
+    assert audit is not None
+    real_append = audit.append
+
+    def attempt_only(record):  # the disk fills between the attempt record and the outcome's
+        if record.get("event") == "outcome":
+            raise AuditWriteError(audit.path, "No space left on device")
+        return real_append(record)
+
+    audit.append = attempt_only  # type: ignore[method-assign]
+    outcome = svc.send(request_for())
     assert outcome.kind is OutcomeKind.OK
     assert sim.request_count == 1
-    assert str(blocker) in outcome.audit_problem
+    assert outcome.audit_problem == f"{audit_path}: No space left on device"
+    (attempt,) = attempt_records(audit_path)
+    assert outcome_records(audit_path) == []
+    assert attempt["call_id"] == "C-10023"
+
+
+def test_the_attempt_is_in_the_file_before_the_request_leaves(make_service, sim, audit_path):
+    svc = make_service()
+    seen_when_sent: list[list[dict[str, object]]] = []
+    real_send = svc.client.barging_call
+
+    def send(request, credentials):
+        seen_when_sent.append(attempt_records(audit_path))
+        return real_send(request, credentials)
+
+    svc.client.barging_call = send  # type: ignore[method-assign]
+    assert svc.send(request_for()).ok
+    [[attempt]] = seen_when_sent
+    (outcome,) = outcome_records(audit_path)
+    assert (attempt["event"], attempt["call_id"], attempt["mode"]) == ("attempt", "C-10023", "spy")
+    assert "outcome" not in attempt
+    assert (outcome["event"], outcome["attempt"], outcome["outcome"]) == ("outcome", attempt["attempt"], "ok")
+
+
+def test_an_interrupt_while_waiting_records_interrupted_and_goes_on(make_service, sim, audit_path):
+    svc = make_service()
+    real_send = svc.client.barging_call
+
+    def send_then_ctrl_c(request, credentials):
+        real_send(request, credentials)
+        raise KeyboardInterrupt
+
+    svc.client.barging_call = send_then_ctrl_c  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        svc.send(request_for())
+    (attempt,) = attempt_records(audit_path)
+    (outcome,) = outcome_records(audit_path)
+    assert (outcome["outcome"], outcome["attempt"]) == ("interrupted", attempt["attempt"])
+    assert outcome["message"].startswith("Interrupted (Ctrl+C) before DeepCall answered")
+    assert svc.in_flight == frozenset()
 
 
 def test_success_outcome(service, sim):
@@ -284,7 +342,7 @@ def test_disallowed_mode_sends_nothing(make_service, sim, audit_path):
     assert outcome.field == "snoopType"
     assert "allowed: spy" in outcome.message
     assert sim.request_count == 0
-    (record,) = read_audit(audit_path).records
+    (record,) = read_audit(audit_path).records  # a refusal has no attempt record: nothing was about to leave
     assert (record["outcome"], record["attempts"]) == ("refused", 0)
 
 
@@ -304,14 +362,16 @@ def test_one_audit_record_per_action_with_every_field(make_service, sim, audit_p
     svc.send(request_for(mode="barge"))
     contents = read_audit(audit_path)
     assert contents.bad_lines == []
-    assert len(contents.records) == 3
-    for record in contents.records:
+    records = outcome_records(audit_path)
+    assert len(records) == 3
+    assert len(attempt_records(audit_path)) == 2  # the refusal sent nothing
+    for record in records:
         assert set(record) >= AUDIT_FIELDS
         assert record["profile"] == "test"
         assert record["host"] == svc.host
         assert record["auth"] == "session"
         assert record["snooper"] == "9876543210"
-    ok, error, refused = contents.records
+    ok, error, refused = records
     assert (ok["call_id"], ok["outcome"], ok["attempts"], ok["retries"], ok["code"]) == ("C-10050", "ok", 3, 2, None)
     assert (error["outcome"], error["code"], error["mode"], error["target"]) == ("api_error", 1012, "spy", "13")
     assert (refused["outcome"], refused["mode"]) == ("refused", "barge")
@@ -332,5 +392,5 @@ def test_audit_never_holds_the_secret(make_service, sim, audit_path: Path, crede
     sim.faults.html_502 = True
     svc.send(request_for("C-10017"))
     raw = audit_path.read_bytes()
-    assert len(read_audit(audit_path).records) == 3
+    assert len(outcome_records(audit_path)) == 3
     assert secret.encode() not in raw

@@ -124,8 +124,8 @@ def test_the_audit_record_carries_the_sessions_clock(open_session, clock, audit_
     session = open_session()
     clock.advance(90)
     session.act(session.prepare(fields()))
-    [record] = read_audit(audit_path).records
-    assert record["time"] == "2026-01-05T10:42:32.000+00:00"
+    [attempt, record] = read_audit(audit_path).records
+    assert attempt["time"] == record["time"] == "2026-01-05T10:42:32.000+00:00"
     assert (record["call_id"], record["mode"], record["outcome"], record["profile"]) == ("C-10023", "spy", "ok", "main")
 
 

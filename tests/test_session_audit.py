@@ -7,6 +7,8 @@ import socket
 import threading
 import time
 
+from helpers import outcome_records
+
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
 from queuetui.core.audit import read_audit
@@ -37,7 +39,7 @@ def test_a_profile_with_syslog_sends_each_record_to_the_socket(sim, audit_path, 
     assert datagram.startswith("<")  # an RFC 5424 priority
     assert '"call_id":"C-10023"' in datagram
     assert session.take_problems() == []
-    assert len(read_audit(audit_path).records) == 1
+    assert len(read_audit(audit_path).records) == 2  # the attempt, then its outcome
 
 
 def test_a_dead_syslog_socket_is_told_once_and_the_file_keeps_every_record(sim, audit_path, tmp_path):
@@ -51,7 +53,7 @@ def test_a_dead_syslog_socket_is_told_once_and_the_file_keeps_every_record(sim, 
         session.close()
     assert len(first) == 1 and "syslog" in first[0] and "still go to the audit file" in first[0]
     assert again == []
-    assert len(read_audit(audit_path).records) == 2
+    assert len(outcome_records(audit_path)) == 2
 
 
 def test_the_profile_rotation_size_reaches_the_trail(sim, audit_path):
@@ -61,7 +63,8 @@ def test_the_profile_rotation_size_reaches_the_trail(sim, audit_path):
             assert session.act(parse_request(SPY)).ok
     finally:
         session.close()
-    assert len(list(audit_path.parent.glob("audit.*.jsonl"))) == 2  # rotated twice: every record passes 1 byte
+    # Every record passes 1 byte, so each after the first rotates: three actions, two records each.
+    assert len(list(audit_path.parent.glob("audit.*.jsonl"))) == 5
 
 
 def test_closing_while_a_request_is_on_its_way_lets_it_finish_and_records_its_answer(sim, audit_path, tmp_path):
@@ -83,12 +86,13 @@ def test_closing_while_a_request_is_on_its_way_lets_it_finish_and_records_its_an
     session.close()
     worker.join(timeout=10)
     try:
-        datagram = receiver.recv(65536).decode()  # the syslog copy too: closed only after the record
+        receiver.recv(65536)  # the attempt's copy
+        datagram = receiver.recv(65536).decode()  # the outcome's too: syslog is closed only after the record
     finally:
         receiver.close()
     [outcome] = outcomes
     assert outcome.ok, outcome.message
-    [record] = read_audit(audit_path).records
+    [record] = outcome_records(audit_path)
     assert record["outcome"] == "ok"
     assert '"outcome":"ok"' in datagram
     assert session.service.client.closed  # and let go of once the answer was in

@@ -97,8 +97,15 @@ def _add_audit_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     export = actions.add_parser("export", help="write the records as CSV, with a header row, to standard output")
     export.add_argument("--csv", action="store_true", required=True, help="CSV (the one format there is)")
     _add_audit_filters(export, argparse.SUPPRESS)
-    verify = actions.add_parser("verify", help="check the hash chain: exit 0 when intact, else 1 naming the line")
+    verify = actions.add_parser("verify", help="check the hash chain: exit 0 when intact, else 1 naming every finding")
     _add_audit_file(verify, argparse.SUPPRESS)
+    verify.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object")
+    verify.add_argument(
+        "--against",
+        type=Path,
+        metavar="FILE",
+        help="a syslog export of the trail's copies: name every record it has that the trail lacks (a cut tail)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

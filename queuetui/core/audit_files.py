@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -22,35 +23,65 @@ def rotated_name(path: Path, number: int) -> Path:
 
 
 def rotated_files(path: Path) -> list[tuple[int, Path]]:
-    """The trail's rotated files as (number, path), oldest first."""
+    """The trail's rotated files as (number, path), oldest first. Only regular files count: see
+    `stray_names` for anything else that bears such a name."""
+    return [(number, found) for number, found, regular in _named_like_rotated(path) if regular]
+
+
+def stray_names(path: Path) -> list[Path]:
+    """What bears a rotated file's name but is not a regular file (a folder, a link): never read, never
+    written over."""
+    return [found for _, found, regular in _named_like_rotated(path) if not regular]
+
+
+def _named_like_rotated(path: Path) -> list[tuple[int, Path, bool]]:
     shape = re.compile(re.escape(path.stem) + r"\.(\d{6,})" + re.escape(path.suffix))
     try:
         names = os.listdir(path.parent)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    found = [(int(match.group(1)), path.with_name(name)) for name in names if (match := shape.fullmatch(name))]
+    found = []
+    for name in names:
+        match = shape.fullmatch(name)
+        if match is None:
+            continue
+        try:
+            regular = stat.S_ISREG(os.lstat(path.parent / name).st_mode)
+        except FileNotFoundError:
+            continue  # removed since it was listed
+        found.append((int(match.group(1)), path.with_name(name), regular))
     return sorted(found)
 
 
 def last_line(handle: BinaryIO) -> bytes | None:
     """The file's last line with content (without its newline), read backwards from the end: appending
-    must not cost more as the file grows."""
-    position = handle.seek(0, os.SEEK_END)
-    buffer = b""
+    must not cost more as the file grows, nor read any byte twice after a run of blank lines."""
+    size = handle.seek(0, os.SEEK_END)
+    end = _find_back(handle, size, lambda block: len(block.rstrip()))  # whitespace-only lines are blank
+    if end == 0:
+        return None
+    start = _find_back(handle, end, lambda block: block.rfind(b"\n") + 1)
+    handle.seek(start)
+    parts = [handle.read(end - start)]
+    # The line runs on to its newline: blanks before it are part of its bytes, and so of its hash.
+    while (rest := handle.read(_BLOCK)) and b"\n" not in rest:
+        parts.append(rest)
+    parts.append(rest.partition(b"\n")[0])
+    return b"".join(parts)
+
+
+def _find_back(handle: BinaryIO, before: int, probe: Callable[[bytes], int]) -> int:
+    """Scan backwards from `before` one block at a time; `probe(block)` gives the offset just past what it
+    looks for in the block, or 0 when it is not there. Returns that position in the file, or 0."""
+    position = before
     while position > 0:
         step = min(_BLOCK, position)
         position -= step
         handle.seek(position)
-        buffer = handle.read(step) + buffer
-        content_end = len(buffer.rstrip())  # whitespace-only lines are blank, as for the readers
-        if content_end == 0:
-            continue
-        start = buffer.rfind(b"\n", 0, content_end) + 1
-        if start == 0 and position > 0:
-            continue  # the line may begin in the block before this one
-        end = buffer.find(b"\n", content_end)
-        return buffer[start : end if end >= 0 else len(buffer)]
-    return None
+        found = probe(handle.read(step))
+        if found:
+            return position + found
+    return 0
 
 
 def ends_with_newline(handle: BinaryIO) -> bool:

@@ -6,7 +6,10 @@ than a moment, errors are caught, and an outage is reported once (through `on_pr
 while it lasts) rather than on every record.
 
 Each message carries the record twice: as structured data, one parameter per field, for searching; and as
-the message body, the exact line the file holds, so a collector can check the chain itself.
+the message body, the exact line the file holds, so a collector can check the chain itself. Two parameters
+are the witness's own: `file`, whether the file took the record, and `head`, the trail's head after it (what
+`queuetui audit verify` prints as `head` while it is the newest record). A copy is sent when the file refused
+the record too: then the body is the record unsealed, and it has no head.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
 from queuetui.api.text import printable
+from queuetui.core.audit_chain import line_hash
 
 # 32473 is the enterprise number RFC 5612 sets aside for examples: queuetui has no number of its own.
 SD_ID = "queuetui@32473"
@@ -44,11 +48,15 @@ class SyslogSink:
         self._lock = threading.Lock()
         self._handler = _QuickSysLogHandler(socket_path)
 
-    def send(self, line: bytes) -> None:
-        """Send one sealed audit line. Never raises."""
+    def send(self, line: bytes, not_written: str = "") -> None:
+        """Send one audit line: sealed as the file holds it, or, with why in `not_written`, the record the file
+        did not take. Never raises."""
         record = json.loads(line)
-        level = logging.INFO if record.get("outcome") == "ok" else logging.WARNING
-        message = rfc5424_message(record, line, hostname=self._hostname, procid=os.getpid())
+        witness = {"file": "written", "head": line_hash(line)}
+        if not_written:
+            witness = {"file": f"not written: {not_written}"}
+        level = logging.INFO if record.get("outcome") == "ok" and not not_written else logging.WARNING
+        message = rfc5424_message({**record, **witness}, line, hostname=self._hostname, procid=os.getpid())
         entry = logging.LogRecord(__name__, level, __file__, 0, message, None, None)
         with self._lock:
             # During an outage, try without waiting at all: each action then costs nothing more.

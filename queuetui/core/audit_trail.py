@@ -1,13 +1,17 @@
 """Reading the audit trail: its records across rotated files, oldest first, filtered; and one supervisor's shift.
 
 Everything streams a line at a time: a trail of a million records is never held in memory.
+
+Each request that left has two records: its attempt, written before it was sent, and its outcome, naming the
+attempt. Read as actions, an answered attempt is left out (its outcome says it all), and one that no outcome
+answers stands for the action as "unanswered": sent, its answer never recorded.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,6 +26,41 @@ class TrailRecord:
     file: Path
     line: int
     record: dict[str, object]  # as the application wrote it: chain fields left out
+
+
+UNANSWERED = "unanswered"  # the outcome an attempt that no record answers reads as
+UNANSWERED_MESSAGE = "sent; its answer was never recorded"
+
+
+def as_action(record: dict[str, object], unanswered: Container[object]) -> dict[str, object] | None:
+    """The record as an action: None for an attempt that has its outcome elsewhere; an attempt in `unanswered`
+    as the action whose answer was never recorded; any other record as it is."""
+    if record.get("event") != "attempt":
+        return record
+    if record.get("attempt") not in unanswered:
+        return None
+    return {**record, "outcome": UNANSWERED, "message": UNANSWERED_MESSAGE}
+
+
+def unanswered_attempts(records: Iterable[Mapping[str, object]]) -> set[object]:
+    """The ids of attempts no outcome among `records` answers. Holds only attempts still open as it reads."""
+    open_attempts: set[object] = set()
+    for record in records:
+        if record.get("event") == "attempt":
+            open_attempts.add(record.get("attempt"))
+        elif record.get("attempt") is not None:
+            open_attempts.discard(record.get("attempt"))
+    return open_attempts
+
+
+def trail_actions(path: Path, on_damaged: Callable[[TrailLine], None] | None = None) -> Iterator[TrailRecord]:
+    """The trail read as actions (see the module's note), oldest first. It is read twice: once to find the
+    attempts never answered, once to give every action in the order it was written."""
+    unanswered = unanswered_attempts(found.record for found in trail_records(path))
+    for found in trail_records(path, on_damaged):
+        action = as_action(found.record, unanswered)
+        if action is not None:
+            yield TrailRecord(found.file, found.line, action)
 
 
 def trail_records(path: Path, on_damaged: Callable[[TrailLine], None] | None = None) -> Iterator[TrailRecord]:
@@ -72,7 +111,7 @@ class RecordFilter:
 def filtered_records(
     path: Path, keep: RecordFilter, on_damaged: Callable[[TrailLine], None] | None = None
 ) -> Iterator[TrailRecord]:
-    return (found for found in trail_records(path, on_damaged) if keep.matches(found.record))
+    return (found for found in trail_actions(path, on_damaged) if keep.matches(found.record))
 
 
 def shift_records(path: Path, os_user: str, profile: str, identity: str, day: date) -> list[dict[str, object]]:
@@ -95,7 +134,8 @@ def shift_records(path: Path, os_user: str, profile: str, identity: str, day: da
             moment = record_time(record)
             if moment is not None and start <= moment < end:
                 found.append(without_chain(record))
-    return found
+    unanswered = unanswered_attempts(found)
+    return [action for action in (as_action(record, unanswered) for record in found) if action is not None]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -20,6 +21,9 @@ class OutcomeKind(str, Enum):
     API_ERROR = "api_error"
     NETWORK_ERROR = "network_error"
     PROTOCOL_ERROR = "protocol_error"
+    UNRECORDED = "unrecorded"  # not sent: its attempt could not be written to the audit trail
+    INTERRUPTED = "interrupted"  # the process was stopped between the attempt record and the answer
+    UNANSWERED = "unanswered"  # read back from the trail: an attempt whose answer was never recorded
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class Outcome:
     latency_ms: float = 0.0
     attempts: int = 0
     server_text: str = ""
-    audit_problem: str = ""  # why the audit record could not be written; the action itself happened
+    audit_problem: str = ""  # why the outcome's record could not be written; the attempt's record was
     change: LiveChange | None = None  # how a success moved the live state (set by the session)
     ask_again: BargeRequest | None = None  # a barge refused because its call changed: the question with the new facts
 
@@ -48,6 +52,24 @@ class Outcome:
     @property
     def retries(self) -> int:
         return max(0, self.attempts - 1)
+
+
+class Interrupted(BaseException):
+    """What a front end's handler for SIGTERM or SIGHUP raises on the main thread, as Ctrl+C raises
+    KeyboardInterrupt: an action under way records that it was interrupted, and the process leaves."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_name(stop: BaseException) -> str:
+    """How an interrupt is told to the supervisor and in the trail."""
+    if isinstance(stop, KeyboardInterrupt):
+        return "Ctrl+C"
+    if isinstance(stop, Interrupted):
+        return str(stop)
+    return type(stop).__name__
 
 
 @dataclass(frozen=True)

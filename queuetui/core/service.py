@@ -1,5 +1,10 @@
 """The one path every front end takes to monitor a call:
-validate -> refuse a duplicate in flight -> rate guard -> send -> retry 1501 with backoff -> audit -> outcome.
+validate -> refuse a duplicate in flight -> rate guard -> attempt record -> send -> retry 1501 with backoff
+-> outcome record -> outcome.
+
+The attempt is written (and fsync'd) before anything is sent, and nothing is sent when it cannot be: a request
+the trail does not know of never leaves. Its outcome record names the attempt; one cut off by an interrupt
+says "interrupted" instead.
 
 Sync and safe to call from several threads at once: the only shared state (calls in flight, the rate
 window) sits behind one lock that is never held while the network is used.
@@ -8,10 +13,10 @@ window) sits behind one lock that is never held while the network is used.
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import random
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,9 +37,12 @@ from queuetui.api.fields import FIELD_LABELS
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import without_secrets
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_access import AuditWriteError
+from queuetui.core.audit_who import identity_fields
 from queuetui.core.outcome import Outcome as Outcome
 from queuetui.core.outcome import OutcomeKind as OutcomeKind
 from queuetui.core.outcome import RetryNotice as RetryNotice
+from queuetui.core.outcome import stop_name
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
@@ -106,8 +114,10 @@ class BargeService:
         self.allowed_modes = allowed_modes
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._lock = threading.Lock()
+        # Reentrant: a signal handler on the main thread (see `interrupt`) may run while the main thread holds it.
+        self._lock = threading.RLock()
         self._in_flight: dict[str, SnoopType] = {}  # call id: the mode on its way
+        self._open: dict[str, BargeRequest] = {}  # attempt id: a request recorded as sent, its outcome not yet
         self._closing = False
 
     @property
@@ -158,11 +168,48 @@ class BargeService:
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Outcome:
-        """Send a call that `admit` reserved, retrying 1501; frees the call and records the outcome."""
+        """Send a call that `admit` reserved, retrying 1501; frees the call. Nothing is sent unless its attempt is
+        recorded first; its outcome is recorded after, or "interrupted" when an exception (Ctrl+C, `Interrupted`)
+        cuts the wait short, which is raised again."""
+        attempt = self._open_attempt(request)
         try:
-            return self._record(self._send_with_retries(request, on_retry, cancel or threading.Event()))
+            try:
+                self._write_ahead(request, attempt)
+                outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
+            except AuditWriteError as problem:
+                self._forget(attempt)
+                message = f"Not sent: the audit trail cannot be written ({problem})"
+                return Outcome(OutcomeKind.UNRECORDED, message, request)
+            except BaseException as stop:
+                # An interrupt comes as soon as the attempt's record is whole (see AuditLog.append), so the trail
+                # may hold an attempt from the moment it was opened: its outcome says what became of it.
+                self._close(attempt, self._interrupted(request, stop_name(stop)))
+                raise
+            return self._close(attempt, outcome)
         finally:
             self._done(request.call_id)
+
+    def interrupt(self, why: str) -> int:
+        """Record every request on its way as interrupted by `why` (a signal's name), now, from any thread: the
+        process is about to end without waiting for their answers. Returns how many there were."""
+        self.client.stop_sending()  # what has not left yet never will: the process is ending
+        with self._lock:
+            cut = dict(self._open)
+            self._open.clear()
+        for attempt, request in cut.items():
+            self._record(self._interrupted(request, why), attempt)
+        return len(cut)
+
+    def record_event(self, event: str, details: dict[str, object]) -> str:
+        """Append a record of kind `event` (e.g. "hung_up") by this supervisor, with `details`; returns why it
+        could not be written, or "" once it is in the trail. No trail: nothing to do."""
+        if self.audit is None:
+            return ""
+        try:
+            self.audit.append({**self._who(), "event": event, **details})
+        except AuditWriteError as problem:
+            return str(problem)
+        return ""
 
     def mode_refusal(self, mode: SnoopType) -> str:
         allowed = ", ".join(m.value for m in SnoopType if m in self.allowed_modes) or "none"
@@ -259,66 +306,85 @@ class BargeService:
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
         return self._record(Outcome(OutcomeKind.REFUSED, message, request, field=field))
 
-    def _record(self, outcome: Outcome) -> Outcome:
-        """The outcome, with `audit_problem` set when its record could not be written (a full disk): the
-        call has happened by then, so the answer must still reach the user, with that said loudly."""
+    def _record(self, outcome: Outcome, attempt: str | None = None) -> Outcome:
+        """Append the outcome's record (naming its attempt, when one was written); `audit_problem` says why it
+        could not be: the request has gone by then, so the answer must still reach the user, with that said."""
         if self.audit is None or outcome.request is None:
             return outcome
+        linked = {"attempt": attempt} if attempt is not None else {}
+        record = {**self._request_fields(outcome.request), "event": "outcome", **linked, **_result(outcome)}
         try:
-            self.audit.append(self._audit_record(outcome, outcome.request))
-        except OSError as error:
-            problem = f"{self.audit.path}: {error.strerror or type(error).__name__}"
-            return dataclasses.replace(outcome, audit_problem=problem)
+            self.audit.append(record)
+        except AuditWriteError as problem:
+            return dataclasses.replace(outcome, audit_problem=str(problem))
         return outcome
 
     def record_hang_up(self, leg: Monitoring, at: datetime) -> str:
         """Record that the supervisor hung up `leg` at `at` (no request goes out: DeepCall has no call for it), with
         its mode and how long it lasted. Returns why the record could not be written ("" when it was)."""
-        if self.audit is None:
-            return ""
-        record = {
-            **self._who_and_when(),
-            "call_id": leg.call_id,
-            "mode": leg.mode.value,
-            "target_type": leg.target_type,
-            "target": leg.target,
-            "snooper": leg.phone,
-            "outcome": "hung_up",
-            "since": leg.since.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
-            "duration_s": round(max(0.0, (at - leg.since).total_seconds()), 1),
-        }
-        try:
-            self.audit.append(record)
-        except OSError as error:
-            return f"{self.audit.path}: {error.strerror or type(error).__name__}"
-        return ""
+        return self.record_event(
+            "hung_up",
+            {
+                "call_id": leg.call_id,
+                "mode": leg.mode.value,
+                "target_type": leg.target_type,
+                "target": leg.target,
+                "snooper": leg.phone,
+                "outcome": "hung_up",
+                "since": leg.since.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
+                "duration_s": round(max(0.0, (at - leg.since).total_seconds()), 1),
+            },
+        )
 
-    def _who_and_when(self) -> dict[str, object]:
+    def _open_attempt(self, request: BargeRequest) -> str | None:
+        """A new attempt id, open until its outcome is recorded; None without a trail."""
+        if self.audit is None:
+            return None
+        attempt = uuid.uuid4().hex
+        with self._lock:
+            self._open[attempt] = request
+        return attempt
+
+    def _write_ahead(self, request: BargeRequest, attempt: str | None) -> None:
+        """Record that `request` is about to be sent. Raises AuditWriteError when the record is not in the file."""
+        if self.audit is not None and attempt is not None:
+            self.audit.append({**self._request_fields(request), "event": "attempt", "attempt": attempt})
+
+    def _forget(self, attempt: str | None) -> bool:
+        """Close the attempt; True when it was still open (`interrupt` has not answered it)."""
+        with self._lock:
+            return attempt is not None and self._open.pop(attempt, None) is not None
+
+    def _close(self, attempt: str | None, outcome: Outcome) -> Outcome:
+        """Record the outcome of an attempt still open."""
+        return self._record(outcome, attempt) if self._forget(attempt) else outcome
+
+    def _interrupted(self, request: BargeRequest, why: str) -> Outcome:
+        message = (
+            f"Interrupted ({why}) before DeepCall answered: the {request.snoop_type.value} on call "
+            f"{request.call_id} may have been sent; check your phone"
+        )
+        return Outcome(OutcomeKind.INTERRUPTED, message, request)
+
+    def _who(self) -> dict[str, object]:
         return {
             "time": self._clock().astimezone(timezone.utc).isoformat(timespec="milliseconds"),
             "profile": self.profile,
             "environment": self.environment,
             "host": self.host,
-            "os_user": os_user(),
+            **identity_fields(),
             "auth": self.credentials.kind,
             "identity": self.credentials.identity,
         }
 
-    def _audit_record(self, outcome: Outcome, request: BargeRequest) -> dict[str, object]:
+    def _request_fields(self, request: BargeRequest) -> dict[str, object]:
         return {
-            **self._who_and_when(),
+            **self._who(),
             "call_id": request.call_id,
             "mode": request.snoop_type.value,
             "target_type": request.target_entity_type,
             "target": request.target_entity_val,
             "snooper": request.snooper_number,
-            "outcome": outcome.kind.value,
-            "code": outcome.code,
-            "message": outcome.message,
-            "server_text": outcome.server_text,  # the server's own words on success, e.g. its misspelt "sucessfully"
-            "latency_ms": round(outcome.latency_ms, 1),
-            "attempts": outcome.attempts,
-            "retries": outcome.retries,
         }
 
     def close(self) -> None:
@@ -340,8 +406,13 @@ class BargeService:
             self.audit.syslog.close()
 
 
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+def _result(outcome: Outcome) -> dict[str, object]:
+    return {
+        "outcome": outcome.kind.value,
+        "code": outcome.code,
+        "message": outcome.message,
+        "server_text": outcome.server_text,  # the server's own words on success, e.g. its misspelt "sucessfully"
+        "latency_ms": round(outcome.latency_ms, 1),
+        "attempts": outcome.attempts,
+        "retries": outcome.retries,
+    }

@@ -24,13 +24,15 @@ from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core import embedded
 from queuetui.core.audit import AuditLog
+from queuetui.core.audit_access import AuditWriteError
 from queuetui.core.audit_syslog import SyslogSink
 from queuetui.core.audit_trail import ShiftSummary, shift_summary
+from queuetui.core.audit_who import os_user
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
 from queuetui.core.live import LiveState, Monitoring
 from queuetui.core.outcome import Outcome, RetryNotice
-from queuetui.core.service import BargeService, RateGuard, RetryPolicy, os_user
+from queuetui.core.service import BargeService, RateGuard, RetryPolicy
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -81,6 +83,9 @@ def environment_of(profile: Profile) -> Environment:
     if embedded.is_embedded(profile.base_url):
         return Environment.DEMO
     return Environment.PRODUCTION if profile.environment is Environment.DEMO else profile.environment
+
+
+AUDIT_LABEL = "Audit file"  # what a refusal names when the audit trail cannot be written
 
 
 class SessionRefused(Exception):
@@ -205,10 +210,9 @@ class Session:
             try:
                 # Monitoring without a record is what the audit trail exists to prevent: refuse to start.
                 audit.ensure_writable()
-            except OSError as problem:
+            except AuditWriteError as problem:
                 client.close()
-                shown = printable(str(audit_path), 200)
-                raise SessionRefused("Audit file", f"cannot write {shown} ({problem.strerror})") from None
+                raise SessionRefused(AUDIT_LABEL, f"cannot write {printable(str(problem), 400)}") from None
         service = BargeService(
             client,
             credentials,
@@ -371,6 +375,11 @@ class Session:
         while self._problems:
             taken.append(self._problems.pop(0))
         return taken
+
+    def interrupt(self, why: str) -> int:
+        """The process is ending on a signal (`why`) without waiting for answers: record every request on its way
+        as interrupted. Safe from any thread; returns how many were."""
+        return self.service.interrupt(why)
 
     def hung_up(self, call_id: str | None = None) -> HungUp:
         """The supervisor hung up the leg on `call_id` (every leg that may be on the phone, when None): each one

@@ -19,6 +19,14 @@ class PastAction:
     request: BargeRequest
     outcome: Outcome
 
+    @property
+    def unanswered(self) -> str:
+        """What to tell the supervisor of a request sent whose answer never reached the trail; "" otherwise."""
+        if self.outcome.kind is not OutcomeKind.UNANSWERED:
+            return ""
+        mode = self.request.snoop_type.value
+        return f"Your {mode} on {self.request.call_id} at {self.when:%H:%M} was sent; its answer was never recorded"
+
 
 def _past_action(record: dict[str, object]) -> PastAction | None:
     """A record as the action it was, or None when it no longer reads as one (an older or damaged record)."""

@@ -22,6 +22,7 @@ from queuetui.core.audit_files import TrailLine, rotated_files
 from queuetui.core.audit_trail import RecordFilter, TrailRecord, filtered_records, record_time
 from queuetui.core.audit_verify import Verdict, verify
 from queuetui.core.audit_when import parse_when
+from queuetui.core.audit_witness import Comparison, compare, read_export
 from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
 
 # The table: (field, width).
@@ -48,6 +49,9 @@ CSV_COLUMNS = (
     "latency_ms",
     "attempts",
     "retries",
+    "event",
+    "attempt",
+    "env_user",
 )
 # A spreadsheet runs a cell starting with one of these as a formula: such text gets a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,8 +64,28 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     if not path.exists() and not rotated_files(path):
         print(f"error: no audit trail at {printable(str(path))}", file=err)
         return EXIT_USAGE
+    try:
+        return _act(args, path, out, err)
+    except BrokenPipeError:
+        raise  # the reader went away: the command's entry ends quietly
+    except OSError as problem:  # a trail file that cannot be read: no permission, a folder in its place
+        where = printable(str(problem.filename or path))
+        print(f"error: cannot read the audit trail: {where}: {problem.strerror}", file=err)
+        return EXIT_USAGE
+
+
+def _act(args: argparse.Namespace, path: Path, out: TextIO, err: TextIO) -> int:
     if args.audit_action == "verify":
-        return _report_verdict(verify(path), out)
+        against = getattr(args, "against", None)
+        comparison = None
+        if against is not None:
+            try:
+                copies = list(read_export(against))
+            except OSError as problem:
+                print(f"error: --against: cannot read {printable(str(against))}: {problem.strerror}", file=err)
+                return EXIT_USAGE
+            comparison = compare(path, copies)
+        return _report_verdict(verify(path), comparison, out, args.json)
     try:
         keep = _filter(args)
     except ValueError as problem:
@@ -147,28 +171,78 @@ def _cell(value: object) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _report_verdict(verdict: Verdict, out: TextIO) -> int:
-    if verdict.problem is not None:
-        problem = verdict.problem
-        where = printable(str(problem.file))
-        print(f"NOT intact: {where}: line {problem.line}: {problem.finding.value}: {problem.detail}", file=out)
-        print("(the first problem found: lines after it were not checked)", file=out)
-        return EXIT_NOT_INTACT
+def _report_verdict(verdict: Verdict, comparison: Comparison | None, out: TextIO, as_json: bool) -> int:
+    intact = verdict.ok and (comparison is None or not comparison.missing)
+    code = EXIT_OK if intact else EXIT_NOT_INTACT
+    if as_json:
+        print(json.dumps({**_verdict_object(verdict), **_comparison_object(comparison), "intact": intact}), file=out)
+        return code
     names = [printable(path.name) for path in verdict.files]
-    span = names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
-    print(f"intact: {verdict.records:,} records in {len(names)} file(s), {span}", file=out)
-    if verdict.unchained is not None:
-        old = verdict.unchained
-        print(
-            f"lines {old.first}-{old.last} of {printable(old.file.name)} are unchained: written before records "
-            "were chained, so they cannot be checked",
-            file=out,
-        )
+    span = "no file" if not names else names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+    for problem in verdict.problems:
+        print(f"{printable(str(problem.file))}: {problem.where}: {problem.finding.value}: {problem.detail}", file=out)
+    if verdict.problems:
+        print(f"NOT intact: {len(verdict.problems):,} finding(s) in {verdict.records:,} lines, {span}", file=out)
+    else:
+        print(f"intact: {verdict.records:,} records in {len(names)} file(s), {span}", file=out)
     if verdict.continues_from is not None:
         print(
             f"{printable(verdict.continues_from.name)} continues from older files that are no longer here "
             "(removed, as retention does)",
             file=out,
         )
-    print(f"head: {verdict.head} (the newest record's hash: compare it with the syslog copy)", file=out)
-    return EXIT_OK
+    print(f"head: {verdict.head} (the newest record's hash: the syslog copy of that record carries it)", file=out)
+    if comparison is not None:
+        _report_comparison(comparison, out)
+    return code
+
+
+def _report_comparison(comparison: Comparison, out: TextIO) -> None:
+    if comparison.missing:
+        first = comparison.missing[0]
+        print(f"NOT in the trail: {printable(str(first))}", file=out)
+        print(
+            f"{len(comparison.missing):,} of {comparison.copies:,} syslog copies name records the trail lacks", file=out
+        )
+    else:
+        print(f"witness: all {comparison.copies:,} syslog copies are in the trail", file=out)
+    if comparison.not_written:
+        print(f"{comparison.not_written:,} syslog copies say the file did not take their record", file=out)
+    uncopied = comparison.first_uncopied
+    if uncopied is not None:
+        print(
+            f"{comparison.uncopied:,} trail lines have no syslog copy (syslog off, copies lost, or forged), the first "
+            f"{printable(uncopied.file.name)} line {uncopied.number}",
+            file=out,
+        )
+
+
+def _comparison_object(comparison: Comparison | None) -> dict[str, object]:
+    if comparison is None:
+        return {}
+    missing = [
+        {"export_line": c.line, "head": c.head, "time": c.time, "event": c.event, "call_id": c.call_id}
+        for c in comparison.missing
+    ]
+    counts = {"copies": comparison.copies, "not_written": comparison.not_written, "uncopied": comparison.uncopied}
+    return {"witness": {**counts, "missing": missing}}
+
+
+def _verdict_object(verdict: Verdict) -> dict[str, object]:
+    return {
+        "intact": verdict.ok,
+        "records": verdict.records,
+        "files": [str(path) for path in verdict.files],
+        "head": verdict.head,
+        "continues_from": str(verdict.continues_from) if verdict.continues_from else None,
+        "findings": [
+            {
+                "file": str(problem.file),
+                "line": problem.line,
+                "through": problem.through or problem.line,
+                "finding": problem.finding.value,
+                "detail": problem.detail,
+            }
+            for problem in verdict.problems
+        ],
+    }

@@ -1,7 +1,9 @@
 """`queuetui barge`: one monitoring action from the command line, through the same service as the TUI.
 
 Exit codes: 0 done; 2 usage or validation error, or refused before sending (nothing sent); 3 authentication
-(sign in again); 4 other DeepCall API error (code printed); 5 network or protocol error.
+(sign in again); 4 other DeepCall API error (code printed); 5 network or protocol error; 6 the audit trail
+cannot be written (nothing sent); 128+N stopped by signal N (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP), an action
+under way recorded as interrupted.
 This module must not import Textual: it runs on hosts where start-up time and dependencies matter.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from dataclasses import replace
 from typing import TextIO
@@ -20,9 +23,19 @@ from queuetui.api.text import printable
 from queuetui.core import paths
 from queuetui.core.barge_check import Confirmed
 from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
+from queuetui.core.outcome import Interrupted, stop_name
 from queuetui.core.service import Outcome, OutcomeKind
-from queuetui.core.session import Session, SessionRefused
-from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
+from queuetui.core.session import AUDIT_LABEL, Session, SessionRefused
+from queuetui.core.stops import on_stop_signals
+from queuetui.headless.exits import (
+    EXIT_API,
+    EXIT_AUDIT,
+    EXIT_AUTH,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_SIGNAL_BASE,
+    EXIT_USAGE,
+)
 
 _FLAGS = {
     "callId": "call-id",
@@ -35,12 +48,14 @@ _FLAGS = {
     "token": "token",
 }
 # The settings a refused session names (`SessionRefused.label`) that a flag of this command gives.
-_SETTING_FLAGS = {"Base URL": "base-url", "Audit file": "audit-file"}
+_SETTING_FLAGS = {"Base URL": "base-url", AUDIT_LABEL: "audit-file"}
 
 
 def _exit_code(outcome: Outcome) -> int:
     if outcome.kind is OutcomeKind.OK:
         return EXIT_OK
+    if outcome.kind is OutcomeKind.UNRECORDED:
+        return EXIT_AUDIT
     if outcome.kind in (OutcomeKind.INVALID, OutcomeKind.REFUSED):
         return EXIT_USAGE
     if outcome.category is Category.AUTH:
@@ -80,7 +95,8 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
         flag = _FLAGS.get(outcome.field or "") if outcome.kind is OutcomeKind.API_ERROR else None
         print(f"error: {outcome.message}" + (f" (--{flag})" if flag else ""), file=err)
     if outcome.audit_problem and not as_json:
-        print(f"warning: NOT recorded in the audit trail: {printable(outcome.audit_problem)}", file=err)
+        problem = printable(outcome.audit_problem)
+        print(f"warning: answer NOT recorded in the audit trail (its attempt is): {problem}", file=err)
     return code
 
 
@@ -95,6 +111,22 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     # Looked up per call, not bound at import: callers that swap sys.stdout (redirects, tests) must be heard.
     out = out or sys.stdout
     err = err or sys.stderr
+    try:
+        with on_stop_signals(_interrupt):
+            return _run(args, out, err)
+    except (KeyboardInterrupt, Interrupted) as stop:
+        # The service has recorded an action under way as interrupted; a traceback would read as a crash.
+        print(f"stopped by {stop_name(stop)}: an action under way is recorded as interrupted", file=err)
+        return EXIT_SIGNAL_BASE + (stop.signum if isinstance(stop, Interrupted) else signal.SIGINT)
+
+
+def _interrupt(signum: int) -> None:
+    # SIGTERM and SIGHUP (a closed SSH session) interrupt as Ctrl+C does, so the action's outcome is recorded
+    # before the process ends, instead of the process vanishing between its request and its record.
+    raise Interrupted(signum)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     overrides = Overrides.from_env(
         profile=args.profile, base_url=args.base_url, ssid=args.ssid, user_id=args.user_id, token=args.token
     )
@@ -123,7 +155,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
     except SessionRefused as refused:
         flag = _SETTING_FLAGS.get(refused.label)
-        return _refuse(str(refused) + (f" (--{flag})" if flag else ""), None, args.json, out, err)
+        message = str(refused) + (f" (--{flag})" if flag else "")
+        if refused.label == AUDIT_LABEL:
+            return _report(Outcome(OutcomeKind.UNRECORDED, f"Not sent: {message}"), args.json, out, err)
+        return _refuse(message, None, args.json, out, err)
     try:
         request = session.prepare(raw)
         asks = session.asks_before(request)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+import sys
 from typing import Any
 
+from queuetui.core.stops import STOP_SIGNALS, on_stop_signals
 from queuetui.tui.app import QueueApp
 from queuetui.tui.escape_key import use_burst_parser
 from queuetui.tui.options import Launch
+
+EXIT_SIGNAL_BASE = 128  # stopped by signal N: 128 + N, as a shell reports it
 
 
 def create_app(**options: Any) -> QueueApp:  # noqa: ANN401 - checked by Launch itself
@@ -25,5 +32,23 @@ def run_console(
 ) -> int:
     app = create_app(demo=demo or locked, locked=locked, profile=profile, config=config, tour=tour, show_keys=show_keys)
     use_burst_parser()
-    app.run()
+    stopped: list[str] = []
+
+    def stop(signum: int) -> None:
+        # Record what is on its way before anything else: with the terminal gone, nothing after may get to run.
+        name = signal.Signals(signum).name
+        session = app.session
+        cut = session.interrupt(name) if session is not None else 0
+        stopped.append(f"stopped by {name}" + (f": {cut} action(s) under way recorded as interrupted" if cut else ""))
+        try:
+            asyncio.get_running_loop().call_soon_threadsafe(app.exit, None, EXIT_SIGNAL_BASE + signum)
+        except RuntimeError:  # the app is not running (yet, or any more): nothing to wind down
+            raise SystemExit(EXIT_SIGNAL_BASE + signum) from None
+
+    # SIGINT too: in the terminal Ctrl+C is a key, so this one comes from `kill`.
+    with on_stop_signals(stop, (*STOP_SIGNALS, "SIGINT")):
+        app.run()
+    for line in stopped:
+        with contextlib.suppress(OSError):  # the terminal may be gone
+            print(line, file=sys.stderr)
     return app.return_code or 0

@@ -4,7 +4,6 @@ host; the session cap turns a tab away; closing a tab ends its console."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -15,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from browserdriver import Room, Tab, browser_missing, chromium
-from helpers import installed_command
+from helpers import installed_command, outcome_records
 from rawserver import RawServer, record_only
 from servedriver import ServeProcess, environment_of, have_proc, tcp_sockets, wait_until
 
@@ -72,7 +71,7 @@ def audit_file(console: int) -> Path:
 
 
 def audit_records(audit: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in audit.read_text().splitlines()] if audit.exists() else []
+    return outcome_records(audit) if audit.exists() else []
 
 
 def test_spy_by_keyboard_in_a_tab_and_a_second_tab_of_its_own(browser, room, log_dir, isolated_home):

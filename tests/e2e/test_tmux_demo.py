@@ -3,12 +3,11 @@ live list, its success read off the screen with capture-pane and from the audit 
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
-from helpers import eventually, installed_command, run_env
+from helpers import eventually, installed_command, outcome_records, run_env
 from servedriver import wait_until
 from tmuxdriver import TmuxSession, have_tmux
 
@@ -39,7 +38,7 @@ def test_demo_spy_in_tmux(isolated_home: Path):
         assert eventually(term.is_dead), "queuetui did not exit on ctrl+q"
 
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
-    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    records = outcome_records(audit)
     assert [(r["call_id"], r["mode"], r["outcome"]) for r in records] == [("C-10023", "spy", "ok")]
 
 
@@ -70,7 +69,7 @@ def test_signed_out_of_the_demo_and_into_another_simulator_there_is_no_demo(isol
         assert second.request_count == 1
 
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
-    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    records = outcome_records(audit)
     assert [(r["profile"], r["environment"], r["host"], r["outcome"]) for r in records] == [
         ("default", "production", f"127.0.0.1:{second.port}", "ok")
     ]

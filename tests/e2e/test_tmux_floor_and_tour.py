@@ -3,12 +3,11 @@ the audit trail; and the guided tour's first step with its counter."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
-from helpers import eventually, installed_command, run_env
+from helpers import eventually, installed_command, outcome_records, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -19,7 +18,7 @@ pytestmark = [
 
 def audit_records(home: Path) -> list[dict[str, object]]:
     path = home / ".local" / "state" / "queuetui" / "audit.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return outcome_records(path) if path.exists() else []
 
 
 def test_slash_call_enter_s_in_one_burst_spies_on_that_call_with_its_agent(isolated_home: Path):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import installed_command, outcome_records, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -103,5 +102,5 @@ def test_a_terminal_without_utf8_reads_in_plain_ascii(isolated_home: Path):
     finally:
         term.kill()
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
-    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    records = outcome_records(audit)
     assert [(r["call_id"], r["mode"], r["outcome"]) for r in records] == [("C-10023", "spy", "ok")]

@@ -57,7 +57,7 @@ def sent(home: Path) -> list[Sent]:
     if not path.exists():
         return []
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(r["call_id"], r["mode"], r["outcome"]) for r in records]
+    return [(r["call_id"], r["mode"], r["outcome"]) for r in records if r["event"] == "outcome"]
 
 
 def wait_for_records(home: Path, count: int, timeout: float = 10.0) -> list[Sent]:
@@ -149,7 +149,7 @@ def test_a_second_action_on_a_call_in_flight_is_refused_on_the_record(
     console.send("C-10023", "Tab", "Tab", "Tab", "13", "Enter", "F3", "Enter")
     assert sorted(wait_for_records(isolated_home, 2)) == [("C-10023", "spy", "ok"), ("C-10023", "whisper", "refused")]
     records = [json.loads(line) for line in audit_file(isolated_home).read_text(encoding="utf-8").splitlines()]
-    [refusal] = [record["message"] for record in records if record["outcome"] == "refused"]
+    [refusal] = [record["message"] for record in records if record.get("outcome") == "refused"]
     assert refusal.startswith("WHISPER on call C-10023 not sent: SPY on it is still on its way")
     assert snoop_types(sim) == ["spy"]
 

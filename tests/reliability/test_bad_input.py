@@ -112,8 +112,10 @@ def test_credentials_refused(given, field):
             assert secret not in message
 
 
-def assert_cli_refused(result: subprocess.CompletedProcess[str], sim: SimServer, *words: str) -> None:
-    assert result.returncode == 2, result
+def assert_cli_refused(
+    result: subprocess.CompletedProcess[str], sim: SimServer, *words: str, exit_code: int = 2
+) -> None:
+    assert result.returncode == exit_code, result
     assert "Traceback" not in result.stderr
     for word in words:
         assert word in result.stderr, (word, result.stderr)
@@ -215,7 +217,7 @@ def test_cli_audit_file_unwritable_refused(sim, tmp_path, where):
     blocker.write_text("a file, not a directory")
     target = tmp_path if where == "directory" else blocker / "audit.jsonl"
     result = run_queuetui(*barge_args(sim.url, "--ssid", DEMO_SSID, "--audit-file", str(target)), in_process=True)
-    assert_cli_refused(result, sim, "Audit file", "cannot write")
+    assert_cli_refused(result, sim, "Audit file", "cannot write", exit_code=6)  # 6: the trail cannot be written
 
 
 def test_cli_json_refusal_names_the_field(sim):

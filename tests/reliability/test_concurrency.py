@@ -8,10 +8,9 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from helpers import valid_request
+from helpers import outcome_records, valid_request
 
 from queuetui.api.models import BargeRequest
-from queuetui.core.audit import read_audit
 from queuetui.core.service import BargeService, Outcome, OutcomeKind, RateGuard
 
 
@@ -41,7 +40,7 @@ def test_fifty_triggers_for_one_call_send_one_request(service, sim, audit_path):
         if outcome.kind is OutcomeKind.REFUSED:
             assert outcome.message == "A request for call C-10023 is already in flight; not sent again"
             assert not outcome.sent
-    records = read_audit(audit_path).records
+    records = outcome_records(audit_path)
     assert Counter(record["outcome"] for record in records) == {"ok": 1, "refused": 49}
 
 
@@ -90,4 +89,4 @@ def test_rate_guard_holds_under_a_burst_from_many_threads(service_at, sim, live_
         assert not refused.sent
     sent_calls = {outcome.request.call_id for outcome in by_kind[OutcomeKind.OK] if outcome.request}
     assert {received.parsed["callId"] for received in sim.received} == sent_calls
-    assert Counter(record["outcome"] for record in read_audit(audit_path).records) == {"ok": 20, "refused": 80}
+    assert Counter(record["outcome"] for record in outcome_records(audit_path)) == {"ok": 20, "refused": 80}

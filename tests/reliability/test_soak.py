@@ -51,9 +51,10 @@ def test_soak_stays_correct_and_flat(tmp_path):
     assert report.outcomes == {"ok": ACTIONS}
     assert [index for index, *_ in seen] == list(range(ACTIONS))
     assert all(ok and attempts == 1 for _, ok, attempts, _ in seen)
-    assert len(audit.records) == ACTIONS
+    outcomes = [record for record in audit.records if record["event"] == "outcome"]
+    assert len(audit.records) == 2 * ACTIONS  # each action's attempt, then its outcome
     assert audit.bad_lines == []
-    assert [record["call_id"] for record in audit.records] == [call_id for *_, call_id in seen]
+    assert [record["call_id"] for record in outcomes] == [call_id for *_, call_id in seen]
 
     samples = dict(report.rss_kib)
     assert set(samples) == {0, CHECKPOINT, ACTIONS}

@@ -8,6 +8,7 @@ import socket
 import httpx
 import pytest
 from helpers import Relay
+from rawserver import RawServer, answer
 from textual.widgets import Input, Static
 
 from queuetui.sim import DEMO_SSID
@@ -103,6 +104,25 @@ def test_sign_in_is_refused_while_the_audit_trail_cannot_be_written(make_app, si
     drive(h, steps)
     assert h.toasts.of("error")[0].startswith("Audit file: cannot write ")
     assert sim.request_count == 0
+
+
+@pytest.mark.parametrize("code", [1011, 1013, 1044])
+def test_each_sign_in_again_code_brings_back_the_login(make_app, code):
+    body = f'{{"status":"error","message":"refused","code":{code}}}'.encode()
+    server = RawServer(answer(200, body, content_type="application/json")).start()
+    h = make_app(base_url=server.url)
+
+    async def steps(pilot):
+        await signed_in(pilot, WRONG_SSID)
+        await send_call(pilot, "C-10023", "13")
+        await wait_until(pilot, lambda: isinstance(h.app.screen, LoginScreen))
+        assert "Sign in again" in str(h.app.screen.query_one("#login-notice", Static).content)
+
+    try:
+        drive(h, steps)
+    finally:
+        server.stop()
+    assert f"(code {code})" in h.toasts.of("error")[0]
 
 
 def test_refused_credentials_bring_back_the_filled_login_then_the_same_console(make_app, sim):

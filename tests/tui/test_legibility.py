@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, outcome_records
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.geometry import Region
@@ -547,7 +547,7 @@ def test_the_servers_raw_success_text_is_kept_in_the_audit(
         await send_call(pilot, "C-10023", "13")
 
     drive(h, steps)
-    [record] = [json.loads(line) for line in audit_path.read_text(encoding="utf-8").splitlines()]
+    [record] = outcome_records(audit_path)
     assert SUCCESS_TEXT in json.dumps(record, ensure_ascii=False)
 
 

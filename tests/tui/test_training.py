@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from helpers import outcome_records
 from textual.widgets._toast import Toast
 
-from queuetui.core.audit import read_audit
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.hang_up import HangUpScreen
 from queuetui.tui.screens.login import LoginScreen
@@ -106,7 +106,7 @@ def test_the_tour_names_the_keys_the_keymap_gives_and_following_it_sends_what_it
     assert "then n or esc. Nothing is sent." in texts[3]
     assert "b on a row, then x. The agent" in texts[4]
     assert "tell queuetui with f8; asked which call, pick All of them. The top line clears." in texts[7]
-    assert [record["mode"] for record in read_audit(audit_path).records] == ["spy", "whisper"]
+    assert [record["mode"] for record in outcome_records(audit_path)] == ["spy", "whisper"]
 
 
 def test_escape_leaves_the_tour_and_the_palette_brings_it_back(make_app):

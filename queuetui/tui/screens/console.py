@@ -523,6 +523,9 @@ class ConsoleScreen(Screen[None]):
         for action in message.actions:
             table.record(SessionEntry(action.when, action.request, action.outcome))
         self.log_line("info", f"This shift so far: {len(message.actions)} action(s) read back from the audit trail")
+        for action in message.actions:
+            if action.unanswered:
+                self.report("warning", f"{action.unanswered}: check your phone and the call")
 
     def action_shift_summary(self) -> None:
         session = self.session
@@ -808,7 +811,7 @@ class ConsoleScreen(Screen[None]):
 
     def _report_outcome(self, outcome: Outcome) -> None:
         if outcome.audit_problem:
-            self.report("error", f"NOT recorded in the audit trail: {outcome.audit_problem}")
+            self.report("error", f"Answer NOT recorded in the audit trail (its attempt is): {outcome.audit_problem}")
         if outcome.ok:
             if not self._checked:
                 self._checked = True

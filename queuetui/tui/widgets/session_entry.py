@@ -24,4 +24,6 @@ class SessionEntry:
             return "\u2713 ok"
         if self.outcome.code is not None:
             return f"\u2717 {self.outcome.code}"
+        if self.outcome.kind.value == "unanswered":  # sent, and how it ended was never recorded
+            return "? sent"
         return f"\u2717 {self.outcome.kind.value.replace('_error', '')[:4]}"
