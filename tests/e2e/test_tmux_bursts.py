@@ -4,13 +4,12 @@ barge left for a spy on another call stays on the top line, and "I hung up" is a
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import installed_command, outcome_records, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -21,8 +20,7 @@ pytestmark = [
 
 def records(home: Path) -> list[tuple[object, object, object]]:
     path = home / ".local" / "state" / "queuetui" / "audit.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return [(r["call_id"], r["mode"], r["outcome"]) for r in map(json.loads, lines)]
+    return [(r["call_id"], r["mode"], r["outcome"]) for r in outcome_records(path)] if path.exists() else []
 
 
 def top_row(term: TmuxSession) -> str:

@@ -21,10 +21,29 @@ def test_an_enter_typed_before_the_palette_showed_its_list_runs_nothing(make_app
         palette = await press_for_screen(pilot, "ctrl+p", Palette)
         burst(h, *[(c, c) for c in "hung"], ("enter", "\r"))  # one burst: the list for "hung" is not drawn yet
         await wait_until(pilot, lambda: palette._shown is not None and palette._shown[0] == "hung")
+        assert palette._shown[1] is not None and palette._shown[1].startswith("I hung up")
         assert h.app.screen is palette
         assert h.app.session.live.current is not None  # "I hung up" did not run
         await pilot.press("enter")  # typed once the list is on screen: it runs
         await wait_until(pilot, lambda: h.app.screen is not palette)
+        assert h.app.session.live.current is None
+
+
+def test_the_search_delivering_the_same_list_again_does_not_make_an_enter_wait(make_app, sim):
+    """Hits arrive in batches: a batch that leaves the same command highlighted for the same text keeps what the
+    supervisor saw, so an Enter typed after seeing it runs it (it was refused, and nothing happened)."""
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        palette = await press_for_screen(pilot, "ctrl+p", Palette)
+        await pilot.press(*"sign out")
+        await wait_until(pilot, lambda: palette._shown is not None and palette._shown[0] == "sign out")
+        seen = palette._shown
+        palette._list_changed()  # what one more batch of the same hits does
+        assert palette._shown == seen
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: h.app.screen is not palette and h.app.session is None)
 
     drive(h, steps)
 

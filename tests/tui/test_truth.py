@@ -160,7 +160,7 @@ def test_i_hung_up_with_a_barge_left_to_the_phone_asks_which_and_records_it(
         assert "\u25cf ON C-10017 \u00b7 SPY" in h.header  # the spy is still live
 
     drive(h, steps)
-    hung_up = [record for record in read_audit(audit_path).records if record["outcome"] == "hung_up"]
+    hung_up = [record for record in read_audit(audit_path).records if record.get("outcome") == "hung_up"]
     assert [(record["call_id"], record["mode"]) for record in hung_up] == [("C-10023", "barge")]
     assert isinstance(hung_up[0]["duration_s"], float)
 

@@ -3,7 +3,8 @@
 Typed in one burst (`Ctrl+P hung Enter`, or over a slow link), the Enter reaches Textual's palette before the list
 for what was typed is drawn, and runs whatever that list, or an earlier one, has highlighted: a command the
 supervisor never saw. Here an Enter counts only when it was typed after the list for the text in the box was on
-screen, judged by when the key was typed, as the barge question judges its answer.
+screen, judged by when the key was typed, as the barge question judges its answer; a refused Enter rings the
+terminal's bell, so the supervisor knows to press it again.
 """
 
 from __future__ import annotations
@@ -22,23 +23,38 @@ class Palette(CommandPalette):
         id: str | None = None,
     ) -> None:
         super().__init__(providers, placeholder=placeholder, id=id)
-        self._shown: tuple[str, float] | None = None  # the text the list on screen is for, and when it was drawn
+        # What the screen shows, and since when: the text in the box, the command highlighted for it (the one Enter
+        # runs) and when that was put on screen.
+        self._shown: tuple[str, str | None, float] | None = None
 
     def _refresh_command_list(self, command_list: CommandList, commands: list[Command], clear_current: bool) -> None:
         super()._refresh_command_list(command_list, commands, clear_current)
-        self._shown = None
-        self.call_after_refresh(self._list_drawn, self._typed())
+        self._list_changed()
 
-    def _typed(self) -> str:
-        return self.query_one(CommandInput).value
+    def on_option_list_option_highlighted(self) -> None:
+        self._list_changed()
 
-    def _list_drawn(self, text: str) -> None:
-        self._shown = (text, get_time())
+    def _now(self) -> tuple[str, str | None]:
+        """The text in the box and the command Enter would run now."""
+        command_list = self.query_one(CommandList)
+        index = command_list.highlighted
+        command = str(command_list.get_option_at_index(index).prompt) if index is not None else None
+        return self.query_one(CommandInput).value, command
+
+    def _list_changed(self) -> None:
+        # The search delivers its hits in batches: a batch that leaves the same command highlighted for the same text
+        # changes nothing the supervisor acts on, and keeps the moment it was first put on screen.
+        now = self._now()
+        if self._shown is None or self._shown[:2] != now:
+            # The frame that shows it goes out next; keys of a burst typed with the text were all read before any
+            # list for that text existed, so they stay on the early side of this moment.
+            self._shown = (*now, get_time())
 
     def on_key(self, event: events.Key) -> None:
         if event.key != "enter":
             return
         shown = self._shown
-        if shown is None or shown[0] != self._typed() or event.time <= shown[1]:
+        if shown is None or shown[:2] != self._now() or event.time <= shown[2]:
             event.stop()
             event.prevent_default()
+            self.app.bell()  # over a slow link the list may lag the keys: the bell says this Enter did nothing
