@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import drive, press_for_screen, settle, started, wait_until
+from queuetui.tui.widgets.live_calls import COLUMNS, LiveCallsTable
+from tui.conftest import drive, settle, started, wait_until
 
 NOW = 1_767_600_000.0
 CALLS = [
@@ -124,11 +125,12 @@ def test_the_cursor_follows_its_call_across_refreshes(floor_app, floor_file):
         table = table_of(pilot)
         await pilot.press("down", "down")
         assert table.highlighted.call_id == "C-10031"
-        # A new call comes first in the next list: the row numbers move, the cursor stays on C-10031.
-        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "callId": "C-10099"}, *CALLS]}))
+        # The next list comes in another order, a new call first: it joins at the end, and no row moves.
+        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "callId": "C-10099"}, *reversed(CALLS)]}))
         await wait_until(pilot, lambda: len(table.shown) == 4, timeout=5)
+        assert [call.call_id for call in table.shown] == ["C-10023", "C-10017", "C-10031", "C-10099"]
         assert table.highlighted.call_id == "C-10031"
-        assert table.cursor_row == 3
+        assert table.cursor_row == 2
 
     drive(h, steps)
 
@@ -139,14 +141,15 @@ def test_an_ended_call_is_shown_ended_and_an_action_on_it_is_refused(floor_app, 
     async def steps(pilot):
         await on_the_floor(pilot)
         table = table_of(pilot)
+        assert table.highlighted.call_id == "C-10023"
         floor_file.write_text(json.dumps({"calls": CALLS[1:]}))  # C-10023 has ended
-        await wait_until(pilot, lambda: table.shown and table.shown[-1].ended, timeout=5)
-        await pilot.press("end")
+        await wait_until(pilot, lambda: table.shown[0].ended, timeout=5)
+        # It stays where it was, marked, and the cursor stays on it.
         assert table.highlighted.call_id == "C-10023"
         assert table.lines[table.cursor_row].startswith("\u00d7 C-10023")
         await pilot.press("s")
         await settle(pilot)
-        assert any("C-10023 has ended; nothing sent" in line for line in h.log_lines)
+        assert any("SPY not sent: C-10023 has ended" in line for line in h.log_lines)
 
     drive(h, steps)
     assert sim.request_count == 0
@@ -175,9 +178,11 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
         # barge fetches a fresh one first) or already shows the call ended: never fresh with the call live.
         floor_file.write_text(json.dumps({"calls": CALLS[1:]}))
         await pilot.pause(1.5)
-        await press_for_screen(pilot, "b", ConfirmBargeScreen)
-        await pilot.press("y")
+        await pilot.press("b")
         await settle(pilot)
+        if isinstance(pilot.app.screen, ConfirmBargeScreen):  # the list on screen did not show it ended yet
+            await pilot.press("y")
+            await settle(pilot)
         # Refused either by the re-check before sending, or (if a refresh came first) as an ended call.
         await wait_until(
             pilot, lambda: any("Barge not sent" in line or "has ended" in line for line in h.log_lines), timeout=15
@@ -225,3 +230,73 @@ def test_w_before_the_first_list_has_loaded_says_nothing_was_sent(floor_app, flo
     drive(h, steps)
     assert "WHISPER not sent: the live list has not loaded yet" in h.toasts.of("warning")
     assert sim.request_count == 0
+
+
+def big_floor(count: int) -> list[dict[str, object]]:
+    return [
+        {"callId": f"C-{30000 + n}", "masterAgent": str(100 + n), "cNumber": "+919800011023", "campId": "sales",
+         "state": "talking", "startTime": NOW - n}
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def test_on_a_floor_over_the_row_cap_the_highlighted_call_that_ends_stays_highlighted_and_refused(
+    floor_app, floor_file, sim
+):
+    # 600 calls, 500 rows: the last row's call ends and a new one comes. It used to fall out of the table with
+    # the cursor landing on the next call; it stays, ended, under the cursor, past the poller's 5 s linger too.
+    floor = big_floor(600)
+    floor_file.write_text(json.dumps({"calls": floor}))
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await started(pilot)
+        await pilot.press("enter")
+        table = table_of(pilot)
+        await wait_until(pilot, lambda: len(table.shown) == 500)
+        await pilot.press("end")
+        last = table.highlighted.call_id
+        assert last == "C-30499"
+        gone = [call for call in floor if call["callId"] != last]
+        floor_file.write_text(json.dumps({"calls": [{**floor[0], "callId": "C-39999"}, *gone]}))
+        poller = pilot.app.session.floor
+        await wait_until(pilot, lambda: table.highlighted.ended, timeout=5)
+        await wait_until(pilot, lambda: poller.snapshot.find(last) is None and table.snapshot is poller.snapshot, 10)
+        assert (table.highlighted.call_id, table.cursor_row) == (last, 499)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "SPY not sent: C-30499 has ended" in h.toasts.of("warning")
+        await pilot.press("r")  # tidying keeps the call under the cursor until it moves
+        assert table.highlighted.call_id == last
+        await pilot.press("up", "r")
+        assert table.highlighted.call_id == "C-30498"
+        assert last not in {call.call_id for call in table.shown}
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_long_ids_emoji_and_wide_names_stay_in_their_columns_and_act_with_the_whole_id(floor_app, floor_file, sim):
+    long_id = "20260107101500-" + "7" * 40 + "-0042"
+    twin = "20260107101500-" + "7" * 40 + "-0043"
+    wide = [
+        {**CALLS[0], "callId": long_id, "agentName": "\U0001f600\U0001f600\U0001f600\U0001f600 Asha"},
+        {**CALLS[1], "callId": twin, "agentName": "\u674e\u660e\u674e\u660e\u674e\u660e", "campId": "\u6570\u636e"},
+    ]
+    floor_file.write_text(json.dumps({"calls": wide}))
+    h = floor_app()
+
+    async def steps(pilot):
+        await started(pilot)
+        await pilot.press("enter")
+        table = table_of(pilot)
+        await wait_until(pilot, lambda: len(table.shown) == 2)
+        assert table.cell_text(0, 1) != table.cell_text(1, 1)  # shortened in the middle: the tails differ
+        assert table.cell_text(0, 1).endswith("42") and table.cell_text(1, 1).endswith("43")
+        for row in range(2):
+            assert [cell_len(cell) for cell in table.cells[row]] == [width for _, width in COLUMNS]
+        await pilot.press("down", "s")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sim.received[-1].parsed["callId"] == twin

@@ -292,7 +292,7 @@ class ConsoleScreen(Screen[None]):
             self.report("warning", self._left_words(live))
         self.session = session
         self._checked = False
-        self.query_one(LiveCallsTable).mark_live(None)
+        self.query_one(LiveCallsTable).restart()
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self._sessions().clear_entries()
         self._floor_arrived.clear()
