@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
+    from queuetui.api.errors import CallFailed
     from queuetui.core.config import Overrides, Profile, Settings
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
@@ -357,7 +358,42 @@ class QueueApp(App[None]):
         except SessionRefused as refused:
             self._refused(refused.label, refused.message)
             return
-        self._adopt_session(session, remember)
+        if profile.live_calls.source != "deepcall":
+            self._adopt_session(session, remember)
+            return
+        # The first live list checks the credentials before the console opens; keys typed meanwhile wait.
+        screen = self._sign_in_screen()
+        if screen is not None:
+            screen.checking()
+        if self._held_keys is None:
+            self._held_keys = []
+        self._check_on_list(session, remember)
+
+    @work(thread=True, group="sign-in", exclusive=True, exit_on_error=False)
+    def _check_on_list(self, session: Session, remember: bool) -> None:
+        refused = session.refused_by_list()
+        try:
+            self.call_from_thread(self._checked_on_list, session, remember, refused)
+        except RuntimeError:  # the app quit meanwhile
+            session.close()
+
+    def _checked_on_list(self, session: Session, remember: bool, refused: CallFailed | None) -> None:
+        if refused is None:
+            self._adopt_session(session, remember)
+            self.call_after_refresh(self._release_held_keys)
+            return
+        from queuetui.api.text import without_secrets
+
+        session.close()
+        held = len(self._held_keys or [])
+        self._held_keys = None  # typed for the console, which did not open: not into the secret selected below
+        message = without_secrets(refused.message, session.credentials.secrets())
+        self.report("error", f"The live list refused these credentials: {message}; not signed in")
+        if held:
+            self.report("warning", f"{held} key(s) typed after Sign in were dropped: the console did not open")
+        screen = self._sign_in_screen()
+        if screen is not None:
+            screen.credentials_refused(message)
 
     def _refused(self, label: str, message: str) -> None:
         self.report("error", f"{label}: {message}; not signed in")

@@ -368,6 +368,7 @@ class ConsoleScreen(Screen[None]):
         table.show(message.snapshot)
         self._floor_arrived.set()
         self._show_floor_age()
+        self._floor_failed(message.snapshot)
         ended = message.ended
         if ended is not None:
             table.mark_live(None)
@@ -377,24 +378,36 @@ class ConsoleScreen(Screen[None]):
             )
             self.refresh_header()
 
+    def _floor_failed(self, snapshot: FloorSnapshot) -> None:
+        """A failed refresh goes to the log whole, as an action's failure does; a refusal of the credentials
+        sends the supervisor back to sign in, the console kept as it is under the sign-in screen."""
+        error = snapshot.error
+        if error is None or self.session is None:
+            return
+        from queuetui.api.errors import category_of
+        from queuetui.api.text import without_secrets
+
+        text = f"Live list: {without_secrets(error.message, self.session.credentials.secrets())}"
+        if category_of(error) is not Category.AUTH:
+            self.log_line("error", f"{text} ({snapshot.failures} in a row)")
+            return
+        self.report("error", text)
+        self.post_message(LoginRequired("Sign in again: the live list's server refused the credentials", refused=True))
+
     def _show_floor_age(self) -> None:
         session = self.session
         floor = session.floor if session is not None else None
         if floor is None:
             return
         snapshot = floor.snapshot
-        age = snapshot.age_s(floor.now())
         table = self.query_one(LiveCallsTable)
-        count = f"{table.matches} of {len(snapshot.calls)}" if table.filter_text else f"{len(snapshot.calls)}"
-        if snapshot.stale(floor.now()):
-            problem = f": {snapshot.error}" if snapshot.error else ""
-            words = f"STALE, {snapshot.failures} refreshes missed{problem}"
-        elif age is None:
-            words = "loading…" if snapshot.error is None else f"not loaded: {snapshot.error}"
-        else:
-            words = f"updated {age:.0f} s ago"
-        self.query_one("#floor").border_subtitle = f"{count} calls · {words}"
-        self.query_one("#floor").set_class(snapshot.stale(floor.now()), "-stale")
+        total = len(snapshot.calls)
+        count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
+        noun = "call" if total == 1 else "calls"
+        stale = snapshot.stale(floor.now())
+        self.query_one("#floor").border_subtitle = f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}"
+        self.query_one("#floor").set_class(stale, "-stale")
+        table.mark_stale(stale)
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
     # already typed, which would then land in the widget that had the focus before.

@@ -40,6 +40,7 @@ _STATE_WORDS = {"ringing": "ring", "talking": "talk", "on hold": "hold", "ended"
 _HEADER = Style(bold=True, underline=True)
 _CURSOR = Style(reverse=True)
 _ENDED = Style(dim=True, strike=True)
+_DIM = Style(dim=True)
 _ELLIPSIS = "\u2026"
 
 
@@ -162,6 +163,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.matches = 0
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
+        self.stale = False
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
@@ -209,6 +211,12 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.virtual_size = Size(WIDTH, 1)
         self.refresh()
 
+    def mark_stale(self, stale: bool) -> None:
+        """Dim every row while the list is stale: what they say may no longer be so (the panel says how old)."""
+        if stale != self.stale:
+            self.stale = stale
+            self.refresh()
+
     def mark_live(self, call_id: str | None) -> None:
         if call_id != self.live_call_id:
             self.live_call_id = call_id
@@ -234,7 +242,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         if row >= len(self.lines):
             return Strip.blank(width, self.rich_style)  # a style of its own: NO_COLOR's filter needs one
         call = self.shown[row]
-        style = _ENDED if call.ended else Style()
+        style = _ENDED if call.ended else (_DIM if self.stale else Style())
         if row == self.cursor_row and self.has_focus:
             style = style + _CURSOR
         elif row == self.cursor_row:
