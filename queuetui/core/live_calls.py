@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -180,6 +181,14 @@ def filter_calls(calls: Sequence[LiveCall], text: str) -> list[LiveCall]:
     for word in words[1:]:  # each further word narrows what the first left
         found = [call for call in found if word in call.search_key]
     return found
+
+
+def text_cells(text: str) -> int:
+    """How many terminal cells `text` takes: two for a wide character (CJK, most emoji), none for a combining
+    one, one for the rest; for printers that line up columns without a terminal library."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _json_kind(value: object) -> str:
