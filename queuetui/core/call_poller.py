@@ -73,6 +73,7 @@ class FloorSnapshot:
     error: CallFailed | None = None
     refresh_s: float = 3.0
     skipped: int = 0  # items of the last answer that were not usable calls
+    repeated: tuple[str, ...] = ()  # call ids the last answer listed more than once (the first is kept)
     _index: dict[str, LiveCall] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +169,7 @@ class FloorTracker:
             refreshed_at=now,
             refresh_s=self.refresh_s,
             skipped=mapped.skipped,
+            repeated=mapped.repeated,
         )
         return self.snapshot
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual.widgets import Input
 
+from queuetui.core.live_calls import LiveCall
 from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.live_calls import COLUMNS, LiveCallsTable
@@ -300,3 +303,45 @@ def test_long_ids_emoji_and_wide_names_stay_in_their_columns_and_act_with_the_wh
 
     drive(h, steps)
     assert sim.received[-1].parsed["callId"] == twin
+
+
+def test_a_repeated_id_is_reported_once_and_a_long_id_is_copied_whole(floor_app, floor_file):
+    long_id = "20260107101500-" + "7" * 60 + "-0042"
+    repeated = [*CALLS, {**CALLS[0], "masterAgent": "21"}, {**CALLS[0], "callId": long_id}]
+    floor_file.write_text(json.dumps({"calls": repeated}))
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await started(pilot)
+        await pilot.press("enter")
+        table = table_of(pilot)
+        await wait_until(pilot, lambda: len(table.shown) == 4)
+        poller = pilot.app.session.floor
+        first = poller.snapshot
+        await wait_until(pilot, lambda: poller.snapshot is not first and table.snapshot is poller.snapshot, 5)
+        await pilot.press("end", "enter")
+        assert h.console.query_one("#call-id", Input).value == long_id
+        assert table.cell_text(3, 1) == "202\u2026042"
+
+    drive(h, steps)
+    assert h.toasts.of("warning") == ["The live list names C-10023 more than once: the first one is shown"]
+
+
+def test_a_row_a_refresh_adds_is_reached_by_keys_only_once_the_screen_shows_it(floor_app):
+    # End and Down typed against a screen without the new last row stay on the last row it showed.
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        table = table_of(pilot)
+        snapshot = table.snapshot
+        newer = replace(snapshot, calls=(*snapshot.calls, LiveCall("C-10099", agent="9")), refreshed_at=1001.0)
+        table.show(newer)  # as a refresh would, with the keys below already in the queue
+        table.action_cursor_to(-1)
+        table.action_cursor(1)
+        assert table.highlighted.call_id == "C-10031"
+        await pilot.pause()  # the screen is updated with it
+        await pilot.press("end")
+        assert table.highlighted.call_id == "C-10099"
+
+    drive(h, steps)

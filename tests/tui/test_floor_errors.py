@@ -111,5 +111,11 @@ def test_a_failing_list_is_logged_whole_and_its_reason_fits_the_panels_title_at_
         assert len(title) <= floor.size.width - 4  # inside the corners, nothing cut
         failures = [line for line in h.log_lines if "Live list:" in line and "HTTP 502" in line]
         assert [line.endswith(f"({n} in a row)") for n, line in enumerate(failures[:2], start=1)] == [True, True]
+        # A spy from a stale list still goes, with the list's age said.
+        called = table.highlighted.call_id
+        await pilot.press("s")
+        await wait_until(pilot, lambda: sim.request_count == 1)
+        warned = [toast for toast in h.toasts.of("warning") if "from a stale list (list " in toast]
+        assert warned and warned[0].startswith(f"SPY on {called} from a stale list (list ")
 
     drive(h, steps)

@@ -366,6 +366,8 @@ class ConsoleScreen(Screen[None]):
     def on_floor_updated(self, message: FloorUpdated) -> None:
         table = self.query_one(LiveCallsTable)
         table.show(message.snapshot)
+        for call_id in table.take_repeated():
+            self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
         self._floor_arrived.set()
         self._show_floor_age()
         self._floor_failed(message.snapshot)
@@ -456,6 +458,14 @@ class ConsoleScreen(Screen[None]):
                 if problem.field == "snooperNumber":
                     self.query_one(FIELD_WIDGETS[problem.field]).add_class("-invalid")
             return
+        floor = self.session.floor
+        if floor is not None and floor.snapshot.stale(floor.now()):
+            age = floor.snapshot.age_s(floor.now()) or 0.0
+            self.report(
+                "warning",
+                f"{message.mode.value.upper()} on {call.call_id} from a stale list (list {age:.0f} s old): "
+                "the call may have moved or ended",
+            )
         self.request_send(request)
 
     def on_live_calls_table_no_call(self, message: LiveCallsTable.NoCall) -> None:

@@ -164,14 +164,19 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
+        self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
+        self._told: set[str] = set()
+        self._drawn = 0  # rows on screen: the rows keys may move to (see `_last_reachable`)
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
         """Show a new refresh and/or a new filter, keeping the cursor on the call it was on."""
+        refreshed = snapshot is not None and snapshot is not self.snapshot
         if snapshot is not None and snapshot is not self.snapshot:
             self.snapshot = snapshot
             if snapshot.loaded:
                 self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
+            self._repeated.update(dict.fromkeys(snapshot.repeated))
         if filter_text is not None:
             self.filter_text = filter_text
         if self.snapshot is None:
@@ -191,9 +196,20 @@ class LiveCallsTable(ScrollView, can_focus=True):
         else:  # a filter typed since hides it, or nothing was highlighted yet
             self.cursor_row = min(self.cursor_row, max(0, len(self.shown) - 1))
             self._follow()
+        if refreshed:  # rows it added become reachable once the screen has been updated with them
+            self.call_after_refresh(self._mark_drawn, len(self.shown))
+        else:  # laid out by a key (a filter, a tidy): the keys behind it reach what it laid out
+            self._drawn = len(self.shown)
         self.virtual_size = Size(WIDTH, len(self.lines) + 1)
         self._keep_cursor_visible()
         self.refresh()
+
+    def take_repeated(self) -> list[str]:
+        """Call ids the list has named more than once in one answer, each once a session: to be reported."""
+        new = [call_id for call_id in self._repeated if call_id not in self._told]
+        self._told.update(new)
+        self._repeated.clear()
+        return new
 
     def _rows(self) -> FloorLayout:
         if self.rows is None:
@@ -206,6 +222,9 @@ class LiveCallsTable(ScrollView, can_focus=True):
         """Another session: its own floor, laid out from its first list."""
         self.snapshot = None
         self.rows = None
+        self._drawn = 0
+        self._repeated.clear()
+        self._told.clear()
         self.shown, self.cells, self.lines = [], [], []
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
         self.virtual_size = Size(WIDTH, 1)
@@ -269,8 +288,16 @@ class LiveCallsTable(ScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
 
+    def _mark_drawn(self, rows: int) -> None:
+        self._drawn = min(len(self.shown), max(self._drawn, rows))
+
+    def _last_reachable(self) -> int:
+        """The last row a key may move to. Rows a refresh adds at the end become reachable once the screen has been
+        updated with them: Down on the last row, or End, typed against a screen without them never lands on one."""
+        return max(self.cursor_row, min(len(self.shown), self._drawn) - 1, 0)
+
     def action_cursor(self, delta: int) -> None:
-        self.action_cursor_to(max(0, min(len(self.shown) - 1, self.cursor_row + delta)))
+        self.action_cursor_to(max(0, min(self._last_reachable(), self.cursor_row + delta)))
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
@@ -278,7 +305,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
     def action_cursor_to(self, row: int) -> None:
         if not self.shown:
             return
-        self.cursor_row = row % len(self.shown)
+        self.cursor_row = self._last_reachable() if row < 0 else min(row, len(self.shown) - 1)
         self._follow()
         self._keep_cursor_visible()
         self.refresh()
