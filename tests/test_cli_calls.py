@@ -346,9 +346,7 @@ def test_watch_waits_twice_as_long_after_each_failure_in_a_row_and_again_the_per
     assert sim.list_request_count == 5
 
 
-def test_a_secret_the_server_echoes_into_a_mapped_field_is_masked_in_the_table_and_json(
-    calls, floor_profile, echoing
-):
+def test_a_secret_the_server_echoes_into_a_mapped_field_is_masked_in_the_table_and_json(calls, floor_profile, echoing):
     secret = "session-echoed-7c6d5e4f3a"
     item = {"callId": f"C-{secret}", "masterAgent": secret, "agentName": secret, "campId": secret}
     server = echoing(json.dumps({"data": [item]}).encode())

@@ -77,11 +77,11 @@ def pictured_app(floor_app):
     return build
 
 
-async def on_the_floor(pilot) -> None:
+async def on_the_floor(pilot, rows: int = len(CALLS)) -> None:
     await started(pilot)
     await pilot.press("enter")  # sign in with the secret from the environment
     table = pilot.app.console_screen.query_one(LiveCallsTable)
-    await wait_until(pilot, lambda: len(table.shown) == len(CALLS))
+    await wait_until(pilot, lambda: len(table.shown) == rows)
 
 
 def table_of(pilot) -> LiveCallsTable:
@@ -253,10 +253,8 @@ def test_on_a_floor_over_the_row_cap_the_highlighted_call_that_ends_stays_highli
     h = floor_app(floor_clock=None)
 
     async def steps(pilot):
-        await started(pilot)
-        await pilot.press("enter")
+        await on_the_floor(pilot, 500)
         table = table_of(pilot)
-        await wait_until(pilot, lambda: len(table.shown) == 500)
         await pilot.press("end")
         last = table.highlighted.call_id
         assert last == "C-30499"
@@ -290,10 +288,8 @@ def test_long_ids_emoji_and_wide_names_stay_in_their_columns_and_act_with_the_wh
     h = floor_app()
 
     async def steps(pilot):
-        await started(pilot)
-        await pilot.press("enter")
+        await on_the_floor(pilot, 2)
         table = table_of(pilot)
-        await wait_until(pilot, lambda: len(table.shown) == 2)
         assert table.cell_text(0, 1) != table.cell_text(1, 1)  # shortened in the middle: the tails differ
         assert table.cell_text(0, 1).endswith("42") and table.cell_text(1, 1).endswith("43")
         for row in range(2):
@@ -312,10 +308,8 @@ def test_a_repeated_id_is_reported_once_and_a_long_id_is_copied_whole(floor_app,
     h = floor_app(floor_clock=None)
 
     async def steps(pilot):
-        await started(pilot)
-        await pilot.press("enter")
+        await on_the_floor(pilot, 4)
         table = table_of(pilot)
-        await wait_until(pilot, lambda: len(table.shown) == 4)
         poller = pilot.app.session.floor
         first = poller.snapshot
         await wait_until(pilot, lambda: poller.snapshot is not first and table.snapshot is poller.snapshot, 5)

@@ -17,12 +17,22 @@ WRONG = "wrong-ssid-123456"
 
 
 @pytest.fixture
-def list_profile(write_config, sim):
-    """A profile whose live list comes from the simulator's `queue/list`, which checks the credentials."""
+def list_profile(write_config, sim, monkeypatch):
+    """A profile whose live list comes from the simulator's `queue/list`, which checks the credentials; the
+    right secret in the environment."""
+    monkeypatch.setenv("QUEUETUI_SSID", DEMO_SSID)
     write_config(
         f'[profiles.floor]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
         '[profiles.floor.live_calls]\nsource = "deepcall"\nrefresh_s = 0.5\n'
     )
+
+
+async def on_the_floor(pilot, h) -> LiveCallsTable:
+    await started(pilot)
+    await pilot.press("enter")
+    table = h.console.query_one(LiveCallsTable)
+    await wait_until(pilot, lambda: len(table.shown) > 0)
+    return table
 
 
 def test_credentials_the_first_list_refuses_keep_the_sign_in_screen_with_the_secret_selected(
@@ -52,10 +62,7 @@ def test_credentials_the_first_list_refuses_keep_the_sign_in_screen_with_the_sec
     assert "3 key(s) typed after Sign in were dropped: the console did not open" in h.toasts.of("warning")
 
 
-def test_credentials_the_first_list_accepts_open_the_console_with_the_keys_typed_meanwhile(
-    make_app, list_profile, sim, monkeypatch
-):
-    monkeypatch.setenv("QUEUETUI_SSID", DEMO_SSID)
+def test_credentials_the_first_list_accepts_open_the_console_with_the_keys_typed_meanwhile(make_app, list_profile, sim):
     h = make_app()
 
     async def steps(pilot):
@@ -68,16 +75,12 @@ def test_credentials_the_first_list_accepts_open_the_console_with_the_keys_typed
 
 
 def test_the_list_refusing_the_credentials_later_sends_the_console_back_to_sign_in_keeping_the_form(
-    make_app, list_profile, sim, monkeypatch
+    make_app, list_profile, sim
 ):
-    monkeypatch.setenv("QUEUETUI_SSID", DEMO_SSID)
     h = make_app()
 
     async def steps(pilot):
-        await started(pilot)
-        await pilot.press("enter")
-        table = h.console.query_one(LiveCallsTable)
-        await wait_until(pilot, lambda: len(table.shown) > 0)
+        await on_the_floor(pilot, h)
         h.console.query_one("#call-id", Input).value = "C-10017"
         sim.scenario.ssid = "the-session-has-expired"  # the server forgets this session
         try:
@@ -92,17 +95,11 @@ def test_the_list_refusing_the_credentials_later_sends_the_console_back_to_sign_
     drive(h, steps)
 
 
-def test_a_failing_list_is_logged_whole_and_its_reason_fits_the_panels_title_at_80_columns(
-    make_app, list_profile, sim, monkeypatch
-):
-    monkeypatch.setenv("QUEUETUI_SSID", DEMO_SSID)
+def test_a_failing_list_is_logged_whole_and_its_reason_fits_the_panels_title_at_80_columns(make_app, list_profile, sim):
     h = make_app()
 
     async def steps(pilot):
-        await started(pilot)
-        await pilot.press("enter")
-        table = h.console.query_one(LiveCallsTable)
-        await wait_until(pilot, lambda: len(table.shown) > 0)
+        table = await on_the_floor(pilot, h)
         sim.list_faults.html_502 = True
         floor = h.console.query_one("#floor")
         await wait_until(pilot, lambda: floor.has_class("-stale"), timeout=20)
