@@ -379,7 +379,7 @@ class QueueApp(App[None]):
 
     def _checked_on_list(self, session: Session, remember: bool, refused: CallFailed | None) -> None:
         if refused is None:
-            self._adopt_session(session, remember)
+            self._adopt_session(session, remember, checked=True)
             self.call_after_refresh(self._release_held_keys)
             return
         from queuetui.api.text import without_secrets
@@ -403,7 +403,8 @@ class QueueApp(App[None]):
         else:
             self._show_sign_in(f"{label}: {message}")
 
-    def _adopt_session(self, session: Session, remember: bool) -> None:
+    def _adopt_session(self, session: Session, remember: bool, checked: bool = False) -> None:
+        """Show `session` in the console; `checked` when the server has accepted its credentials already."""
         from queuetui.api.credentials import SessionAuth
         from queuetui.core.config import Overrides
 
@@ -422,10 +423,16 @@ class QueueApp(App[None]):
         if self._sign_in_screen() is not None:
             self.pop_screen()
         self.console_screen.attach(session)
+        if checked:
+            self.console_screen.credentials_accepted()
         self.report(
             "info",
             f"Signed in to {session.host} ({session.profile.environment.value}) as {credentials.identity}: "
-            "credentials kept; the first action checks them",
+            + (
+                "the live list accepted the credentials"
+                if checked
+                else "credentials kept; the first action checks them"
+            ),
         )
         if session.is_demo:
             return

@@ -69,6 +69,7 @@ def test_credentials_the_first_list_accepts_open_the_console_with_the_keys_typed
         await started(pilot)
         burst(h, ("enter", "\r"), ("slash", "/"), *((c, c) for c in "C-10031"), ("enter", "\r"), ("s", "s"))
         await wait_until(pilot, lambda: sim.request_count == 1)
+        assert any(line.endswith("the live list accepted the credentials") for line in h.log_lines)
 
     drive(h, steps)
     assert sim.received[0].parsed["callId"] == "C-10031"

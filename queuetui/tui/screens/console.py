@@ -325,6 +325,11 @@ class ConsoleScreen(Screen[None]):
                     field.value = value
         self.refresh_header()
 
+    def credentials_accepted(self) -> None:
+        """The server has accepted the session's credentials (its live list did, as it opened)."""
+        self._checked = True
+        self.refresh_header()
+
     def start_finished(self) -> None:
         """Start-up is over (the app has attached the demo's session, or put up the sign-in screen)."""
         self._start_over = True
