@@ -605,7 +605,7 @@ class QueueApp(App[None]):
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
-            self.console_screen.key_pressed(event.key, event.character, secret, event.time)
+            self.console_screen.key_pressed(event.key, event.character, secret)
         await super().on_event(event)
 
     async def _earlier_keys_handled(self) -> None:

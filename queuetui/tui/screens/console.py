@@ -957,11 +957,10 @@ class ConsoleScreen(Screen[None]):
         come in, so attaching it leaves the focus where they are going."""
         self._typed = True
 
-    def key_pressed(self, key: str, character: str | None, secret: bool, typed_at: float) -> None:
-        """Every key as the app receives it, before it is routed; `typed_at` is its event's time."""
+    def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
+        """Every key as the app receives it, before it is routed."""
         if not self.is_mounted:
             return
-        self.query_one(LiveCallsTable).typed_at = typed_at
         if self.app.screen is self:  # not `is_current`: that is true below a sign-in screen too
             self._typed = True
         caster = self.query_one(KeyCaster)

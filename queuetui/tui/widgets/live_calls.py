@@ -13,13 +13,11 @@ for its column is shortened in the middle: its tail, where ids that share a pref
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual._time import get_time  # the clock Textual stamps key events with (textual is pinned)
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -34,9 +32,6 @@ if TYPE_CHECKING:
     from queuetui.core.live_calls_layout import FloorLayout
 
 MAX_ROWS = 500
-# A row a refresh adds is reached by keys typed this long after the screen showed it: nobody reacts to a change on
-# screen sooner, and a key typed sooner was aimed at the screen before it (or was on its way over the link).
-SEEN_S = 0.15
 # Widths with a trailing space each, the last excepted; 43 cells plus the scrollbar fit the 44 at 80x24.
 COLUMNS = (("", 2), ("Call", 8), ("Agent", 9), ("Cust", 5), ("Queue", 8), ("State", 6), ("Dur", 5))
 WIDTH = sum(width for _, width in COLUMNS)
@@ -171,9 +166,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.stale = False
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
-        # (when the screen showed it, how many rows it had), oldest first: which rows a key may move to
-        self._on_screen: list[tuple[float, int]] = []
-        self.typed_at: float | None = None  # when the key being handled was typed: the console sets it
+        self._drawn = 0  # rows on screen: the rows keys may move to (see `_last_reachable`)
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
@@ -203,10 +196,10 @@ class LiveCallsTable(ScrollView, can_focus=True):
         else:  # a filter typed since hides it, or nothing was highlighted yet
             self.cursor_row = min(self.cursor_row, max(0, len(self.shown) - 1))
             self._follow()
-        if refreshed:  # rows it added become reachable once the screen has shown them (see `_last_reachable`)
-            self.call_after_refresh(self._shown_now, len(self.shown))
+        if refreshed:  # rows it added become reachable once the screen has been updated with them
+            self.call_after_refresh(self._mark_drawn, len(self.shown))
         else:  # laid out by a key (a filter, a tidy): the keys behind it reach what it laid out
-            self._on_screen = [(-math.inf, len(self.shown))]
+            self._drawn = len(self.shown)
         self.virtual_size = Size(WIDTH, len(self.lines) + 1)
         self._keep_cursor_visible()
         self.refresh()
@@ -229,7 +222,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         """Another session: its own floor, laid out from its first list."""
         self.snapshot = None
         self.rows = None
-        self._on_screen = []
+        self._drawn = 0
         self._repeated.clear()
         self._told.clear()
         self.shown, self.cells, self.lines = [], [], []
@@ -295,23 +288,13 @@ class LiveCallsTable(ScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
 
-    def _shown_now(self, rows: int) -> None:
-        now = get_time()
-        seen = [count for at, count in self._on_screen if at + SEEN_S <= now]
-        waiting = [(at, count) for at, count in self._on_screen if at + SEEN_S > now]
-        self._on_screen = [*([(-math.inf, seen[-1])] if seen else []), *waiting, (now, rows)]
-
-    def reachable(self, typed_at: float) -> int:
-        """How many rows a key typed at `typed_at` (Textual's clock) may move among."""
-        seen = [count for at, count in self._on_screen if at + SEEN_S <= typed_at]
-        return min(len(self.shown), seen[-1] if seen else 0)
+    def _mark_drawn(self, rows: int) -> None:
+        self._drawn = min(len(self.shown), max(self._drawn, rows))
 
     def _last_reachable(self) -> int:
-        """The last row a key may move to. Rows a refresh adds at the end are reached by keys typed once the screen
-        has shown them for SEEN_S: End, or Down on the last row, typed against a screen that did not show them yet
-        (the key on its way, or typed faster than anyone can react to a change) stays on the last row it showed."""
-        typed = self.typed_at if self.typed_at is not None else get_time()
-        return max(self.cursor_row, self.reachable(typed) - 1, 0)
+        """The last row a key may move to. Rows a refresh adds at the end become reachable once the screen has been
+        updated with them: Down on the last row, or End, typed against a screen without them never lands on one."""
+        return max(self.cursor_row, min(len(self.shown), self._drawn) - 1, 0)
 
     def action_cursor(self, delta: int) -> None:
         self.action_cursor_to(max(0, min(self._last_reachable(), self.cursor_row + delta)))
