@@ -12,9 +12,9 @@ import pytest
 from helpers import valid_request
 
 from queuetui.api.credentials import parse_credentials
-from queuetui.api.errors import ConnectFailed, DeepCallError, ProtocolError
-from queuetui.core.call_poller import CallPoller, FloorSnapshot, FloorTracker
-from queuetui.core.call_sources import CallSource, RawAnswer
+from queuetui.api.errors import ConnectFailed, DeepCallError, HttpStatusError, ProtocolError, RequestTimeout
+from queuetui.core.call_poller import CallPoller, FloorSnapshot, FloorTracker, short_reason
+from queuetui.core.call_sources import CallSource, CommandFailed, RawAnswer
 from queuetui.core.config import Profile
 from queuetui.core.live_calls import CallState, FieldMap, LiveCall, MappedCalls
 from queuetui.core.live_calls_config import LiveCallFields, LiveCallsConfig
@@ -145,6 +145,40 @@ def test_stale_when_three_refreshes_never_came():
     assert not snapshot.stale(clock.mono)
     clock.advance(0.1)
     assert snapshot.stale(clock.mono)
+
+
+def test_the_lists_state_in_words_names_its_age_and_a_short_reason():
+    poller, _, clock = poller_for(DOWN, ["C-1"], DOWN)
+    assert poller.snapshot.status_words(clock.mono) == "loading\u2026"
+    assert poller.poll_once().status_words(clock.mono) == "not loaded: no connection"
+    clock.advance(1.0)
+    assert poller.poll_once().status_words(clock.mono) == "updated 0 s ago"
+    failed = poller.poll_once()
+    clock.advance(4 * REFRESH + 2)
+    assert failed.status_words(clock.mono) == f"STALE: list {4 * REFRESH + 2:.0f} s old, no connection"
+
+
+def test_a_list_that_stops_answering_is_stale_for_want_of_an_answer_not_of_failures():
+    poller, _, clock = poller_for(["C-1"])
+    snapshot = poller.poll_once()
+    clock.advance(20.0)
+    assert snapshot.status_words(clock.mono) == "STALE: list 20 s old, no answer"
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (DeepCallError(1014, "Session expired", 200), "1014: sign in again"),
+        (DeepCallError(1009, "boom", 500), "error 1009"),
+        (HttpStatusError("h", 502, "an HTML page"), "HTTP 502"),
+        (RequestTimeout("h", "no answer within 5 s"), "timed out"),
+        (DOWN, "no connection"),
+        (CommandFailed("floor exited with status 1: a long line from the program"), "command failed"),
+        (ProtocolError("garbage"), "answer unreadable"),
+    ],
+)
+def test_a_failures_short_reason_fits_a_title(error, words):
+    assert short_reason(error) == words
 
 
 def test_a_bug_in_a_source_is_reported_as_a_failure_not_a_dead_thread():

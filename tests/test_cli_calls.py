@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +192,7 @@ def test_an_unsafe_base_url_fetches_nothing(calls, floor_profile, sim):
 
 def test_refused_credentials_exit_3(calls, floor_profile, sim):
     floor_profile(sim.url)
-    ran = calls("--json", ssid=WRONG_SSID)
+    ran = calls(ssid=WRONG_SSID)
     assert ran.code == 3
     assert "(code 1014). Sign in again." in ran.err
     assert ran.out == ""
@@ -308,3 +309,85 @@ def test_calls_never_imports_textual(sim, floor_profile):
     floor_profile(sim.url)
     assert textual_modules_after(["calls", "--json"], env={"QUEUETUI_SSID": DEMO_SSID}) == []
     assert sim.list_request_count == 1
+
+
+# --- failures as JSON, backing off, secrets echoed, wide text ------------------------------------------
+
+
+def test_json_prints_an_error_object_when_the_fetch_fails(calls, floor_profile, sim):
+    floor_profile(sim.url)
+    ran = calls("--json", ssid=WRONG_SSID)
+    assert ran.code == 3
+    result = json.loads(ran.out)
+    assert result["source"] == "deepcall"
+    assert result["error"]["code"] == 1014 and result["error"]["exit"] == 3
+    assert "Session expired" in result["error"]["message"]
+    assert "Session expired" in ran.err
+
+
+def test_watch_waits_twice_as_long_after_each_failure_in_a_row_and_again_the_period_after_a_success(
+    calls, floor_profile, sim, monkeypatch
+):
+    floor_profile(sim.url, "refresh_s = 0.5")
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # what the watch waits between fetches, recorded instead of waited
+        waits.append(seconds)
+        if len(waits) == 3:
+            sim.list_faults.html_502 = False
+        if len(waits) == 5:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("queuetui.headless.calls.time.sleep", sleep)
+    sim.list_faults.html_502 = True
+    ran = calls("--watch", "--json")
+    assert ran.code == 0
+    assert waits == [1.0, 2.0, 4.0, 0.5, 0.5]
+    assert sim.list_request_count == 5
+
+
+def test_a_secret_the_server_echoes_into_a_mapped_field_is_masked_in_the_table_and_json(calls, floor_profile, echoing):
+    secret = "session-echoed-7c6d5e4f3a"
+    item = {"callId": f"C-{secret}", "masterAgent": secret, "agentName": secret, "campId": secret}
+    server = echoing(json.dumps({"data": [item]}).encode())
+    floor_profile(server.url, 'fields = { agent_name = "/agentName" }')
+    for args in ((), ("--json",)):
+        ran = calls(*args, ssid=secret)
+        assert ran.code == 0, ran.err
+        assert secret not in ran.out
+        assert "\u2022\u2022\u2022\u20224f3a" in ran.out
+
+
+def test_a_failing_commands_error_line_is_printed_with_our_secret_masked(calls, write_config, tmp_path):
+    secret = "session-in-stderr-9a8b7c6d"
+    feed = tmp_path / "feed.py"
+    feed.write_text(f"import sys; sys.exit('login failed for {secret}')")
+    write_config(f'[profiles.site.live_calls]\nsource = "command"\ncommand = ["{sys.executable}", "{feed}"]\n')
+    ran = calls(ssid=secret)
+    assert ran.code == 5
+    assert secret not in ran.err
+    assert "login failed for \u2022\u2022\u2022\u20227c6d" in ran.err
+
+
+def test_wide_characters_keep_the_tables_columns_in_line(calls, write_config, tmp_path):
+    feed = tmp_path / "feed.py"
+    items = [
+        {"callId": "W-1", "masterAgent": 4, "agentName": "\u674e\u660e", "campId": "q1"},
+        {"callId": "W-2", "masterAgent": 5, "agentName": "\U0001f600 Bo", "campId": "q2"},
+        {"callId": "W-3", "masterAgent": 6, "agentName": "Asha", "campId": "q3"},
+    ]
+    feed.write_text(f"import json; print(json.dumps({{'calls': {items!r}}}))")
+    write_config(
+        f'[profiles.site.live_calls]\nsource = "command"\ncommand = ["{sys.executable}", "{feed}"]\n'
+        '[profiles.site.live_calls.fields]\nagent_name = "/agentName"\n'
+    )
+    ran = calls(ssid=None)
+    assert ran.code == 0, ran.err
+    rows = ran.out.splitlines()[1:4]
+    columns = {cells_before(row, row.index(queue)) for row, queue in zip(rows, ("q1", "q2", "q3"), strict=True)}
+    assert len(columns) == 1
+    assert ran.out.splitlines()[-1].startswith("3 live calls from command")
+
+
+def cells_before(row: str, index: int) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in row[:index])

@@ -11,7 +11,17 @@ from hypothesis import strategies as st
 from queuetui.api.errors import ProtocolError
 from queuetui.api.text import has_unsafe_chars
 from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.live_calls import CallState, FieldMap, LiveCall, filter_calls, items_at, map_calls
+from queuetui.core.live_calls import (
+    MAX_ID,
+    MAX_TEXT,
+    CallState,
+    FieldMap,
+    LiveCall,
+    filter_calls,
+    items_at,
+    map_calls,
+    text_cells,
+)
 from queuetui.core.live_calls_config import LiveCallFields
 
 DEFAULT = FieldMap.from_config(LiveCallFields())
@@ -156,6 +166,27 @@ def test_text_from_the_feed_is_made_safe_and_short():
     assert call.queue is not None and len(call.queue) <= 64
 
 
+def test_a_long_call_id_is_kept_whole_and_one_that_names_no_call_is_skipped():
+    long_id = "20260107101500-" + "7" * 60
+    assert FULL.read({"callId": long_id}).call_id == long_id
+    for unusable in ("C-\x1b[2J1", "C-\u202e1", "x" * (MAX_ID + 1), "   ", 1.5, True, ["C-1"]):
+        assert FULL.read({"callId": unusable}) is None
+    assert FULL.read({"callId": 10023}).call_id == "10023"
+
+
+def test_a_repeated_call_id_is_named_once_per_answer():
+    items = [{"callId": "C-1", "masterAgent": 13}, {"callId": "C-2"}, {"callId": "C-1", "masterAgent": 21}] * 2
+    mapped = map_calls(items, FULL)
+    assert [(call.call_id, call.agent) for call in mapped.calls] == [("C-1", "13"), ("C-2", None)]
+    assert mapped.repeated == ("C-1", "C-2")
+    assert mapped.skipped == 4
+
+
+@pytest.mark.parametrize(("text", "cells"), [("Asha", 4), ("\u674e\u660e", 4), ("\U0001f600 Bo", 5), ("e\u0301", 1)])
+def test_text_is_measured_in_terminal_cells(text, cells):
+    assert text_cells(text) == cells
+
+
 def test_items_without_a_call_id_or_repeated_are_skipped_and_counted():
     items = [WEBHOOK_ITEM, {"masterAgent": 7}, "C-2", None, 42, {**WEBHOOK_ITEM, "campId": "again"}, {"callId": "C-3"}]
     mapped = map_calls(items, DEFAULT)
@@ -259,7 +290,7 @@ def test_any_items_map_to_calls_safe_to_show(feed):
         for text in (call.call_id, call.agent, call.agent_name, call.customer, call.queue):
             if text is not None:
                 assert not has_unsafe_chars(text), repr(text)
-                assert len(text) <= 64
+                assert len(text) <= (MAX_ID if text is call.call_id else MAX_TEXT)
         duration = call.duration_s(EPOCH)
         assert duration is None or duration >= 0
         assert filter_calls([call], call.call_id[:3]) == [call]

@@ -22,8 +22,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from queuetui.api.errors import CallFailed, Category, ProtocolError, category_of
-from queuetui.core.call_sources import CallSource
+from queuetui.api.errors import (
+    CallFailed,
+    Category,
+    DeepCallError,
+    HttpStatusError,
+    ProtocolError,
+    RequestTimeout,
+    TlsFailed,
+    TransportError,
+    category_of,
+)
+from queuetui.core.call_sources import CallSource, CommandFailed
 from queuetui.core.live_calls import LiveCall, MappedCalls
 
 STALE_AFTER_MISSES = 3
@@ -63,6 +73,7 @@ class FloorSnapshot:
     error: CallFailed | None = None
     refresh_s: float = 3.0
     skipped: int = 0  # items of the last answer that were not usable calls
+    repeated: tuple[str, ...] = ()  # call ids the last answer listed more than once (the first is kept)
     _index: dict[str, LiveCall] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,10 +98,40 @@ class FloorSnapshot:
     def find(self, call_id: str) -> LiveCall | None:
         return self._index.get(call_id)
 
+    def status_words(self, now: float) -> str:
+        """How fresh the list is, in words short enough for a panel's title at 80 columns and readable without
+        colour (`now` on the poller clock's monotonic scale); the log has each failure's whole message."""
+        age = self.age_s(now)
+        reason = short_reason(self.error) if self.error is not None else ""
+        if age is None:
+            return f"not loaded: {reason}" if reason else "loading\u2026"
+        if self.stale(now):
+            return f"STALE: list {age:.0f} s old, {reason or 'no answer'}"
+        return f"updated {age:.0f} s ago"
+
     def is_live(self, call_id: str) -> bool:
         """In the last list and not ended: the check before acting on a call."""
         call = self._index.get(call_id)
         return call is not None and not call.ended
+
+
+def short_reason(error: CallFailed) -> str:
+    """What went wrong, in a few words."""
+    if isinstance(error, DeepCallError):
+        if category_of(error) is Category.AUTH:
+            return f"{error.code}: sign in again"
+        return f"error {error.code}" if error.code is not None else "server error"
+    if isinstance(error, HttpStatusError):
+        return f"HTTP {error.status}"
+    if isinstance(error, RequestTimeout):
+        return "timed out"
+    if isinstance(error, TlsFailed):
+        return "TLS failed"
+    if isinstance(error, TransportError):
+        return "no connection"
+    if isinstance(error, CommandFailed):
+        return "command failed"
+    return "answer unreadable"
 
 
 class FloorTracker:
@@ -128,6 +169,7 @@ class FloorTracker:
             refreshed_at=now,
             refresh_s=self.refresh_s,
             skipped=mapped.skipped,
+            repeated=mapped.repeated,
         )
         return self.snapshot
 

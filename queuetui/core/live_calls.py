@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,7 +22,8 @@ from queuetui.api.text import mask_customer, printable
 from queuetui.core.json_pointer import JsonPointer
 from queuetui.core.live_calls_config import LiveCallFields
 
-MAX_TEXT = 64  # longer ids and names are cut: a table cell, not a document
+MAX_TEXT = 64  # longer names are cut: a table cell, not a document
+MAX_ID = 256  # a call id is kept whole, never cut (a cut id names no call); a longer one is not usable
 # Epoch numbers above this are milliseconds: as seconds they would be later than the year 5000.
 _MILLISECONDS_FROM = 100_000_000_000
 _LATEST = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later cannot be a start time (nor a datetime)
@@ -95,10 +97,11 @@ class LiveCall:
 @dataclass(frozen=True)
 class MappedCalls:
     """What one answer held: the calls in the source's order, and how many items were not usable calls
-    (no call id, not an object, or a call id seen earlier in the same answer)."""
+    (no usable call id, not an object, or a call id seen earlier in the same answer: `repeated` names those)."""
 
     calls: tuple[LiveCall, ...]
     skipped: int = 0
+    repeated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class FieldMap:
 
     def read(self, item: object) -> LiveCall | None:
         """One item as a call, or None when it has no usable call id."""
-        call_id = _text(self.call_id.get(item))
+        call_id = _call_id(self.call_id.get(item))
         if call_id is None:
             return None
         return LiveCall(
@@ -147,13 +150,17 @@ class FieldMap:
 def map_calls(items: Sequence[object], fields: FieldMap) -> MappedCalls:
     calls: list[LiveCall] = []
     seen: set[str] = set()
+    repeated: dict[str, None] = {}
     for item in items:
         call = fields.read(item)
-        if call is None or call.call_id in seen:
+        if call is None:
+            continue
+        if call.call_id in seen:
+            repeated[call.call_id] = None
             continue
         seen.add(call.call_id)
         calls.append(call)
-    return MappedCalls(tuple(calls), len(items) - len(calls))
+    return MappedCalls(tuple(calls), len(items) - len(calls), tuple(repeated))
 
 
 def items_at(document: object, pointer: JsonPointer, origin: str) -> list[object]:
@@ -180,6 +187,14 @@ def filter_calls(calls: Sequence[LiveCall], text: str) -> list[LiveCall]:
     for word in words[1:]:  # each further word narrows what the first left
         found = [call for call in found if word in call.search_key]
     return found
+
+
+def text_cells(text: str) -> int:
+    """How many terminal cells `text` takes: two for a wide character (CJK, most emoji), none for a combining
+    one, one for the rest; for printers that line up columns without a terminal library."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _json_kind(value: object) -> str:
@@ -212,6 +227,19 @@ def _text(value: object) -> str | None:
     if isinstance(value, float):
         return _clean(str(int(value))) if value.is_integer() else None
     return None
+
+
+def _call_id(value: object) -> str | None:
+    """A call id whole, as the source wrote it (numbers as text), or None when it is not usable: empty, longer
+    than MAX_ID, or holding what a terminal cannot show (made safe, it would name another call)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _text(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > MAX_ID or printable(text, MAX_ID) != text:
+        return None
+    return text
 
 
 def _customer(value: object) -> str | None:

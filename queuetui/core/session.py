@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from queuetui.api.client import BadTrustStore, ClientSettings, DeepCallClient, UnsafeUrl, system_trust
 from queuetui.api.credentials import SessionAuth, TokenAuth
+from queuetui.api.errors import CallFailed, Category, category_of
 from queuetui.api.fields import FIELD_LABELS, FieldErrors, InputProblem
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
@@ -171,6 +172,22 @@ class Session:
             return DeepCallSource(self.service.client, self.credentials, config)
         if config.source == "command" and not embedded.is_locked():
             return CommandSource.from_config(config, self.profile.read_timeout)
+        return None
+
+    def refused_by_list(self) -> CallFailed | None:
+        """Fetch the live list once to check the credentials (blocking: off the UI thread): the server's refusal
+        when it refuses them, else None, also when the profile's list does not come from DeepCall (a site's own
+        program checks no credential of ours) or fails another way (the console shows that). DeepCall has no
+        other way to check credentials without acting on a call."""
+        from queuetui.core.call_sources import DeepCallSource
+
+        source = self.floor_source()
+        if not isinstance(source, DeepCallSource):
+            return None
+        try:
+            source.fetch()
+        except CallFailed as error:
+            return error if category_of(error) is Category.AUTH else None
         return None
 
     @classmethod

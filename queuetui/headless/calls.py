@@ -3,8 +3,10 @@
 Exit codes, as for `barge`: 0 done; 2 usage or config problem, nothing fetched (a profile without a live call
 source included); 3 authentication; 4 another DeepCall API error (code printed); 5 network, protocol or source
 failure (a command that fails, times out or prints no JSON included). Failures go to stderr, with our own
-credentials masked. `--watch` refreshes every `refresh_s` until Ctrl+C (exit 0): a failure is printed and
-watching goes on, except an authentication failure (exit 3), which no retry mends.
+credentials masked (in every field of the list too: a server may echo them); with `--json` a failure is also one
+JSON object on stdout, `{"error": {...}, "source": ...}`. `--watch` refreshes every `refresh_s` until Ctrl+C
+(exit 0): a failure is printed and watching goes on, waiting twice as long after each failure in a row (at most
+a minute), except an authentication failure (exit 3), which no retry mends.
 This module must not import Textual.
 """
 
@@ -27,13 +29,14 @@ from queuetui.core import paths
 from queuetui.core.call_sources import CallSource, CommandSource
 from queuetui.core.config import ConfigError, Overrides, Profile, load_config, select_profile
 from queuetui.core.demo import open_demo
-from queuetui.core.live_calls import LiveCall, MappedCalls
+from queuetui.core.live_calls import LiveCall, MappedCalls, text_cells
 from queuetui.core.live_calls_config import simulator_live_calls
 from queuetui.core.session import Session, SessionRefused
 from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
 
 _CREDENTIAL_FLAGS = {"ssid": "--ssid", "userId": "--user-id", "token": "--token"}
 _COLUMNS = ("CALL", "AGENT", "NAME", "CUSTOMER", "QUEUE", "STATE", "DURATION")
+MAX_BACKOFF_S = 60.0
 
 
 class _Refused(Exception):
@@ -84,7 +87,10 @@ def _open(args: argparse.Namespace, err: TextIO) -> Iterator[_Opened]:
             f"[profiles.{name}.live_calls] in {paths.config_file(getattr(args, 'config', None))}"
         )
     if config.source == "command":  # the site's own program: no DeepCall credentials needed
-        yield _Opened(CommandSource.from_config(config, profile.read_timeout), config.refresh_s, ())
+        # Yet it may print ours, read from somewhere of the site's: masked wherever it does.
+        known = (profile.ssid, profile.token, overrides.ssid or "", overrides.token or "")
+        secrets = tuple(secret for secret in known if secret)
+        yield _Opened(CommandSource.from_config(config, profile.read_timeout), config.refresh_s, secrets)
         return
     try:
         credentials = overrides.credentials(profile)
@@ -133,9 +139,9 @@ def _once(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -
             text = opened.source.fetch_answer().text
             print(terminal_safe(text), end="" if text.endswith("\n") else "\n", file=out, flush=True)
             return EXIT_OK
-        mapped = opened.source.fetch()
+        mapped = _masked(opened.source.fetch(), opened.secrets)
     except CallFailed as error:
-        return _failed(error, opened, err)
+        return _failed(error, opened, out if args.json else None, err)
     fetched_at = time.time()
     if args.json:
         print(json.dumps(_as_json(mapped, opened.source.kind, fetched_at), ensure_ascii=False), file=out, flush=True)
@@ -147,23 +153,49 @@ def _once(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 
 def _watch(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    failures = 0
     while True:
         code = _once(opened, args, out, err)
         if code == EXIT_AUTH:
             return code
-        time.sleep(opened.refresh_s)  # Ctrl+C lands here most of the time: run() makes it exit 0
+        failures = 0 if code == EXIT_OK else failures + 1
+        # Ctrl+C lands here most of the time: run() makes it exit 0.
+        time.sleep(min(MAX_BACKOFF_S, opened.refresh_s * 2**failures) if failures else opened.refresh_s)
 
 
-def _failed(error: CallFailed, opened: _Opened, err: TextIO) -> int:
+def _failed(error: CallFailed, opened: _Opened, out: TextIO | None, err: TextIO) -> int:
     message = error.message
     if isinstance(error, DeepCallError) and error.info.action:
         message += f". {error.advice(None)}"
-    print(f"error: {without_secrets(message, opened.secrets)}", file=err, flush=True)
+    message = without_secrets(message, opened.secrets)
+    print(f"error: {message}", file=err, flush=True)
+    code = _exit_code(error)
+    if out is not None:
+        failure = {"message": message, "code": error.code if isinstance(error, DeepCallError) else None, "exit": code}
+        print(json.dumps({"error": failure, "source": opened.source.kind}, ensure_ascii=False), file=out, flush=True)
+    return code
+
+
+def _exit_code(error: CallFailed) -> int:
     if category_of(error) is Category.AUTH:
         return EXIT_AUTH
-    if isinstance(error, DeepCallError):
-        return EXIT_API
-    return EXIT_NETWORK
+    return EXIT_API if isinstance(error, DeepCallError) else EXIT_NETWORK
+
+
+def _masked(mapped: MappedCalls, secrets: tuple[str, ...]) -> MappedCalls:
+    """The calls with our credentials masked in every text a server could have echoed them into."""
+    if not any(secrets):
+        return mapped
+
+    def mask(text: str | None) -> str | None:
+        return without_secrets(text, secrets) if text else text
+
+    calls = tuple(
+        replace(call, call_id=mask(call.call_id) or call.call_id, agent=mask(call.agent),
+                agent_name=mask(call.agent_name), queue=mask(call.queue))
+        for call in mapped.calls
+    )  # fmt: skip
+    return replace(mapped, calls=calls)
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -207,9 +239,10 @@ def _row(call: LiveCall, now: float) -> tuple[str, ...]:
 
 def _print_table(mapped: MappedCalls, description: str, fetched_at: float, out: TextIO) -> None:
     rows = [_COLUMNS, *(_row(call, fetched_at) for call in mapped.calls)]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(_COLUMNS))]
+    widths = [max(text_cells(row[column]) for row in rows) for column in range(len(_COLUMNS))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), file=out)
+        cells = (cell + " " * (width - text_cells(cell)) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip(), file=out)
     shown_time = datetime.fromtimestamp(fetched_at).strftime("%H:%M:%S")
     count = len(mapped.calls)
     summary = f"{count} live call{'' if count == 1 else 's'} from {printable(description, 200)} at {shown_time}"

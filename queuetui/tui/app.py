@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
+    from queuetui.api.errors import CallFailed
     from queuetui.core.config import Overrides, Profile, Settings
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
@@ -387,7 +388,42 @@ class QueueApp(App[None]):
         except SessionRefused as refused:
             self._refused(refused.label, refused.message)
             return
-        self._adopt_session(session, remember)
+        if profile.live_calls.source != "deepcall":
+            self._adopt_session(session, remember)
+            return
+        # The first live list checks the credentials before the console opens; keys typed meanwhile wait.
+        screen = self._sign_in_screen()
+        if screen is not None:
+            screen.checking()
+        if self._held_keys is None:
+            self._held_keys = []
+        self._check_on_list(session, remember)
+
+    @work(thread=True, group="sign-in", exclusive=True, exit_on_error=False)
+    def _check_on_list(self, session: Session, remember: bool) -> None:
+        refused = session.refused_by_list()
+        try:
+            self.call_from_thread(self._checked_on_list, session, remember, refused)
+        except RuntimeError:  # the app quit meanwhile
+            session.close()
+
+    def _checked_on_list(self, session: Session, remember: bool, refused: CallFailed | None) -> None:
+        if refused is None:
+            self._adopt_session(session, remember, checked=True)
+            self.call_after_refresh(self._release_held_keys)
+            return
+        from queuetui.api.text import without_secrets
+
+        session.close()
+        held = len(self._held_keys or [])
+        self._held_keys = None  # typed for the console, which did not open: not into the secret selected below
+        message = without_secrets(refused.message, session.credentials.secrets())
+        self.report("error", f"The live list refused these credentials: {message}; not signed in")
+        if held:
+            self.report("warning", f"{held} key(s) typed after Sign in were dropped: the console did not open")
+        screen = self._sign_in_screen()
+        if screen is not None:
+            screen.credentials_refused(message)
 
     def _refused(self, label: str, message: str) -> None:
         self.report("error", f"{label}: {message}; not signed in")
@@ -397,7 +433,8 @@ class QueueApp(App[None]):
         else:
             self._show_sign_in(f"{label}: {message}")
 
-    def _adopt_session(self, session: Session, remember: bool) -> None:
+    def _adopt_session(self, session: Session, remember: bool, checked: bool = False) -> None:
+        """Show `session` in the console; `checked` when the server has accepted its credentials already."""
         from queuetui.api.credentials import SessionAuth
         from queuetui.core.config import Overrides
 
@@ -418,10 +455,16 @@ class QueueApp(App[None]):
         if self._sign_in_screen() is not None:
             self.pop_screen()
         self.console_screen.attach(session)
+        if checked:
+            self.console_screen.credentials_accepted()
         self.report(
             "info",
             f"Signed in to {session.host} ({session.environment.value}) as {credentials.identity}: "
-            "credentials kept; the first action checks them",
+            + (
+                "the live list accepted the credentials"
+                if checked
+                else "credentials kept; the first action checks them"
+            ),
         )
         if session.is_demo:
             return

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+from textual.widgets import Input
 
+from queuetui.core.live_calls import LiveCall
 from queuetui.sim import DEMO_SSID
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-from queuetui.tui.widgets.live_calls import LiveCallsTable
+from queuetui.tui.widgets.live_calls import COLUMNS, LiveCallsTable
 from tui.conftest import burst, drive, press_for_screen, screen_text, settle, started, wait_until
 
 NOW = 1_767_600_000.0
@@ -73,11 +77,11 @@ def pictured_app(floor_app):
     return build
 
 
-async def on_the_floor(pilot) -> None:
+async def on_the_floor(pilot, rows: int = len(CALLS)) -> None:
     await started(pilot)
     await pilot.press("enter")  # sign in with the secret from the environment
     table = pilot.app.console_screen.query_one(LiveCallsTable)
-    await wait_until(pilot, lambda: len(table.shown) == len(CALLS))
+    await wait_until(pilot, lambda: len(table.shown) == rows)
 
 
 def table_of(pilot) -> LiveCallsTable:
@@ -124,11 +128,12 @@ def test_the_cursor_follows_its_call_across_refreshes(floor_app, floor_file):
         table = table_of(pilot)
         await pilot.press("down", "down")
         assert table.highlighted.call_id == "C-10031"
-        # A new call comes first in the next list: the row numbers move, the cursor stays on C-10031.
-        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "callId": "C-10099"}, *CALLS]}))
+        # The next list comes in another order, a new call first: it joins at the end, and no row moves.
+        floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "callId": "C-10099"}, *reversed(CALLS)]}))
         await wait_until(pilot, lambda: len(table.shown) == 4, timeout=5)
+        assert [call.call_id for call in table.shown] == ["C-10023", "C-10017", "C-10031", "C-10099"]
         assert table.highlighted.call_id == "C-10031"
-        assert table.cursor_row == 3
+        assert table.cursor_row == 2
 
     drive(h, steps)
 
@@ -139,14 +144,15 @@ def test_an_ended_call_is_shown_ended_and_an_action_on_it_is_refused(floor_app, 
     async def steps(pilot):
         await on_the_floor(pilot)
         table = table_of(pilot)
+        assert table.highlighted.call_id == "C-10023"
         floor_file.write_text(json.dumps({"calls": CALLS[1:]}))  # C-10023 has ended
-        await wait_until(pilot, lambda: table.shown and table.shown[-1].ended, timeout=5)
-        await pilot.press("end")
+        await wait_until(pilot, lambda: table.shown[0].ended, timeout=5)
+        # It stays where it was, marked, and the cursor stays on it.
         assert table.highlighted.call_id == "C-10023"
         assert table.lines[table.cursor_row].startswith("\u00d7 C-10023")
         await pilot.press("s")
         await settle(pilot)
-        assert any("C-10023 has ended; nothing sent" in line for line in h.log_lines)
+        assert any("SPY not sent: C-10023 has ended" in line for line in h.log_lines)
 
     drive(h, steps)
     assert sim.request_count == 0
@@ -175,9 +181,11 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
         # barge fetches a fresh one first) or already shows the call ended: never fresh with the call live.
         floor_file.write_text(json.dumps({"calls": CALLS[1:]}))
         await pilot.pause(1.5)
-        await press_for_screen(pilot, "b", ConfirmBargeScreen)
-        await pilot.press("y")
+        await pilot.press("b")
         await settle(pilot)
+        if isinstance(pilot.app.screen, ConfirmBargeScreen):  # the list on screen did not show it ended yet
+            await pilot.press("y")
+            await settle(pilot)
         # Refused either by the re-check before sending, or (if a refresh came first) as an ended call.
         await wait_until(
             pilot, lambda: any("Barge not sent" in line or "has ended" in line for line in h.log_lines), timeout=15
@@ -318,3 +326,109 @@ def test_w_before_the_first_list_has_loaded_says_nothing_was_sent(floor_app, flo
     drive(h, steps)
     assert "WHISPER not sent: the live list has not loaded yet" in h.toasts.of("warning")
     assert sim.request_count == 0
+
+
+def big_floor(count: int) -> list[dict[str, object]]:
+    return [
+        {"callId": f"C-{30000 + n}", "masterAgent": str(100 + n), "cNumber": "+919800011023", "campId": "sales",
+         "state": "talking", "startTime": NOW - n}
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def test_on_a_floor_over_the_row_cap_the_highlighted_call_that_ends_stays_highlighted_and_refused(
+    floor_app, floor_file, sim
+):
+    # 600 calls, 500 rows: the last row's call ends and a new one comes. It used to fall out of the table with
+    # the cursor landing on the next call; it stays, ended, under the cursor, past the poller's 5 s linger too.
+    floor = big_floor(600)
+    floor_file.write_text(json.dumps({"calls": floor}))
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot, 500)
+        table = table_of(pilot)
+        await pilot.press("end")
+        last = table.highlighted.call_id
+        assert last == "C-30499"
+        gone = [call for call in floor if call["callId"] != last]
+        floor_file.write_text(json.dumps({"calls": [{**floor[0], "callId": "C-39999"}, *gone]}))
+        poller = pilot.app.session.floor
+        await wait_until(pilot, lambda: table.highlighted.ended, timeout=5)
+        await wait_until(pilot, lambda: poller.snapshot.find(last) is None and table.snapshot is poller.snapshot, 10)
+        assert (table.highlighted.call_id, table.cursor_row) == (last, 499)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "SPY not sent: C-30499 has ended" in h.toasts.of("warning")
+        await pilot.press("r")  # tidying keeps the call under the cursor until it moves
+        assert table.highlighted.call_id == last
+        await pilot.press("up", "r")
+        assert table.highlighted.call_id == "C-30498"
+        assert last not in {call.call_id for call in table.shown}
+
+    drive(h, steps)
+    assert sim.request_count == 0
+
+
+def test_long_ids_emoji_and_wide_names_stay_in_their_columns_and_act_with_the_whole_id(floor_app, floor_file, sim):
+    long_id = "20260107101500-" + "7" * 40 + "-0042"
+    twin = "20260107101500-" + "7" * 40 + "-0043"
+    wide = [
+        {**CALLS[0], "callId": long_id, "agentName": "\U0001f600\U0001f600\U0001f600\U0001f600 Asha"},
+        {**CALLS[1], "callId": twin, "agentName": "\u674e\u660e\u674e\u660e\u674e\u660e", "campId": "\u6570\u636e"},
+    ]
+    floor_file.write_text(json.dumps({"calls": wide}))
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot, 2)
+        table = table_of(pilot)
+        assert table.cell_text(0, 1) != table.cell_text(1, 1)  # shortened in the middle: the tails differ
+        assert table.cell_text(0, 1).endswith("42") and table.cell_text(1, 1).endswith("43")
+        for row in range(2):
+            assert [cell_len(cell) for cell in table.cells[row]] == [width for _, width in COLUMNS]
+        await pilot.press("down", "s")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert sim.received[-1].parsed["callId"] == twin
+
+
+def test_a_repeated_id_is_reported_once_and_a_long_id_is_copied_whole(floor_app, floor_file):
+    long_id = "20260107101500-" + "7" * 60 + "-0042"
+    repeated = [*CALLS, {**CALLS[0], "masterAgent": "21"}, {**CALLS[0], "callId": long_id}]
+    floor_file.write_text(json.dumps({"calls": repeated}))
+    h = floor_app(floor_clock=None)
+
+    async def steps(pilot):
+        await on_the_floor(pilot, 4)
+        table = table_of(pilot)
+        poller = pilot.app.session.floor
+        first = poller.snapshot
+        await wait_until(pilot, lambda: poller.snapshot is not first and table.snapshot is poller.snapshot, 5)
+        await pilot.press("end", "enter")
+        assert h.console.query_one("#call-id", Input).value == long_id
+        assert table.cell_text(3, 1) == "202\u2026042"
+
+    drive(h, steps)
+    assert h.toasts.of("warning") == ["The live list names C-10023 more than once: the first one is shown"]
+
+
+def test_a_row_a_refresh_adds_is_reached_by_keys_only_once_the_screen_shows_it(floor_app):
+    # End and Down typed against a screen without the new last row stay on the last row it showed.
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        table = table_of(pilot)
+        snapshot = table.snapshot
+        newer = replace(snapshot, calls=(*snapshot.calls, LiveCall("C-10099", agent="9")), refreshed_at=1001.0)
+        table.show(newer)  # as a refresh would, with the keys below already in the queue
+        table.action_cursor_to(-1)
+        table.action_cursor(1)
+        assert table.highlighted.call_id == "C-10031"
+        await pilot.pause()  # the screen is updated with it
+        await pilot.press("end")
+        assert table.highlighted.call_id == "C-10099"
+
+    drive(h, steps)

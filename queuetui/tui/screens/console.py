@@ -302,7 +302,7 @@ class ConsoleScreen(Screen[None]):
             self.report("warning", self._left_words(live))
         self.session = session
         self._checked = False
-        self.query_one(LiveCallsTable).mark_live(None)
+        self.query_one(LiveCallsTable).restart()
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self._sessions().clear_entries()
         self._floor_arrived.clear()
@@ -333,6 +333,11 @@ class ConsoleScreen(Screen[None]):
                 field = self.query_one(selector, Input)
                 if not field.value.strip():
                     field.value = value
+        self.refresh_header()
+
+    def credentials_accepted(self) -> None:
+        """The server has accepted the session's credentials (its live list did, as it opened)."""
+        self._checked = True
         self.refresh_header()
 
     def start_finished(self) -> None:
@@ -377,8 +382,11 @@ class ConsoleScreen(Screen[None]):
     def on_floor_updated(self, message: FloorUpdated) -> None:
         table = self.query_one(LiveCallsTable)
         table.show(message.snapshot)
+        for call_id in table.take_repeated():
+            self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
         self._floor_arrived.set()
         self._show_floor_age()
+        self._floor_failed(message.snapshot)
         for ended in message.ended:
             self.report(
                 "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
@@ -386,25 +394,36 @@ class ConsoleScreen(Screen[None]):
         if message.ended:
             self._show_live()
 
+    def _floor_failed(self, snapshot: FloorSnapshot) -> None:
+        """A failed refresh goes to the log whole, as an action's failure does; a refusal of the credentials
+        sends the supervisor back to sign in, the console kept as it is under the sign-in screen."""
+        error = snapshot.error
+        if error is None or self.session is None:
+            return
+        from queuetui.api.errors import category_of
+        from queuetui.api.text import without_secrets
+
+        text = f"Live list: {without_secrets(error.message, self.session.credentials.secrets())}"
+        if category_of(error) is not Category.AUTH:
+            self.log_line("error", f"{text} ({snapshot.failures} in a row)")
+            return
+        self.report("error", text)
+        self.post_message(LoginRequired("Sign in again: the live list's server refused the credentials", refused=True))
+
     def _show_floor_age(self) -> None:
         session = self.session
         floor = session.floor if session is not None else None
         if floor is None:
             return
         snapshot = floor.snapshot
-        age = snapshot.age_s(floor.now())
         table = self.query_one(LiveCallsTable)
-        count = f"{table.matches} of {len(snapshot.calls)}" if table.filter_text else f"{len(snapshot.calls)}"
-        if snapshot.stale(floor.now()):
-            problem = f": {snapshot.error}" if snapshot.error else ""
-            words = f"STALE, {snapshot.failures} refreshes missed{problem}"
-        elif age is None:
-            words = "loading…" if snapshot.error is None else f"not loaded: {snapshot.error}"
-        else:
-            words = f"updated {age:.0f} s ago"
-        noun = "call" if len(snapshot.calls) == 1 else "calls"
-        self.query_one("#floor").border_subtitle = f"{count} {noun} · {words}"
-        self.query_one("#floor").set_class(snapshot.stale(floor.now()), "-stale")
+        total = len(snapshot.calls)
+        count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
+        noun = "call" if total == 1 else "calls"
+        stale = snapshot.stale(floor.now())
+        self.query_one("#floor").border_subtitle = f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}"
+        self.query_one("#floor").set_class(stale, "-stale")
+        table.mark_stale(stale)
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
     # already typed, which would then land in the widget that had the focus before.
@@ -453,6 +472,14 @@ class ConsoleScreen(Screen[None]):
                 if problem.field == "snooperNumber":
                     self.query_one(FIELD_WIDGETS[problem.field]).add_class("-invalid")
             return
+        floor = self.session.floor
+        if floor is not None and floor.snapshot.stale(floor.now()):
+            age = floor.snapshot.age_s(floor.now()) or 0.0
+            self.report(
+                "warning",
+                f"{message.mode.value.upper()} on {call.call_id} from a stale list (list {age:.0f} s old): "
+                "the call may have moved or ended",
+            )
         self.request_send(request)
 
     def on_live_calls_table_no_call(self, message: LiveCallsTable.NoCall) -> None:

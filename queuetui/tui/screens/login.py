@@ -287,6 +287,15 @@ class LoginScreen(Screen[None]):
         """The session would not open (a bad base URL, an unusable CA bundle or proxy, no audit trail)."""
         self._refuse(_REFUSAL_FIELDS.get(label), f"{label}: {message}")
 
+    def checking(self) -> None:
+        """Signing in waits for the first live list, which checks the credentials."""
+        self.query_one("#login-error", Static).update("Checking these credentials with the live list\u2026")
+
+    def credentials_refused(self, message: str) -> None:
+        """The server refused the credentials: the secret is selected, so what is typed next replaces it."""
+        self.query_one("#login-error", Static).update(f"\u2717 {message}")
+        self._select_secret()
+
     def typed_secrets(self) -> list[str]:
         return [self.query_one(selector, Input).value for selector in ("#ssid", "#token")] if self.is_mounted else []
 

@@ -3,13 +3,19 @@
 A line-API widget: each row is formatted once per refresh into one string, and painting a line is one strip
 from it. A floor of thousands of calls refreshing every second stays cheap to draw, where a cell-by-cell table
 re-renders every cell on every refresh. At most MAX_ROWS calls are listed; the filter narrows a bigger floor.
-The cursor follows the call, not the row number, across refreshes.
+
+The rows keep their places across refreshes (see `FloorLayout`): a new call joins at the end, an ended one is
+marked where it is until the supervisor tidies the list (`r`), and the cursor stays on its call. Only a key of
+the supervisor's moves the cursor to another call, and a key acts on the call under it, never on a neighbour.
+Every cell is measured in terminal cells, so wide characters and emoji stay inside the border; an id too long
+for its column is shortened in the middle: its tail, where ids that share a prefix (timestamps, counters) differ, stays.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -23,6 +29,7 @@ from queuetui.api.modes import SnoopType
 if TYPE_CHECKING:
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.live_calls import LiveCall
+    from queuetui.core.live_calls_layout import FloorLayout
 
 MAX_ROWS = 500
 # Widths with a trailing space each, the last excepted; 43 cells plus the scrollbar fit the 44 at 80x24.
@@ -33,14 +40,22 @@ _STATE_WORDS = {"ringing": "ring", "talking": "talk", "on hold": "hold", "ended"
 _HEADER = Style(bold=True, underline=True)
 _CURSOR = Style(reverse=True)
 _ENDED = Style(dim=True, strike=True)
+_DIM = Style(dim=True)
+_ELLIPSIS = "\u2026"
 
 
-def cut(text: str | None, width: int) -> str:
-    """`text` in `width - 1` cells (an ellipsis when cut) and a space, so columns never run together."""
+def cut(text: str | None, width: int, *, middle: bool = False) -> str:
+    """`text` in `width - 1` terminal cells and a space, so columns never run together. Too long, it is cut with
+    an ellipsis: at the end, or in the middle, keeping its head and its tail."""
     text = text or "-"
-    if len(text) >= width:
-        text = text[: width - 2] + "\u2026"
-    return text.ljust(width)
+    room = width - 1
+    if cell_len(text) > room:
+        if middle:
+            tail = (room - 1) // 2
+            text = set_cell_size(text, room - 1 - tail) + _ELLIPSIS + set_cell_size(text[::-1], tail)[::-1]
+        else:
+            text = set_cell_size(text, room - 1) + _ELLIPSIS
+    return set_cell_size(text, width)
 
 
 def duration(seconds: int | None) -> str:
@@ -50,16 +65,17 @@ def duration(seconds: int | None) -> str:
     return f"{minutes}:{secs:02}" if minutes < 100 else f"{minutes // 60}h"
 
 
-def row_text(call: LiveCall, now: float, live: bool) -> str:
+def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
+    """The row's cells, each exactly its column's width in terminal cells."""
     marker = "\u25cf " if live else ("\u00d7 " if call.ended else "  ")
     agent = " ".join(part for part in (call.agent, call.agent_name) if part)
     state = _STATE_WORDS.get(call.state.value, "-") if call.state else "-"
     cells = (agent, call.customer_digits, call.queue, state)
     return (
-        marker
-        + cut(call.call_id, 8)
-        + "".join(cut(text, width) for text, (_, width) in zip(cells, COLUMNS[2:6], strict=True))
-        + duration(call.duration_s(now)).ljust(COLUMNS[6][1])
+        marker,
+        cut(call.call_id, COLUMNS[1][1], middle=True),
+        *(cut(text, width) for text, (_, width) in zip(cells, COLUMNS[2:6], strict=True)),
+        set_cell_size(duration(call.duration_s(now)), COLUMNS[6][1]),
     )
 
 
@@ -105,6 +121,15 @@ class LiveCallsTable(ScrollView, can_focus=True):
             id="floor.copy",
             tooltip="Copy the highlighted call into the form",
         ),
+        Binding(
+            "r",
+            "tidy",
+            "Tidy",
+            show=False,
+            priority=True,
+            id="floor.tidy",
+            tooltip="Tidy the live list: ended calls go (the highlighted one stays until you move)",
+        ),
     ]
 
     class Act(Message):
@@ -119,7 +144,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             self.call = call
 
     class NoCall(Message):
-        """A key that acts on the highlighted call found none: nothing was sent."""
+        """A key that acts on the highlighted call found none it may act on: nothing was sent."""
 
         def __init__(self, mode: SnoopType, why: str) -> None:
             super().__init__()
@@ -129,35 +154,87 @@ class LiveCallsTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: FloorSnapshot | None = None
+        self.rows: FloorLayout | None = None  # from the first list: the live-call model loads after the first paint
         self.filter_text = ""
         self.live_call_id: str | None = None
         self.shown: list[LiveCall] = []
+        self.cells: list[tuple[str, ...]] = []
         self.lines: list[str] = []
         self.matches = 0
         self.cursor_row = 0
+        self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
+        self.stale = False
+        self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
+        self._told: set[str] = set()
+        self._drawn = 0  # rows on screen: the rows keys may move to (see `_last_reachable`)
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
         """Show a new refresh and/or a new filter, keeping the cursor on the call it was on."""
-        from queuetui.core.live_calls import filter_calls
-
-        if snapshot is not None:
+        refreshed = snapshot is not None and snapshot is not self.snapshot
+        if snapshot is not None and snapshot is not self.snapshot:
             self.snapshot = snapshot
+            if snapshot.loaded:
+                self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
+            self._repeated.update(dict.fromkeys(snapshot.repeated))
         if filter_text is not None:
             self.filter_text = filter_text
         if self.snapshot is None:
             return
-        following = self.highlighted.call_id if self.highlighted else None
-        found = filter_calls(self.snapshot.calls, self.filter_text)
+        found = self._rows().view(self.filter_text)
         self.matches = len(found)
         self.shown = found[:MAX_ROWS]
+        following = next((call for call in found[MAX_ROWS:] if call.call_id == self.cursor_call), None)
+        if following is not None:  # the cursor's call is always in the table, whatever the cap
+            self.shown[-1] = following
         now = self.snapshot.fetched_at or 0.0
-        self.lines = [row_text(call, now, call.call_id == self.live_call_id) for call in self.shown]
+        self.cells = [row_cells(call, now, call.call_id == self.live_call_id) for call in self.shown]
+        self.lines = ["".join(cells) for cells in self.cells]
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
-        self.cursor_row = rows.get(following or "", min(self.cursor_row, max(0, len(self.shown) - 1)))
+        if self.cursor_call in rows:
+            self.cursor_row = rows[self.cursor_call]
+        else:  # a filter typed since hides it, or nothing was highlighted yet
+            self.cursor_row = min(self.cursor_row, max(0, len(self.shown) - 1))
+            self._follow()
+        if refreshed:  # rows it added become reachable once the screen has been updated with them
+            self.call_after_refresh(self._mark_drawn, len(self.shown))
+        else:  # laid out by a key (a filter, a tidy): the keys behind it reach what it laid out
+            self._drawn = len(self.shown)
         self.virtual_size = Size(WIDTH, len(self.lines) + 1)
         self._keep_cursor_visible()
         self.refresh()
+
+    def take_repeated(self) -> list[str]:
+        """Call ids the list has named more than once in one answer, each once a session: to be reported."""
+        new = [call_id for call_id in self._repeated if call_id not in self._told]
+        self._told.update(new)
+        self._repeated.clear()
+        return new
+
+    def _rows(self) -> FloorLayout:
+        if self.rows is None:
+            from queuetui.core.live_calls_layout import FloorLayout
+
+            self.rows = FloorLayout()
+        return self.rows
+
+    def restart(self) -> None:
+        """Another session: its own floor, laid out from its first list."""
+        self.snapshot = None
+        self.rows = None
+        self._drawn = 0
+        self._repeated.clear()
+        self._told.clear()
+        self.shown, self.cells, self.lines = [], [], []
+        self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
+        self.virtual_size = Size(WIDTH, 1)
+        self.refresh()
+
+    def mark_stale(self, stale: bool) -> None:
+        """Dim every row while the list is stale: what they say may no longer be so (the panel says how old)."""
+        if stale != self.stale:
+            self.stale = stale
+            self.refresh()
 
     def mark_live(self, call_id: str | None) -> None:
         if call_id != self.live_call_id:
@@ -172,8 +249,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.action_cursor_to(0)
 
     def cell_text(self, row: int, column: int) -> str:
-        start = sum(width for _, width in COLUMNS[:column])
-        return self.lines[row][start : start + COLUMNS[column][1]].strip()
+        return self.cells[row][column].strip()
 
     # ----- drawing ----------------------------------------------------------------------------------
 
@@ -184,14 +260,13 @@ class LiveCallsTable(ScrollView, can_focus=True):
         row = int(self.scroll_offset.y) + y - 1
         if row >= len(self.lines):
             return Strip.blank(width, self.rich_style)  # a style of its own: NO_COLOR's filter needs one
-        text = self.lines[row][:width].ljust(width)
         call = self.shown[row]
-        style = _ENDED if call.ended else Style()
+        style = _ENDED if call.ended else (_DIM if self.stale else Style())
         if row == self.cursor_row and self.has_focus:
             style = style + _CURSOR
         elif row == self.cursor_row:
             style = style + Style(underline=True)
-        return Strip([Segment(text, style)])
+        return Strip([Segment(self.lines[row], style)]).adjust_cell_length(width, style)
 
     def on_focus(self) -> None:
         self.refresh()
@@ -201,6 +276,10 @@ class LiveCallsTable(ScrollView, can_focus=True):
 
     # ----- the cursor -------------------------------------------------------------------------------
 
+    def _follow(self) -> None:
+        call = self.highlighted
+        self.cursor_call = call.call_id if call is not None else None
+
     def _keep_cursor_visible(self) -> None:
         visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_offset.y)
@@ -209,8 +288,16 @@ class LiveCallsTable(ScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
 
+    def _mark_drawn(self, rows: int) -> None:
+        self._drawn = min(len(self.shown), max(self._drawn, rows))
+
+    def _last_reachable(self) -> int:
+        """The last row a key may move to. Rows a refresh adds at the end become reachable once the screen has been
+        updated with them: Down on the last row, or End, typed against a screen without them never lands on one."""
+        return max(self.cursor_row, min(len(self.shown), self._drawn) - 1, 0)
+
     def action_cursor(self, delta: int) -> None:
-        self.action_cursor_to(max(0, min(len(self.shown) - 1, self.cursor_row + delta)))
+        self.action_cursor_to(max(0, min(self._last_reachable(), self.cursor_row + delta)))
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
@@ -218,13 +305,20 @@ class LiveCallsTable(ScrollView, can_focus=True):
     def action_cursor_to(self, row: int) -> None:
         if not self.shown:
             return
-        self.cursor_row = row % len(self.shown)
+        self.cursor_row = self._last_reachable() if row < 0 else min(row, len(self.shown) - 1)
+        self._follow()
         self._keep_cursor_visible()
         self.refresh()
 
+    def action_tidy(self) -> None:
+        if self.rows is not None and self.rows.tidy(keep=self.cursor_call):
+            self.show()
+
     def action_act(self, mode: str) -> None:
         call = self.highlighted
-        if call is not None:
+        if call is not None and call.ended:
+            self.post_message(self.NoCall(SnoopType(mode), f"{call.call_id} has ended"))
+        elif call is not None:
             self.post_message(self.Act(call, SnoopType(mode)))
         elif self.snapshot is None:
             self.post_message(self.NoCall(SnoopType(mode), "the live list has not loaded yet"))

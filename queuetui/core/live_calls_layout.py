@@ -1,0 +1,61 @@
+"""The rows of the live list, in the order the supervisor sees them, and the rule that keeps them still.
+
+A refresh never moves a row: a call keeps the place it was given when it first came, a call that ends is
+marked ended where it is (and stays so), and a new call joins at the end. So a burst of keys typed against the
+screen (`Home Down Down s`, a filter then `Down s`) lands on the row it was aimed at, however the source
+reorders or churns between two keys. The rows are laid out again only when the supervisor asks (`tidy`): the
+ended ones go, except the call under the cursor, which stays until the cursor leaves it.
+
+The filter is a view of these rows, in their order: what it shows does not depend on how the source ordered
+its last answer either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from queuetui.core.live_calls import LiveCall, filter_calls
+
+
+class FloorLayout:
+    """Not thread-safe: the console's UI thread owns it."""
+
+    def __init__(self) -> None:
+        self.rows: list[LiveCall] = []
+        self._place: dict[str, int] = {}  # call id -> its index in `rows`
+
+    @property
+    def ended(self) -> int:
+        return sum(1 for call in self.rows if call.ended)
+
+    def find(self, call_id: str) -> LiveCall | None:
+        place = self._place.get(call_id)
+        return None if place is None else self.rows[place]
+
+    def apply(self, calls: Iterable[LiveCall], ended_at: float) -> None:
+        """A refresh: `calls` as the source listed them (ended ones included, as FloorSnapshot keeps them for a
+        while). A row whose call is missing is marked ended at `ended_at` (epoch seconds); a call first seen
+        already ended is not added."""
+        seen: set[str] = set()
+        for call in calls:
+            seen.add(call.call_id)
+            place = self._place.get(call.call_id)
+            if place is not None:
+                self.rows[place] = call  # in its place, whatever the source's order; live again if listed again
+            elif not call.ended:
+                self._place[call.call_id] = len(self.rows)
+                self.rows.append(call)
+        for place, call in enumerate(self.rows):
+            if call.call_id not in seen and not call.ended:
+                self.rows[place] = call.as_ended(ended_at)
+
+    def tidy(self, keep: str | None = None) -> int:
+        """Lay the rows out again without the ended calls, `keep` excepted; how many went."""
+        before = len(self.rows)
+        self.rows = [call for call in self.rows if not call.ended or call.call_id == keep]
+        self._place = {call.call_id: place for place, call in enumerate(self.rows)}
+        return before - len(self.rows)
+
+    def view(self, filter_text: str) -> list[LiveCall]:
+        """The rows the filter keeps, in their order."""
+        return filter_calls(self.rows, filter_text)
