@@ -107,6 +107,9 @@ class FloorSnapshot:
             return f"not loaded: {reason}" if reason else "loading\u2026"
         if self.stale(now):
             return f"STALE: list {age:.0f} s old, {reason or 'no answer'}"
+        if self.failures == 0 and age <= 2 * self.refresh_s:
+            # A count of seconds here would change every second: over an SSH link each change redraws the panel.
+            return "up to date"
         return f"updated {age:.0f} s ago"
 
     def is_live(self, call_id: str) -> bool:

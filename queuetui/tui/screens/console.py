@@ -421,8 +421,11 @@ class ConsoleScreen(Screen[None]):
         count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
         noun = "call" if total == 1 else "calls"
         stale = snapshot.stale(floor.now())
-        self.query_one("#floor").border_subtitle = f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}"
-        self.query_one("#floor").set_class(stale, "-stale")
+        panel = self.query_one("#floor")
+        subtitle = f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}"
+        if panel.border_subtitle != subtitle:  # setting it redraws the whole panel, even to the same text
+            panel.border_subtitle = subtitle
+        panel.set_class(stale, "-stale")
         table.mark_stale(stale)
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys

@@ -1,6 +1,10 @@
 """A race harness for the live list in a real terminal: bursts of keys typed around the refreshes of a source
-that reorders and churns on every one, each compared with the call the pane showed highlighted as the burst
-began. Shared by the end-to-end test and by whoever wants a longer run (see `run`)."""
+that reorders and churns on every one, at the lowest refresh period, in the installed console in tmux at 80x24,
+each compared with the call the pane showed highlighted as the burst began. What was acted on is read from the
+audit trail (and a refusal from the screen), never assumed. It reports counts: mismatches, matches, refusals.
+
+Run: python benchmarks/floor_races.py [--bursts N] [--seed N]
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from tmuxdriver import TmuxSession
 
 from queuetui.sim import SimServer
@@ -163,7 +168,8 @@ def audit_calls(path: Path) -> list[str]:
         return []
     text = path.read_text(encoding="utf-8")
     complete = text[: text.rfind("\n") + 1]  # a record being written is read once its line is whole
-    return [str(json.loads(line)["call_id"]) for line in complete.splitlines() if line.strip()]
+    records = [json.loads(line) for line in complete.splitlines() if line.strip()]
+    return [str(record["call_id"]) for record in records if record.get("event") != "attempt"]
 
 
 def _refusals(text: str) -> Counter[str]:
@@ -255,3 +261,54 @@ def _decide(
             return
         time.sleep(0.02)
     tally.undecided.append(f"{' '.join(burst.keys)}: showed {expected}")
+
+
+REFRESH_S = 0.5  # the lowest the config allows
+
+
+def main() -> None:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bursts", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=29)
+    args = parser.parse_args()
+    from queuetui.sim import DEMO_SSID
+
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        argv, ticks = write_source(home)
+        config = home / ".config" / "queuetui" / "config.toml"
+        config.parent.mkdir(parents=True)
+        with simulator() as sim:
+            config.write_text(
+                f'[profiles.floor]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
+                f'[profiles.floor.live_calls]\nsource = "command"\ncommand = {json.dumps(argv)}\n'
+                f"refresh_s = {REFRESH_S}\n"
+                '[profiles.floor.live_calls.fields]\nstate = "/state"\nstarted_at = "/startTime"\n'
+            )
+            env = {
+                "HOME": str(home),
+                "XDG_CONFIG_HOME": str(home / ".config"),
+                "XDG_STATE_HOME": str(home / ".local" / "state"),
+                "LANG": "C.UTF-8",
+                "QUEUETUI_SSID": DEMO_SSID,
+            }
+            audit = home / ".local" / "state" / "queuetui" / "audit.jsonl"
+            command = str(Path(sys.executable).parent / "queuetui")
+            with TmuxSession([command], env=env, term="xterm") as term:
+                term.wait_for("Sign in", timeout=20)
+                term.send("Enter")
+                term.wait_for("call", timeout=20)
+                tally = run(term, audit, ticks, args.bursts, random.Random(args.seed), REFRESH_S)
+    print(
+        f"bursts {tally.bursts}: matched {tally.matched}, refused as ended {tally.refused_ended}, "
+        f"mismatched {len(tally.mismatched)}, undecided {len(tally.undecided)}"
+    )
+    for line in tally.mismatched:
+        print("  mismatch:", line)
+
+
+if __name__ == "__main__":
+    main()
