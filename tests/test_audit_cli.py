@@ -123,10 +123,27 @@ def test_table_has_a_row_per_record_and_is_safe_for_a_terminal(audit_path: Path,
     AuditLog(audit_path).append({**RECORDS[0], "message": "\x1b[2J\x1b]0;owned\x07gone\u202e"})
     done = audit("--audit-file", str(audit_path))
     assert done.returncode == 0
-    header, row = done.stdout.splitlines()
-    assert header.split() == ["time", "call_id", "mode", "outcome", "profile", "message"]
+    header, row, message = done.stdout.splitlines()
+    assert header.split() == ["time", "call", "agent", "mode", "outcome", "profile"]
     assert row.split()[2:5] == ["C-1", "spy", "ok"]
+    assert message.split() == ["gone\ufffd"]
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\u202e" not in done.stdout
+
+
+def test_the_table_fits_80_columns_with_the_agent_and_every_word_whole(
+    audit_path: Path, audit: Audit, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("COLUMNS", "80")
+    words = "Agent 13 is not on C-10017: the list shows agent 21, so nothing was sent to DeepCall this time"
+    AuditLog(audit_path).append(
+        {**RECORDS[1], "call_id": "C-10017", "target": "13", "outcome": "unanswered", "message": words}
+    )
+    done = audit("--audit-file", str(audit_path))
+    _, row, *message = done.stdout.splitlines()
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80, done.stdout
+    assert row.split()[2:7] == ["C-10017", "13", "whisper", "unanswered", "floor"]
+    assert len(message) == 2, "the message wraps under its record"
+    assert " ".join(" ".join(message).split()) == words
 
 
 def test_no_match_says_so(trail: Path, audit: Audit):

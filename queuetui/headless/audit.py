@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,8 +27,17 @@ from queuetui.core.audit_when import parse_when
 from queuetui.core.audit_witness import Comparison, compare, read_export
 from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
 
-# The table: (field, width).
-_TABLE = (("time", 19), ("call_id", 12), ("mode", 7), ("outcome", 14), ("profile", 10), ("message", 50))
+# The table's facts, (field, heading, width): one line a record, 80 columns wide with the call ids DeepCall
+# uses; the message goes on the lines under it, wrapped to the terminal, so that no word is cut.
+_TABLE = (
+    ("time", "time", 19),
+    ("call_id", "call", 12),
+    ("target", "agent", 8),
+    ("mode", "mode", 7),
+    ("outcome", "outcome", 10),
+    ("profile", "profile", 10),
+)
+_MESSAGE_INDENT = " " * 4
 # CSV columns in a fixed order, so every export of every trail lines up in a spreadsheet; fields a record
 # has beyond these go, as one JSON object, into `other`.
 CSV_COLUMNS = (
@@ -122,18 +133,21 @@ def _when(flag: str, text: str | None, now: datetime) -> datetime | None:
 
 
 def _write_table(found: Iterator[TrailRecord], out: TextIO) -> int:
-    print(_row([name for name, _ in _TABLE]), file=out)
+    width = max(shutil.get_terminal_size().columns, 40)
+    print(_row([heading for _, heading, _ in _TABLE]), file=out)
     count = 0
     for item in found:
-        print(_row([_shown(item.record, name) for name, _ in _TABLE]), file=out)
+        print(_row([_shown(item.record, name) for name, _, _ in _TABLE]), file=out)
+        message = printable(_shown(item.record, "message"))
+        for line in textwrap.wrap(message, width, initial_indent=_MESSAGE_INDENT, subsequent_indent=_MESSAGE_INDENT):
+            print(line, file=out)
         count += 1
     return count
 
 
 def _row(cells: list[str]) -> str:
-    return "  ".join(
-        printable(cell, width).ljust(width) for cell, (_, width) in zip(cells, _TABLE, strict=True)
-    ).rstrip()
+    # A value wider than its column is kept whole (an id cut short could name another call): its row runs wider.
+    return "  ".join(printable(cell).ljust(width) for cell, (_, _, width) in zip(cells, _TABLE, strict=True)).rstrip()
 
 
 def _shown(record: dict[str, object], name: str) -> str:
