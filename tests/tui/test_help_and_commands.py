@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
 
+from helpers import Relay
 from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -17,7 +19,7 @@ from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionsTable
-from tui.conftest import drive, press_for_screen, screen_text, send_call, signed_in, wait_until
+from tui.conftest import drive, fill_form, press_for_screen, screen_text, send_call, signed_in, wait_until
 
 BINDING_OWNERS = (QueueApp, ConsoleScreen, ModeSelector, SessionsTable, LoginScreen, ConfirmBargeScreen, HelpScreen)
 
@@ -46,6 +48,11 @@ def test_f1_lists_every_binding_and_escape_closes_it(make_app, sim):
         ]
         assert missing == []
         assert "app.commands" in text and "sign out" in text  # the palette's key, not in BINDINGS
+        # Keys are listed by what they do; the ids to remap them by only in the keymap's own section, as its lines.
+        by_use, keymap = text.split("Your own keys")
+        ids = [binding.id for owner in BINDING_OWNERS for binding in owner.BINDINGS if isinstance(binding, Binding)]
+        assert [binding_id for binding_id in ids if binding_id and binding_id in by_use] == []
+        assert '"console.spy" = "f2,ctrl+o"' in keymap
 
         await press_for_screen(pilot, "escape", ConsoleScreen)
 
@@ -85,5 +92,26 @@ def test_the_palette_clears_and_exports_the_log(make_app, sim):
         commands["Clear log"]()
         await pilot.pause()
         assert h.log_lines == []
+
+    drive(h, steps)
+
+
+def test_a_notice_waits_for_an_open_dialog_to_close_and_none_is_drawn_over_it(make_app, sim):
+    # The spy's answer is held until help is open, so that its notice comes while the dialog is on screen.
+    release = threading.Event()
+    h = make_app(base_url=sim.url, transport=Relay(lambda request: release.wait(10)))
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill_form(pilot, "C-10023", "13")
+        await pilot.press("enter")
+        assert h.app._notifications, "the sign-in's notice is up: the check below would pass on nothing"
+        await press_for_screen(pilot, "f1", HelpScreen)
+        assert not h.app._notifications, "the notices up when help opened are taken down"
+        release.set()
+        await wait_until(pilot, lambda: any("SPY on C-10023" in line for line in h.log_lines))
+        assert "SPY on C-10023" not in screen_text(h.app)
+        await press_for_screen(pilot, "escape", ConsoleScreen)
+        await wait_until(pilot, lambda: "SPY on C-10023" in screen_text(h.app))
 
     drive(h, steps)

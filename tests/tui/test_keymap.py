@@ -36,7 +36,7 @@ def test_a_remapped_key_works_and_f1_shows_it(make_app, write_config):
         assert mode_of(pilot) == "whisper"
         await press_for_screen(pilot, "f1", HelpScreen)
         text = screen_text(pilot.app)
-        line = next(line for line in text.splitlines() if "console.spy" in line)
+        line = next(line for line in text.splitlines() if "Mode spy" in line)
         assert "f7" in line and "f2" not in line
         log = "\n".join(h.log_lines)
         assert f"{path}: keymap.console.whispr: no binding has this id" in log

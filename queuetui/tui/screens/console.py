@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -211,7 +211,7 @@ class ConsoleScreen(Screen[None]):
         self.session: Session | None = None
         self._started: dict[str, float] = {}  # call id -> when its send started, for the spinner
         self._confirming: set[str] = set()  # barges waiting for the supervisor's answer
-        self._held_notices: list[tuple[ReportKind, str]] = []  # toasts held back while the barge question is open
+        self._held_notices: list[tuple[ReportKind, str]] = []  # toasts held back while a dialog is open
         self._workers: dict[Worker[None], BargeRequest] = {}
         self._retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
         self._tick = 0
@@ -511,6 +511,9 @@ class ConsoleScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self._resized_to = None
+        if isinstance(self.app.screen, ModalScreen):
+            # Notices already up would be drawn over the dialog that has just opened; the log keeps every word.
+            self.app.clear_notifications()
         if self.session is not None and self.session.floor is not None:
             self.session.floor.pause()
 
@@ -530,6 +533,7 @@ class ConsoleScreen(Screen[None]):
             self._resumed = True
         if self.session is not None and self.session.floor is not None:
             self.session.floor.resume()
+        self._show_held_notices()
 
     def _start_reading(self) -> None:
         """Start the attached session's live list and the read-back of its shift, once per session."""
@@ -581,13 +585,17 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LogPanel).add(kind, message, self.clock())
 
     def report(self, kind: ReportKind, message: str) -> None:
-        """A toast and a log line. While the barge question is open, the toast waits for its answer: drawn over the
-        box on a small terminal, it would hide who will hear you and the Barge button (the log has it at once)."""
+        """A toast and a log line. While a dialog is open (the barge question, help, the palette, the shift), the
+        toast waits for it to close: drawn over the box on a small terminal, it would hide what the dialog says,
+        such as who will hear you and the Barge button (the log has it at once)."""
         self.log_line(kind, message)
-        if self._confirming:
+        if self._dialog_open():
             self._held_notices.append((kind, message))
         else:
             self._notify(kind, message)
+
+    def _dialog_open(self) -> bool:
+        return bool(self._confirming) or isinstance(self.app.screen, ModalScreen)
 
     def _notify(self, kind: ReportKind, message: str) -> None:
         # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
@@ -598,7 +606,7 @@ class ConsoleScreen(Screen[None]):
         self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
 
     def _show_held_notices(self) -> None:
-        while self._held_notices and not self._confirming:
+        while self._held_notices and not self._dialog_open():
             self._notify(*self._held_notices.pop(0))
 
     # ----- mode and status line ---------------------------------------------------------------------

@@ -22,23 +22,25 @@ def binding_table(
     sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str], shown: Callable[[str], str]
 ) -> Group:
     """One titled table a section: the keys in force (the keymap's where it remaps; each as `shown`, the way the
-    key bar shows it), what they do (the binding's tooltip, else its footer description) and the id to remap
-    them by in `[keymap]`."""
+    key bar shows it) and what they do (the binding's tooltip, else its footer description). The ids to remap
+    them by come last, in a section of their own, as lines of `[keymap]`: a supervisor looks keys up by what
+    they do, and only someone changing them needs the ids."""
     parts: list[Table | Text] = []
+    remappable: list[tuple[str, str]] = []
     for title, bindings in sections:
         parts.append(Text(title, style="bold underline"))
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         table.add_column("keys", style="bold", no_wrap=True, min_width=12)
         table.add_column("what")
-        table.add_column("id", style="dim", no_wrap=True)
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                table.add_row(
-                    " / ".join(shown(key) for key in active_keys(binding, keymap).split(",")),
-                    binding.tooltip or binding.description,
-                    binding.id or "",
-                )
+                keys = active_keys(binding, keymap)
+                table.add_row(" / ".join(shown(key) for key in keys.split(",")), binding.tooltip or binding.description)
+                if binding.id and (binding.id, keys) not in remappable:
+                    remappable.append((binding.id, keys))
         parts += [table, Text("")]
+    parts.append(Text("Your own keys: in config.toml, under [keymap]", style="bold underline"))
+    parts.append(Text("\n".join(f'"{binding_id}" = "{keys}"' for binding_id, keys in remappable)))
     return Group(*parts)
 
 
