@@ -509,7 +509,10 @@ def test_what_the_program_leaves_running_ends_with_the_fetch(script):
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
 def test_a_console_that_dies_leaves_no_process_of_its_command(hanging_feed, signum):
     argv, marker = hanging_feed
+    # A console meets a hangup with the default action, even when the suite runs under nohup (which ignores it
+    # and so hands it on ignored).
     fetching = (
+        "import signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); "
         "from queuetui.core.call_sources import CommandSource; from queuetui.core.live_calls import FieldMap; "
         "from queuetui.core.live_calls_config import LiveCallFields; "
         f"CommandSource({argv!r}, FieldMap.from_config(LiveCallFields()), 300).fetch()"
