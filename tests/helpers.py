@@ -6,13 +6,14 @@ harness is tests/tui/conftest.py; running the CLI is tests/run_cli.py."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -159,6 +160,11 @@ def run_env(home: Path) -> dict[str, str]:
     }
 
 
+def threads_of(pid: int) -> int:
+    """How many threads process `pid` runs (Linux)."""
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
 def eventually(condition: Callable[[], bool], timeout: float = 10.0, interval: float = 0.01) -> bool:
     """Whether `condition` comes to hold within `timeout` seconds: a test waits for the thing it is about (a
     process gone, a byte received), never for a time it usually takes. The caller asserts on the answer."""
@@ -171,17 +177,43 @@ def eventually(condition: Callable[[], bool], timeout: float = 10.0, interval: f
 
 
 # A live-list program that never answers: it starts a child that stays in its process group and one that leaves
-# it (`setsid`), then sleeps. Every process of it carries the marker given as its first argument, for `ps`.
+# it (`setsid`), then waits for a signal. Every process of it carries the marker given as its first argument, for
+# `ps`.
 HANGING_FEED = textwrap.dedent(
     """
-    import subprocess, sys, time
+    import signal, subprocess, sys
     marker = sys.argv[1]
-    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", marker])
-    subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); time.sleep(300)", marker, "setsid"])
+    subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()", marker])
+    subprocess.Popen([sys.executable, "-c", "import os, signal; os.setsid(); signal.pause()", marker, "setsid"])
     print("[", flush=True)
-    time.sleep(300)
+    signal.pause()
     """
 )
+
+# For a script a test runs in a child Python around a running app: `await until(pilot, condition)` lets the app run
+# until `condition()` holds, and ends the script with an error after `timeout` seconds.
+PILOT_UNTIL = """
+import asyncio
+
+async def until(pilot, condition, timeout=40.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise SystemExit("the app did not reach the expected state in time")
+        await pilot.pause(0.02)
+"""
+
+
+class DrippingStream(httpx.SyncByteStream):
+    """A body of `chunks` pieces of `size` bytes, each `pause_s` after the last: a server told to answer slowly."""
+
+    def __init__(self, chunks: int, size: int, pause_s: float = 0.0) -> None:
+        self.chunks, self.size, self.pause_s = chunks, size, pause_s
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(self.chunks):
+            time.sleep(self.pause_s)
+            yield b"x" * self.size
 
 
 def processes_marked(marker: str) -> list[str]:

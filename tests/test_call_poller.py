@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from helpers import valid_request
+from helpers import eventually, valid_request
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import ConnectFailed, DeepCallError, HttpStatusError, ProtocolError, RequestTimeout
@@ -48,6 +48,7 @@ class ScriptedSource(CallSource):
 
     script: list[list[str] | BaseException]
     fetches: int = 0
+    started: int = 0  # fetches begun, counted before the gate
     gate: threading.Event | None = None  # when set, each fetch waits for it
     kind: str = field(default="deepcall", init=False)
 
@@ -59,6 +60,7 @@ class ScriptedSource(CallSource):
         return "scripted"
 
     def fetch_answer(self) -> RawAnswer:
+        self.started += 1
         if self.gate is not None:
             self.gate.wait(5)
         step = self.script[min(self.fetches, len(self.script) - 1)]
@@ -321,10 +323,13 @@ def running() -> Callable[..., tuple[CallPoller, ScriptedSource, list[FloorSnaps
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 3.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.005)
+    assert eventually(condition, timeout=timeout_s, interval=0.005), "condition not met in time"
+
+
+def thread_has_decided(poller: CallPoller) -> None:
+    """Wake the poller's thread and wait until it has looked at its state again (it clears the wake first)."""
+    poller.refresh_now()
+    wait_for(lambda: not poller._wake.is_set())
 
 
 def test_the_thread_reports_every_refresh_in_order(running):
@@ -338,9 +343,10 @@ def test_a_paused_thread_fetches_nothing_and_resumes_at_once(running):
     poller, source, _ = running(["C-1"])
     wait_for(lambda: source.fetches >= 2)
     poller.pause()
-    time.sleep(0.05)  # a fetch under way when pausing may still finish
+    wait_for(lambda: not poller._wake.is_set())  # past any fetch under way, the thread has seen the pause
     paused_at = source.fetches
-    time.sleep(0.2)  # ten refresh periods
+    for _ in range(3):  # each wake a refresh could have come from
+        thread_has_decided(poller)
     assert source.fetches == paused_at
     poller.resume()
     wait_for(lambda: source.fetches > paused_at)
@@ -361,7 +367,7 @@ def test_a_refresh_finishing_after_stop_is_not_reported():
     updates: list[FloorSnapshot] = []
     poller = CallPoller(source, 0.02, updates.append)
     poller.start()
-    time.sleep(0.05)  # the thread is now inside a fetch that cannot be cut short
+    wait_for(lambda: source.started == 1)  # the thread is inside a fetch that cannot be cut short
     poller.stop(timeout_s=0.05)
     gate.set()
     assert poller._thread is not None

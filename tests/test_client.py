@@ -6,11 +6,11 @@ import json
 import socket
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
-from helpers import valid_request
+from helpers import DrippingStream, valid_request
 
 from queuetui.api.client import MAX_BODY_BYTES, ClientSettings, DeepCallClient, UnsafeUrl, check_base_url
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
@@ -244,19 +244,9 @@ def test_unusable_success_bodies(make_client, session_auth, body, fragment):
     assert fragment in error.message
 
 
-class _Stream(httpx.SyncByteStream):
-    def __init__(self, chunks: int, size: int, pause_s: float = 0.0) -> None:
-        self.chunks, self.size, self.pause_s = chunks, size, pause_s
-
-    def __iter__(self) -> Iterator[bytes]:
-        for _ in range(self.chunks):
-            time.sleep(self.pause_s)
-            yield b"x" * self.size
-
-
 def test_oversize_body_without_a_declared_length_is_cut(make_client, session_auth):
     # 64 KiB chunks with no Content-Length: only the running count can stop it.
-    client = mock_client(make_client, lambda request: httpx.Response(200, stream=_Stream(1000, 64 * 1024)))
+    client = mock_client(make_client, lambda request: httpx.Response(200, stream=DrippingStream(1000, 64 * 1024)))
     error = call_fails(client, session_auth, barge_request())
     assert isinstance(error, ProtocolError)
     assert "more than 1 MiB" in error.message
@@ -265,7 +255,7 @@ def test_oversize_body_without_a_declared_length_is_cut(make_client, session_aut
 def test_dripping_body_hits_the_total_timeout(make_client, session_auth):
     client = make_client(
         "https://deepcall.test/api/v2",
-        transport=httpx.MockTransport(lambda request: httpx.Response(200, stream=_Stream(50, 1, pause_s=0.02))),
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, stream=DrippingStream(50, 1, pause_s=0.02))),
         total_timeout=0.1,
     )
     error = call_fails(client, session_auth, barge_request())

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
-from helpers import outcome_records
+from helpers import eventually, outcome_records
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
@@ -80,9 +79,7 @@ def test_closing_while_a_request_is_on_its_way_lets_it_finish_and_records_its_an
     outcomes = []
     worker = threading.Thread(target=lambda: outcomes.append(session.act(parse_request(SPY))))
     worker.start()
-    deadline = time.monotonic() + 5
-    while sim.request_count == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert eventually(lambda: sim.request_count > 0)
     session.close()
     worker.join(timeout=10)
     try:

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import httpx
 import pytest
-from helpers import VALID_FIELDS
+from helpers import VALID_FIELDS, eventually, threads_of
 from run_cli import run_queuetui, start_queuetui
 
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, Faults, SimServer
@@ -264,11 +264,15 @@ def test_sim_command_serves_until_stopped(sim_command, http):
 def test_sim_command_is_quiet_when_a_client_gives_up(sim_command):
     url = url_of(read_banner(sim_command)[0])
     base = url.removesuffix("/api/v2")
+    idle_threads = threads_of(sim_command.pid)
     with httpx.Client(trust_env=False) as client:
         client.post(f"{base}/_sim/faults", json={"fail_next": 0, "latency_s": 0.3})
         with pytest.raises(httpx.ReadTimeout):
             client.post(f"{url}/queue/bargingCall", json=GOOD, timeout=0.05)
-    time.sleep(0.5)  # the simulator finishes answering into the closed connection
+    assert eventually(lambda: httpx.get(f"{base}/_sim/stats", trust_env=False).json()["requests"] == 1)
+    # Each connection has a thread of its own until it is done with: the simulator has answered into the closed
+    # connection once its threads are back to those of an idle server.
+    assert eventually(lambda: threads_of(sim_command.pid) == idle_threads)
     sim_command.terminate()
     _, stderr = sim_command.communicate(timeout=10)
     assert "Traceback" not in stderr

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 
+from helpers import PILOT_UNTIL
+
 # The sign-in screen's module too: it loads with the first sign-in screen shown.
 HEAVY = (
     "pydantic",
@@ -61,8 +63,10 @@ def test_the_demo_session_opens_without_httpx_and_loads_it_for_its_first_request
 
 
 # Probe code shared by the probes below: once `Watch()` is on `sys.meta_path`, `on_ui` lists, in order, each
-# module first loaded on the UI (main) thread.
-WATCH_UI = """
+# module first loaded on the UI (main) thread; `until(pilot, condition)` waits for the state a probe looks at.
+WATCH_UI = (
+    PILOT_UNTIL
+    + """
 import sys, threading
 on_ui = []
 
@@ -72,6 +76,7 @@ class Watch:
             on_ui.append(name)
         return None
 """
+)
 
 SIGN_IN_PROBE = (
     WATCH_UI
@@ -96,13 +101,11 @@ ssl.SSLContext.load_verify_locations = watched
 async def main():
     async with app.run_test() as pilot:
         # The supervisor fills the form in: meanwhile a worker loads the certificates (and httpx with them).
-        while not (isinstance(app.screen, LoginScreen) and system_trust.cache_info().currsize):
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen) and system_trust.cache_info().currsize)
         sys.meta_path.insert(0, Watch())
         app.screen.query_one("#ssid").value = "abcd1234efgh"
         await pilot.press("enter")
-        while app.session is None:
-            await pilot.pause(0.02)
+        await until(pilot, lambda: app.session is not None)
         signed_in = [name for name in on_ui if name.split(".")[0] in ("httpx", "httpcore", "h11", "(certificates)")]
         import certifi
 
@@ -124,7 +127,7 @@ def test_signing_in_to_deepcall_loads_neither_httpx_nor_certificates_on_the_ui_t
 DEMO_STARTED = (
     WATCH_UI
     + """
-import asyncio, json, tempfile, time
+import asyncio, json, tempfile
 from pathlib import Path
 from queuetui.tui.launch import create_app
 
@@ -133,8 +136,7 @@ app = create_app(demo=True, still=True, audit_path=Path(tempfile.mkdtemp()) / "a
 sys.meta_path.insert(0, Watch())
 
 async def started(pilot):
-    while app.session is None:
-        await pilot.pause(0.02)
+    await until(pilot, lambda: app.session is not None)
 
 # `see` looks at the arguments of each call of `owner.name`, before it runs.
 def before_each_call(owner, name, see):
@@ -184,9 +186,7 @@ before_each_call(QueueApp, "_adopt_boot", lambda app, boot: pydantic_at_adoption
 async def main():
     async with app.run_test() as pilot:
         await started(pilot)
-        deadline = time.monotonic() + 10
-        while not hasattr(sys.modules.get("queuetui.api.models"), "parse_request") and time.monotonic() < deadline:
-            await pilot.pause(0.02)
+        await until(pilot, lambda: hasattr(sys.modules.get("queuetui.api.models"), "parse_request"))
         fields = {"callId": "C-10023", "snoopType": "spy", "targetEntityType": "agent", "targetEntityVal": "13",
                   "snooperNumber": "9876543210"}
         request = app.session.prepare(fields)
@@ -224,9 +224,7 @@ for key, character in [*[("minus" if c == "-" else c, c) for c in "C-10017"], ("
 async def main():
     async with app.run_test() as pilot:
         await started(pilot)
-        deadline = time.monotonic() + 10
-        while not loaded_at_prepare and time.monotonic() < deadline:
-            await pilot.pause(0.02)
+        await until(pilot, lambda: loaded_at_prepare)
         heavy = [name for name in on_ui if name.split(".")[0] == "pydantic" or name == "queuetui.api.models"]
         print(json.dumps([loaded_at_prepare, heavy]))
 

@@ -33,6 +33,7 @@ from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.textual_private import keymap_of
 from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
@@ -240,9 +241,9 @@ class QueueApp(App[None]):
             gc.enable()
 
     def _fatal_error(self) -> None:
-        # Overrides Textual's crash report, which prints every frame's local variables: a frame of the
-        # sign-in form or the client holds a secret in one. This one shows no locals and masks the secrets
-        # the app knows in what remains.
+        # Overrides Textual's crash report (a private hook: see textual_private.NAMES), which prints every frame's
+        # local variables: a frame of the sign-in form or the client holds a secret in one. This one shows no
+        # locals and masks the secrets the app knows in what remains.
         import rich
         from rich.segment import Segment, Segments
         from rich.traceback import Traceback
@@ -634,7 +635,7 @@ class QueueApp(App[None]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.binding_sections(), self._keymap))
+        self.push_screen(HelpScreen(self.binding_sections(), keymap_of(self)))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -723,7 +724,7 @@ class QueueApp(App[None]):
         for _, bindings in self.binding_sections():
             for binding in bindings:
                 if isinstance(binding, Binding) and binding.id == binding_id:
-                    keys = active_keys(binding, self._keymap).split(",")
+                    keys = active_keys(binding, keymap_of(self)).split(",")
                     return " or ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys)
         raise KeyError(binding_id)
 

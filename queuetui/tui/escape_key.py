@@ -12,11 +12,11 @@ and strings) and ESC itself: an Esc followed at once by one of these is still re
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 
-from textual._xterm_parser import XTermParser  # textual is pinned: its parser's feed and timeout are stable
 from textual.message import Message
+
+from queuetui.tui.textual_private import XTermParser, cut_escape_wait, read_keys_with
 
 ESC = "\x1b"
 _CONTINUES_A_CODE = frozenset("[O]P_" + ESC)
@@ -45,16 +45,10 @@ class BurstParser(XTermParser):
 
     def _escape_now(self) -> Iterable[Message]:
         """End the wait after the ESC as its timeout would: Textual then reports the Esc key."""
-        if self._timeout_time is not None:  # still waiting (a tick may have ended the wait already)
-            self._timeout_time = 0.0
+        if cut_escape_wait(self):  # it was still waiting (a tick may have ended the wait already)
             yield from self.tick()
 
 
 def use_burst_parser() -> None:
-    """Make Textual's terminal driver read keys with `BurstParser` (before the app runs). Windows consoles send
-    keys, not bytes: their driver is left as it is."""
-    if sys.platform == "win32":
-        return
-    from textual.drivers import linux_driver  # the driver names its parser at this module's level
-
-    linux_driver.XTermParser = BurstParser  # type: ignore[attr-defined]
+    """Make Textual's terminal driver read keys with `BurstParser` (before the app runs)."""
+    read_keys_with(BurstParser)

@@ -13,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
+from textual.keys import KEY_ALIASES, KEY_DISPLAY_ALIASES, Keys
 
 # Textual's own naming of the key a character is typed with: the keymap must spell keys as key events do.
-from textual.keys import KEY_ALIASES, KEY_DISPLAY_ALIASES, Keys, _character_to_key
+from queuetui.tui.textual_private import character_to_key
 
 MODIFIERS = ("ctrl", "alt", "shift", "meta", "super", "hyper")
 # Keys that type a character (letters, digits, punctuation, space) by the names key events give them.
-_TYPING = frozenset(_character_to_key(c) for c in string.printable if not c.isspace()) | {"space"}
+_TYPING = frozenset(character_to_key(c) for c in string.printable if not c.isspace()) | {"space"}
 # Every other key a terminal sends (f1, escape, pageup, ...): the part after any modifier in Textual's list.
 _NAMED = frozenset(key.value.rpartition("+")[2] for key in Keys if not key.value.startswith("<"))
 # Keys one terminal byte stands for two names of: Ctrl+M is Enter, Ctrl+I is Tab.
@@ -55,7 +56,7 @@ def parse_key(written: str) -> str:
     if len(text) == 2 and text.startswith("^"):  # as F1 help shows Ctrl
         text = f"ctrl+{text[1]}"
     if len(text) == 1:
-        key = _character_to_key(text)
+        key = character_to_key(text)
         return _SAME_AS.get(key, key)
     *modifiers, key = text.split("+")
     modifiers = [modifier.strip().lower() for modifier in modifiers]
@@ -67,7 +68,7 @@ def parse_key(written: str) -> str:
     if not key:
         raise BadKey(f"{written!r}: no key after {'+'.join(modifiers)}+")
     if len(key) == 1:
-        key = _character_to_key(key.lower() if modifiers else key)
+        key = character_to_key(key.lower() if modifiers else key)
     elif key.lower() in _NAMED or key.lower() in _TYPING:
         key = key.lower()
     elif key.lower() in _SHOWN_AS:

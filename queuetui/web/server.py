@@ -106,6 +106,8 @@ class DemoConsole(AppService):
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
+    # This class and DemoServer override textual-serve's private hooks and read its `_process`: each is listed,
+    # with why, in queuetui/tui/textual_private.py (this front end may not import it), whose test looks them up.
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         return served_environment(super()._build_environment(width, height), Path(self.files.name))
 

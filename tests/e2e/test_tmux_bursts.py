@@ -5,11 +5,10 @@ barge left for a spy on another call stays on the top line, and "I hung up" is a
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, outcome_records, run_env
+from helpers import eventually, installed_command, outcome_records, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 pytestmark = [
@@ -36,24 +35,19 @@ def demo(isolated_home: Path):
 
 
 def wait_until_gone(term: TmuxSession, text: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text in term.capture():
-        assert time.monotonic() < deadline, f"{text!r} still on screen:\n{term.capture()}"
-        time.sleep(0.02)
+    assert eventually(lambda: text not in term.capture(), timeout), f"{text!r} still on screen:\n{term.capture()}"
 
 
 def answer(term: TmuxSession, key: str, then: str) -> None:
     """Press `key` on a question until `then` shows: a key the console handles before it has marked the question
     as shown (a busy machine) is refused, and the box says so; the key pressed again once that is read counts."""
     term.send(key)
-    deadline = time.monotonic() + 10
-    while then not in (screen := term.capture()):
-        assert time.monotonic() < deadline, f"{then!r} not on screen:\n{screen}"
-        if "came before this question" in screen:
-            term.send(key)
-            term.wait_for(then)
-            return
-        time.sleep(0.02)
+    assert eventually(lambda: then in (screen := term.capture()) or "came before this question" in screen), (
+        f"{then!r} not on screen:\n{term.capture()}"
+    )
+    if then not in term.capture():  # refused: the box says so
+        term.send(key)
+        term.wait_for(then)
 
 
 def test_an_escape_in_a_burst_closes_the_palette_and_nothing_in_it_runs(demo: TmuxSession, isolated_home: Path):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import eventually, installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 from queuetui.core.audit import read_audit
@@ -19,6 +18,10 @@ pytestmark = [
 ]
 
 
+def recorded(audit: Path) -> int:
+    return len(audit.read_bytes().splitlines()) if audit.exists() else 0
+
+
 def test_kill_9_mid_stream_loses_no_recorded_action(isolated_home: Path):
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home)) as term:
@@ -26,16 +29,14 @@ def test_kill_9_mid_stream_loses_no_recorded_action(isolated_home: Path):
         term.wait_for("C-10023 13 Asha")  # the live list has the focus, its first call highlighted
         pid = term.pane_pid()
         recorded_before_kill = 0
-        deadline = time.monotonic() + 3.0
-        while time.monotonic() < deadline:  # actions stream: spy on the highlighted call every 20 ms
+        while recorded_before_kill < 15:  # actions stream: a spy on the highlighted call as each one is recorded
             term.send("s")
-            time.sleep(0.02)
-            if audit.exists():
-                recorded_before_kill = len(audit.read_bytes().splitlines())
-            if recorded_before_kill >= 15:
-                break
+            assert eventually(lambda before=recorded_before_kill: recorded(audit) > before), (
+                "an action was never recorded"
+            )
+            recorded_before_kill = recorded(audit)
+        term.send("s")  # one more on its way as the process dies
         os.kill(pid, signal.SIGKILL)
-        term.send("s")
     contents = read_audit(audit)
     assert recorded_before_kill >= 5, "too few actions completed to test anything"
     assert len(contents.records) >= recorded_before_kill

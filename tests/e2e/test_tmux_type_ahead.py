@@ -5,16 +5,16 @@ the wrong request goes out."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import termios
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import installed_command, run_env
+from helpers import eventually, installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
 from queuetui.sim import DEMO_SSID, SimServer
@@ -60,14 +60,18 @@ def sent(home: Path) -> list[Sent]:
     return [(r["call_id"], r["mode"], r["outcome"]) for r in records if r["event"] == "outcome"]
 
 
+def attempts(home: Path) -> int:
+    path = audit_file(home)
+    if not path.exists():
+        return 0
+    return sum(json.loads(line)["event"] == "attempt" for line in path.read_text(encoding="utf-8").splitlines())
+
+
 def wait_for_records(home: Path, count: int, timeout: float = 10.0) -> list[Sent]:
-    """The audit's records once there are `count`, after a moment more, so a late extra one is seen too."""
-    deadline = time.monotonic() + timeout
-    while len(sent(home)) < count:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"expected {count} audit records, found {sent(home)}")
-        time.sleep(0.02)
-    time.sleep(0.5)
+    """The audit's outcome records once there are `count` and every action begun has ended: an extra one the
+    keys started is then among them."""
+    if not eventually(lambda: len(sent(home)) >= count and attempts(home) <= len(sent(home)), timeout):
+        raise AssertionError(f"expected {count} audit records, found {sent(home)}")
     return sent(home)
 
 
@@ -117,9 +121,8 @@ def test_a_barge_answer_typed_before_the_question_is_shown_sends_nothing(
     # F4 Enter y in one burst: the y reaches the question before anyone can have read it. Only a y given once
     # the question is on screen barges.
     console.send("C-10023", "Tab", "Tab", "Tab", "13", "F4", "Enter", "y")
-    console.wait_for("came before this question")
+    console.wait_for("came before this question")  # the y, refused: every key typed has been handled
     assert CONFIRM_TITLE in console.capture()
-    time.sleep(0.5)
     assert sent(isolated_home) == [] and snoop_types(sim) == []
     console.send("y")
     assert wait_for_records(isolated_home, 1) == [("C-10023", "barge", "ok")]
@@ -192,9 +195,8 @@ def test_a_barge_answer_typed_with_the_demo_command_sends_nothing(isolated_home:
     # drawn before the y is handled, but the y was typed long before anyone could have read it.
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
         term.send("C-10023", "Tab", "Tab", "Tab", "13", "F4", "Enter", "y")
-        term.wait_for("came before this question", timeout=20)
+        term.wait_for("came before this question", timeout=20)  # the y, refused: every key has been handled
         assert CONFIRM_TITLE in term.capture()
-        time.sleep(0.5)
         assert sent(isolated_home) == []
         term.send("y")
         term.wait_for("ON C-10023 \u00b7 BARGE")
@@ -207,15 +209,25 @@ def test_keys_typed_while_start_up_is_held_up_wait_for_it_then_act(isolated_home
     config = isolated_home / ".config" / "queuetui" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(config)
+    writer: list[int] = []
+
+    def start_up_reads_the_config() -> bool:
+        # A writer opens once the reader has: held open, unwritten, it keeps start-up waiting for the rest.
+        with contextlib.suppress(OSError):
+            writer.append(os.open(config, os.O_WRONLY | os.O_NONBLOCK))
+        return bool(writer)
+
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
         try:
             term.send("C-10023", "Tab", "F3", "Tab", "Tab", "13", "Enter")
-            time.sleep(1.5)  # past the second the screen's updates may be held for
+            assert eventually(start_up_reads_the_config, timeout=20), "start-up never opened the config"
+            term.wait_for("starting", timeout=20)
             screen = term.capture()
             assert "starting" in screen.splitlines()[0], screen
             assert not re.search(r"Call +C-10023", screen), screen  # the empty field's hint is "e.g. C-10023"
         finally:
-            os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK))  # the reader is waiting: start-up goes on
+            for fd in writer:
+                os.close(fd)  # the reader is waiting: start-up goes on
         term.wait_for("ON C-10023 \u00b7 WHISPER")
     assert wait_for_records(isolated_home, 1) == [("C-10023", "whisper", "ok")]
 
@@ -235,18 +247,16 @@ def test_ctrl_q_typed_as_the_app_starts_quits_it(isolated_home: Path) -> None:
     # line by line (Textual has not taken it yet) arrives, and quits.
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
         fd = os.open(term.pane_tty(), os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+
+        def flow_control_off_and_line_by_line() -> bool:  # Textual's own settings not there yet
+            iflag, _, _, lflag = termios.tcgetattr(fd)[:4]
+            return not iflag & termios.IXON and bool(lflag & termios.ICANON)
+
         try:
-            deadline = time.monotonic() + 10
-            while True:
-                iflag, _, _, lflag = termios.tcgetattr(fd)[:4]
-                if not iflag & termios.IXON and lflag & termios.ICANON:
-                    break  # flow control off, and Textual's own settings not there yet
-                assert time.monotonic() < deadline, "flow control was never off before the app took the terminal"
-                time.sleep(0.001)
+            assert eventually(flow_control_off_and_line_by_line, interval=0.001), (
+                "flow control was never off before the app took the terminal"
+            )
         finally:
             os.close(fd)
         term.send("C-q")
-        deadline = time.monotonic() + 20
-        while not term.is_dead():
-            assert time.monotonic() < deadline, f"still running after Ctrl+Q; screen:\n{term.capture()}"
-            time.sleep(0.05)
+        assert eventually(term.is_dead, timeout=20), f"still running after Ctrl+Q; screen:\n{term.capture()}"

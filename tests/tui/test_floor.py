@@ -180,7 +180,11 @@ def test_a_barge_on_a_call_that_ended_since_the_last_refresh_is_not_sent(floor_a
         # The call ends. Past one refresh period, the list on screen is either older than the period (so the
         # barge fetches a fresh one first) or already shows the call ended: never fresh with the call live.
         floor_file.write_text(json.dumps({"calls": CALLS[1:]}))
-        await pilot.pause(1.5)
+        floor = h.console.session.floor
+        await wait_until(
+            pilot,
+            lambda: floor.snapshot.age_s(floor.now()) > floor.refresh_s or not floor.snapshot.is_live("C-10023"),
+        )
         await pilot.press("b")
         await settle(pilot)
         if isinstance(pilot.app.screen, ConfirmBargeScreen):  # the list on screen did not show it ended yet
@@ -310,10 +314,8 @@ def test_s_with_no_call_highlighted_says_nothing_was_sent(floor_app, sim):
 
 
 def test_w_before_the_first_list_has_loaded_says_nothing_was_sent(floor_app, floor_file, sim):
-    # A slow source: the first list takes 3 s, and the w typed meanwhile has no call under it.
-    (floor_file.parent / "floor.py").write_text(
-        f"import sys, time; time.sleep(3); sys.stdout.write(open({str(floor_file)!r}).read())\n"
-    )
+    # A source whose first list never comes while the test runs: the w typed has no call under it.
+    (floor_file.parent / "floor.py").write_text("import signal; signal.pause()\n")
     h = floor_app()
 
     async def steps(pilot):

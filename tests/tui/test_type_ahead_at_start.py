@@ -5,12 +5,13 @@ pipe, released by a timer."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from helpers import eventually
 from textual import events
 from textual.widgets import Input
 
@@ -37,20 +38,18 @@ def release(path: Path, after: float = 0.0, config: str = "") -> None:
     def write() -> None:
         # Non-blocking, and again until start-up opens the pipe to read it: start-up reaches the config only
         # once the console is on screen, which may be after this timer fires.
-        deadline = time.monotonic() + 10
-        while True:
+        opened: list[int] = []
+
+        def open_once_read() -> bool:
+            with contextlib.suppress(OSError):  # no reader yet
+                opened.append(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            return bool(opened)
+
+        if eventually(open_once_read, interval=0.005):
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(0.005)
-                continue
-            try:
-                os.write(fd, config.encode())
+                os.write(opened[0], config.encode())
             finally:
-                os.close(fd)
-            return
+                os.close(opened[0])
 
     threading.Timer(after, write).start()
 

@@ -41,6 +41,7 @@ from queuetui.tui.messages import (
     SnooperUsed,
     TourEvent,
 )
+from queuetui.tui.textual_private import keep_newest_notification
 from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
@@ -600,8 +601,7 @@ class ConsoleScreen(Screen[None]):
     def _notify(self, kind: ReportKind, message: str) -> None:
         # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
         # ones go (the log keeps every word); Textual offers no public way to take one notice down.
-        for older in list(self.app._notifications)[:-1]:
-            self.app._unnotify(older, refresh=False)
+        keep_newest_notification(self.app)
         # Markup is off: server text must never be read as styling.
         self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
 

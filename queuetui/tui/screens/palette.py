@@ -10,8 +10,9 @@ terminal's bell, so the supervisor knows to press it again.
 from __future__ import annotations
 
 from textual import events
-from textual._time import get_time  # the clock Textual stamps events with (textual is pinned)
 from textual.command import Command, CommandInput, CommandList, CommandPalette, ProviderSource
+
+from queuetui.tui.textual_private import event_time
 
 
 class Palette(CommandPalette):
@@ -27,6 +28,7 @@ class Palette(CommandPalette):
         # runs) and when that was put on screen.
         self._shown: tuple[str, str | None, float] | None = None
 
+    # A private hook of Textual's (see textual_private.NAMES).
     def _refresh_command_list(self, command_list: CommandList, commands: list[Command], clear_current: bool) -> None:
         super()._refresh_command_list(command_list, commands, clear_current)
         self._list_changed()
@@ -48,7 +50,7 @@ class Palette(CommandPalette):
         if self._shown is None or self._shown[:2] != now:
             # The frame that shows it goes out next; keys of a burst typed with the text were all read before any
             # list for that text existed, so they stay on the early side of this moment.
-            self._shown = (*now, get_time())
+            self._shown = (*now, event_time())
 
     def on_key(self, event: events.Key) -> None:
         if event.key != "enter":

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import events
-from textual._time import get_time  # the clock Textual stamps events with (textual is pinned)
 from textual.screen import ModalScreen
+
+from queuetui.tui.textual_private import event_time
 
 Answer = TypeVar("Answer")
 
@@ -32,7 +33,7 @@ class Question(ModalScreen[Answer]):
 
     def _question_shown(self) -> None:
         if self._shown_at is None:
-            self._shown_at = get_time()
+            self._shown_at = event_time()
 
     def typed_before_shown(self, event: events.Key) -> bool:
         return self._shown_at is None or event.time <= self._shown_at

@@ -15,6 +15,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from queuetui.tui.textual_private import bindings_of, keymap_of
+
 
 class FormInput(Input):
     class PasteRefused(Message):
@@ -38,12 +40,14 @@ class FormInput(Input):
 
     # Textual calls the handler of every class in the hierarchy, this one first, unless it prevents the
     # default: so these handle what they take over and leave the rest to Input's own, never calling it twice.
+    # Both are private hooks of Input's (see textual_private.NAMES).
     async def _on_key(self, event: events.Key) -> None:
         if event.is_printable:
             return
-        bindings = self._bindings.copy()
-        if self.app._keymap:
-            bindings.apply_keymap(self.app._keymap)
+        bindings = bindings_of(self).copy()
+        keymap = keymap_of(self.app)
+        if keymap:
+            bindings.apply_keymap(keymap)
         for binding in bindings.key_to_bindings.get(event.key, ()):
             if binding.action != "submit":  # Enter is the screen's: it reads the whole form
                 event.stop()
