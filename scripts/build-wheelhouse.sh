@@ -8,7 +8,7 @@
 # OUTPUT_DIR      where the wheels go (default: ./wheelhouse)
 # PYTHON=...      the interpreter to build with, when python3.X is not on PATH or under pyenv
 # PLATFORM=...    a pip platform tag when the jump host differs from this machine, e.g.
-#                 manylinux2014_x86_64 or manylinux2014_aarch64 (pydantic-core is compiled per platform)
+#                 manylinux2014_x86_64 or manylinux2014_aarch64 (some dependencies are compiled per platform)
 #
 # Then copy the folder across and, on the jump host:
 #   python3 -m venv ~/queuetui && ~/queuetui/bin/pip install --no-index --find-links wheelhouse queuetui

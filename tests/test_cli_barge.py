@@ -17,6 +17,7 @@ from run_cli import run_queuetui
 
 from queuetui.core import paths
 from queuetui.core.audit import read_audit
+from queuetui.core.config import Profile, load_config
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from queuetui.sim.scenario import RESTRICTED_SSID
 
@@ -101,6 +102,44 @@ def test_success_is_audited_in_the_state_directory(barge):
     attempt, record = read_audit(paths.audit_file()).records
     assert (attempt["event"], attempt["call_id"], record["attempt"]) == ("attempt", "C-10023", attempt["attempt"])
     assert (record["call_id"], record["mode"], record["outcome"]) == ("C-10023", "spy", "ok")
+
+
+def test_a_successful_barge_remembers_its_snooper_number_as_the_console_does(barge, write_config):
+    path = write_config('[profiles.floor]\nsnooper_number = "9000000001"\n')
+    done = barge(snooper="+91 98765 43210")
+    assert done.returncode == 0, done.stderr
+    remembered = load_config(path).settings.profiles["floor"]
+    assert remembered.snooper_number == "+919876543210"
+    # The file's own base URL, not the one-off --base-url.
+    assert remembered.base_url == Profile().base_url
+
+
+def test_a_barge_with_the_remembered_number_leaves_the_config_as_it_was(barge, write_config):
+    path = write_config('[profiles.floor]\nsnooper_number = "9876543210"\n')
+    before = path.read_bytes()
+    assert barge().returncode == 0
+    assert path.read_bytes() == before
+
+
+def test_a_failed_barge_remembers_nothing(barge, write_config):
+    path = write_config('[profiles.floor]\nsnooper_number = "9000000001"\n')
+    before = path.read_bytes()
+    done = barge(call_id="C-99999", snooper="9123456789")
+    assert done.returncode == 4
+    assert path.read_bytes() == before
+
+
+def test_a_config_that_cannot_be_written_is_a_warning_not_a_failure(barge, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    path = paths.config_file()
+    path.parent.mkdir(parents=True)
+    path.symlink_to(blocker / "config.toml")  # written where it points: inside a file, which no one can do
+    done = barge()
+    assert done.returncode == 0
+    assert done.stdout.startswith("ok: ")
+    assert "warning: the snooper number was not remembered" in done.stderr
+    assert blocker.read_text() == ""
 
 
 def test_token_auth_from_the_environment(barge, sim):

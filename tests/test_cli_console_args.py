@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from queuetui import cli
-from queuetui.cli.console_args import ConsoleArgs, read_console_args
+from queuetui.cli.console_args import ConsoleArgs, command_of, read_console_args
 from queuetui.cli.parser import build_parser, console_args_of
 
 READ_HERE = [
@@ -103,3 +103,24 @@ def test_the_console_starts_without_loading_argparse():
 def test_the_probe_sees_argparse_when_the_full_parser_runs():
     # Without this, a probe that never saw argparse would pass the test above.
     assert argparse_loaded(["--dem"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["barge", "--call-id", "C-1"], "barge"),
+        (["--profile", "calls", "barge"], "barge"),  # a profile may be named like a command
+        (["--config=c.toml", "--demo", "audit", "verify"], "audit"),
+        (["--prof", "floor", "barge"], None),  # an abbreviation: the full parser reads it
+        (["-h"], None),
+        (["--profile"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_the_word_after_the_consoles_options(argv, command):
+    assert command_of(argv) == command
+
+
+def test_a_command_parsed_alone_reads_as_with_every_command():
+    argv = ["--profile", "floor", "barge", "--call-id", "C-1", "--mode", "spy", "--target", "13", "--yes"]
+    assert build_parser(command_of(argv)).parse_args(argv) == build_parser().parse_args(argv)

@@ -84,7 +84,7 @@ def test_success_with_session_auth(sim, make_client, session_auth):
     assert result.text == "sucessfully BARGINGCall"
     (received,) = sim.received
     assert received.content_type == "application/json"
-    assert received.parsed == {"ssid": DEMO_SSID, **barge_request().model_dump(by_alias=True, mode="json")}
+    assert received.parsed == {"ssid": DEMO_SSID, **barge_request().wire_fields()}
 
 
 def test_success_with_token_auth_sends_no_ssid(sim, make_client, token_auth):
@@ -124,7 +124,7 @@ def test_documented_api_errors(sim, make_client, request_, credentials, code, ca
 
 
 def test_target_type_the_server_rejects_points_at_the_field(sim, make_client, session_auth):
-    request = parse_request({**barge_request().model_dump(by_alias=True, mode="json"), "targetEntityType": "queue"})
+    request = parse_request({**barge_request().wire_fields(), "targetEntityType": "queue"})
     error = call_fails(make_client(sim.url), session_auth, request)
     assert isinstance(error, DeepCallError)
     assert (error.code, error.field) == (1502, "targetEntityType")

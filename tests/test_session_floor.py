@@ -153,7 +153,7 @@ def test_a_barge_the_supervisor_did_not_confirm_is_not_sent(on_floor, sim):
 def test_a_yes_covers_only_the_call_and_agent_the_question_named(on_floor, sim, field, value):
     session, _, _, _ = on_floor
     asked = request("C-10023", "barge")
-    sent = parse_request({**asked.model_dump(by_alias=True, mode="json"), field: value})
+    sent = parse_request({**asked.wire_fields(), field: value})
     outcome = session.act(sent, confirmed=Confirmed.of(asked))
     assert outcome.kind is OutcomeKind.REFUSED
     assert "not what you confirmed" in outcome.message

@@ -1,4 +1,4 @@
-"""The console paints before the heavy half loads: building the app imports neither pydantic nor httpx, nor the
+"""The console paints before the heavy half loads: building the app imports neither httpx nor the config, nor the
 simulator; the demo's session opens without httpx, which loads for its first request; a start that leads to
 the sign-in loads it, and the system's certificates, on a worker while the form is filled in. A regression here
 costs every supervisor start-up time (see benchmarks/bench_startup.py)."""
@@ -13,7 +13,6 @@ from helpers import PILOT_UNTIL
 
 # The sign-in screen's module too: it loads with the first sign-in screen shown.
 HEAVY = (
-    "pydantic",
     "httpx",
     "queuetui.sim",
     "queuetui.core.config",
@@ -40,7 +39,7 @@ def test_building_the_app_loads_nothing_heavy():
 
 def test_the_probe_sees_a_heavy_module_when_one_is_loaded():
     # Without this, a probe that never saw any module would pass the test above.
-    assert "pydantic" in loaded_after("import pydantic\n" + PROBE)
+    assert "httpx" in loaded_after("import httpx\n" + PROBE)
 
 
 DEMO_PROBE = """
@@ -178,11 +177,6 @@ def test_the_demo_start_loads_none_of_its_modules_on_the_ui_thread():
 REQUEST_MODEL_PROBE = (
     DEMO_STARTED
     + """
-from queuetui.tui.app import QueueApp
-
-pydantic_at_adoption = []
-before_each_call(QueueApp, "_adopt_boot", lambda app, boot: pydantic_at_adoption.append("pydantic" in sys.modules))
-
 async def main():
     async with app.run_test() as pilot:
         await started(pilot)
@@ -190,18 +184,17 @@ async def main():
         fields = {"callId": "C-10023", "snoopType": "spy", "targetEntityType": "agent", "targetEntityVal": "13",
                   "snooperNumber": "9876543210"}
         request = app.session.prepare(fields)
-        heavy = [name for name in on_ui if name.split(".")[0] == "pydantic" or name == "queuetui.api.models"]
-        print(json.dumps([pydantic_at_adoption, heavy, request.call_id]))
+        heavy = [name for name in on_ui if name == "queuetui.api.models"]
+        print(json.dumps([heavy, request.call_id]))
 
 asyncio.run(main())
 """
 )
 
 
-def test_the_demo_is_usable_before_pydantic_loads_and_the_first_request_does_not_wait_for_it():
-    # The config, themes and credentials are read without pydantic: about 100 ms of the start. The request model
-    # (and pydantic) loads on a worker as the session's shift is read, not on the UI thread at the first Enter.
-    assert loaded_after(REQUEST_MODEL_PROBE) == [[False], [], "C-10023"]
+def test_the_first_request_does_not_wait_for_the_request_model():
+    # The request model loads on a worker as the session's shift is read, not on the UI thread at the first Enter.
+    assert loaded_after(REQUEST_MODEL_PROBE) == [[], "C-10023"]
 
 
 HELD_ENTER_PROBE = (
@@ -225,7 +218,7 @@ async def main():
     async with app.run_test() as pilot:
         await started(pilot)
         await until(pilot, lambda: loaded_at_prepare)
-        heavy = [name for name in on_ui if name.split(".")[0] == "pydantic" or name == "queuetui.api.models"]
+        heavy = [name for name in on_ui if name == "queuetui.api.models"]
         print(json.dumps([loaded_at_prepare, heavy]))
 
 asyncio.run(main())

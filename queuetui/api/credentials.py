@@ -1,5 +1,5 @@
-"""Who signs in: a session id, or a user id with a token. Plain classes, since a session (the demo's too) opens
-with them before pydantic loads; their secrets never show in a repr, a str or a log line."""
+"""Who signs in: a session id, or a user id with a token. Plain classes, as the request is: a session (the demo's
+too) opens with them on the way to the first usable frame; their secrets never show in a repr, a str or a log line."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The rules for what a supervisor types, in plain Python: the sign-in's credentials and the request's fields
-share them, and the credentials are checked on the way to the first usable frame, before pydantic loads.
+share them, and the credentials are checked on the way to the first usable frame.
 
 The character sets for ids are our choice (the API does not publish one): conservative enough that shell or
 SQL metacharacters and look-alike Unicode digits are refused before anything is sent.

@@ -1,19 +1,20 @@
-"""The request model for `queue/bargingCall`, validated the way a supervisor can act on.
+"""The request for `queue/bargingCall`, validated the way a supervisor can act on.
 
 Field names on the wire are the seed's (`callId`, `snoopType`, ...). Every text field is trimmed, must not
-be empty, is length-capped and may not hold control or escape characters (the rules are in `fields`).
-pydantic loads with this module, which the session imports with the first request it prepares (or the
-first read of the audit trail), not at start-up.
+be empty, is length-capped and may not hold control or escape characters: the rules are `fields`' own, which
+the sign-in's credentials share. A plain frozen dataclass checked by those rules, not a model library's:
+`queuetui barge` builds one request per process, and a library's import and schema build would be most of its
+start.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from queuetui.api import fields
-from queuetui.api.fields import FieldErrors, InputProblem
+from queuetui.api.fields import CREDENTIAL_FIELDS, FIELD_LABELS, FieldErrors, InputProblem
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
 
@@ -21,33 +22,42 @@ if TYPE_CHECKING:
     from queuetui.api.credentials import SessionAuth, TokenAuth
 
 
-def _mode(value: object) -> object:
+def _mode(value: object) -> SnoopType:
     # " SPY " is a typing slip, not a different mode.
-    return value.strip().lower() if isinstance(value, str) else value
+    try:
+        return SnoopType(value.strip().lower() if isinstance(value, str) else value)
+    except ValueError:
+        raise ValueError("must be one of spy, whisper, barge") from None
 
 
-CallId = Annotated[str, BeforeValidator(fields.call_id)]
-TargetType = Annotated[str, BeforeValidator(fields.target_type)]
-TargetValue = Annotated[str, BeforeValidator(fields.target_value)]
-PhoneNumber = Annotated[str, BeforeValidator(fields.phone_number)]
+_T = TypeVar("_T")
+# The request's own fields: the form's, less the sign-in's.
+_FIELD_NAMES = FIELD_LABELS.keys() - CREDENTIAL_FIELDS
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+@dataclass(frozen=True)
+class BargeRequest:
+    """One `bargingCall` without its credentials; `wire_body` adds them. Built by `parse_request`."""
 
+    call_id: str
+    snoop_type: SnoopType
+    target_entity_type: str
+    target_entity_val: str
+    snooper_number: str
 
-class BargeRequest(_Model):
-    """One `bargingCall` without its credentials; `wire_body` adds them."""
-
-    call_id: CallId = Field(alias="callId")
-    snoop_type: Annotated[SnoopType, BeforeValidator(_mode)] = Field(alias="snoopType")
-    target_entity_type: TargetType = Field(alias="targetEntityType")
-    target_entity_val: TargetValue = Field(alias="targetEntityVal")
-    snooper_number: PhoneNumber = Field(alias="snooperNumber")
+    def wire_fields(self) -> dict[str, str]:
+        """The request's fields by their wire names, as sent."""
+        return {
+            "callId": self.call_id,
+            "snoopType": self.snoop_type.value,
+            "targetEntityType": self.target_entity_type,
+            "targetEntityVal": self.target_entity_val,
+            "snooperNumber": self.snooper_number,
+        }
 
     def wire_body(self, credentials: SessionAuth | TokenAuth) -> dict[str, str]:
         body = credentials.wire()
-        body.update(self.model_dump(by_alias=True, mode="json"))
+        body.update(self.wire_fields())
         return body
 
     def describe(self) -> str:
@@ -58,28 +68,32 @@ class BargeRequest(_Model):
         )
 
     def with_mode(self, mode: SnoopType) -> BargeRequest:
-        return self.model_copy(update={"snoop_type": mode})
+        return replace(self, snoop_type=mode)
 
 
-def _problems(error: ValidationError, model: type[BaseModel]) -> FieldErrors:
-    aliases = {name: (info.alias or name) for name, info in model.model_fields.items()}
-    found: list[InputProblem] = []
-    for item in error.errors(include_input=False, include_url=False):
-        loc = [str(part) for part in item["loc"] if isinstance(part, str)]
-        field = loc[-1] if loc else "input"
-        field = aliases.get(field, field)
-        message = str(item["msg"]).removeprefix("Value error, ")
-        if item["type"] == "missing":
-            message = "is required"
-        elif item["type"] == "enum":
-            message = "must be one of spy, whisper, barge"
-        found.append(InputProblem(field, message))
-    return FieldErrors(tuple(found))
-
-
-def parse_request(raw: dict[str, object]) -> BargeRequest:
-    """Build a request from wire-named fields; raise FieldErrors naming each field that is wrong."""
+def _checked(
+    raw: Mapping[str, object], name: str, rule: Callable[[object], _T], found: list[InputProblem]
+) -> _T | None:
+    if name not in raw:
+        found.append(InputProblem(name, "is required"))
+        return None
     try:
-        return BargeRequest.model_validate(raw)
-    except ValidationError as error:
-        raise _problems(error, BargeRequest) from None
+        return rule(raw[name])
+    except ValueError as problem:
+        found.append(InputProblem(name, str(problem)))
+        return None
+
+
+def parse_request(raw: Mapping[str, object]) -> BargeRequest:
+    """Build a request from wire-named fields; raise FieldErrors naming each field that is wrong, in form order,
+    then each one the request does not have."""
+    found: list[InputProblem] = []
+    call_id = _checked(raw, "callId", fields.call_id, found)
+    mode = _checked(raw, "snoopType", _mode, found)
+    target_type = _checked(raw, "targetEntityType", fields.target_type, found)
+    target = _checked(raw, "targetEntityVal", fields.target_value, found)
+    snooper = _checked(raw, "snooperNumber", fields.phone_number, found)
+    found += [InputProblem(str(name), "is not a field of this request") for name in raw if name not in _FIELD_NAMES]
+    if found or call_id is None or mode is None or target_type is None or target is None or snooper is None:
+        raise FieldErrors(tuple(found))
+    return BargeRequest(call_id, mode, target_type, target, snooper)

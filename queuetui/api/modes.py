@@ -1,5 +1,5 @@
-"""The three snoop types, in a module of their own: the console and the config need them, the request model's
-pydantic not yet."""
+"""The three snoop types, in a module of their own: the console and the config need them before the request
+model."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from queuetui.cli.console_args import ConsoleArgs, read_console_args
+from queuetui.cli.console_args import ConsoleArgs, command_of, read_console_args
 
 if TYPE_CHECKING:
     import argparse
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_tui(console)
     from queuetui.cli.parser import build_parser, console_args_of
 
-    args = build_parser().parse_args(argv)
+    args = build_parser(command_of(argv)).parse_args(argv)
     if args.command is None:
         return _run_tui(console_args_of(args))
     try:

@@ -49,3 +49,19 @@ def read_console_args(argv: Sequence[str]) -> ConsoleArgs | None:
         profile=options.get("--profile"),
         config=options.get("--config"),
     )
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The word after the console's options, spelled out in full, where a command is named; None when an option
+    comes first that this reader does not know for certain (the full parser reads it)."""
+    tokens = iter(argv)
+    for token in tokens:
+        name, equals, _ = token.partition("=")
+        if not equals and token in FLAGS:
+            continue
+        if name in OPTIONS:
+            if not equals:
+                next(tokens, "")
+            continue
+        return None if token.startswith("-") else token
+    return None

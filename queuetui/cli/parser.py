@@ -1,11 +1,13 @@
-"""The whole command line's parser: the console's options and every command's. Built only when the command line
-is more than the console's own options (see `console_args`): importing argparse and building all of this takes
-30 to 50 ms, which the console's start would otherwise pay before its first frame."""
+"""The whole command line's parser: the console's options and the commands'. Built only when the command line is
+more than the console's own options (see `console_args`): importing argparse and building it would cost the
+console's start before its first frame. A command line that names its command gets that command's parser
+alone."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from queuetui import __version__
@@ -108,22 +110,7 @@ def _add_audit_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="queuetui",
-        description="Listen to (spy), coach (whisper) or join (barge) a live call through DeepCall's Queue API.",
-        epilog="Run without a command to open the console. Try it safely with: queuetui --demo",
-    )
-    parser.add_argument("--version", action="version", version=f"queuetui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="open the console on the embedded simulator")
-    # What `serve` starts each tab's console with: not for people, so not in the help.
-    parser.add_argument("--locked", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--tour", action="store_true", help="with --demo: a guided tour, step by step")
-    parser.add_argument("--show-keys", action="store_true", help="show the last keys pressed (for a room)")
-    parser.add_argument("--profile", default=None, help="profile from the config file (env QUEUETUI_PROFILE)")
-    parser.add_argument("--config", default=None, help="config file path (env QUEUETUI_CONFIG)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_barge_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     barge = commands.add_parser(
         "barge",
         help="monitor one call without the console (exit codes: 0 ok, 2 input, 3 auth, 4 API, 5 network)",
@@ -132,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         "5 network or protocol error.",
     )
     _add_barge_arguments(barge)
-    _add_audit_command(commands)
 
+
+def _add_calls_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     calls = commands.add_parser(
         "calls",
         help="list the live calls (exit codes as barge)",
@@ -143,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_calls_arguments(calls)
 
+
+def _add_sim_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sim = commands.add_parser("sim", help="run the DeepCall simulator on this machine")
     sim.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
@@ -165,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--error-message", default="", metavar="TEXT", help="answer every request with error 1009 carrying TEXT"
     )
 
+
+def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
         "serve",
         help="the demo console in a browser, one per tab (for a training room)",
@@ -193,17 +185,54 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--profile", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     serve.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+
+def _add_config_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     config = commands.add_parser("config", help="show where the config file is, or what it holds")
     config.add_argument(
         "action", choices=["path", "show"], help="path: print the file's path; show: its contents, secrets masked"
     )
 
+
+def _add_themes_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     commands.add_parser(
         "themes",
         help="list the colour themes: built-in and your own",
         description="List every theme the console can use. Your own go in the folder printed at the end; "
         "a file there with a built-in's name replaces it.",
     )
+
+
+# Every command by name, in the order the help lists them.
+COMMANDS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
+    "barge": _add_barge_command,
+    "audit": _add_audit_command,
+    "calls": _add_calls_command,
+    "sim": _add_sim_command,
+    "serve": _add_serve_command,
+    "config": _add_config_command,
+    "themes": _add_themes_command,
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of the whole command line; with one `command`'s parser only when `command` names one (see
+    `console_args.command_of`), since building every command's would be most of a one-shot command's parsing."""
+    parser = argparse.ArgumentParser(
+        prog="queuetui",
+        description="Listen to (spy), coach (whisper) or join (barge) a live call through DeepCall's Queue API.",
+        epilog="Run without a command to open the console. Try it safely with: queuetui --demo",
+    )
+    parser.add_argument("--version", action="version", version=f"queuetui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the console on the embedded simulator")
+    # What `serve` starts each tab's console with: not for people, so not in the help.
+    parser.add_argument("--locked", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tour", action="store_true", help="with --demo: a guided tour, step by step")
+    parser.add_argument("--show-keys", action="store_true", help="show the last keys pressed (for a room)")
+    parser.add_argument("--profile", default=None, help="profile from the config file (env QUEUETUI_PROFILE)")
+    parser.add_argument("--config", default=None, help="config file path (env QUEUETUI_CONFIG)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in [command] if command in COMMANDS else COMMANDS:
+        COMMANDS[name](commands)
     return parser
 
 

@@ -20,12 +20,15 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from queuetui.core.audit_access import AuditWriteError, check_rotation, open_private
 from queuetui.core.audit_chain import GENESIS, line_hash, seal, without_chain
 from queuetui.core.audit_files import ends_with_newline, last_line, rotated_files, rotated_name
-from queuetui.core.audit_syslog import SyslogSink
+
+if TYPE_CHECKING:
+    # Only a profile that copies its trail to syslog loads the sink (and the logging package behind it).
+    from queuetui.core.audit_syslog import SyslogSink
 
 try:
     import fcntl

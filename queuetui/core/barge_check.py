@@ -91,7 +91,7 @@ def recheck(
     if request.target_entity_type == "agent" and call.agent is not None and call.agent != request.target_entity_val:
         moved = f"Barge not sent: {call_id} is now with agent {call.agent}, not {request.target_entity_val}"
         try:
-            again = parse_request({**request.model_dump(by_alias=True, mode="json"), "targetEntityVal": call.agent})
+            again = parse_request({**request.wire_fields(), "targetEntityVal": call.agent})
         except FieldErrors:
             return Recheck(f"{moved}; the list's agent id cannot be sent: use the form")
         return Recheck(f"{moved}; asked again", again)

@@ -16,8 +16,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal, cast
 
-import tomli_w
-
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
@@ -254,6 +252,8 @@ def settings_data(settings: Settings) -> dict[str, object]:
 
 def to_toml(settings: Settings) -> str:
     """The file's text: secrets only for profiles that remember them, empty values left out."""
+    import tomli_w  # only a front end that writes the file needs it
+
     return tomli_w.dumps(settings_data(settings))
 
 

@@ -26,9 +26,6 @@ from queuetui.api.text import printable
 from queuetui.core import embedded
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_access import AuditWriteError
-from queuetui.core.audit_syslog import SyslogSink
-from queuetui.core.audit_trail import ShiftSummary, shift_summary
-from queuetui.core.audit_who import os_user
 from queuetui.core.config import Profile
 from queuetui.core.environment import Environment
 from queuetui.core.live import LiveState, Monitoring
@@ -41,6 +38,7 @@ if TYPE_CHECKING:
     import httpx
 
     from queuetui.api.models import BargeRequest
+    from queuetui.core.audit_trail import ShiftSummary
     from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
@@ -61,9 +59,9 @@ def load_http() -> None:
 
 
 def load_requests() -> None:
-    """Load the request model, and pydantic behind it (about 100 ms): `prepare` needs it, opening a session does
-    not. A console calls this from a worker before an Enter can come: while the sign-in form is filled in, and
-    before it types the keys held through start-up."""
+    """Load the request model: `prepare` needs it, opening a session does not. A console calls this from a worker
+    before an Enter can come: while the sign-in form is filled in, and before it types the keys held through
+    start-up."""
     import queuetui.api.models  # noqa: F401
 
 
@@ -220,8 +218,12 @@ class Session:
         problems: list[str] = []
         audit = None
         if audit_path:
-            # A syslog outage is told once (appended from whichever thread found it) and never stops an action.
-            syslog = SyslogSink(profile.syslog_socket, on_problem=problems.append) if profile.syslog else None
+            syslog = None
+            if profile.syslog:  # the sink loads the logging package: only for a profile that copies to syslog
+                from queuetui.core.audit_syslog import SyslogSink
+
+                # A syslog outage is told once (appended from whichever thread found it), never stops an action.
+                syslog = SyslogSink(profile.syslog_socket, on_problem=problems.append)
             audit = AuditLog(audit_path, max_bytes=profile.audit_max_bytes, syslog=syslog)
         if audit is not None:
             try:
@@ -379,6 +381,8 @@ class Session:
         it off the UI thread). None recorded when there is no audit trail.
 
         Reading the trail needs the request model: the first call loads it (see `load_requests`)."""
+        from queuetui.core.audit_trail import shift_summary
+        from queuetui.core.audit_who import os_user
         from queuetui.core.shift import past_actions
 
         audit = self.service.audit

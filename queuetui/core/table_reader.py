@@ -1,9 +1,9 @@
 """Reading a TOML table into typed values, by hand: every problem is collected with the key path it is at, so
 one look at the message is enough to fix the file, and the caller can name each key's line.
 
-The config and theme files load on the way to the first usable frame, and pydantic would add about 100 ms
-to it (its import and its first model's build, measured in the installed app in tmux); these files are small
-enough that plain checks read as clearly. pydantic validates what is sent, and loads with the first request.
+The config and theme files load on the way to the first usable frame, and `queuetui barge` reads the config
+on every run: plain checks cost neither a model library's import nor its schema build, and these files are
+small enough that they read as clearly.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from queuetui.api.fields import FieldErrors
 from queuetui.api.models import BargeRequest
 from queuetui.api.text import printable
 from queuetui.core import paths
-from queuetui.core.barge_check import Confirmed
 from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
 from queuetui.core.outcome import Interrupted, stop_name
+from queuetui.core.preferences import save_snooper
 from queuetui.core.service import Outcome, OutcomeKind
 from queuetui.core.session import AUDIT_LABEL, Session, SessionRefused
 from queuetui.core.stops import on_stop_signals
@@ -130,8 +130,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     overrides = Overrides.from_env(
         profile=args.profile, base_url=args.base_url, ssid=args.ssid, user_id=args.user_id, token=args.token
     )
+    named = getattr(args, "config", None)
     try:
-        named = getattr(args, "config", None)
         loaded = load_config(paths.config_file(named), named=bool(paths.chosen_config_file(named)))
         name, profile = select_profile(loaded.settings, overrides.profile)
     except ConfigError as error:
@@ -171,14 +171,26 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err,
                 request,
             )
-        # `--yes` is the answer to the question the console would ask, given as the command starts.
-        outcome = session.act(request, confirmed=Confirmed.of(request) if asks else None)
+        confirmed = None
+        if asks:
+            from queuetui.core.barge_check import Confirmed
+
+            # `--yes` is the answer to the question the console would ask, given as the command starts.
+            confirmed = Confirmed.of(request)
+        outcome = session.act(request, confirmed=confirmed)
         for problem in session.take_problems():
             print(f"warning: {problem}", file=err)
     except FieldErrors as errors:
         return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
     finally:
         session.close()
+    if outcome.ok:
+        try:
+            save_snooper(
+                loaded.path, loaded.settings, name, session.profile, request.snooper_number, demo=session.is_demo
+            )
+        except (ConfigError, OSError) as problem:
+            print(f"warning: the snooper number was not remembered: {printable(str(problem))}", file=err)
     return _report(outcome, args.json, out, err)
 
 

@@ -4,8 +4,8 @@ Screens get what they show (the session, the sign-in form's data) and post messa
 into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
 module imports only Textual and light modules; the config, the themes and the simulator load in `boot` on a
 worker thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx
-loads there too when a sign-in comes next, else (the demo) with the first request; pydantic, with the request
-model, on a worker before an Enter can need it (see `load_requests` in the session module).
+loads there too when a sign-in comes next, else (the demo) with the first request; the request model, on a
+worker before an Enter can need it (see `load_requests` in the session module).
 """
 
 from __future__ import annotations
@@ -469,19 +469,13 @@ class QueueApp(App[None]):
         )
         if session.is_demo:
             return
-        if remember:
-            if isinstance(credentials, SessionAuth):
-                self.profile = replace(session.profile, remember_secret=True, ssid=self.prefill.ssid or "")
-            else:
-                self.profile = replace(
-                    session.profile, remember_secret=True, user_id=credentials.user_id, token=self.prefill.token or ""
-                )
-            self._save_profile(self.profile)
-        elif session.profile.remember_secret:
-            # Unticked: the file stops keeping this profile's secrets (`queuetui barge` used them too), and so does
-            # the profile in memory, which the next sign-in screen and the next save start from.
-            self.profile = replace(session.profile, remember_secret=False, ssid="", token="")
-            self._save_profile(self.profile)
+        from queuetui.core.preferences import secret_remembered
+
+        remembered = secret_remembered(session.profile, credentials, remember)
+        if remembered is not None:
+            # The profile in memory too: the next sign-in screen and the next save start from it.
+            self.profile = remembered
+            self._save_profile(remembered)
 
     def on_login_required(self, message: LoginRequired) -> None:
         if self._sign_in_screen() is not None or not self.ready.is_set():
@@ -511,17 +505,19 @@ class QueueApp(App[None]):
     # ----- config -----------------------------------------------------------------------------------
 
     def on_snooper_used(self, message: SnooperUsed) -> None:
-        number = message.number
-        if number and number != self.profile.snooper_number and self.session is not None and not self.session.is_demo:
-            self.profile = replace(self.profile, snooper_number=number)
-            self._save_profile(self.profile)
+        from queuetui.core.preferences import snooper_remembered
+
+        if self.session is None:
+            return
+        remembered = snooper_remembered(self.profile, message.number, demo=self.session.is_demo)
+        if remembered is not None:
+            self.profile = remembered
+            self._save_profile(remembered)
 
     def _save_profile(self, profile: Profile) -> None:
-        stored = self.settings.profiles.get(self.profile_name)
-        if stored is not None:
-            # Keep the file's own base URL: a one-off override at sign-in is not a setting.
-            profile = replace(profile, base_url=stored.base_url)
-        self.settings = replace(self.settings, profiles={**self.settings.profiles, self.profile_name: profile})
+        from queuetui.core.preferences import stored
+
+        self.settings = stored(self.settings, self.profile_name, profile)
         self._save_settings()
 
     def watch_theme(self, theme: str) -> None:

@@ -933,7 +933,7 @@ class ConsoleScreen(Screen[None]):
         widget.add_class("-invalid")
         self.set_focus(widget)
         if sent is not None and isinstance(widget, Input):
-            as_sent = str(sent.model_dump(by_alias=True, mode="json").get(field, ""))
+            as_sent = str(sent.wire_fields().get(field, ""))
             if widget.value.strip() == as_sent:
                 widget.select_all()
 
