@@ -20,6 +20,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from queuetui.api.fields import CALL_ID_MAX
 from queuetui.core.service import RateGuard, RetryPolicy
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import SUCCESS_TEXT
@@ -332,7 +333,7 @@ def test_a_paste_longer_than_the_field_is_refused_with_a_message_and_nothing_is_
         await signed_in(pilot)
         await fill_form(pilot, "", "13")
         call_field = h.field("#call-id")
-        await paste(pilot, "C-" + "1" * 63)  # 65 characters; the field takes 64
+        await paste(pilot, "C-" + "1" * (CALL_ID_MAX - 1))  # one more than the field takes
         values.append(call_field.value)
         await pilot.press("enter")  # a paste cut to fit would be sent here
         await pilot.pause()
@@ -342,28 +343,29 @@ def test_a_paste_longer_than_the_field_is_refused_with_a_message_and_nothing_is_
     assert values == ["", ""]
     assert sim.request_count == 0
     assert h.toasts.of("warning") == [
-        "Paste refused: the paste is 65 characters; this field takes 64; nothing was changed"
+        f"Paste refused: the paste is {CALL_ID_MAX + 1} characters; this field takes {CALL_ID_MAX}; nothing was changed"
     ]
 
 
 def test_a_call_id_typed_longer_than_the_field_takes_is_kept_whole_and_refused_by_name(
     make_app: Callable[..., Harness], sim: SimServer
 ) -> None:
-    # Typed, not pasted: the keys past the 64th used to be dropped without a word, and Enter sent the 64 left.
+    # Typed, not pasted: the keys past the field's limit used to be dropped without a word, and Enter sent the rest.
     h = make_app(base_url=sim.url)
     errors: list[str] = []
 
     async def steps(pilot: Pilot[None]) -> None:
         await signed_in(pilot)
         await fill_form(pilot, "", "13")
-        await pilot.press(*("C" * 70), "enter")
+        h.field("#call-id").value = "C" * CALL_ID_MAX
+        await pilot.press("C", "enter")  # one key past what the field takes
         await pilot.pause()
-        assert h.field("#call-id").value == "C" * 70
+        assert h.field("#call-id").value == "C" * (CALL_ID_MAX + 1)
         errors.append(str(h.console.query_one("#form-error", Static).render()))
 
     drive(h, steps)
     assert sim.request_count == 0
-    assert errors == ["\u2717 Call ID: is too long (70 characters, at most 64)"]
+    assert errors == [f"\u2717 Call ID: is too long ({CALL_ID_MAX + 1} characters, at most {CALL_ID_MAX})"]
 
 
 def test_a_field_problem_is_shown_in_full_in_the_form_at_80x24(make_app: Callable[..., Harness]) -> None:
