@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -237,6 +238,7 @@ class ConsoleScreen(Screen[None]):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
                     yield Static("", id="floor-age")
                 yield LiveCallsTable(id="calls")
+                yield Static("", id="floor-detail")
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("Call", classes="label")
@@ -481,6 +483,13 @@ class ConsoleScreen(Screen[None]):
         if stale is not None:
             self.report("warning", stale.caution(message.mode.value, call.call_id))
         self.request_send(request, stale)
+
+    def on_live_calls_table_highlighted(self, message: LiveCallsTable.Highlighted) -> None:
+        """An id too long for its cell is shown whole under the list while its row is highlighted: acting uses the
+        whole id, so the supervisor must be able to read it, and tell it from ids that share its head or tail."""
+        detail = self.query_one("#floor-detail", Static)
+        detail.update(Text(f"Call {message.call_id}") if message.shortened else "")
+        detail.display = message.shortened
 
     def on_live_calls_table_no_call(self, message: LiveCallsTable.NoCall) -> None:
         self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
