@@ -476,3 +476,33 @@ def test_ids_past_64_characters_are_read_whole_on_screen_and_acted_on_whole(
         head, _, tail = top.split()[1].partition("\u2026")  # the top line: the id shortened in the middle
         assert call_id.startswith(head) and call_id.endswith(tail) and len(tail) >= len(head)
         assert cell.endswith(call_id[-3:])
+
+
+class MovedClock(StillClock):
+    """The floor's clock, still until the test moves it on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_a_spy_from_a_list_that_stopped_answering_says_how_old_it_is_in_its_notice_and_its_record(
+    floor_app, sim, audit_path
+):
+    clock = MovedClock()
+    h = floor_app(floor_clock=clock)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        clock.now += 20  # no list since: the source hangs, so no refresh has failed either
+        await pilot.press("s")
+        await settle(pilot)
+
+    drive(h, steps)
+    caution = "SPY on C-10023 from a stale list (list 20 s old): the call may have moved or ended"
+    assert caution in h.toasts.of("warning")
+    assert [(r["call_id"], r["outcome"], r["list_age_s"]) for r in outcome_records(audit_path)] == [
+        ("C-10023", "ok", 20)
+    ]
