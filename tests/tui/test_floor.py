@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import outcome_records
 from rich.cells import cell_len
+from textual.coordinate import Coordinate
 from textual.widgets import Input
 
 from queuetui.core.live_calls import LiveCall
@@ -467,6 +468,8 @@ def test_ids_past_64_characters_are_read_whole_on_screen_and_acted_on_whole(
             area = detail.content_region  # what a notice leaves uncovered
             shown = "".join(row[area.x : area.right].strip() for row in text.splitlines()[area.y : area.bottom])
             seen[call_id] = (shown, text.splitlines()[0], table.cell_text(row, 1))
+        sessions = h.sessions
+        assert len({str(sessions.get_cell_at(Coordinate(row, 1))) for row in range(3)}) == 3  # alike, cut at the end
 
     drive(h, steps)
     assert [r.parsed["callId"] for r in sim.received] == list(ids)

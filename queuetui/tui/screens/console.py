@@ -488,8 +488,9 @@ class ConsoleScreen(Screen[None]):
         """An id too long for its cell is shown whole under the list while its row is highlighted: acting uses the
         whole id, so the supervisor must be able to read it, and tell it from ids that share its head or tail."""
         detail = self.query_one("#floor-detail", Static)
-        detail.update(Text(f"Call {message.call_id}") if message.shortened else "")
-        detail.display = message.shortened
+        if message.shortened or detail.display:  # a hidden line stays as it is: an update would lay the panel out
+            detail.update(Text(f"Call {message.call_id}") if message.shortened else "")
+            detail.display = message.shortened
 
     def on_live_calls_table_no_call(self, message: LiveCallsTable.NoCall) -> None:
         self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
