@@ -161,7 +161,7 @@ async def many_rows(pilot: Pilot[None], h: Harness) -> list[str]:
     return crop(screen_text(h.app), inside)
 
 
-def test_sessions_list_columns_never_run_together_long_ids_end_in_an_ellipsis_and_the_result_stays_whole(
+def test_sessions_list_columns_never_run_together_long_ids_are_shortened_in_the_middle_and_the_result_stays_whole(
     make_app: Callable[..., Harness], sim: SimServer
 ) -> None:
     """One long list read twice: its cells, and its result column beside the scrollbar."""
@@ -177,7 +177,7 @@ def test_sessions_list_columns_never_run_together_long_ids_end_in_an_ellipsis_an
     parsed = [ROW.match(row.rstrip()) for row in body]
     assert all(parsed), "\n".join(rows)
     cells = [(m["call"], m["agent"], m["mode"]) for m in parsed if m]
-    assert cells[-3:] == [("C-1234\u2026", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
+    assert cells[-3:] == [("C-1\u2026123", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
     results = [m["result"] for m in parsed if m]
     assert results[-3:] == ["\u2717 1012", "\u2717 1502", "\u25cf LIVE"]
     assert set(results[:-3]) <= set(RESULTS)
