@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from queuetui.api.errors import ProtocolError
+from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.text import has_unsafe_chars
 from queuetui.core.json_pointer import JsonPointer
 from queuetui.core.live_calls import (
-    MAX_ID,
     MAX_TEXT,
     CallState,
     FieldMap,
@@ -169,7 +169,7 @@ def test_text_from_the_feed_is_made_safe_and_short():
 def test_a_long_call_id_is_kept_whole_and_one_that_names_no_call_is_skipped():
     long_id = "20260107101500-" + "7" * 60
     assert FULL.read({"callId": long_id}).call_id == long_id
-    for unusable in ("C-\x1b[2J1", "C-\u202e1", "x" * (MAX_ID + 1), "   ", 1.5, True, ["C-1"]):
+    for unusable in ("C-\x1b[2J1", "C-\u202e1", "x" * (CALL_ID_MAX + 1), "   ", 1.5, True, ["C-1"]):
         assert FULL.read({"callId": unusable}) is None
     assert FULL.read({"callId": 10023}).call_id == "10023"
 
@@ -290,7 +290,7 @@ def test_any_items_map_to_calls_safe_to_show(feed):
         for text in (call.call_id, call.agent, call.agent_name, call.customer, call.queue):
             if text is not None:
                 assert not has_unsafe_chars(text), repr(text)
-                assert len(text) <= (MAX_ID if text is call.call_id else MAX_TEXT)
+                assert len(text) <= (CALL_ID_MAX if text is call.call_id else MAX_TEXT)
         duration = call.duration_s(EPOCH)
         assert duration is None or duration >= 0
         assert filter_calls([call], call.call_id[:3]) == [call]

@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
-from queuetui.api.fields import FIELD_LABELS, FieldErrors
+from queuetui.api.fields import CALL_ID_MAX, FIELD_LABELS, FieldErrors
 from queuetui.api.models import parse_request
 from queuetui.api.modes import SnoopType
 
@@ -68,7 +68,8 @@ def test_valid_request_keeps_values_and_trims():
         ("snooperNumber", "1" * 15, "1" * 15),
         ("targetEntityType", "Agent", "agent"),
         ("targetEntityVal", "sup.lead+2@team", "sup.lead+2@team"),
-        ("callId", "a" * 64, "a" * 64),
+        ("callId", "a" * CALL_ID_MAX, "a" * CALL_ID_MAX),
+        ("callId", "20260107101500-" + "7" * 50 + "-0042", "20260107101500-" + "7" * 50 + "-0042"),  # 70, off a list
         ("callId", "1700000000.42:x_y", "1700000000.42:x_y"),
         ("snoopType", "barge", "barge"),
         ("snoopType", "whisper", "whisper"),
@@ -92,7 +93,7 @@ def test_every_field_is_required(field, empty):
 
 @pytest.mark.parametrize(
     ("field", "too_long"),
-    [("callId", "a" * 65), ("targetEntityType", "a" * 33), ("targetEntityVal", "7" * 65)],
+    [("callId", "a" * (CALL_ID_MAX + 1)), ("targetEntityType", "a" * 33), ("targetEntityVal", "7" * 65)],
 )
 def test_too_long_is_refused(field, too_long):
     assert_names_only(refusal(**{field: too_long}), field, "too long")

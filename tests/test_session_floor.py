@@ -4,15 +4,21 @@ deadline; an ended call is refused before anything is sent, and the live leg end
 
 from __future__ import annotations
 
+import csv
+import io
+import subprocess
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from run_cli import run_queuetui
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
 from queuetui.api.modes import SnoopType
+from queuetui.core.audit import read_audit
 from queuetui.core.barge_check import Confirmed
 from queuetui.core.call_poller import CallPoller
 from queuetui.core.call_sources import CallSource, RawAnswer
@@ -21,6 +27,7 @@ from queuetui.core.live_calls import FieldMap, LiveCall, MappedCalls
 from queuetui.core.live_calls_config import LiveCallFields, LiveCallsConfig
 from queuetui.core.outcome import OutcomeKind
 from queuetui.core.session import Seams, Session
+from queuetui.core.stale_list import StaleList
 from queuetui.sim import DEMO_SSID
 
 
@@ -253,3 +260,67 @@ def test_a_leg_left_to_the_phone_ends_when_its_call_leaves_the_list(sim, audit_p
         assert [leg.call_id for leg in session.live.legs] == ["C-10017"]
     finally:
         session.close()
+
+
+# ----- an action picked from a stale list -----------------------------------------------------------------
+
+
+def audit(action: str, path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`queuetui audit` on the trail at `path`: `list` is its table."""
+    return run_queuetui(
+        "audit", *([] if action == "list" else [action]), *options, "--audit-file", str(path), in_process=True
+    )
+
+
+def test_a_spy_picked_from_a_fresh_list_says_nothing_of_its_age(on_floor, audit_path):
+    session, _, clock, _ = on_floor
+    clock.now += 3  # one period: fresh
+    assert session.stale_list(SnoopType.SPY) is None
+    spy = request("C-10023", "spy")
+    assert session.admit(spy) is None
+    assert session.perform(spy, stale=session.stale_list(SnoopType.SPY)).ok
+    assert all("list_age_s" not in record for record in read_audit(audit_path).records)
+
+
+@pytest.mark.parametrize("mode", ["spy", "whisper"])
+def test_a_spy_or_whisper_picked_from_a_stale_list_records_the_lists_age(on_floor, sim, audit_path, mode):
+    session, source, clock, _ = on_floor
+    clock.now += 20  # no list for more than three refreshes: stale, though no refresh has failed
+    stale = session.stale_list(SnoopType(mode))
+    assert stale is not None
+    assert stale.caution(mode, "C-10023") == (
+        f"{mode.upper()} on C-10023 from a stale list (list 20 s old): the call may have moved or ended"
+    )
+    picked = request("C-10023", mode)
+    assert session.admit(picked) is None
+    assert session.perform(picked, stale=stale).ok
+    attempt, outcome = read_audit(audit_path).records
+    assert (attempt["event"], attempt["list_age_s"]) == ("attempt", 20)
+    assert (outcome["event"], outcome["list_age_s"], outcome["outcome"]) == ("outcome", 20, "ok")
+    assert source.fetches == 1  # a spy or whisper fetches no list of its own: the caution is what it gets
+    assert sim.request_count == 1
+    assert audit("verify", audit_path).returncode == 0  # the chain holds the new field like any other
+    assert "from a stale list (list 20 s old)" in audit("list", audit_path).stdout
+    (row,) = csv.DictReader(io.StringIO(audit("export", audit_path, "--csv").stdout))
+    assert (row["list_age_s"], row["other"]) == ("20", "")
+
+
+def test_a_list_that_hangs_is_as_old_as_its_last_answer_not_a_count_of_failures(on_floor):
+    session, _, clock, _ = on_floor
+    clock.now += 14  # the source hangs: no refresh has failed, none has come either
+    assert session.floor.snapshot.failures == 0
+    stale = session.stale_list(SnoopType.WHISPER)
+    assert stale is not None and stale.words == "list 14 s old"
+
+
+def test_a_barge_picked_from_a_stale_list_carries_no_age_it_goes_only_after_a_fresh_list(on_floor):
+    session, _, clock, _ = on_floor
+    clock.now += 20
+    assert session.stale_list(SnoopType.BARGE) is None
+
+
+def test_a_list_that_never_answered_is_said_so_and_recorded_as_null():
+    never = StaleList(None)
+    assert never.words == "the list never answered"
+    assert never.record() == {"list_age_s": None}
+    assert "0 s" not in never.caution("spy", "C-1")

@@ -98,7 +98,11 @@ def text_rule(max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool 
     return check
 
 
-call_id = text_rule(64, _ID_CHARS, "letters, digits and . _ : -")
+# DeepCall publishes no limit. Floors' own ids can be composite (a timestamp, a trunk, a UUID or two), and an id the
+# live list shows must be one a supervisor can act on whole: a cut id names another call, or none. The bound keeps
+# a pasted document out of a request, a log line and the audit record; the live list refuses longer ids too.
+CALL_ID_MAX = 256
+call_id = text_rule(CALL_ID_MAX, _ID_CHARS, "letters, digits and . _ : -")
 target_type = text_rule(32, _TYPE_CHARS, "letters, digits and _, starting with a letter (e.g. agent)", lower=True)
 target_value = text_rule(64, _TARGET_CHARS, "letters, digits and . _ : @ + -")
 user_id = target_value

@@ -35,6 +35,7 @@ from queuetui.api.errors import (
 )
 from queuetui.core.call_sources import CallSource, CommandFailed
 from queuetui.core.live_calls import LiveCall, MappedCalls
+from queuetui.core.stale_list import StaleList
 
 STALE_AFTER_MISSES = 3
 ENDED_LINGER_S = 5.0
@@ -97,6 +98,10 @@ class FloorSnapshot:
 
     def find(self, call_id: str) -> LiveCall | None:
         return self._index.get(call_id)
+
+    def stale_list(self, now: float) -> StaleList | None:
+        """What an action picked from this list at `now` must say of it: its age while it is stale, else None."""
+        return StaleList(self.age_s(now)) if self.stale(now) else None
 
     def status_words(self, now: float) -> str:
         """How fresh the list is, in words short enough for a panel's title at 80 columns and readable without

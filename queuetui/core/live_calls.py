@@ -18,12 +18,12 @@ from datetime import datetime
 from enum import Enum
 
 from queuetui.api.errors import ProtocolError
+from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.text import mask_customer, printable
 from queuetui.core.json_pointer import JsonPointer
 from queuetui.core.live_calls_config import LiveCallFields
 
 MAX_TEXT = 64  # longer names are cut: a table cell, not a document
-MAX_ID = 256  # a call id is kept whole, never cut (a cut id names no call); a longer one is not usable
 # Epoch numbers above this are milliseconds: as seconds they would be later than the year 5000.
 _MILLISECONDS_FROM = 100_000_000_000
 _LATEST = 253_402_300_799  # 9999-12-31T23:59:59Z: anything later cannot be a start time (nor a datetime)
@@ -231,13 +231,14 @@ def _text(value: object) -> str | None:
 
 def _call_id(value: object) -> str | None:
     """A call id whole, as the source wrote it (numbers as text), or None when it is not usable: empty, longer
-    than MAX_ID, or holding what a terminal cannot show (made safe, it would name another call)."""
+    than an action takes (CALL_ID_MAX), or holding what a terminal cannot show (made safe, it would name another
+    call)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _text(value)
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > MAX_ID or printable(text, MAX_ID) != text:
+    if not text or len(text) > CALL_ID_MAX or printable(text, CALL_ID_MAX) != text:
         return None
     return text
 

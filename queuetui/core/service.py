@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -117,7 +117,8 @@ class BargeService:
         # Reentrant: a signal handler on the main thread (see `interrupt`) may run while the main thread holds it.
         self._lock = threading.RLock()
         self._in_flight: dict[str, SnoopType] = {}  # call id: the mode on its way
-        self._open: dict[str, BargeRequest] = {}  # attempt id: a request recorded as sent, its outcome not yet
+        # Attempt id: a request recorded as sent, its outcome not yet, and the details its records carry.
+        self._open: dict[str, tuple[BargeRequest, Mapping[str, object]]] = {}
         self._closing = False
 
     @property
@@ -167,14 +168,17 @@ class BargeService:
         request: BargeRequest,
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
+        details: Mapping[str, object] | None = None,
     ) -> Outcome:
         """Send a call that `admit` reserved, retrying 1501; frees the call. Nothing is sent unless its attempt is
         recorded first; its outcome is recorded after, or "interrupted" when an exception (Ctrl+C, `Interrupted`)
-        cuts the wait short, which is raised again."""
-        attempt = self._open_attempt(request)
+        cuts the wait short, which is raised again. Both records carry `details` (what the action was picked
+        from, say)."""
+        details = details or {}
+        attempt = self._open_attempt(request, details)
         try:
             try:
-                self._write_ahead(request, attempt)
+                self._write_ahead(request, attempt, details)
                 outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
             except AuditWriteError as problem:
                 self._forget(attempt)
@@ -183,9 +187,9 @@ class BargeService:
             except BaseException as stop:
                 # An interrupt comes as soon as the attempt's record is whole (see AuditLog.append), so the trail
                 # may hold an attempt from the moment it was opened: its outcome says what became of it.
-                self._close(attempt, self._interrupted(request, stop_name(stop)))
+                self._close(attempt, self._interrupted(request, stop_name(stop)), details)
                 raise
-            return self._close(attempt, outcome)
+            return self._close(attempt, outcome, details)
         finally:
             self._done(request.call_id)
 
@@ -196,8 +200,8 @@ class BargeService:
         with self._lock:
             cut = dict(self._open)
             self._open.clear()
-        for attempt, request in cut.items():
-            self._record(self._interrupted(request, why), attempt)
+        for attempt, (request, details) in cut.items():
+            self._record(self._interrupted(request, why), attempt, details)
         return len(cut)
 
     def record_event(self, event: str, details: dict[str, object]) -> str:
@@ -306,13 +310,16 @@ class BargeService:
     def _refuse(self, request: BargeRequest, message: str, field: str | None = None) -> Outcome:
         return self._record(Outcome(OutcomeKind.REFUSED, message, request, field=field))
 
-    def _record(self, outcome: Outcome, attempt: str | None = None) -> Outcome:
+    def _record(
+        self, outcome: Outcome, attempt: str | None = None, details: Mapping[str, object] | None = None
+    ) -> Outcome:
         """Append the outcome's record (naming its attempt, when one was written); `audit_problem` says why it
         could not be: the request has gone by then, so the answer must still reach the user, with that said."""
         if self.audit is None or outcome.request is None:
             return outcome
         linked = {"attempt": attempt} if attempt is not None else {}
-        record = {**self._request_fields(outcome.request), "event": "outcome", **linked, **_result(outcome)}
+        fields = self._request_fields(outcome.request)
+        record = {**fields, **(details or {}), "event": "outcome", **linked, **_result(outcome)}
         try:
             self.audit.append(record)
         except AuditWriteError as problem:
@@ -336,28 +343,29 @@ class BargeService:
             },
         )
 
-    def _open_attempt(self, request: BargeRequest) -> str | None:
+    def _open_attempt(self, request: BargeRequest, details: Mapping[str, object]) -> str | None:
         """A new attempt id, open until its outcome is recorded; None without a trail."""
         if self.audit is None:
             return None
         attempt = uuid.uuid4().hex
         with self._lock:
-            self._open[attempt] = request
+            self._open[attempt] = (request, details)
         return attempt
 
-    def _write_ahead(self, request: BargeRequest, attempt: str | None) -> None:
+    def _write_ahead(self, request: BargeRequest, attempt: str | None, details: Mapping[str, object]) -> None:
         """Record that `request` is about to be sent. Raises AuditWriteError when the record is not in the file."""
         if self.audit is not None and attempt is not None:
-            self.audit.append({**self._request_fields(request), "event": "attempt", "attempt": attempt})
+            record = {**self._request_fields(request), **details, "event": "attempt", "attempt": attempt}
+            self.audit.append(record)
 
     def _forget(self, attempt: str | None) -> bool:
         """Close the attempt; True when it was still open (`interrupt` has not answered it)."""
         with self._lock:
             return attempt is not None and self._open.pop(attempt, None) is not None
 
-    def _close(self, attempt: str | None, outcome: Outcome) -> Outcome:
+    def _close(self, attempt: str | None, outcome: Outcome, details: Mapping[str, object]) -> Outcome:
         """Record the outcome of an attempt still open."""
-        return self._record(outcome, attempt) if self._forget(attempt) else outcome
+        return self._record(outcome, attempt, details) if self._forget(attempt) else outcome
 
     def _interrupted(self, request: BargeRequest, why: str) -> Outcome:
         message = (

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
     from queuetui.core.shift import PastAction
+    from queuetui.core.stale_list import StaleList
 
     # What `Seams.transport` takes, named here so front ends need not import httpx.
     Transport: TypeAlias = httpx.BaseTransport
@@ -171,6 +172,14 @@ class Session:
         if config.source == "command" and not embedded.is_locked():
             return CommandSource.from_config(config, self.profile.read_timeout)
         return None
+
+    def stale_list(self, mode: SnoopType) -> StaleList | None:
+        """What an action in `mode` picked from the live list now must say of the list (in its notice, and through
+        `perform` in its audit record): its age while it is stale. None when it is fresh, when there is no list, and
+        for a barge, which goes only once a fresh list still shows its call (see `perform`)."""
+        if self.floor is None or mode is SnoopType.BARGE:
+            return None
+        return self.floor.snapshot.stale_list(self.floor.now())
 
     def refused_by_list(self) -> CallFailed | None:
         """Fetch the live list once to check the credentials (blocking: off the UI thread): the server's refusal
@@ -333,12 +342,14 @@ class Session:
         on_retry: Callable[[RetryNotice], None] | None = None,
         cancel: threading.Event | None = None,
         confirmed: Confirmed | None = None,
+        stale: StaleList | None = None,
     ) -> Outcome:
         """Send an admitted request (blocking: run it off the UI thread). A barge that `asks_before` goes only with
         the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
         `barge_check_s` of that yes, still shows its call with its agent (see `barge_check`). A success moves
         the live state, unless an action on another call, admitted after this one, has already moved it (see
-        `LiveState`)."""
+        `LiveState`). `stale` is the stale list the request was picked from (see `stale_list`): its records say
+        how old that list was."""
         if request.snoop_type is SnoopType.BARGE:
             from queuetui.core.barge_check import Confirmed, recheck
 
@@ -353,7 +364,7 @@ class Session:
             )
             if checked.problem:
                 return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
-        outcome = self.service.perform(request, on_retry, cancel)
+        outcome = self.service.perform(request, on_retry, cancel, stale.record() if stale is not None else None)
         if not outcome.ok:
             return outcome
         change = self.live.joined(

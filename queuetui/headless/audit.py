@@ -25,6 +25,7 @@ from queuetui.core.audit_trail import RecordFilter, TrailRecord, filtered_record
 from queuetui.core.audit_verify import Verdict, verify
 from queuetui.core.audit_when import parse_when
 from queuetui.core.audit_witness import Comparison, compare, read_export
+from queuetui.core.stale_list import StaleList
 from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
 
 # The table's facts, (field, heading, width): one line a record, 80 columns wide with the call ids DeepCall
@@ -63,6 +64,7 @@ CSV_COLUMNS = (
     "event",
     "attempt",
     "env_user",
+    "list_age_s",
 )
 # A spreadsheet runs a cell starting with one of these as a formula: such text gets a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -156,6 +158,11 @@ def _shown(record: dict[str, object], name: str) -> str:
         if moment is not None:
             return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     value = record.get(name)
+    if name == "message" and "list_age_s" in record:
+        # The table has no column for it: an action picked from a stale list says so where its outcome is read.
+        age = record["list_age_s"]
+        words = StaleList(age if isinstance(age, (int, float)) else None).words
+        return f"from a stale list ({words}): {'' if value is None else value}"
     return "" if value is None else str(value)
 
 

@@ -10,11 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import outcome_records
 from rich.cells import cell_len
+from textual.coordinate import Coordinate
 from textual.widgets import Input
 
 from queuetui.core.live_calls import LiveCall
 from queuetui.sim import DEMO_SSID
+from queuetui.sim.scenario import LiveCall as ScriptedCall
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.widgets.live_calls import COLUMNS, LiveCallsTable
 from tui.conftest import burst, drive, press_for_screen, screen_text, settle, started, wait_until
@@ -434,3 +437,77 @@ def test_a_row_a_refresh_adds_is_reached_by_keys_only_once_the_screen_shows_it(f
         assert table.highlighted.call_id == "C-10099"
 
     drive(h, steps)
+
+
+# A composite id past the old 64-character bound, and two that share their first 63 characters.
+LONG_ID = "20260107101500-" + "7" * 50 + "-0042"
+PREFIX = "Q" + "5" * 62
+TWINS = (PREFIX + "1", PREFIX + "2")
+
+
+def test_ids_past_64_characters_are_read_whole_on_screen_and_acted_on_whole(
+    floor_app, floor_file, sim, audit_path, monkeypatch
+):
+    ids = (LONG_ID, *TWINS)
+    floor_file.write_text(json.dumps({"calls": [{**CALLS[0], "callId": call_id} for call_id in ids]}))
+    for call_id in ids:  # the simulator knows them: the spies succeed, and the top line shows the live one
+        monkeypatch.setitem(sim.scenario.calls, call_id, ScriptedCall(call_id, "13", "billing", "+919800011023"))
+    h = floor_app()
+    seen: dict[str, tuple[str, str, str]] = {}
+
+    async def steps(pilot):
+        await on_the_floor(pilot, 3)
+        table = table_of(pilot)
+        assert len({table.cell_text(row, 1) for row in range(3)}) == 3  # shortened in the middle, never alike
+        detail = h.console.query_one("#floor-detail")
+        for row, call_id in enumerate(ids):
+            if row:
+                await pilot.press("down")
+            await pilot.press("s")
+            await settle(pilot)
+            await wait_until(pilot, lambda: h.app.session.live.current.call_id == call_id)  # noqa: B023
+            text = screen_text(h.app)
+            area = detail.content_region  # what a notice leaves uncovered
+            shown = "".join(row[area.x : area.right].strip() for row in text.splitlines()[area.y : area.bottom])
+            seen[call_id] = (shown, text.splitlines()[0], table.cell_text(row, 1))
+        sessions = h.sessions
+        assert len({str(sessions.get_cell_at(Coordinate(row, 1))) for row in range(3)}) == 3  # alike, cut at the end
+
+    drive(h, steps)
+    assert [r.parsed["callId"] for r in sim.received] == list(ids)
+    assert [r["call_id"] for r in outcome_records(audit_path)] == list(ids)
+    for call_id, (detail_line, top, cell) in seen.items():
+        assert detail_line == f"Call{call_id}"  # whole on lines of its own under the list, at 80 columns
+        head, _, tail = top.split()[1].partition("\u2026")  # the top line: the id shortened in the middle
+        assert call_id.startswith(head) and call_id.endswith(tail) and len(tail) >= len(head)
+        assert cell.endswith(call_id[-3:])
+
+
+class MovedClock(StillClock):
+    """The floor's clock, still until the test moves it on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_a_spy_from_a_list_that_stopped_answering_says_how_old_it_is_in_its_notice_and_its_record(
+    floor_app, sim, audit_path
+):
+    clock = MovedClock()
+    h = floor_app(floor_clock=clock)
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        clock.now += 20  # no list since: the source hangs, so no refresh has failed either
+        await pilot.press("s")
+        await settle(pilot)
+
+    drive(h, steps)
+    caution = "SPY on C-10023 from a stale list (list 20 s old): the call may have moved or ended"
+    assert caution in h.toasts.of("warning")
+    assert [(r["call_id"], r["outcome"], r["list_age_s"]) for r in outcome_records(audit_path)] == [
+        ("C-10023", "ok", 20)
+    ]

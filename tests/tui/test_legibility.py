@@ -20,6 +20,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from queuetui.api.fields import CALL_ID_MAX
 from queuetui.core.service import RateGuard, RetryPolicy
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import SUCCESS_TEXT
@@ -160,7 +161,7 @@ async def many_rows(pilot: Pilot[None], h: Harness) -> list[str]:
     return crop(screen_text(h.app), inside)
 
 
-def test_sessions_list_columns_never_run_together_long_ids_end_in_an_ellipsis_and_the_result_stays_whole(
+def test_sessions_list_columns_never_run_together_long_ids_are_shortened_in_the_middle_and_the_result_stays_whole(
     make_app: Callable[..., Harness], sim: SimServer
 ) -> None:
     """One long list read twice: its cells, and its result column beside the scrollbar."""
@@ -176,7 +177,7 @@ def test_sessions_list_columns_never_run_together_long_ids_end_in_an_ellipsis_an
     parsed = [ROW.match(row.rstrip()) for row in body]
     assert all(parsed), "\n".join(rows)
     cells = [(m["call"], m["agent"], m["mode"]) for m in parsed if m]
-    assert cells[-3:] == [("C-1234\u2026", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
+    assert cells[-3:] == [("C-1\u2026123", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
     results = [m["result"] for m in parsed if m]
     assert results[-3:] == ["\u2717 1012", "\u2717 1502", "\u25cf LIVE"]
     assert set(results[:-3]) <= set(RESULTS)
@@ -332,7 +333,7 @@ def test_a_paste_longer_than_the_field_is_refused_with_a_message_and_nothing_is_
         await signed_in(pilot)
         await fill_form(pilot, "", "13")
         call_field = h.field("#call-id")
-        await paste(pilot, "C-" + "1" * 63)  # 65 characters; the field takes 64
+        await paste(pilot, "C-" + "1" * (CALL_ID_MAX - 1))  # one more than the field takes
         values.append(call_field.value)
         await pilot.press("enter")  # a paste cut to fit would be sent here
         await pilot.pause()
@@ -342,28 +343,29 @@ def test_a_paste_longer_than_the_field_is_refused_with_a_message_and_nothing_is_
     assert values == ["", ""]
     assert sim.request_count == 0
     assert h.toasts.of("warning") == [
-        "Paste refused: the paste is 65 characters; this field takes 64; nothing was changed"
+        f"Paste refused: the paste is {CALL_ID_MAX + 1} characters; this field takes {CALL_ID_MAX}; nothing was changed"
     ]
 
 
 def test_a_call_id_typed_longer_than_the_field_takes_is_kept_whole_and_refused_by_name(
     make_app: Callable[..., Harness], sim: SimServer
 ) -> None:
-    # Typed, not pasted: the keys past the 64th used to be dropped without a word, and Enter sent the 64 left.
+    # Typed, not pasted: the keys past the field's limit used to be dropped without a word, and Enter sent the rest.
     h = make_app(base_url=sim.url)
     errors: list[str] = []
 
     async def steps(pilot: Pilot[None]) -> None:
         await signed_in(pilot)
         await fill_form(pilot, "", "13")
-        await pilot.press(*("C" * 70), "enter")
+        h.field("#call-id").value = "C" * CALL_ID_MAX
+        await pilot.press("C", "enter")  # one key past what the field takes
         await pilot.pause()
-        assert h.field("#call-id").value == "C" * 70
+        assert h.field("#call-id").value == "C" * (CALL_ID_MAX + 1)
         errors.append(str(h.console.query_one("#form-error", Static).render()))
 
     drive(h, steps)
     assert sim.request_count == 0
-    assert errors == ["\u2717 Call ID: is too long (70 characters, at most 64)"]
+    assert errors == [f"\u2717 Call ID: is too long ({CALL_ID_MAX + 1} characters, at most {CALL_ID_MAX})"]
 
 
 def test_a_field_problem_is_shown_in_full_in_the_form_at_80x24(make_app: Callable[..., Harness]) -> None:

@@ -3,6 +3,7 @@ stays with it whenever the two can share the line (it is the only sign of produc
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -66,3 +67,20 @@ def test_a_leg_left_to_the_phone_shows_with_nothing_live():
     assert top_line(alone, 120).plain.startswith(
         " \u25cb not on a call   +1 leg still on your phone: C-10023 WHISPER \u2014 the agent hears you   DEMO "
     )
+
+
+def test_a_live_call_id_too_long_for_the_line_is_shortened_in_the_middle_never_cropped():
+    # Ids that share their first 63 characters differ at the tail: the tail must stay, and what is live with it.
+    long_id = "Q" + "5" * 62 + "1-0042"
+    live = Monitoring(long_id, "agent", "13", SnoopType.SPY, WHEN, WHEN, "9876543210")
+    left = Monitoring("Q" + "5" * 62 + "2-0042", "agent", "13", SnoopType.BARGE, WHEN, WHEN, "9876543210")
+    alone = HeaderFacts(Environment.PRODUCTION, "desk@host", "ssid", "98", live, "00:42")
+    with_leg = replace(alone, left=(left,))
+    for on_it, widths, words in ((alone, range(60, 121), ("1-0042",)), (with_leg, range(78, 121), ("BARGE",))):
+        for width in widths:
+            line = top_line(on_it, width).plain
+            assert len(line) <= width, (width, line)
+            for word in (" Q55", "042 ", "SPY", "nobody hears you", "00:42", *words):
+                assert word in line, (width, line)
+    assert "1-0042 SPY" in top_line(with_leg, 90).plain and "2-0042 BARGE" in top_line(with_leg, 90).plain
+    assert long_id in top_line(replace(alone, host=""), 200).plain

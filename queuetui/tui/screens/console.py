@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -28,6 +29,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from queuetui.api.errors import Category
+from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
 from queuetui.core.live import Change
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
     from queuetui.core.live_calls import LiveCall
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
+    from queuetui.core.stale_list import StaleList
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
 SESSIONS_TITLE = "Sessions this shift"
@@ -236,10 +239,11 @@ class ConsoleScreen(Screen[None]):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
                     yield Static("", id="floor-age")
                 yield LiveCallsTable(id="calls")
+                yield Static("", id="floor-detail")
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("Call", classes="label")
-                    yield FormInput(placeholder="e.g. C-10023", id="call-id", compact=True, paste_limit=64)
+                    yield FormInput(placeholder="e.g. C-10023", id="call-id", compact=True, paste_limit=CALL_ID_MAX)
                 yield ModeSelector(frozenset(SnoopType), id="mode")
                 yield Static("", id="mode-help")
                 with Horizontal(classes="row"):
@@ -476,15 +480,18 @@ class ConsoleScreen(Screen[None]):
                 if problem.field == "snooperNumber":
                     self.query_one(FIELD_WIDGETS[problem.field]).add_class("-invalid")
             return
-        floor = self.session.floor
-        if floor is not None and floor.snapshot.stale(floor.now()):
-            age = floor.snapshot.age_s(floor.now()) or 0.0
-            self.report(
-                "warning",
-                f"{message.mode.value.upper()} on {call.call_id} from a stale list (list {age:.0f} s old): "
-                "the call may have moved or ended",
-            )
-        self.request_send(request)
+        stale = self.session.stale_list(message.mode)
+        if stale is not None:
+            self.report("warning", stale.caution(message.mode.value, call.call_id))
+        self.request_send(request, stale)
+
+    def on_live_calls_table_highlighted(self, message: LiveCallsTable.Highlighted) -> None:
+        """An id too long for its cell is shown whole under the list while its row is highlighted: acting uses the
+        whole id, so the supervisor must be able to read it, and tell it from ids that share its head or tail."""
+        detail = self.query_one("#floor-detail", Static)
+        if message.shortened or detail.display:  # a hidden line stays as it is: an update would lay the panel out
+            detail.update(Text(f"Call {message.call_id}") if message.shortened else "")
+            detail.display = message.shortened
 
     def on_live_calls_table_no_call(self, message: LiveCallsTable.NoCall) -> None:
         self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
@@ -726,8 +733,9 @@ class ConsoleScreen(Screen[None]):
     def _paste_refused(self, event: FormInput.PasteRefused) -> None:
         self.report("warning", f"Paste refused: {event.reason}; nothing was changed")
 
-    def request_send(self, request: BargeRequest) -> None:
-        """Send after the checks a supervisor relies on: barge only when confirmed, never twice at once."""
+    def request_send(self, request: BargeRequest, stale: StaleList | None = None) -> None:
+        """Send after the checks a supervisor relies on: barge only when confirmed, never twice at once. `stale`:
+        the stale live list the request was picked from, which its audit records name."""
         session = self.session
         if session is None:
             self.post_message(LoginRequired("Sign in first"))
@@ -763,9 +771,11 @@ class ConsoleScreen(Screen[None]):
 
             self.app.push_screen(ConfirmBargeScreen(request), answered)
             return
-        self._dispatch(request)
+        self._dispatch(request, stale=stale)
 
-    def _dispatch(self, request: BargeRequest, confirmed: Confirmed | None = None) -> None:
+    def _dispatch(
+        self, request: BargeRequest, confirmed: Confirmed | None = None, stale: StaleList | None = None
+    ) -> None:
         session = self.session
         if session is None:
             return
@@ -776,7 +786,7 @@ class ConsoleScreen(Screen[None]):
         self._started[request.call_id] = time.monotonic()
         self._update_send_button()
         self.log_line("request", request.describe())
-        worker = self._send_in_thread(session, request, confirmed)
+        worker = self._send_in_thread(session, request, confirmed, stale)
         self._workers[worker] = request
         if request.snoop_type is SnoopType.BARGE:
             self._step_down_from_barge()
@@ -788,13 +798,16 @@ class ConsoleScreen(Screen[None]):
             selector.choose(SnoopType.SPY)
 
     @work(thread=True, group="send", exit_on_error=False)
-    def _send_in_thread(self, session: Session, request: BargeRequest, confirmed: Confirmed | None) -> None:
+    def _send_in_thread(
+        self, session: Session, request: BargeRequest, confirmed: Confirmed | None, stale: StaleList | None
+    ) -> None:
         worker = get_current_worker()
 
         def on_retry(notice: RetryNotice) -> None:
             self.post_message(RetryScheduled(notice))
 
-        outcome = session.perform(request, on_retry=on_retry, cancel=worker.cancelled_event, confirmed=confirmed)
+        cancel = worker.cancelled_event
+        outcome = session.perform(request, on_retry=on_retry, cancel=cancel, confirmed=confirmed, stale=stale)
         self.post_message(SendFinished(request, outcome))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
+from queuetui.tui.shorten import ELLIPSIS, in_the_middle
 
 if TYPE_CHECKING:
     from queuetui.core.call_poller import FloorSnapshot
@@ -41,7 +42,6 @@ _HEADER = Style(bold=True, underline=True)
 _CURSOR = Style(reverse=True)
 _ENDED = Style(dim=True, strike=True)
 _DIM = Style(dim=True)
-_ELLIPSIS = "\u2026"
 
 
 def cut(text: str | None, width: int, *, middle: bool = False) -> str:
@@ -49,12 +49,10 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     an ellipsis: at the end, or in the middle, keeping its head and its tail."""
     text = text or "-"
     room = width - 1
-    if cell_len(text) > room:
-        if middle:
-            tail = (room - 1) // 2
-            text = set_cell_size(text, room - 1 - tail) + _ELLIPSIS + set_cell_size(text[::-1], tail)[::-1]
-        else:
-            text = set_cell_size(text, room - 1) + _ELLIPSIS
+    if middle:
+        text = in_the_middle(text, room)
+    elif cell_len(text) > room:
+        text = set_cell_size(text, room - 1) + ELLIPSIS
     return set_cell_size(text, width)
 
 
@@ -143,6 +141,15 @@ class LiveCallsTable(ScrollView, can_focus=True):
             super().__init__()
             self.call = call
 
+    class Highlighted(Message):
+        """The cursor is on another call (or on none). `shortened`: its id does not fit its cell, so the cell
+        shows it shortened and the whole of it belongs where it can be read."""
+
+        def __init__(self, call_id: str | None, shortened: bool) -> None:
+            super().__init__()
+            self.call_id = call_id
+            self.shortened = shortened
+
     class NoCall(Message):
         """A key that acts on the highlighted call found none it may act on: nothing was sent."""
 
@@ -167,6 +174,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
         self._drawn = 0  # rows on screen: the rows keys may move to (see `_last_reachable`)
+        self._told_highlighted: str | None = None
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
@@ -202,6 +210,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             self._drawn = len(self.shown)
         self.virtual_size = Size(WIDTH, len(self.lines) + 1)
         self._keep_cursor_visible()
+        self._tell_highlighted()
         self.refresh()
 
     def take_repeated(self) -> list[str]:
@@ -228,6 +237,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.shown, self.cells, self.lines = [], [], []
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
         self.virtual_size = Size(WIDTH, 1)
+        self._tell_highlighted()
         self.refresh()
 
     def mark_stale(self, stale: bool) -> None:
@@ -280,6 +290,16 @@ class LiveCallsTable(ScrollView, can_focus=True):
         call = self.highlighted
         self.cursor_call = call.call_id if call is not None else None
 
+    def _tell_highlighted(self) -> None:
+        if self.cursor_call != self._told_highlighted:
+            self._told_highlighted = self.cursor_call
+            shortened = self.cursor_call is not None and cell_len(self.cursor_call) > COLUMNS[1][1] - 1
+            self.post_message(self.Highlighted(self.cursor_call, shortened))
+
+    def on_resize(self) -> None:
+        # The panel's detail line comes and goes with the highlighted call: the cursor's row stays in view.
+        self._keep_cursor_visible()
+
     def _keep_cursor_visible(self) -> None:
         visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_offset.y)
@@ -308,6 +328,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self.cursor_row = self._last_reachable() if row < 0 else min(row, len(self.shown) - 1)
         self._follow()
         self._keep_cursor_visible()
+        self._tell_highlighted()
         self.refresh()
 
     def action_tidy(self) -> None:

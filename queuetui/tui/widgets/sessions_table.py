@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from queuetui.api.modes import SnoopType
+from queuetui.tui.shorten import in_the_middle
 from queuetui.tui.widgets.session_entry import SessionEntry
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ class SessionsTable(DataTable[Text]):
         agent = request.target_entity_val if request.target_entity_type == "agent" else request.target_entity_type
         self.add_row(
             Text(entry.when.strftime("%H:%M")),
-            Text(fit(request.call_id, COLUMNS[1][1])),
+            # In the middle: ids that share a prefix (timestamps, counters) differ at the tail.
+            Text(in_the_middle(request.call_id, COLUMNS[1][1] - 1)),
             Text(fit(agent, COLUMNS[2][1])),
             Text(request.snoop_type.value.upper()),
             self._result_cell(LIVE if live else LEFT if overtaken else entry.result),

@@ -3,14 +3,16 @@ masked identity and snooper. What is live never goes; the rest shrinks to fit, l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
 from queuetui.api.modes import SnoopType
 from queuetui.core.environment import Environment
+from queuetui.tui.shorten import in_the_middle
 
 if TYPE_CHECKING:
     from queuetui.core.live import Monitoring
@@ -71,7 +73,38 @@ def top_line(facts: HeaderFacts, width: int) -> Text:
     with_badge = [line for variants in sized for line in variants[:-2]]
     without_badge = [line for variants in sized for line in variants[-2:]]
     candidates = [*with_badge, *without_badge]
-    return next((line for line in candidates if line.cell_len <= width), candidates[-1])
+    fitting = next((line for line in candidates if line.cell_len <= width), None)
+    return fitting if fitting is not None else _ids_shortened(facts, width)
+
+
+# Head, ellipsis and tail: fewer cells name no call at all.
+_SHORTEST_ID = 7
+
+
+def _ids_shortened(facts: HeaderFacts, width: int) -> Text:
+    """The shortest variant, its call ids (live and left) shortened in the middle just enough for it to fit:
+    cropped at the line's end, a long id would lose its tail, where ids that share a prefix differ. The live
+    list's detail line shows the highlighted call's id whole."""
+    legs = (facts.live, *facts.left) if facts.live is not None else facts.left
+    if not legs:
+        return _variants(facts, left_words(facts.left, LEFT_WORD_SIZES[-1]))[-1]
+
+    def line(cells: int) -> Text:
+        def shown(leg: Monitoring) -> Monitoring:
+            return replace(leg, call_id=in_the_middle(leg.call_id, cells))
+
+        live = shown(facts.live) if facts.live is not None else None
+        short = replace(facts, live=live, left=tuple(shown(leg) for leg in facts.left))
+        return _variants(short, left_words(short.left, LEFT_WORD_SIZES[-1]))[-1]
+
+    low, high = _SHORTEST_ID, max(_SHORTEST_ID, *(cell_len(leg.call_id) for leg in legs))
+    while low < high:  # the most cells an id may keep with the line still fitting
+        middle = (low + high + 1) // 2
+        if line(middle).cell_len <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return line(low)
 
 
 def _variants(facts: HeaderFacts, left: str) -> list[Text]:

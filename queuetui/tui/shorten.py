@@ -1,0 +1,17 @@
+"""Shortening text to a number of terminal cells without making it ambiguous."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+
+ELLIPSIS = "\u2026"
+
+
+def in_the_middle(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells: whole when it fits, else its head and its tail around an ellipsis.
+    Ids that share a prefix (timestamps, counters) differ at the tail, so the tail gets the odd cell."""
+    if cell_len(text) <= cells:
+        return text
+    room = max(0, cells - 1)
+    tail = (room + 1) // 2
+    return set_cell_size(text, room - tail) + ELLIPSIS + set_cell_size(text[::-1], tail)[::-1]
