@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -94,6 +95,10 @@ WIDTH_CLASSES = [(0, "-narrow"), (110, "-wide")]
 
 
 class ConsoleScreen(Screen[None]):
+    # Textual repaints the whole screen when the focus moves; over an SSH link that is every cell of the console
+    # for a `/` or an Enter on a row. The widgets that lose and gain the focus redraw themselves, and so do those
+    # whose styles depend on it: nothing else on screen changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     # Only the console has rules for the width classes. Set on the app, they went on every screen pushed (the
     # sign-in, the barge question, help) at its first resize, and that restyled each of its widgets again.
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
