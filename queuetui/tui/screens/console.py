@@ -43,6 +43,7 @@ from queuetui.tui.messages import (
     TourEvent,
 )
 from queuetui.tui.tour import Happened, KeysOf, Tour
+from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
@@ -235,7 +236,7 @@ class ConsoleScreen(Screen[None]):
         framed = "-env-demo" if self._demo_layout else ""
         yield StatusHeader(id="status")
         with Horizontal(id="top", classes="-floor" if self._demo_layout else ""):
-            with Vertical(id="floor", classes=framed):
+            with FloorPanel(id="floor", classes=framed):
                 with Horizontal(classes="row"):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
                     yield Static("", id="floor-age")
@@ -426,10 +427,8 @@ class ConsoleScreen(Screen[None]):
         count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
         noun = "call" if total == 1 else "calls"
         stale = snapshot.stale(floor.now())
-        panel = self.query_one("#floor")
-        subtitle = f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}"
-        if panel.border_subtitle != subtitle:  # setting it redraws the whole panel, even to the same text
-            panel.border_subtitle = subtitle
+        panel = self.query_one("#floor", FloorPanel)
+        panel.show_subtitle(f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}")
         panel.set_class(stale, "-stale")
         table.mark_stale(stale)
 
