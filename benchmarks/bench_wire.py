@@ -91,6 +91,13 @@ def echo_times(term: PtyProgram, keys: str, rate: float) -> list[float]:
     return out
 
 
+def settle(term: PtyProgram, sent: float) -> float:
+    """Waits for what a key sent at `sent` writes, then for quiet; returns that moment. Waiting for quiet alone
+    would return at once, before the program has answered, and the next key's figure would count this one's."""
+    term.wait_written(sent)
+    return term.wait_quiet(0.2)
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -104,22 +111,19 @@ def measure_console(queuetui: str, home: Path, idle_s: float, keys: int, rate: f
         start = term.wait_quiet(1.0)
         time.sleep(idle_s)
         figures["idle minute"] = len(term.received(since=start)) * 60 / idle_s
-        term.send(b"/C-10023\r")
-        term.wait_quiet(0.2)
+        settle(term, term.send(b"/C-10023\r"))
         pressed = term.send(b"s")
         shown = term.wait_for("ON C-10023", since=pressed)
         figures["one spy, to the top line"] = len(term.received(since=pressed, until=shown + 1e-9))
         time.sleep(max(0.0, pressed + 5 - time.monotonic()))
         figures["one spy, 5 s after the key"] = len(term.received(since=pressed, until=pressed + 5))
-        term.send(b"/")
-        term.wait_quiet(0.2)
+        settle(term, term.send(b"/"))
         typed = term.send(b"C")
-        term.wait_written(typed)
-        quiet = term.wait_quiet(0.2)
+        quiet = settle(term, typed)
         figures["one filter keystroke"] = len(term.received(since=typed, until=quiet))
-        term.send(b"\x1b")
+        term.send(b"\x1b")  # may write nothing: the key after it waits for what either writes
         term.wait_quiet(0.2)
-        term.send(b"/")  # the filter is a text field: echo is measured there
+        settle(term, term.send(b"/"))  # the filter is a text field: echo is measured there
         echoes = echo_times(term, "C-1002" * (keys // 6 + 1), rate)[:keys]
         figures["echo median ms"] = statistics.median(echoes) * 1000
         figures["echo p95 ms"] = p95(echoes) * 1000

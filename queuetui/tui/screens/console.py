@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -45,6 +46,7 @@ from queuetui.tui.messages import (
 )
 from queuetui.tui.textual_private import keep_newest_notification
 from queuetui.tui.tour import Happened, KeysOf, Tour
+from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
@@ -98,6 +100,10 @@ WIDTH_CLASSES = [(0, "-narrow"), (110, "-wide")]
 
 
 class ConsoleScreen(Screen[None]):
+    # Textual repaints the whole screen when the focus moves; over an SSH link that is every cell of the console
+    # for a `/` or an Enter on a row. The widgets that lose and gain the focus redraw themselves, and so do those
+    # whose styles depend on it: nothing else on screen changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     # Only the console has rules for the width classes. Set on the app, they went on every screen pushed (the
     # sign-in, the barge question, help) at its first resize, and that restyled each of its widgets again.
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
@@ -234,7 +240,7 @@ class ConsoleScreen(Screen[None]):
         framed = "-env-demo" if self._demo_layout else ""
         yield StatusHeader(id="status")
         with Horizontal(id="top", classes="-floor" if self._demo_layout else ""):
-            with Vertical(id="floor", classes=framed):
+            with FloorPanel(id="floor", classes=framed):
                 with Horizontal(classes="row"):
                     yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
                     yield Static("", id="floor-age")
@@ -426,10 +432,8 @@ class ConsoleScreen(Screen[None]):
         count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
         noun = "call" if total == 1 else "calls"
         stale = snapshot.stale(floor.now())
-        panel = self.query_one("#floor")
-        subtitle = f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}"
-        if panel.border_subtitle != subtitle:  # setting it redraws the whole panel, even to the same text
-            panel.border_subtitle = subtitle
+        panel = self.query_one("#floor", FloorPanel)
+        panel.show_subtitle(f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}")
         panel.set_class(stale, "-stale")
         table.mark_stale(stale)
 

@@ -2,7 +2,8 @@
 
 Textual's Footer builds a widget per key and rebuilds them all whenever the focus moves; on a console whose
 focus moves with every Tab that was the largest cost of a frame. This is one widget drawing one line of text,
-redrawn (never rebuilt) when the bindings change. A click on a key presses it, as the Footer's would.
+redrawn (never rebuilt) where its text changed when the bindings change. A click on a key presses it, as the
+Footer's would.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from textual import events
 from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widget import Widget
+
+from queuetui.tui.widgets.one_line import OneLine
 
 # Keys a desktop browser keeps for itself, and what it does with them: a console in a page never gets them, so its
 # key bar does not offer them. Every action they do has an F-key or a letter too.
@@ -56,7 +58,7 @@ def _as_declared(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:
     return sorted(bindings, key=place)
 
 
-class KeyBar(Widget, can_focus=False):
+class KeyBar(OneLine, can_focus=False):
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
     DEFAULT_CSS = """
@@ -91,9 +93,9 @@ class KeyBar(Widget, can_focus=False):
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if self.is_attached and screen is self.screen:
-            self.refresh()
+            self.redraw()  # the focus moved, or a key was typed: the keys on offer are often the same
 
-    def render(self) -> Text:
+    def line(self) -> Text:
         # One entry per action, as the Footer does, naming every key it has (F2 and its Ctrl twin, or what the
         # keymap gave it): a terminal that sends no F-keys still has a key to read here. Too long for the
         # width, each entry names its first key only; still too long, the entries before the app's own give

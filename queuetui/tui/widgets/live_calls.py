@@ -19,13 +19,13 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
 from queuetui.tui.shorten import ELLIPSIS, in_the_middle
+from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
     from queuetui.core.call_poller import FloorSnapshot
@@ -57,10 +57,16 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
 
 
 def duration(seconds: int | None) -> str:
+    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05". A count of seconds would change every row
+    on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live call's
+    seconds."""
     if seconds is None:
         return "-"
-    minutes, secs = divmod(seconds, 60)
-    return f"{minutes}:{secs:02}" if minutes < 100 else f"{minutes // 60}h"
+    minutes = seconds // 60
+    if minutes < 1:
+        return "<1m"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
 def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
@@ -77,7 +83,7 @@ def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
     )
 
 
-class LiveCallsTable(ScrollView, can_focus=True):
+class LiveCallsTable(SteadyScrollView, can_focus=True):
     DEFAULT_CSS = "LiveCallsTable { overflow-x: hidden; }"
     # Priority, all of them: they act as they arrive, in the order typed, while the table has the focus. Routed
     # to the table instead, a key is matched to its binding only after the app has handled the keys behind it: a
@@ -189,6 +195,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             self.filter_text = filter_text
         if self.snapshot is None:
             return
+        drawn, drawn_cursor = self.lines, self.cursor_row
         found = self._rows().view(self.filter_text)
         self.matches = len(found)
         self.shown = found[:MAX_ROWS]
@@ -208,10 +215,19 @@ class LiveCallsTable(ScrollView, can_focus=True):
             self.call_after_refresh(self._mark_drawn, len(self.shown))
         else:  # laid out by a key (a filter, a tidy): the keys behind it reach what it laid out
             self._drawn = len(self.shown)
-        self.virtual_size = Size(WIDTH, len(self.lines) + 1)
+        size = Size(WIDTH, len(self.lines) + 1)
+        if size != self.virtual_size:
+            # Only the scrollbar follows the number of rows: the rows on screen are redrawn below, if they changed.
+            self.set_reactive(LiveCallsTable.virtual_size, size)
+            self.refresh(repaint=False, layout=True)
+        changed = {
+            row for row in range(max(len(drawn), len(self.lines))) if drawn[row : row + 1] != self.lines[row : row + 1]
+        }
+        if drawn_cursor != self.cursor_row:
+            changed.update((drawn_cursor, self.cursor_row))
         self._keep_cursor_visible()
         self._tell_highlighted()
-        self.refresh()
+        self._refresh_rows(changed)
 
     def take_repeated(self) -> list[str]:
         """Call ids the list has named more than once in one answer, each once a session: to be reported."""
@@ -277,6 +293,16 @@ class LiveCallsTable(ScrollView, can_focus=True):
         elif row == self.cursor_row:
             style = style + Style(underline=True)
         return Strip([Segment(self.lines[row], style)]).adjust_cell_length(width, style)
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Redraw these rows where they are on screen, and nothing else: a refresh that changes no row sends
+        nothing to the terminal."""
+        top = int(self.scroll_offset.y)
+        width = self.size.width
+        for row in rows:
+            y = row - top + 1
+            if 1 <= y < self.size.height:
+                self.refresh(Region(0, y, width, 1))
 
     def on_focus(self) -> None:
         self.refresh()

@@ -16,10 +16,10 @@ from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from queuetui.api.text import printable
+from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 MAX_LINES = 5000
 ReportKind = Literal["ok", "info", "warning", "error"]
@@ -28,7 +28,7 @@ SYMBOLS = {"request": "\u2192", "ok": "\u2713", "error": "\u2717", "warning": "!
 _STYLES = {"request": "", "ok": "green", "error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-class LogPanel(ScrollView, can_focus=True):
+class LogPanel(SteadyScrollView, can_focus=True):
     # The vertical scrollbar is always there, so the width lines wrap to never changes under them.
     DEFAULT_CSS = """
     LogPanel {

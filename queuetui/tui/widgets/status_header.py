@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widget import Widget
 
 from queuetui.api.modes import SnoopType
 from queuetui.core.environment import Environment
 from queuetui.tui.shorten import in_the_middle
+from queuetui.tui.widgets.one_line import OneLine
 
 if TYPE_CHECKING:
     from queuetui.core.live import Monitoring
@@ -134,7 +134,7 @@ def _variants(facts: HeaderFacts, left: str) -> list[Text]:
     ]
 
 
-class StatusHeader(Widget):
+class StatusHeader(OneLine):
     DEFAULT_CSS = "StatusHeader { height: 1; }"
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -143,16 +143,16 @@ class StatusHeader(Widget):
 
     def starting(self) -> None:
         self.facts = None
-        self.refresh()
+        self.redraw()
 
     def show(self, facts: HeaderFacts) -> None:
         for env in Environment:
             self.set_class(env is facts.environment, f"-{env.value}")
         self.set_class(facts.live is not None and facts.live.mode is SnoopType.BARGE, "-barge")
         self.facts = facts
-        self.refresh()
+        self.redraw()  # while a call is live this runs every second: only the clock's cells change
 
-    def render(self) -> Text:
+    def line(self) -> Text:
         if self.facts is None:
             return Text.assemble(("queuetui ", "bold"), " starting\u2026")
         return top_line(self.facts, self.size.width)

@@ -1,0 +1,21 @@
+"""A scroll view whose scrollbar is redrawn when what it shows changes, not at every layout of the screen.
+
+Textual's layout hands a scroll view its window's size as its virtual size, which never equals the size the view
+sets itself from its rows: every layout anywhere on the screen (a notice appearing, a panel's title changing)
+counted as a new size and redrew the view's scrollbar. Over an SSH link that is bytes for nothing."""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+
+
+class SteadyScrollView(ScrollView):
+    _laid_out: tuple[Size, Size, Size] | None = None  # size, own virtual size, container size: as last laid out
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        laid_out = (size, self.virtual_size, container_size)
+        if laid_out == self._laid_out:
+            return False  # nothing of this view changed: no resize, no scrollbar to redraw
+        self._laid_out = laid_out
+        return super()._size_updated(size, virtual_size, container_size, layout)
