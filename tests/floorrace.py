@@ -60,6 +60,7 @@ print(json.dumps({"calls": live}))
 
 _ESCAPE = re.compile(r"\x1b\[([0-9;]*)m")
 ENDED = "\u00d7"  # the marker of an ended call's row
+_SETTLE_S = 0.05  # longer than the terminal takes to show a frame the app has drawn
 
 
 def simulator(calls: int = 5000) -> SimServer:
@@ -235,17 +236,11 @@ def _reset(term: TmuxSession, mark: str) -> None:
     wait_for_pane(term, lambda pane: "filter: call" in _filter_line(pane) and pane.highlighted == 0)
 
 
-def run(
-    term: TmuxSession,
-    audit: Path,
-    ticks: Path,
-    bursts: int,
-    rng: random.Random,
-    refresh_s: float,
-    on_burst: Callable[[Tally], None] | None = None,
-) -> Tally:
+def run(term: TmuxSession, audit: Path, ticks: Path, bursts: int, rng: random.Random, refresh_s: float) -> Tally:
     """Type `bursts` bursts, each timed to start from a little before to a little after a refresh is due, and
-    compare what each acted on with what the pane showed highlighted just before it was typed."""
+    compare what each acted on with what the pane showed as it began: the pane read a reaction time before the
+    keys are typed, as a supervisor reads the screen and then types (a row shown for less than that is one no
+    key may reach: docs/behaviour.md)."""
     tally = Tally()
     while tally.bursts < bursts:
         _reset(term, f"q{tally.bursts}")
@@ -254,20 +249,31 @@ def run(
         while due < time.time():
             due += refresh_s
         start = due + rng.uniform(-0.1, 0.25)
-        while time.time() < start:  # typed at a chosen moment of the refresh cycle
+        while time.time() < start - REACTION_S:
             time.sleep(0.002)
-        escaped = term.capture(escapes=True)
-        pane = read_pane(escaped)
+        read_at, pane = _read_settled(term)
         burst = choose_burst(pane, rng)
         if burst is None:
             continue
         records, refused = len(audit_calls(audit)), refusals(pane.text)
+        while time.time() < max(start, read_at + REACTION_S):  # typed at a chosen moment of the refresh cycle
+            time.sleep(0.002)
         term.send(*burst.keys)
         tally.bursts += 1
         _decide(term, audit, burst, records, refused, tally, pane.text)
-        if on_burst is not None:
-            on_burst(tally)
     return tally
+
+
+def _read_settled(term: TmuxSession) -> tuple[float, Pane]:
+    """The pane and when it was read, once a second reading a moment later shows the same rows: a frame the app
+    drew just before the first reading, which the terminal had yet to show, would be in the second."""
+    read_at, pane = time.time(), read_pane(term.capture(escapes=True))
+    while True:
+        time.sleep(_SETTLE_S)
+        again_at, again = time.time(), read_pane(term.capture(escapes=True))
+        if (again.rows, again.highlighted) == (pane.rows, pane.highlighted):
+            return read_at, pane
+        read_at, pane = again_at, again
 
 
 def _decide(

@@ -38,7 +38,8 @@ MAX_ROWS = 500
 # first showed it: a key typed sooner was typed before the supervisor could have seen the row, in the instant the
 # terminal (over SSH, half a round trip away) had yet to show it, or before a person can react to what it shows.
 REACTION_S = 0.3
-_UNSEEN = float("inf")
+_UNSEEN = float("inf")  # a row not yet on screen: reachable from no time yet
+_KEYED = float("-inf")  # a row a key laid out: reachable by the keys behind it
 # Widths with a trailing space each, the last excepted; 43 cells plus the scrollbar fit the 44 at 80x24.
 COLUMNS = (("", 2), ("Call", 8), ("Agent", 9), ("Cust", 5), ("Queue", 8), ("State", 6), ("Dur", 5))
 WIDTH = sum(width for _, width in COLUMNS)
@@ -206,7 +207,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
             self._follow()
         # Rows a refresh adds become reachable a reaction time after the frame that shows them; rows a key lays out
         # (a filter, a tidy) are reachable by the keys behind it.
-        known, new = self._reachable_from, _UNSEEN if refreshed else -_UNSEEN
+        known, new = self._reachable_from, _UNSEEN if refreshed else _KEYED
         self._reachable_from = {call.call_id: known.get(call.call_id, new) for call in self.shown}
         added = [call_id for call_id, since in self._reachable_from.items() if since == _UNSEEN]
         if refreshed and added:
@@ -307,7 +308,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
 
     def all_reachable_from(self) -> float:
         """From when a key typed may move onto any row shown (on Textual's clock)."""
-        return max(self._reachable_from.values(), default=-_UNSEEN)
+        return max(self._reachable_from.values(), default=_KEYED)
 
     def _reach(self, target: int) -> int:
         """The row a key aimed at `target` moves to: the nearest to it, on the way from the cursor, whose row the
