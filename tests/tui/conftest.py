@@ -169,9 +169,12 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
 
 
 async def rows_seen(pilot: Pilot[None]) -> None:
-    """Let the app run until a key typed now may move onto any row of the live list: the rows a refresh adds are
-    out of a key's reach for a reaction time after the frame that shows them."""
-    table = pilot.app.console_screen.query_one(LiveCallsTable)
+    """Look at the screen, then let the app run until a key typed now may move onto any row of the live list: the
+    rows a refresh adds are out of a key's reach for a reaction time after the frame that first shows them."""
+    app = pilot.app
+    assert isinstance(app, QueueApp)
+    table = app.console_screen.query_one(LiveCallsTable)
+    screen_text(app)
     await wait_until(pilot, lambda: table.all_reachable_from() <= get_time())
 
 

@@ -20,7 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual._time import get_time  # the clock Textual stamps events with (textual is pinned)
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -176,6 +176,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         self._told: set[str] = set()
         # By call id, for the rows shown: when a key typed from then on may move onto its row (see `_reach`).
         self._reachable_from: dict[str, float] = {}
+        self._unseen: list[str] = []  # rows a refresh added that no frame has drawn yet
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
@@ -209,9 +210,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         # (a filter, a tidy) are reachable by the keys behind it.
         known, new = self._reachable_from, _UNSEEN if refreshed else _KEYED
         self._reachable_from = {call.call_id: known.get(call.call_id, new) for call in self.shown}
-        added = [call_id for call_id, since in self._reachable_from.items() if since == _UNSEEN]
-        if refreshed and added:
-            self.call_after_refresh(self._mark_shown, added)
+        self._unseen = [call_id for call_id, since in self._reachable_from.items() if since == _UNSEEN]
         self.virtual_size = Size(WIDTH, len(self.lines) + 1)
         self._keep_cursor_visible()
         self.refresh()
@@ -234,7 +233,7 @@ class LiveCallsTable(ScrollView, can_focus=True):
         """Another session: its own floor, laid out from its first list."""
         self.snapshot = None
         self.rows = None
-        self._reachable_from = {}
+        self._reachable_from, self._unseen = {}, []
         self._repeated.clear()
         self._told.clear()
         self.shown, self.cells, self.lines = [], [], []
@@ -264,6 +263,16 @@ class LiveCallsTable(ScrollView, can_focus=True):
         return self.cells[row][column].strip()
 
     # ----- drawing ----------------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The frame being drawn is the one that first shows the rows a refresh added: timed here, as it is drawn, not
+        # by a callback after it, which a busy console may run only after keys typed well after the frame went out.
+        if self._unseen:
+            reachable_from = get_time() + REACTION_S
+            for call_id in self._unseen:
+                self._reachable_from[call_id] = reachable_from
+            self._unseen = []
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -299,12 +308,6 @@ class LiveCallsTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
-
-    def _mark_shown(self, added: list[str]) -> None:
-        reachable_from = get_time() + REACTION_S
-        for call_id in added:
-            if self._reachable_from.get(call_id) == _UNSEEN:
-                self._reachable_from[call_id] = reachable_from
 
     def all_reachable_from(self) -> float:
         """From when a key typed may move onto any row shown (on Textual's clock)."""
