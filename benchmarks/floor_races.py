@@ -1,310 +1,39 @@
-"""A race harness for the live list in a real terminal: bursts of keys typed around the refreshes of a source
-that reorders and churns on every one, at the lowest refresh period, in the installed console in tmux at 80x24,
-each compared with the call the pane showed highlighted as the burst began. What was acted on is read from the
-audit trail (and a refusal from the screen), never assumed. It reports counts: mismatches, matches, refusals.
+"""The race harness (`tests/floorrace.py`) as a report: bursts of keys typed around the refreshes of a source that
+reorders and churns on every one, in the installed console in tmux at 80x24, each compared with the call the pane
+showed highlighted as the burst began. It prints the counts: mismatches, matches, refusals.
 
 Run: python benchmarks/floor_races.py [--bursts N] [--seed N]
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import random
-import re
 import sys
+import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from tmuxdriver import TmuxSession
-
-from queuetui.sim import SimServer
-from queuetui.sim.scenario import LiveCall, Scenario
-
-FIRST_CALL = 50000
-AGENT = "13"  # every call's: the simulator checks the agent, and the call id is what a burst is judged by
-# A program for `source = "command"`: five calls or so, reshuffled on every run; on one run in two a call ends
-# and a new one comes. It notes the time of each run, so bursts can be timed around the refreshes.
-SOURCE = """\
-import json, random, sys, time
-state_path, ticks_path = sys.argv[1], sys.argv[2]
-with open(ticks_path, "a") as ticks:
-    ticks.write(f"{time.time()}\\n")
-try:
-    with open(state_path) as file:
-        state = json.load(file)
-except (OSError, ValueError):
-    state = {"runs": 0, "next": FIRST_CALL, "live": []}
-rng = random.Random(state["runs"])
-state["runs"] += 1
-live = state["live"]
-if live and rng.random() < 0.5:
-    live.pop(rng.randrange(len(live)))
-while len(live) < 5:
-    number = state["next"]
-    state["next"] += 1
-    live.append({"callId": f"C-{number}", "masterAgent": "AGENT", "cNumber": f"+91980{number}",
-                 "campId": rng.choice(["sales", "billing"]), "state": "talking", "startTime": time.time()})
-rng.shuffle(live)
-with open(state_path, "w") as file:
-    json.dump(state, file)
-print(json.dumps({"calls": live}))
-""".replace("FIRST_CALL", str(FIRST_CALL)).replace("AGENT", AGENT)
-
-_ESCAPE = re.compile(r"\x1b\[([0-9;]*)m")
-_ENDED = "\u00d7"
-
-
-def simulator(calls: int = 5000) -> SimServer:
-    """A simulator that knows every call the source will list (as long as it runs: its calls never end there),
-    so every action that goes out is answered 200 and none moves the focus to the form."""
-    numbers = range(FIRST_CALL, FIRST_CALL + calls)
-    known = [LiveCall(f"C-{number}", AGENT, "sales", "+919800000000") for number in numbers]
-    return SimServer(scenario=Scenario(calls={call.call_id: call for call in known}))
-
-
-def write_source(folder: Path) -> tuple[list[str], Path]:
-    """The argv of the churning source, and the file it notes its runs in."""
-    script, state, ticks = folder / "churn.py", folder / "churn-state.json", folder / "churn-ticks"
-    script.write_text(SOURCE, encoding="utf-8")
-    return [sys.executable, str(script), str(state), str(ticks)], ticks
-
-
-@dataclass(frozen=True)
-class Row:
-    marker: str
-    call_id: str
-    queue: str
-
-    @property
-    def ended(self) -> bool:
-        return self.marker == _ENDED
-
-
-@dataclass(frozen=True)
-class Pane:
-    """The live list as the terminal shows it: its visible rows, the highlighted one, and whether every row of
-    the list is on screen (a blank line below the last)."""
-
-    rows: list[Row]
-    highlighted: int | None
-    whole: bool
-    text: str
-
-
-def read_pane(escaped: str) -> Pane:
-    lines = escaped.splitlines()
-    plain = [_ESCAPE.sub("", line) for line in lines]
-    headers = [index for index, line in enumerate(plain) if line.startswith("\u2502") and "Call    Agent" in line]
-    if not headers:
-        raise AssertionError("no live list on screen:\n" + "\n".join(plain))
-    header = headers[0]
-    rows: list[Row] = []
-    highlighted = None
-    whole = False
-    for line, styled in zip(plain[header + 1 :], lines[header + 1 :], strict=False):
-        if not line.startswith("\u2502"):
-            break
-        text = line[1:44]
-        if not text[:10].strip():  # no marker, no call id: past the last row (a notice may cover the rest)
-            whole = True
-            break
-        after_border = styled[styled.index("\u2502") + 1 :]
-        opening = re.match(r"(?:\x1b\[[0-9;]*m)*", after_border)
-        codes = _ESCAPE.findall(opening.group(0) if opening else "")
-        if any("7" in code.split(";") for code in codes):
-            highlighted = len(rows)
-        rows.append(Row(text[0], text[2:10].strip(), text[24:32].strip()))
-    return Pane(rows, highlighted, whole, "\n".join(plain))
-
-
-@dataclass(frozen=True)
-class Burst:
-    keys: tuple[str, ...]
-    expected: Row
-
-
-def choose_burst(pane: Pane, rng: random.Random) -> Burst | None:
-    """A burst whose target the pane shows, or None when the pane gives no highlighted row to start from."""
-    rows, at = pane.rows, pane.highlighted
-    if at is None or not rows:
-        return None
-    kinds = ["home", "relative", "relative"]
-    if pane.whole:
-        kinds += ["end", "filter"]
-    kind = rng.choice(kinds)
-    if kind == "home":
-        steps = rng.randrange(len(rows))
-        return Burst(("Home", *["Down"] * steps, "s"), rows[steps])
-    if kind == "end":
-        return Burst(("End", "s"), rows[-1])
-    if kind == "filter":
-        queue = rng.choice(["sales", "billing"])
-        matches = [row for row in rows if row.queue == queue]
-        if not matches:
-            return None
-        second = matches[min(1, len(matches) - 1)]
-        return Burst(("/", "End", "C-u", *queue, "Enter", "Down", "s"), second)
-    target = rng.randrange(len(rows))
-    move = "Down" if target >= at else "Up"
-    return Burst(((move,) * abs(target - at) + ("s",)), rows[target])
-
-
-@dataclass
-class Tally:
-    bursts: int = 0
-    matched: int = 0  # acted on (sent or refused by the session) the call the pane showed
-    refused_ended: int = 0  # refused on the screen: the call the pane showed had ended by then
-    mismatched: list[str] = field(default_factory=list)
-    undecided: list[str] = field(default_factory=list)  # neither a record nor a refusal came in time
-    panes: list[str] = field(default_factory=list)  # the screen before and after each mismatch
-
-
-def audit_calls(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    text = path.read_text(encoding="utf-8")
-    complete = text[: text.rfind("\n") + 1]  # a record being written is read once its line is whole
-    records = [json.loads(line) for line in complete.splitlines() if line.strip()]
-    return [str(record["call_id"]) for record in records if record.get("event") != "attempt"]
-
-
-def _refusals(text: str) -> Counter[str]:
-    """The calls the notices on screen say were refused as ended (a notice's left edge is a half block; the log's
-    lines, which notices uncover as they go, are not counted)."""
-    return Counter(re.findall("\u258c SPY not sent: (C-\\d+) has ended", text))
-
-
-def _wait_for(term: TmuxSession, ready: Callable[[Pane], bool]) -> Pane:
-    deadline = time.monotonic() + 20.0
-    while time.monotonic() < deadline:
-        pane = read_pane(term.capture(escapes=True))
-        if ready(pane):
-            return pane
-        time.sleep(0.01)
-    raise AssertionError(f"the pane never got ready:\n{term.capture()}")
-
-
-def _filter_line(pane: Pane) -> str:
-    return pane.text.splitlines()[2]
-
-
-def _reset(term: TmuxSession, mark: str) -> None:
-    """Between bursts: the ended rows tidied away (the cursor moved off the first row, so that one goes too), the
-    filter emptied, the cursor on the first row. `mark` is typed into the filter on the way: once the pane shows
-    it, every key before it has been handled, and the pane read next is not one those keys are about to change."""
-    term.send("Home", "Down", "r", "Home", "/", "End", "C-u", *mark)
-    _wait_for(term, lambda pane: mark in _filter_line(pane))
-    term.send("C-u", "Down")
-    _wait_for(term, lambda pane: "filter: call" in _filter_line(pane) and pane.highlighted == 0)
-
-
-def run(
-    term: TmuxSession,
-    audit: Path,
-    ticks: Path,
-    bursts: int,
-    rng: random.Random,
-    refresh_s: float,
-    on_burst: Callable[[Tally], None] | None = None,
-) -> Tally:
-    """Type `bursts` bursts, each timed to start from a little before to a little after a refresh is due, and
-    compare what each acted on with what the pane showed highlighted just before it was typed."""
-    tally = Tally()
-    while tally.bursts < bursts:
-        _reset(term, f"q{tally.bursts}")
-        last_run = float(ticks.read_text().split()[-1])
-        due = last_run + refresh_s
-        while due < time.time():
-            due += refresh_s
-        start = due + rng.uniform(-0.1, 0.25)
-        while time.time() < start:  # typed at a chosen moment of the refresh cycle
-            time.sleep(0.002)
-        escaped = term.capture(escapes=True)
-        pane = read_pane(escaped)
-        burst = choose_burst(pane, rng)
-        if burst is None:
-            continue
-        records, refused = len(audit_calls(audit)), _refusals(pane.text)
-        term.send(*burst.keys)
-        tally.bursts += 1
-        _decide(term, audit, burst, records, refused, tally, pane.text)
-        if on_burst is not None:
-            on_burst(tally)
-    return tally
-
-
-def _decide(
-    term: TmuxSession, audit: Path, burst: Burst, records: int, refused: Counter[str], tally: Tally, shown: str
-) -> None:
-    expected = burst.expected.call_id
-    deadline = time.monotonic() + 5.0
-    while time.monotonic() < deadline:
-        acted = audit_calls(audit)[records:]
-        if acted:
-            if acted == [expected]:
-                tally.matched += 1
-            else:
-                tally.mismatched.append(f"{' '.join(burst.keys)}: showed {expected}, acted on {acted}")
-                tally.panes.append(f"{shown}\n-- then --\n{term.capture()}")
-            return
-        new = _refusals(term.capture()) - refused
-        if new[expected]:
-            tally.refused_ended += 1
-            return
-        if new:
-            tally.mismatched.append(f"{' '.join(burst.keys)}: showed {expected}, refused {sorted(new)}")
-            tally.panes.append(f"{shown}\n-- then --\n{term.capture()}")
-            return
-        time.sleep(0.02)
-    tally.undecided.append(f"{' '.join(burst.keys)}: showed {expected}")
-
-
-REFRESH_S = 0.5  # the lowest the config allows
+from floorrace import REFRESH_S, racing_console, run, write_source
 
 
 def main() -> None:
-    import argparse
-    import tempfile
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bursts", type=int, default=300)
     parser.add_argument("--seed", type=int, default=29)
     args = parser.parse_args()
-    from queuetui.sim import DEMO_SSID
-
+    command = str(Path(sys.executable).parent / "queuetui")
+    started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
-        argv, ticks = write_source(home)
-        config = home / ".config" / "queuetui" / "config.toml"
-        config.parent.mkdir(parents=True)
-        with simulator() as sim:
-            config.write_text(
-                f'[profiles.floor]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
-                f'[profiles.floor.live_calls]\nsource = "command"\ncommand = {json.dumps(argv)}\n'
-                f"refresh_s = {REFRESH_S}\n"
-                '[profiles.floor.live_calls.fields]\nstate = "/state"\nstarted_at = "/startTime"\n'
-            )
-            env = {
-                "HOME": str(home),
-                "XDG_CONFIG_HOME": str(home / ".config"),
-                "XDG_STATE_HOME": str(home / ".local" / "state"),
-                "LANG": "C.UTF-8",
-                "QUEUETUI_SSID": DEMO_SSID,
-            }
-            audit = home / ".local" / "state" / "queuetui" / "audit.jsonl"
-            command = str(Path(sys.executable).parent / "queuetui")
-            with TmuxSession([command], env=env, term="xterm") as term:
-                term.wait_for("Sign in", timeout=20)
-                term.send("Enter")
-                term.wait_for("call", timeout=20)
-                tally = run(term, audit, ticks, args.bursts, random.Random(args.seed), REFRESH_S)
+        source, ticks = write_source(home)
+        with racing_console(home, command, source) as (term, audit):
+            tally = run(term, audit, ticks, args.bursts, random.Random(args.seed), REFRESH_S)
     print(
-        f"bursts {tally.bursts}: matched {tally.matched}, refused as ended {tally.refused_ended}, "
-        f"mismatched {len(tally.mismatched)}, undecided {len(tally.undecided)}"
+        f"bursts {tally.bursts} in {time.monotonic() - started:.0f} s: matched {tally.matched}, "
+        f"refused as ended {tally.refused_ended}, mismatched {len(tally.mismatched)}, "
+        f"undecided {len(tally.undecided)}"
     )
     for line in tally.mismatched:
         print("  mismatch:", line)

@@ -86,6 +86,12 @@ class PtyProgram:
         with self._lock:
             return b"".join(data for at, data in self.chunks if since <= at < until)
 
+    def written_in(self, start: float, seconds: float) -> bytes:
+        """What the program wrote in the window of `seconds` from `start` (a `time.monotonic()`), once it is over:
+        the window is what is measured, so nothing in it is awaited but the clock."""
+        time.sleep(max(0.0, start + seconds - time.monotonic()))
+        return self.received(since=start, until=start + seconds)
+
     def text(self, since: float = 0.0) -> str:
         return _ESCAPES.sub(b"", self.received(since)).decode("utf-8", "replace")
 

@@ -82,6 +82,17 @@ class TmuxSession:
         """tmux key names: 'Enter', 'Tab', 'C-s', 'F2'."""
         self._tmux("send-keys", "-t", "main", *keys)
 
+    def send_at(self, moment: float, *keys: str) -> None:
+        """Keys typed at a chosen moment (a `time.monotonic()`), as a race test times them around an event."""
+        while time.monotonic() < moment:
+            time.sleep(0.002)
+        self.send(*keys)
+
+    def send_once_read(self, reaction_s: float, *keys: str) -> None:
+        """Keys typed as a supervisor types them after reading the screen: a reaction time after it was shown."""
+        time.sleep(reaction_s)
+        self.send(*keys)
+
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", "main", "-l", text)
 

@@ -30,6 +30,7 @@ from textual.theme import Theme
 from textual.widgets import Input
 
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
+from queuetui.tui.key_time import key_typed_at
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
@@ -648,6 +649,9 @@ class QueueApp(App[None]):
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
             self.console_screen.key_pressed(event.key, event.character, secret)
+            with key_typed_at(event.time):
+                await super().on_event(event)
+            return
         await super().on_event(event)
 
     async def _earlier_keys_handled(self) -> None:

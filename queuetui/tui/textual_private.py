@@ -103,6 +103,12 @@ NAMES: tuple[Private, ...] = (
         "tui/screens/palette.py refuses an Enter typed before the list it would act on was shown",
     ),
     Private(
+        "textual.scroll_view:ScrollView",
+        "_size_updated",
+        "called at every layout of the screen: tui/widgets/steady_scroll.py skips the scrollbar's redraw when "
+        "nothing of the view changed (a notice coming or going re-lays out the screen)",
+    ),
+    Private(
         "textual.widgets:Input",
         "_on_key",
         "the field's key handler: tui/widgets/form_input.py runs the field's remapped bindings before Input's own",

@@ -11,6 +11,8 @@ import pytest
 from helpers import eventually, installed_command, outcome_records, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
+from queuetui.tui.widgets.live_calls import REACTION_S
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not have_tmux() and not os.environ.get("CI"), reason="tmux is not installed"),
@@ -66,7 +68,9 @@ def test_an_escape_in_a_burst_closes_the_palette_and_nothing_in_it_runs(demo: Tm
 
 
 def test_down_enter_enter_on_the_list_copies_the_call_and_sends_nothing(demo: TmuxSession, isolated_home: Path):
-    demo.send("F3", "Down", "Enter", "Enter")  # one burst: whisper, next row, copy, and Enter again
+    # The list read before the burst (a key typed sooner reaches none of its rows but the first), then one burst:
+    # whisper, next row, copy, and Enter again.
+    demo.send_once_read(REACTION_S, "F3", "Down", "Enter", "Enter")
     demo.wait_for("Call   C-10017")
     demo.send("s")  # the list kept the focus: s spies on the highlighted row, copied above
     demo.wait_for("\u25cf ON C-10017")

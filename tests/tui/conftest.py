@@ -20,6 +20,7 @@ from helpers import FAST_RETRY, SNOOPER, Toasts, fixed_clock
 from rich.console import Console, RenderableType
 from textual import events
 from textual._compositor import Compositor
+from textual._time import get_time  # the clock Textual stamps events with
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
@@ -33,6 +34,7 @@ from queuetui.tui.launch import create_app
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionsTable
@@ -164,6 +166,16 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
             raise AssertionError("the app did not reach the expected state in time")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+async def rows_seen(pilot: Pilot[None]) -> None:
+    """Look at the screen, then let the app run until a key typed now may move onto any row of the live list: the
+    rows a refresh adds are out of a key's reach for a reaction time after the frame that first shows them."""
+    app = pilot.app
+    assert isinstance(app, QueueApp)
+    table = app.console_screen.query_one(LiveCallsTable)
+    screen_text(app)
+    await wait_until(pilot, lambda: table.all_reachable_from() <= get_time())
 
 
 async def press_for_screen(pilot: Pilot[None], key: str, screen: type[ScreenT]) -> ScreenT:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import outcome_records
 from rich.cells import cell_len
+from textual import events
 from textual.coordinate import Coordinate
 from textual.widgets import Input
 
@@ -19,8 +20,8 @@ from queuetui.core.live_calls import LiveCall
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import LiveCall as ScriptedCall
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-from queuetui.tui.widgets.live_calls import COLUMNS, LiveCallsTable
-from tui.conftest import burst, drive, press_for_screen, screen_text, settle, started, wait_until
+from queuetui.tui.widgets.live_calls import COLUMNS, REACTION_S, LiveCallsTable
+from tui.conftest import burst, drive, press_for_screen, rows_seen, screen_text, settle, started, wait_until
 
 NOW = 1_767_600_000.0
 CALLS = [
@@ -85,6 +86,7 @@ async def on_the_floor(pilot, rows: int = len(CALLS)) -> None:
     await pilot.press("enter")  # sign in with the secret from the environment
     table = pilot.app.console_screen.query_one(LiveCallsTable)
     await wait_until(pilot, lambda: len(table.shown) == rows)
+    await rows_seen(pilot)
 
 
 def table_of(pilot) -> LiveCallsTable:
@@ -419,8 +421,11 @@ def test_a_repeated_id_is_reported_once_and_a_long_id_is_copied_whole(floor_app,
     assert h.toasts.of("warning") == ["The live list names C-10023 more than once: the first one is shown"]
 
 
-def test_a_row_a_refresh_adds_is_reached_by_keys_only_once_the_screen_shows_it(floor_app):
-    # End and Down typed against a screen without the new last row stay on the last row it showed.
+def test_a_row_a_refresh_adds_is_reached_only_by_keys_typed_a_reaction_time_after_the_frame_that_shows_it(
+    floor_app,
+):
+    # End, Page Down and Down on the last row typed against a screen without the new last row, or in the instant
+    # after the frame that shows it (the terminal may not show it yet), stay on the last row the screen showed.
     h = floor_app()
 
     async def steps(pilot):
@@ -429,10 +434,17 @@ def test_a_row_a_refresh_adds_is_reached_by_keys_only_once_the_screen_shows_it(f
         snapshot = table.snapshot
         newer = replace(snapshot, calls=(*snapshot.calls, LiveCall("C-10099", agent="9")), refreshed_at=1001.0)
         table.show(newer)  # as a refresh would, with the keys below already in the queue
-        table.action_cursor_to(-1)
-        table.action_cursor(1)
+        burst(h, ("end", None), ("down", None), ("pagedown", None))
+        await settle(pilot)
         assert table.highlighted.call_id == "C-10031"
-        await pilot.pause()  # the screen is updated with it
+        screen_text(h.app)  # the frame that shows it
+        for key in ("end", "down", "pagedown"):
+            typed = events.Key(key, None)
+            typed.time = table.all_reachable_from() - REACTION_S / 10
+            h.app.post_message(typed)
+        await settle(pilot)
+        assert table.highlighted.call_id == "C-10031"
+        await rows_seen(pilot)
         await pilot.press("end")
         assert table.highlighted.call_id == "C-10099"
 

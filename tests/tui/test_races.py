@@ -21,6 +21,7 @@ from tui.conftest import (
     burst,
     drive,
     fill,
+    rows_seen,
     settle,
     signed_in,
     spy_then_focus_sessions,
@@ -166,6 +167,7 @@ def test_a_mode_the_profile_refuses_on_the_list_keeps_the_focus_there_for_the_ke
     async def steps(pilot):
         table = h.console.query_one(LiveCallsTable)
         await wait_until(pilot, lambda: table.highlighted is not None)
+        await rows_seen(pilot)
         burst(h, ("w", "w"), ("down", ""), ("s", "s"))
         await wait_until(pilot, lambda: sent_calls(h) != [])
         await settle(pilot)

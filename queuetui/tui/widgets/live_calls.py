@@ -24,7 +24,9 @@ from textual.message import Message
 from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
+from queuetui.tui.key_time import typed_at
 from queuetui.tui.shorten import ELLIPSIS, in_the_middle
+from queuetui.tui.textual_private import event_time
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
@@ -33,6 +35,12 @@ if TYPE_CHECKING:
     from queuetui.core.live_calls_layout import FloorLayout
 
 MAX_ROWS = 500
+# A row a refresh adds is reached by a key only if the key was typed at least this long after the frame that
+# first showed it: a key typed sooner was typed before the supervisor could have seen the row, in the instant the
+# terminal (over SSH, half a round trip away) had yet to show it, or before a person can react to what it shows.
+REACTION_S = 0.3
+_UNSEEN = float("inf")  # a row not yet on screen: reachable from no time yet
+_KEYED = float("-inf")  # a row a key laid out: reachable by the keys behind it
 # Widths with a trailing space each, the last excepted; 43 cells plus the scrollbar fit the 44 at 80x24.
 COLUMNS = (("", 2), ("Call", 8), ("Agent", 9), ("Cust", 5), ("Queue", 8), ("State", 6), ("Dur", 5))
 WIDTH = sum(width for _, width in COLUMNS)
@@ -179,8 +187,10 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.stale = False
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
-        self._drawn = 0  # rows on screen: the rows keys may move to (see `_last_reachable`)
         self._told_highlighted: str | None = None
+        # By call id, for the rows shown: when a key typed from then on may move onto its row (see `_reach`).
+        self._reachable_from: dict[str, float] = {}
+        self._unseen: list[str] = []  # rows a refresh added that no frame has drawn yet
         self._header = "".join(label.ljust(width) for label, width in COLUMNS)
 
     def show(self, snapshot: FloorSnapshot | None = None, filter_text: str | None = None) -> None:
@@ -211,10 +221,11 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         else:  # a filter typed since hides it, or nothing was highlighted yet
             self.cursor_row = min(self.cursor_row, max(0, len(self.shown) - 1))
             self._follow()
-        if refreshed:  # rows it added become reachable once the screen has been updated with them
-            self.call_after_refresh(self._mark_drawn, len(self.shown))
-        else:  # laid out by a key (a filter, a tidy): the keys behind it reach what it laid out
-            self._drawn = len(self.shown)
+        # Rows a refresh adds become reachable a reaction time after the frame that shows them; rows a key lays out
+        # (a filter, a tidy) are reachable by the keys behind it.
+        known, new = self._reachable_from, _UNSEEN if refreshed else _KEYED
+        self._reachable_from = {call.call_id: known.get(call.call_id, new) for call in self.shown}
+        self._unseen = [call_id for call_id, since in self._reachable_from.items() if since == _UNSEEN]
         size = Size(WIDTH, len(self.lines) + 1)
         if size != self.virtual_size:
             # Only the scrollbar follows the number of rows: the rows on screen are redrawn below, if they changed.
@@ -225,6 +236,10 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         }
         if drawn_cursor != self.cursor_row:
             changed.update((drawn_cursor, self.cursor_row))
+        if self._unseen:
+            # Added rows are timed by the frame that draws them (see `render_lines`): one there must be, even when
+            # they are below the rows on screen. The column titles are always on screen, and cost one line.
+            self.refresh(Region(0, 0, self.size.width, 1))
         self._keep_cursor_visible()
         self._tell_highlighted()
         self._refresh_rows(changed)
@@ -247,7 +262,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         """Another session: its own floor, laid out from its first list."""
         self.snapshot = None
         self.rows = None
-        self._drawn = 0
+        self._reachable_from, self._unseen = {}, []
         self._repeated.clear()
         self._told.clear()
         self.shown, self.cells, self.lines = [], [], []
@@ -278,6 +293,16 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         return self.cells[row][column].strip()
 
     # ----- drawing ----------------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The frame being drawn is the one that first shows the rows a refresh added: timed here, as it is drawn, not
+        # by a callback after it, which a busy console may run only after keys typed well after the frame went out.
+        if self._unseen:
+            reachable_from = event_time() + REACTION_S
+            for call_id in self._unseen:
+                self._reachable_from[call_id] = reachable_from
+            self._unseen = []
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -334,16 +359,22 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
 
-    def _mark_drawn(self, rows: int) -> None:
-        self._drawn = min(len(self.shown), max(self._drawn, rows))
+    def all_reachable_from(self) -> float:
+        """From when a key typed may move onto any row shown (on Textual's clock)."""
+        return max(self._reachable_from.values(), default=_KEYED)
 
-    def _last_reachable(self) -> int:
-        """The last row a key may move to. Rows a refresh adds at the end become reachable once the screen has been
-        updated with them: Down on the last row, or End, typed against a screen without them never lands on one."""
-        return max(self.cursor_row, min(len(self.shown), self._drawn) - 1, 0)
+    def _reach(self, target: int) -> int:
+        """The row a key aimed at `target` moves to: the nearest to it, on the way from the cursor, whose row the
+        supervisor could have seen when the key was typed. End, Page Down or Down on the last row typed against a
+        screen without the rows a refresh has just added stay on the last row it showed."""
+        typed = typed_at()
+        step = 1 if target > self.cursor_row else -1
+        while target != self.cursor_row and self._reachable_from.get(self.shown[target].call_id, 0.0) > typed:
+            target -= step
+        return target
 
     def action_cursor(self, delta: int) -> None:
-        self.action_cursor_to(max(0, min(self._last_reachable(), self.cursor_row + delta)))
+        self.action_cursor_to(max(0, self.cursor_row + delta))
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
@@ -351,7 +382,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def action_cursor_to(self, row: int) -> None:
         if not self.shown:
             return
-        self.cursor_row = self._last_reachable() if row < 0 else min(row, len(self.shown) - 1)
+        last = len(self.shown) - 1
+        self.cursor_row = self._reach(last if row < 0 else min(row, last))
         self._follow()
         self._keep_cursor_visible()
         self._tell_highlighted()

@@ -10,6 +10,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
 
+# `_size_updated` is a private hook of Textual: listed, with why, in queuetui/tui/textual_private.py.
 class SteadyScrollView(ScrollView):
     _laid_out: tuple[Size, Size, Size] | None = None  # size, own virtual size, container size: as last laid out
 
