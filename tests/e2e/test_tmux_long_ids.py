@@ -16,6 +16,7 @@ from tmuxdriver import TmuxSession, have_tmux
 
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.sim.scenario import LiveCall as ScriptedCall
+from queuetui.tui.widgets.live_calls import REACTION_S
 
 pytestmark = [
     pytest.mark.e2e,
@@ -58,7 +59,7 @@ def test_a_long_id_highlighted_reads_whole_and_a_burst_acts_on_all_of_it(
         term.send("Enter")
         term.wait_for("202\u2026042", timeout=20)  # the list is in, the long id shortened in its cell
         assert eventually(lambda: f"Call{LONG_ID}" in floor_panel(term.capture()))
-        term.send(*["Down"] * row, "s")  # one burst
+        term.send_once_read(REACTION_S, *["Down"] * row, "s")  # the list read, then one burst
         term.wait_for("SPY nobody hears you", timeout=10)
         screen = term.capture()
     picked = IDS[row]
