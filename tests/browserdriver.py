@@ -113,7 +113,15 @@ class Tab:
         self.page = page
 
     def screen(self) -> str:
-        return str(self.page.evaluate("window.__screen()"))
+        """The terminal's text; nothing while the page is between two loads (a retry reloads it)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            return str(self.page.evaluate("window.__screen()"))
+        except PlaywrightError as problem:
+            if "context was destroyed" in str(problem):
+                return ""
+            raise
 
     def wait_for_text(self, text: str, timeout: float = 30.0) -> None:
         self.page.wait_for_function("text => window.__screen().includes(text)", arg=text, timeout=timeout * 1000)

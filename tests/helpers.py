@@ -6,6 +6,7 @@ harness is tests/tui/conftest.py; running the CLI is tests/run_cli.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -158,6 +159,21 @@ def run_env(home: Path) -> dict[str, str]:
         "XDG_STATE_HOME": str(home / ".local" / "state"),
         "LANG": "C.UTF-8",
     }
+
+
+def desk_on_a_command_source(
+    write_config: Callable[[str], Path], home: Path, base_url: str, program: Path, *args: str
+) -> dict[str, str]:
+    """A profile `desk` on the simulator at `base_url`, its live list from the Python `program` refreshed each
+    second; the environment that signs it in from a terminal with the demo's session id."""
+    from queuetui.sim import DEMO_SSID
+
+    command = json.dumps([sys.executable, str(program), *args])
+    write_config(
+        f'[profiles.desk]\nbase_url = "{base_url}"\nsnooper_number = "9876543210"\n'
+        f'[profiles.desk.live_calls]\nsource = "command"\ncommand = {command}\nrefresh_s = 1\n'
+    )
+    return {**run_env(home), "QUEUETUI_SSID": DEMO_SSID}
 
 
 def threads_of(pid: int) -> int:

@@ -4,18 +4,16 @@ lists none of them."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import HANGING_FEED, installed_command, run_env, wait_for_processes
+from helpers import HANGING_FEED, desk_on_a_command_source, installed_command, wait_for_processes
 from tmuxdriver import TmuxSession, have_tmux
 
-from queuetui.sim import DEMO_SSID, SimServer
+from queuetui.sim import SimServer
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,12 +33,7 @@ def test_nothing_of_a_hanging_live_list_program_outlives_the_console(
     marker = f"queuetui-e2e-feed-{os.getpid()}-{ending}"
     feed = isolated_home / "hanging_feed.py"
     feed.write_text(HANGING_FEED)
-    command = json.dumps([sys.executable, str(feed), marker])
-    write_config(
-        f'[profiles.desk]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
-        f'[profiles.desk.live_calls]\nsource = "command"\ncommand = {command}\nrefresh_s = 1\n'
-    )
-    env = {**run_env(isolated_home), "QUEUETUI_SSID": DEMO_SSID}
+    env = desk_on_a_command_source(write_config, isolated_home, sim.url, feed, marker)
     with TmuxSession([installed_command()], env=env, term="xterm") as term:
         term.wait_for("Sign in", timeout=20)
         term.send("Enter")

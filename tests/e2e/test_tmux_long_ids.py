@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import eventually, installed_command, outcome_records, run_env
+from helpers import desk_on_a_command_source, eventually, installed_command, outcome_records
 from tmuxdriver import TmuxSession, have_tmux
 
-from queuetui.sim import DEMO_SSID, SimServer
+from queuetui.sim import SimServer
 from queuetui.sim.scenario import LiveCall as ScriptedCall
 from queuetui.tui.widgets.live_calls import REACTION_S
 
@@ -48,12 +47,7 @@ def test_a_long_id_highlighted_reads_whole_and_a_burst_acts_on_all_of_it(
     feed = isolated_home / "floor.py"
     calls = [{"callId": call_id, "masterAgent": 13, "cNumber": "+919800011023", "campId": "billing"} for call_id in IDS]
     feed.write_text(f"print({json.dumps(json.dumps(calls))})\n")
-    command = json.dumps([sys.executable, str(feed)])
-    write_config(
-        f'[profiles.desk]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
-        f'[profiles.desk.live_calls]\nsource = "command"\ncommand = {command}\nrefresh_s = 1\n'
-    )
-    env = {**run_env(isolated_home), "QUEUETUI_SSID": DEMO_SSID}
+    env = desk_on_a_command_source(write_config, isolated_home, sim.url, feed)
     with TmuxSession([installed_command()], env=env, term="xterm") as term:
         term.wait_for("Sign in", timeout=20)
         term.send("Enter")
