@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the test suite on the oldest and newest Pythons queuetui supports, each in its own venv under .venvs/.
 #
-#   scripts/test-pythons.sh [--all] [VERSION...]      (default versions: 3.10 3.13)
+#   scripts/test-pythons.sh [--all] [VERSION...] [-- PYTEST_ARGS...]      (default versions: 3.10 3.13)
 #
-# --all also runs the tests marked slow. Interpreters come from PATH (python3.X) or pyenv. A venv is
+# --all also runs the tests marked slow; what follows `--` goes to pytest as it is. Interpreters come from PATH (python3.X) or pyenv. A venv is
 # (re)installed only when pyproject.toml changed since its last install.
 set -euo pipefail
 
@@ -13,7 +13,13 @@ if [[ "${1:-}" == "--all" ]]; then
     marker=()
     shift
 fi
-versions=("$@")
+versions=()
+while [[ $# -gt 0 && "$1" != "--" ]]; do
+    versions+=("$1")
+    shift
+done
+[[ "${1:-}" == "--" ]] && shift
+extra=("$@")
 [[ ${#versions[@]} -gt 0 ]] || versions=(3.10 3.13)
 
 find_python() {
@@ -49,7 +55,7 @@ for version in "${versions[@]}"; do
     fi
     echo "== Python $version: $("$venv/bin/python" --version)"
     start=$SECONDS
-    if (cd "$repo" && "$venv/bin/python" -m pytest -q -x -n 4 -p no:cacheprovider ${marker[@]+"${marker[@]}"}); then
+    if (cd "$repo" && "$venv/bin/python" -m pytest -q -x -n 4 -p no:cacheprovider ${marker[@]+"${marker[@]}"} ${extra[@]+"${extra[@]}"}); then
         summary+=("Python $version: passed in $((SECONDS - start)) s")
     else
         summary+=("Python $version: FAILED after $((SECONDS - start)) s")
