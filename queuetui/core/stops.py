@@ -4,8 +4,11 @@ or the terminal goes away) handed to a front end, so that it records what was un
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")
 
@@ -16,9 +19,19 @@ def on_stop_signals(handler: Callable[[int], None], names: tuple[str, ...] = STO
     Off the main thread nothing is installed: signals are the main thread's to handle."""
     present = [getattr(signal, name) for name in names if hasattr(signal, name)]
     before: dict[int, object] = {}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+            # Landed in the import system's own code, which may be a weakref callback run as an import's lock is
+            # freed: an exception raised there is printed and dropped, and the stop would be lost. Sent again a
+            # moment later, it lands in code that passes it on.
+            threading.Timer(0.001, os.kill, (os.getpid(), signum)).start()
+            return
+        handler(signum)
+
     try:
         for number in present:
-            before[number] = signal.signal(number, lambda signum, _frame: handler(signum))
+            before[number] = signal.signal(number, handle)
     except ValueError:  # not the main thread
         pass
     try:

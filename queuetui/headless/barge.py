@@ -26,7 +26,7 @@ from queuetui.core.outcome import Interrupted, stop_name
 from queuetui.core.preferences import save_snooper
 from queuetui.core.service import Outcome, OutcomeKind
 from queuetui.core.session import AUDIT_LABEL, Session, SessionRefused
-from queuetui.core.stops import on_stop_signals
+from queuetui.core.stops import STOP_SIGNALS, on_stop_signals
 from queuetui.headless.exits import (
     EXIT_API,
     EXIT_AUDIT,
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        with on_stop_signals(_interrupt):
+        with on_stop_signals(_interrupt, (*STOP_SIGNALS, "SIGINT")):
             return _run(args, out, err)
     except (KeyboardInterrupt, Interrupted) as stop:
         # The service has recorded an action under way as interrupted; a traceback would read as a crash.
@@ -122,7 +122,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
 def _interrupt(signum: int) -> None:
     # SIGTERM and SIGHUP (a closed SSH session) interrupt as Ctrl+C does, so the action's outcome is recorded
-    # before the process ends, instead of the process vanishing between its request and its record.
+    # before the process ends, instead of the process vanishing between its request and its record. Ctrl+C comes
+    # through here too, so that one landing in the import system is not lost either (see `on_stop_signals`).
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Interrupted(signum)
 
 
