@@ -76,6 +76,11 @@ class PtyProgram:
         assert self._process is not None
         return self._process.pid
 
+    def returncode(self) -> int | None:
+        """The program's exit code, or None while it runs."""
+        assert self._process is not None
+        return self._process.poll()
+
     def send(self, data: bytes) -> float:
         """Types `data` in one write (one burst, as a slow link delivers it); returns the moment it was sent."""
         sent = time.monotonic()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
+import threading
 from typing import Any
 
 from queuetui.core.stops import STOP_SIGNALS, on_stop_signals
@@ -14,6 +16,10 @@ from queuetui.tui.escape_key import use_burst_parser
 from queuetui.tui.options import Launch
 
 EXIT_SIGNAL_BASE = 128  # stopped by signal N: 128 + N, as a shell reports it
+# How long a console asked to stop may take to wind down before it leaves anyway. With its terminal gone (a
+# dropped SSH link), Textual's shutdown has been seen to wait forever on its output thread: the console then
+# lived on, holding its simulator and its session, with nobody to see it.
+STOP_GRACE_S = 5.0
 
 
 def create_app(**options: Any) -> QueueApp:  # noqa: ANN401 - checked by Launch itself
@@ -40,6 +46,10 @@ def run_console(
         session = app.session
         cut = session.interrupt(name) if session is not None else 0
         stopped.append(f"stopped by {name}" + (f": {cut} action(s) under way recorded as interrupted" if cut else ""))
+        # What was under way is on the record (above): leaving without the rest of the shutdown loses nothing.
+        deadline = threading.Timer(STOP_GRACE_S, os._exit, (EXIT_SIGNAL_BASE + signum,))
+        deadline.daemon = True
+        deadline.start()
         try:
             asyncio.get_running_loop().call_soon_threadsafe(app.exit, None, EXIT_SIGNAL_BASE + signum)
         except RuntimeError:  # the app is not running (yet, or any more): nothing to wind down
