@@ -145,11 +145,13 @@ class QueueApp(App[None]):
         from textual.drivers.linux_driver import LinuxDriver
 
         from queuetui.tui.ascii_terminal import ascii_driver, wants_ascii
+        from queuetui.tui.lean_output import lean_driver
 
-        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale.
-        if issubclass(driver, LinuxDriver) and wants_ascii(os.environ):
-            return ascii_driver(driver)
-        return driver
+        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale, and its bytes
+        # do not cross the SSH link.
+        if not issubclass(driver, LinuxDriver):
+            return driver
+        return lean_driver(ascii_driver(driver) if wants_ascii(os.environ) else driver)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).
