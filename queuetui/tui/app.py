@@ -92,6 +92,7 @@ class QueueApp(App[None]):
         super().__init__()
         self.launch = launch
         self.still = launch.still
+        self.slow_link = launch.slow_link  # and the config's, once it is read
         self.clock = launch.clock
         self.session: Session | None = None
         self.demo_sim: SimServer | None = None
@@ -215,6 +216,8 @@ class QueueApp(App[None]):
         for warning in boot.warnings:
             self.report("warning", warning)
         self.console_screen.show_keys(self.launch.show_keys)
+        self.slow_link = self.launch.slow_link or boot.settings.slow_link
+        self.console_screen.use_slow_link(self.slow_link)
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)
@@ -327,7 +330,7 @@ class QueueApp(App[None]):
             self.prefill,
             notice,
             refused,
-            self.still,
+            self.still or self.slow_link,
             launch.demo,
             launch.locked,
         )

@@ -50,7 +50,7 @@ from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
-from queuetui.tui.widgets.live_calls import LiveCallsTable
+from queuetui.tui.widgets.live_calls import LiveCallsTable, duration
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.send_button import SendButton
@@ -217,6 +217,7 @@ class ConsoleScreen(Screen[None]):
         # signing in to it changes no class and restyles nothing.
         self._demo_layout = demo
         self.still = still
+        self.slow_link = False  # see `use_slow_link`
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
         self._started: dict[str, float] = {}  # call id -> when its send started, for the spinner
@@ -286,6 +287,18 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(self.query_one("#call-id", Input))
 
     # ----- the session ------------------------------------------------------------------------------
+
+    def use_slow_link(self, on: bool) -> None:
+        """At the far end of a slow link every byte counts: the live time and the calls' durations change once a
+        minute or more, fields do not blink, the sending line does not spin or count, and the live list has no
+        scrollbar to redraw as calls come and go (its title gives the count)."""
+        self.slow_link = on
+        for field in self.query(Input):
+            field.cursor_blink = not (self.still or on)
+        table = self.query_one(LiveCallsTable)
+        table.coarse = on
+        table.set_class(on, "-slow-link")
+        self.refresh_header()
 
     def show_sessions(self) -> None:
         """Put the sessions list's table in its frame, as start-up's worker is done. It is Textual's DataTable, which
@@ -377,7 +390,7 @@ class ConsoleScreen(Screen[None]):
                 session.credentials.identity,
                 self._masked_snooper(),
                 live=live,
-                elapsed=elapsed(since),
+                elapsed=duration(int(since)) if self.slow_link else elapsed(since),
                 phone=phone,
                 checked=self._checked,
                 left=session.live.left,
@@ -656,8 +669,10 @@ class ConsoleScreen(Screen[None]):
             if str(status.render()):
                 status.update("")
             return
-        if self.still:
-            status.update(f"\u2026 sending {', '.join(self._started)}")
+        if self.still or self.slow_link:
+            text = f"\u2026 sending {', '.join(self._started)}"
+            if str(status.render()) != text:
+                status.update(text)
             return
         now = time.monotonic()
         spin = _SPINNER[self._tick % len(_SPINNER)]

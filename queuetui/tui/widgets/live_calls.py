@@ -64,20 +64,24 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     return set_cell_size(text, width)
 
 
-def duration(seconds: int | None) -> str:
-    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05". A count of seconds would change every row
-    on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live call's
-    seconds."""
+def duration(seconds: int | None, step: int = 1) -> str:
+    """How long a call has lasted, in whole minutes counted `step` at a time: "<1m", "4m", "1h05" (with a step of 5:
+    "<5m", "5m", "1h05"). A count of seconds would change every row on every refresh, and over an SSH link each
+    changed row is sent again; the top line keeps the live call's seconds."""
     if seconds is None:
         return "-"
-    minutes = seconds // 60
+    minutes = seconds // 60 // step * step
     if minutes < 1:
-        return "<1m"
+        return f"<{step}m"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
-def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
+# Over a slow link a call's duration is shown in steps of this many minutes: fewer rows change per refresh.
+COARSE_MINUTES = 5
+
+
+def row_cells(call: LiveCall, now: float, live: bool, step: int = 1) -> tuple[str, ...]:
     """The row's cells, each exactly its column's width in terminal cells."""
     marker = "\u25cf " if live else ("\u00d7 " if call.ended else "  ")
     agent = " ".join(part for part in (call.agent, call.agent_name) if part)
@@ -87,7 +91,7 @@ def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
         marker,
         cut(call.call_id, COLUMNS[1][1], middle=True),
         *(cut(text, width) for text, (_, width) in zip(cells, COLUMNS[2:6], strict=True)),
-        set_cell_size(duration(call.duration_s(now)), COLUMNS[6][1]),
+        set_cell_size(duration(call.duration_s(now), step), COLUMNS[6][1]),
     )
 
 
@@ -185,6 +189,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
+        self.coarse = False  # durations in steps of COARSE_MINUTES, for a slow link
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
         self._told_highlighted: str | None = None
@@ -213,7 +218,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if following is not None:  # the cursor's call is always in the table, whatever the cap
             self.shown[-1] = following
         now = self.snapshot.fetched_at or 0.0
-        self.cells = [row_cells(call, now, call.call_id == self.live_call_id) for call in self.shown]
+        step = COARSE_MINUTES if self.coarse else 1
+        self.cells = [row_cells(call, now, call.call_id == self.live_call_id, step) for call in self.shown]
         self.lines = ["".join(cells) for cells in self.cells]
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
         if self.cursor_call in rows:
@@ -238,8 +244,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             changed.update((drawn_cursor, self.cursor_row))
         if self._unseen:
             # Added rows are timed by the frame that draws them (see `render_lines`): one there must be, even when
-            # they are below the rows on screen. The column titles are always on screen, and cost one line.
-            self.refresh(Region(0, 0, self.size.width, 1))
+            # they are below the rows on screen. The column titles are always on screen: one cell of them will do.
+            self.refresh(Region(0, 0, 1, 1))
         self._keep_cursor_visible()
         self._tell_highlighted()
         self._refresh_rows(changed)
