@@ -26,6 +26,7 @@ from pathlib import Path
 
 from queuetui.api.client import MAX_LIST_BODY_BYTES, DeepCallClient
 from queuetui.api.credentials import SessionAuth, TokenAuth
+from queuetui.api.decode import decode
 from queuetui.api.errors import CallFailed
 from queuetui.api.text import printable, without_secrets
 from queuetui.core.json_pointer import JsonPointer
@@ -142,7 +143,7 @@ class CommandSource(CallSource):
         if not text.strip():
             raise CommandFailed(f"{self._name} printed nothing (expected JSON: an array of calls)")
         try:
-            document = json.loads(text, strict=False)
+            document = decode(text)
         except json.JSONDecodeError as error:
             raise CommandFailed(
                 f"{self._name} printed something that is not JSON ({error.msg}, line {error.lineno} "
