@@ -189,6 +189,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
+        # By call id: what a row showed (the call, live or not, its duration's words), its cells and its line.
+        self._formatted: dict[str, tuple[tuple[LiveCall, bool, str], tuple[str, ...], str]] = {}
         self.coarse = False  # durations in steps of COARSE_MINUTES, for a slow link
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
@@ -218,9 +220,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if following is not None:  # the cursor's call is always in the table, whatever the cap
             self.shown[-1] = following
         now = self.snapshot.fetched_at or 0.0
-        step = COARSE_MINUTES if self.coarse else 1
-        self.cells = [row_cells(call, now, call.call_id == self.live_call_id, step) for call in self.shown]
-        self.lines = ["".join(cells) for cells in self.cells]
+        self._format_rows(now)
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
         if self.cursor_call in rows:
             self.cursor_row = rows[self.cursor_call]
@@ -250,6 +250,25 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._tell_highlighted()
         self._refresh_rows(changed)
 
+    def _format_rows(self, now: float) -> None:
+        """The shown rows' cells and lines. A row is formatted again only when what it shows changed: on a floor of
+        thousands of calls refreshing every second, formatting every row each time held the keys up."""
+        step = COARSE_MINUTES if self.coarse else 1
+        before, formatted = self._formatted, {}
+        for call in self.shown:
+            live = call.call_id == self.live_call_id
+            key = (call, live, duration(call.duration_s(now), step))
+            known = before.get(call.call_id)
+            if known is not None and known[0] == key:
+                formatted[call.call_id] = known
+            else:
+                cells = row_cells(call, now, live, step)
+                formatted[call.call_id] = (key, cells, "".join(cells))
+        self._formatted = formatted
+        rows = [formatted[call.call_id] for call in self.shown]
+        self.cells = [cells for _, cells, _ in rows]
+        self.lines = [line for _, _, line in rows]
+
     def take_repeated(self) -> list[str]:
         """Call ids the list has named more than once in one answer, each once a session: to be reported."""
         new = [call_id for call_id in self._repeated if call_id not in self._told]
@@ -271,7 +290,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._reachable_from, self._unseen = {}, []
         self._repeated.clear()
         self._told.clear()
-        self.shown, self.cells, self.lines = [], [], []
+        self.shown, self.cells, self.lines, self._formatted = [], [], [], {}
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
         self.virtual_size = Size(WIDTH, 1)
         self._tell_highlighted()
