@@ -131,14 +131,15 @@ DIALOGS = (
 
 def esc_close(term: PtyProgram, key: bytes, marker: str, rate: float) -> tuple[float, int]:
     """Opens a dialog with `key`, then times Esc until the frame that closes it has crossed the link; and the bytes
-    written until the console is quiet again."""
+    written until the console is quiet again. The closing frame is the one with the biggest write after the Esc
+    (it draws again what the dialog covered): a field's blinking caret may write before it."""
     term.wait_for(marker, since=term.send(key))
     term.wait_quiet(0.5)  # the opening frames have crossed the link by then
     pressed = term.send(b"\x1b")
     term.wait_written(pressed)
     quiet = term.wait_quiet(0.3)
     chunks = [(at, data) for at, data in term.chunks if pressed <= at < quiet]
-    frame = 1
+    frame = max(range(len(chunks)), key=lambda index: len(chunks[index][1])) + 1
     while frame < len(chunks) and chunks[frame][0] - chunks[frame - 1][0] <= FRAME_GAP_S:
         frame += 1
     return delivered_at(chunks, rate)[frame - 1] - pressed, sum(len(data) for _, data in chunks)

@@ -30,7 +30,7 @@ from queuetui.api.decode import decode
 from queuetui.api.errors import CallFailed
 from queuetui.api.text import printable, without_secrets
 from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.live_calls import FieldMap, MappedCalls, items_at, map_calls
+from queuetui.core.live_calls import FieldMap, Known, MappedCalls, items_at, map_calls
 from queuetui.core.live_calls_config import LiveCallsConfig
 
 # The command is the site's own program: it gets no credential of ours.
@@ -60,6 +60,7 @@ class CallSource(ABC):
 
     def __init__(self, fields: FieldMap) -> None:
         self.fields = fields
+        self._known: Known = {}  # the last answer's items (see `map_calls`)
 
     @property
     @abstractmethod
@@ -76,7 +77,7 @@ class CallSource(ABC):
 
     def fetch(self) -> MappedCalls:
         """The live calls now; raises CallFailed (a DeepCallError for a DeepCall error object, auth included)."""
-        return map_calls(self.items(self.fetch_answer().document), self.fields)
+        return map_calls(self.items(self.fetch_answer().document), self.fields, self._known)
 
 
 class DeepCallSource(CallSource):

@@ -20,9 +20,6 @@ EXIT_SIGNAL_BASE = 128  # stopped by signal N: 128 + N, as a shell reports it
 # dropped SSH link), Textual's shutdown has been seen to wait forever on its output thread: the console then
 # lived on, holding its simulator and its session, with nobody to see it.
 STOP_GRACE_S = 5.0
-# How long the console's thread may wait for the interpreter while another thread (the live list's poller, mapping
-# thousands of calls) holds it: Python's default lets a key's echo wait several times this at each hand-over.
-UI_SWITCH_INTERVAL_S = 0.001
 
 
 def create_app(**options: Any) -> QueueApp:  # noqa: ANN401 - checked by Launch itself
@@ -50,7 +47,6 @@ def run_console(
         slow_link=slow_link,
     )
     use_burst_parser()
-    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     stopped: list[str] = []
 
     def stop(signum: int) -> None:
