@@ -29,9 +29,9 @@ from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.decode import decode
 from queuetui.api.errors import CallFailed
 from queuetui.api.text import printable, without_secrets
-from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.live_calls import FieldMap, Known, MappedCalls, items_at, map_calls
-from queuetui.core.live_calls_config import LiveCallsConfig
+from queuetui.core.floor.calls import FieldMap, Known, MappedCalls, items_at, map_calls
+from queuetui.core.floor.config import LiveCallsConfig
+from queuetui.core.floor.json_pointer import JsonPointer
 
 # The command is the site's own program: it gets no credential of ours.
 _WITHHELD_VARIABLES = ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN")
