@@ -184,7 +184,7 @@ def measure_slow_link_idle(queuetui: str, home: Path, idle_s: float) -> dict[str
 
 def measure_big_floor(queuetui: str, home: Path, keys: int) -> dict[str, float]:
     """Echo in the filter while a 5,000-call live list refreshes every second, as it leaves the program."""
-    from bench_floor_console import CALLS, floor_file
+    from bench_floor_console import CALLS, floor_config
 
     from queuetui.sim import DEMO_SSID
 
@@ -193,15 +193,7 @@ def measure_big_floor(queuetui: str, home: Path, keys: int) -> dict[str, float]:
     try:
         assert sim.stdout is not None
         sim.stdout.readline()
-        config = home / "floor.toml"
-        config.write_text(
-            f'default_profile = "floor"\n[profiles.floor]\nbase_url = "http://127.0.0.1:{port}/api/v2"\n'
-            'snooper_number = "9876543210"\n'
-            "[profiles.floor.live_calls]\n"
-            f'source = "command"\ncommand = ["cat", "{floor_file(home)}"]\nrefresh_s = 1\n'
-            "[profiles.floor.live_calls.fields]\n"
-            'agent_name = "/agentName"\nstate = "/state"\nstarted_at = "/startTime"\n'
-        )
+        config = floor_config(home, port)
         env = {**_env(home), "QUEUETUI_SSID": DEMO_SSID}
         with PtyProgram([queuetui, "--config", str(config)], env=env) as term:
             term.wait_for("Sign in")

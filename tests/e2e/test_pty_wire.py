@@ -15,16 +15,16 @@ pytestmark = pytest.mark.e2e
 IDLE_WINDOW_S = 10.0
 # Bytes in the window: what the live list's refreshes, a call joining the floor and the launch's notice going
 # away cost, with room to spare. A console that redraws its rows or its clocks on every refresh writes more.
-IDLE_BUDGET = 2_500
+IDLE_BUDGET = 1_500
 # With --slow-link: no scrollbar redrawn as calls come and go, durations in steps of minutes.
-SLOW_LINK_IDLE_BUDGET = 1_200
+SLOW_LINK_IDLE_BUDGET = 1_000
 # The whole first screen and the signed-in top line, sent as the cells that change with each style set once: a
 # console that sent every segment with its own style and reset, or a screen twice, writes more than twice this.
 LAUNCH_BUDGET = 7_000
 # The top line, the call's row, the log's lines and the sessions list's row: not the whole console.
 SPY_BUDGET = 2_500
 # What the dialog covered, drawn again: a dialog that dimmed the console behind it changed every cell twice.
-CLOSE_BUDGET = 3_500
+CLOSE_BUDGET = 2_500
 
 
 def demo(home: Path, *flags: str) -> PtyProgram:
