@@ -134,7 +134,7 @@ def esc_close(term: PtyProgram, key: bytes, marker: str, rate: float) -> tuple[f
     written until the console is quiet again. The closing frame is the one with the biggest write after the Esc
     (it draws again what the dialog covered): a field's blinking caret may write before it."""
     term.wait_for(marker, since=term.send(key))
-    term.wait_quiet(0.5)  # the opening frames have crossed the link by then
+    term.wait_quiet(0.3)  # the opening frames have crossed the link by then (a caret blinks every 0.5 s)
     pressed = term.send(b"\x1b")
     term.wait_written(pressed)
     quiet = term.wait_quiet(0.3)
