@@ -164,7 +164,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _refuse(message, None, args.json, out, err)
     try:
         request = session.prepare(raw)
-        asks = session.asks_before(request)
+        asks = session.needs_confirmation(request)
         if asks and not args.yes:
             return _refuse(
                 "Mode: barge makes you heard by the agent and the customer; add --yes to confirm",

@@ -1,39 +1,35 @@
-"""The Textual application: holds the open session and the embedded demo, and moves between screens.
+"""The Textual application: holds the open session and the embedded demo, signs in and out, and moves between
+screens.
 
 Screens get what they show (the session, the sign-in form's data) and post messages up; the app never reaches
-into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
-module imports only Textual and light modules; the config, the themes and the simulator load in `boot` on a
-worker thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx
-loads there too when a sign-in comes next, else (the demo) with the first request; the request model, on a
-worker before an Enter can need it (see `load_requests` in the session module).
+into their widgets. Start-up (`tui/startup.py`, which states its sequence and import rules) hands the app its
+result to adopt; every key passes the key gate (`tui/key_gate.py`) first. httpx loads on a worker when a sign-in
+comes next, else (the demo) with the first request; the request model, on a worker before an Enter can need it
+(see `load_requests` in the session module).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import os
-import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.theme import Theme
 from textual.widgets import Input
 
-from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
+from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS
+from queuetui.tui.key_gate import KeyGate
 from queuetui.tui.key_time import key_typed_at
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.startup import StartUp, console_classes, demo_intro, first_paint_theme
 from queuetui.tui.textual_private import keymap_of
 from queuetui.tui.widgets.log_panel import ReportKind
 
@@ -49,17 +45,6 @@ if TYPE_CHECKING:
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
     from queuetui.tui.screens.login import LoginScreen
-
-
-# How long start-up may hold the screen's updates (see `_hold_updates_while_booting`): a few times a usual start.
-BOOT_HOLD_S = 1.0
-
-
-async def _handled_so_far(node: DOMNode) -> None:
-    """Wait until `node` has handled every message already sent to it (a node not yet running first mounts)."""
-    handled = asyncio.Event()
-    if node.call_later(handled.set):
-        await handled.wait()
 
 
 class QueueApp(App[None]):
@@ -96,7 +81,7 @@ class QueueApp(App[None]):
         self.session: Session | None = None
         self.demo_sim: SimServer | None = None
         self.console_screen = ConsoleScreen(
-            still=launch.still, clock=launch.clock, demo=launch.demo, classes=self._expected_breakpoint()
+            still=launch.still, clock=launch.clock, demo=launch.demo, classes=console_classes()
         )
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
@@ -109,36 +94,11 @@ class QueueApp(App[None]):
         self.config_writable = False
         self._save_lock = threading.Lock()
         self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
-        self._held_updates = contextlib.ExitStack()
-        # Keys typed before start-up is over are held, then typed into the screen they were meant for: the
-        # console once its session, profile and keymap are in force (with --demo), or the sign-in screen. Acted on
-        # sooner, a remapped key would do what the default keymap says; keys read before the console is pushed
-        # would go to the empty screen Textual starts on, and be lost; a session id typed at launch would land in
-        # the console's form behind the sign-in screen, in plain sight.
-        self._held_keys: list[events.Key] | None = []
-        self._replayed: set[int] = set()  # ids of the held keys posted again, still on their way
-        theme = first_theme()
-        if theme is not None:
-            self.register_theme(theme)
-            self._start_on(theme)
+        self.key_gate = KeyGate(self)
+        self._start_up = StartUp(self, launch, self._adopt_boot)
+        first_paint_theme(self)
 
     # ----- lifecycle --------------------------------------------------------------------------------
-
-    def _start_on(self, theme: Theme) -> None:
-        """Make `theme` the first one. Setting `App.theme` runs Textual's watcher, which parses all the CSS a
-        second time once the app starts (about 10 ms); before the start nothing is parsed or styled yet, so the
-        theme's variables and classes are all there is to set. Textual's starting filters assume a dark theme."""
-        if not theme.dark:
-            self.theme = theme.name
-            return
-        self.set_reactive(App.theme, theme.name)
-        self.stylesheet.set_variables(self.get_css_variables())
-        self.set_class(True, f"-theme-{theme.name}", update=False)
-
-    def _expected_breakpoint(self) -> str:
-        """The class Textual's first resize will give the console, from the terminal's width now. Set before the
-        first layout, that resize changes no class and so does not restyle every widget (about 20 ms)."""
-        return ConsoleScreen.width_class(shutil.get_terminal_size().columns)
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -159,43 +119,9 @@ class QueueApp(App[None]):
         # Textual holds screen updates until the app's start is over, which is after this handler: a screen
         # pushed in here is laid out and drawn once for nothing, then again. Pushed just after, its first frame
         # is the one shown, about 35 ms sooner (measured in process, medians of 15).
-        self.call_later(self._show_console)
-
-    async def _show_console(self) -> None:
-        await self.push_screen(self.console_screen)
-        # The slow half of the start begins once the console is mounted. Measured, its first frame was on screen
-        # by then; begun sooner, the worker's imports would share the interpreter with that frame and hold it up.
-        # Waiting for a further refresh instead left the interpreter idle for about 25 ms (in process, medians
-        # of 5).
-        self._hold_updates_while_booting()
-        self._boot()
-
-    def _hold_updates_while_booting(self) -> None:
-        """Redraw nothing until start-up's worker is done. Textual lays a pushed screen out and draws it again once
-        its mount completes, and redraws after each change: work that shares the interpreter with the worker and
-        makes the session later, while the frame after the worker shows it all anyway (about 8 ms of CPU, in
-        process, medians of 10). Keys typed meanwhile are held until then (see `_held_keys`). A start slower than
-        BOOT_HOLD_S lets updates through, so a slow disk never leaves a screen that cannot redraw, even for a
-        resize."""
-        self._held_updates.enter_context(self.batch_update())
-        self.set_timer(BOOT_HOLD_S, self._held_updates.close)
-
-    # A failure here is a bug, not a user error: let it end the app with the (secret-free) crash report.
-    @work(thread=True, group="boot", exit_on_error=True)
-    def _boot(self) -> None:
-        from queuetui.tui.boot import load
-
-        boot = load(self.launch)
-        try:
-            self.call_from_thread(self._adopt_boot, boot)
-        except RuntimeError:
-            # The app quit while this loaded (call_from_thread refuses then): nobody will adopt the demo.
-            if boot.demo is not None:
-                boot.demo.close()
+        self.call_later(self._start_up.show, self.console_screen)
 
     def _adopt_boot(self, boot: Boot) -> None:
-        self._held_updates.close()
-        self._resume_collection()
         self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
         self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
         # A locked console has no config of its own to keep: it never writes one (run by hand, the file it would
@@ -216,7 +142,7 @@ class QueueApp(App[None]):
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)
-            if self._held_keys:
+            if self.key_gate.held:
                 self.console_screen.keys_held_for_it()
             self._adopt_session(boot.demo.session, remember=False)
             if self.launch.tour:
@@ -225,41 +151,18 @@ class QueueApp(App[None]):
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
             self._show_sign_in(boot.demo_problem)
-        self.console_screen.start_finished()
-        if self._held_keys and self.session is not None:
-            self._release_held_keys_once_requests_load()
+        self.console_screen.start_up_done()
+        if self.key_gate.held and self.session is not None:
+            self.key_gate.release_once_requests_load()
         else:
-            # After a refresh: the screen the keys are for has its focus by then.
-            self.call_after_refresh(self._release_held_keys)
-
-    def _resume_collection(self) -> None:
-        """Garbage collection, paused by the command line for the start (see `cli`), resumes as start-up ends.
-        What the start made (modules, styles, the console) lives as long as the app: frozen, no later collection
-        scans it again, which keeps the pauses short while the live list refreshes. Frozen before the sign-in
-        screen exists: a screen that held a typed secret must stay collectable once it is closed."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+            self.key_gate.release_after_refresh()
 
     def _fatal_error(self) -> None:
-        # Overrides Textual's crash report (a private hook: see textual_private.NAMES), which prints every frame's
-        # local variables: a frame of the sign-in form or the client holds a secret in one. This one shows no
-        # locals and masks the secrets the app knows in what remains.
-        import rich
-        from rich.segment import Segment, Segments
-        from rich.traceback import Traceback
-
-        from queuetui.api.text import mask_secret
+        # Overrides Textual's crash report (a private hook: see textual_private.NAMES): see `crash_report`.
+        from queuetui.tui.crash_report import masked_traceback
 
         self.bell()
-        secrets = [secret for secret in self.known_secrets() if secret]
-        segments = []
-        for segment in self.console.render(Traceback(show_locals=False, width=None, suppress=[rich])):
-            text = segment.text
-            for secret in secrets:
-                text = text.replace(secret, mask_secret(secret))
-            segments.append(Segment(text, segment.style, segment.control))
-        self.panic(Segments(segments))
+        self.panic(masked_traceback(self.console, self.known_secrets()))
 
     def known_secrets(self) -> list[str]:
         """Every secret this app holds: signed in, remembered for the login form, or typed into it."""
@@ -343,15 +246,8 @@ class QueueApp(App[None]):
         load_requests()
 
     def _log_demo_intro(self, sim: SimServer) -> None:
-        log = self.console_screen.log_line
-        calls = ", ".join(f"{c.call_id}/{c.agent}" for c in sim.scenario.calls.values())
-        log("info", f"Demo simulator at {sim.url}")
-        log("info", f"Live calls (call/agent): {calls}")
-        for call in sim.scenario.calls.values():
-            if call.processing_for > 0:
-                log("info", f"{call.call_id} answers 1501 {call.processing_for} times, then connects")
-            elif call.processing_for < 0:
-                log("info", f"{call.call_id} stays busy (1501) until the retries run out")
+        for line in demo_intro(sim):
+            self.console_screen.log_line("info", line)
 
     @on(DemoRequested)
     def start_demo(self) -> None:
@@ -397,8 +293,7 @@ class QueueApp(App[None]):
         screen = self._sign_in_screen()
         if screen is not None:
             screen.checking()
-        if self._held_keys is None:
-            self._held_keys = []
+        self.key_gate.hold()
         self._check_on_list(session, remember)
 
     @work(thread=True, group="sign-in", exclusive=True, exit_on_error=False)
@@ -412,13 +307,12 @@ class QueueApp(App[None]):
     def _checked_on_list(self, session: Session, remember: bool, refused: CallFailed | None) -> None:
         if refused is None:
             self._adopt_session(session, remember, checked=True)
-            self.call_after_refresh(self._release_held_keys)
+            self.key_gate.release_after_refresh()
             return
         from queuetui.api.text import without_secrets
 
         session.close()
-        held = len(self._held_keys or [])
-        self._held_keys = None  # typed for the console, which did not open: not into the secret selected below
+        held = self.key_gate.drop()  # typed for the console, which did not open: not into the secret selected below
         message = without_secrets(refused.message, session.credentials.secrets())
         self.report("error", f"The live list refused these credentials: {message}; not signed in")
         if held:
@@ -456,9 +350,9 @@ class QueueApp(App[None]):
             )
         if self._sign_in_screen() is not None:
             self.pop_screen()
-        self.console_screen.attach(session)
         if checked:
-            self.console_screen.credentials_accepted()
+            session.credentials_accepted()
+        self.console_screen.attach(session)
         self.report(
             "info",
             f"Signed in to {session.host} ({session.environment.value}) as {credentials.identity}: "
@@ -522,16 +416,13 @@ class QueueApp(App[None]):
         self._save_settings()
 
     def watch_theme(self, theme: str) -> None:
+        from queuetui.core.preferences import theme_remembered
+
         if not self.ready.is_set() or self.still:
             return
-        # Saved where it is read back: the profile's own theme wins over the file's when it has one.
-        stored = self.settings.profiles.get(self.profile_name)
-        if stored is not None and stored.theme:
-            if theme != stored.theme:
-                self.profile = replace(self.profile, theme=theme)
-                self._save_profile(replace(stored, theme=theme))
-        elif theme != self.settings.theme:
-            self.settings = replace(self.settings, theme=theme)
+        remembered = theme_remembered(self.settings, self.profile_name, self.profile, theme)
+        if remembered is not None:
+            self.settings, self.profile = remembered
             self._save_settings()
 
     @work(thread=True, group="config", exclusive=True, exit_on_error=False)
@@ -565,14 +456,7 @@ class QueueApp(App[None]):
 
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""
-        from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-        from queuetui.tui.screens.hang_up import HangUpScreen
-        from queuetui.tui.screens.help import HelpScreen
-        from queuetui.tui.screens.login import LoginScreen
-        from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
-        from queuetui.tui.widgets.live_calls import LiveCallsTable
-        from queuetui.tui.widgets.mode_selector import ModeSelector
-        from queuetui.tui.widgets.sessions_table import SessionsTable
+        from queuetui.tui.binding_sections import binding_sections
 
         palette = Binding(
             self.COMMAND_PALETTE_BINDING,
@@ -581,41 +465,14 @@ class QueueApp(App[None]):
             id="app.commands",
             tooltip="Commands: I hung up, sign out, export or clear log, theme, help",
         )
-        return [
-            ("Everywhere", [*self.BINDINGS, palette]),
-            ("Console", list(ConsoleScreen.BINDINGS)),
-            ("Mode selector (when focused)", list(ModeSelector.BINDINGS)),
-            ("Live calls (when focused)", list(LiveCallsTable.BINDINGS)),
-            ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
-            ("Sign in", list(LoginScreen.BINDINGS)),
-            ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
-            ("Which call you hung up", list(HangUpScreen.BINDINGS)),
-            ("Help", list(HelpScreen.BINDINGS)),
-            ("Shift summary", list(ShiftSummaryScreen.BINDINGS)),
-        ]
+        return binding_sections([*self.BINDINGS, palette])
 
     def _adopt_keymap(self, boot: Boot) -> None:
         if not boot.settings.keymap:
             return
-        from queuetui.tui.keymap import Scope, check_keymap
+        from queuetui.tui.binding_sections import checked_keymap
 
-        sections = dict(self.binding_sections())
-        everywhere, console = sections["Everywhere"], sections["Console"]
-        # Keys clash only where both bindings are active at once: the app's, the screen's and the focused widget's.
-        scopes = [
-            Scope("console", [*everywhere, *console], has_fields=True),
-            *(
-                Scope(name.split(" (")[0].lower(), [*everywhere, *console, *sections[name]])
-                for name in sections
-                if name.endswith("(when focused)")
-            ),
-            Scope("sign in", [*everywhere, *sections["Sign in"]], has_fields=True),
-            *(
-                Scope(name.lower(), [*everywhere, *sections[name]])
-                for name in ("Barge confirmation", "Which call you hung up", "Help")
-            ),
-        ]
-        checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
+        checked = checked_keymap(boot.settings.keymap, self.binding_sections(), str(boot.config_path))
         self.set_keymap(checked.keymap)
         if checked.problems:
             first, *others = checked.problems
@@ -636,15 +493,8 @@ class QueueApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            replayed = id(event) in self._replayed
-            if self._held_keys is not None and not replayed and not self._quits(event.key):
-                self._held_keys.append(event)  # shown below when typed into its screen
-                return
-            if replayed:
-                self._replayed.discard(id(event))
-                if not self._replayed:
-                    self.call_later(self._release_held_keys)  # any that came in meanwhile, or the hold ends
-            await self._earlier_keys_handled()
+            if not await self.key_gate.admit(event):
+                return  # held: shown below when typed into its screen
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
@@ -653,54 +503,6 @@ class QueueApp(App[None]):
                 await super().on_event(event)
             return
         await super().on_event(event)
-
-    async def _earlier_keys_handled(self) -> None:
-        """Wait until what the keys before this one set off is done, from the focused widget up to its screen, and
-        in a screen that opened meanwhile. A key routed to a widget is matched to its bindings, and their messages
-        handled, only as they bubble up, one node at a time; meanwhile the app would route the next key, and a
-        priority key (Tab, Enter, F4) would act first: `b Tab` on the live list lost the b, `b Enter` sent the
-        form before the b's question. A screen just pushed (that question) sets its focus as it mounts: a Tab
-        routed sooner would move a focus about to be set."""
-        screen = self.screen
-        node: DOMNode | None = self.focused or screen
-        while node is not None and node is not self:
-            await _handled_so_far(node)
-            node = node.parent
-        if self.screen is not screen:
-            await _handled_so_far(self.screen)
-
-    def _quits(self, key: str) -> bool:
-        active = self.screen.active_bindings.get(key)
-        return active is not None and active.binding.action in ("quit", "help_quit")
-
-    @work(thread=True, group="boot", exit_on_error=True)
-    def _release_held_keys_once_requests_load(self) -> None:
-        # An Enter among the keys typed during start-up would load the request model on the UI thread, freezing the
-        # console for the 100 ms or more it takes (more while the shift's read loads it too): the keys wait here
-        # instead, while the console shows the session.
-        from queuetui.core.session import load_requests
-
-        load_requests()
-        with contextlib.suppress(RuntimeError):  # the app quit meanwhile: the keys go with it
-            self.call_from_thread(self.call_after_refresh, self._release_held_keys)
-
-    def _release_held_keys(self) -> None:
-        """Type what was held into the screen it was meant for, in order, now that it has its focus. Each key keeps
-        the time it was typed: a barge question refuses keys typed before it was shown.
-
-        The hold ends only once no key is left behind the ones posted again: keys typed later may already wait in
-        the app's queue, ahead of them, and would act first (`/ C-10017 Enter` with only its `/` held sent the
-        form before the filter opened). Those are held too, and posted again after them."""
-        held = self._held_keys or []
-        if not held:
-            self._held_keys = None
-            return
-        self._held_keys = []
-        for key in held:
-            typed = events.Key(key.key, key.character)
-            typed.time = key.time
-            self._replayed.add(id(typed))
-            self.post_message(typed)
 
     def toggle_keys(self) -> None:
         self.console_screen.show_keys(not self.console_screen.showing_keys)
@@ -719,14 +521,9 @@ class QueueApp(App[None]):
 
     def keys_of(self, binding_id: str) -> str:
         """The keys a binding has now (the keymap's, else its own), as the key bar shows them: "f5 or ^g"."""
-        from queuetui.tui.keymap import active_keys
+        from queuetui.tui.binding_sections import keys_of
 
-        for _, bindings in self.binding_sections():
-            for binding in bindings:
-                if isinstance(binding, Binding) and binding.id == binding_id:
-                    keys = active_keys(binding, keymap_of(self)).split(",")
-                    return " or ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys)
-        raise KeyError(binding_id)
+        return keys_of(self.binding_sections(), keymap_of(self), binding_id, self.get_key_display)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         console = self.console_screen

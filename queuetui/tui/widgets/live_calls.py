@@ -27,6 +27,7 @@ from queuetui.api.modes import SnoopType
 from queuetui.tui.key_time import typed_at
 from queuetui.tui.shorten import ELLIPSIS, in_the_middle
 from queuetui.tui.textual_private import event_time
+from queuetui.tui.widgets.floor_intents import ActOn, CopyToForm, NotActed
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
@@ -144,17 +145,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         ),
     ]
 
-    class Act(Message):
-        def __init__(self, call: LiveCall, mode: SnoopType) -> None:
-            super().__init__()
-            self.call = call
-            self.mode = mode
-
-    class Copy(Message):
-        def __init__(self, call: LiveCall) -> None:
-            super().__init__()
-            self.call = call
-
     class Highlighted(Message):
         """The cursor is on another call (or on none). `shortened`: its id does not fit its cell, so the cell
         shows it shortened and the whole of it belongs where it can be read."""
@@ -163,14 +153,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             super().__init__()
             self.call_id = call_id
             self.shortened = shortened
-
-    class NoCall(Message):
-        """A key that acts on the highlighted call found none it may act on: nothing was sent."""
-
-        def __init__(self, mode: SnoopType, why: str) -> None:
-            super().__init__()
-            self.mode = mode
-            self.why = why
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -396,15 +378,15 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def action_act(self, mode: str) -> None:
         call = self.highlighted
         if call is not None and call.ended:
-            self.post_message(self.NoCall(SnoopType(mode), f"{call.call_id} has ended"))
+            self.post_message(NotActed(SnoopType(mode), f"{call.call_id} has ended"))
         elif call is not None:
-            self.post_message(self.Act(call, SnoopType(mode)))
+            self.post_message(ActOn(call, SnoopType(mode)))
         elif self.snapshot is None:
-            self.post_message(self.NoCall(SnoopType(mode), "the live list has not loaded yet"))
+            self.post_message(NotActed(SnoopType(mode), "the live list has not loaded yet"))
         else:
-            self.post_message(self.NoCall(SnoopType(mode), "no call is highlighted in the live list"))
+            self.post_message(NotActed(SnoopType(mode), "no call is highlighted in the live list"))
 
     def action_copy(self) -> None:
         call = self.highlighted
         if call is not None:
-            self.post_message(self.Copy(call))
+            self.post_message(CopyToForm(call))
