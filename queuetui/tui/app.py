@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
+from queuetui.tui.config_keeper import ConfigKeeper
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS
 from queuetui.tui.key_gate import KeyGate
 from queuetui.tui.key_time import key_typed_at
@@ -34,13 +34,11 @@ from queuetui.tui.textual_private import keymap_of
 from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from textual.driver import Driver
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
     from queuetui.api.errors import CallFailed
-    from queuetui.core.config import Overrides, Profile, Settings
+    from queuetui.core.config import Profile
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
@@ -85,14 +83,7 @@ class QueueApp(App[None]):
         )
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
-        self.settings: Settings
-        self.profile_name = ""
-        self.profile: Profile
-        self.prefill: Overrides
-        self.audit_path: Path
-        self.config_path: Path
-        self.config_writable = False
-        self._save_lock = threading.Lock()
+        self.config = ConfigKeeper(self, self.report)
         self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
         self.key_gate = KeyGate(self)
         self._start_up = StartUp(self, launch, self._adopt_boot)
@@ -122,11 +113,7 @@ class QueueApp(App[None]):
         self.call_later(self._start_up.show, self.console_screen)
 
     def _adopt_boot(self, boot: Boot) -> None:
-        self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
-        self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
-        # A locked console has no config of its own to keep: it never writes one (run by hand, the file it would
-        # overwrite is the user's).
-        self.config_writable = not boot.config_problem and not self.launch.locked
+        self.config.adopt(boot, self.launch.locked)
         self._adopt_themes(boot)
         self._adopt_keymap(boot)
         self.console_screen.show_sessions()
@@ -166,16 +153,9 @@ class QueueApp(App[None]):
 
     def known_secrets(self) -> list[str]:
         """Every secret this app holds: signed in, remembered for the login form, or typed into it."""
-        found: list[str] = []
+        found = self.config.secrets()
         if self.session is not None:
             found += self.session.credentials.secrets()
-        prefill = getattr(self, "prefill", None)
-        if prefill is not None:
-            found += [prefill.ssid or "", prefill.token or ""]
-        settings = getattr(self, "settings", None)
-        if settings is not None:
-            for profile in settings.profiles.values():
-                found += [profile.ssid, profile.token]
         kind = self._sign_in_type
         for screen in self.screen_stack:
             if kind is not None and isinstance(screen, kind):
@@ -215,17 +195,17 @@ class QueueApp(App[None]):
         from queuetui.tui.screens.login import LoginForm, LoginScreen
 
         self._sign_in_type = LoginScreen
-        launch = self.launch
-        profile = self.profile
+        launch, config = self.launch, self.config
+        profile = config.profile
         if launch.locked and self.demo_sim is not None:
             from queuetui.core.demo import demo_profile
 
             profile = demo_profile(profile, self.demo_sim)  # its only choice, as it offers no base URL
         form = LoginForm(
-            self.settings,
-            self.profile_name,
+            config.settings,
+            config.profile_name,
             profile,
-            self.prefill,
+            config.prefill,
             notice,
             refused,
             self.still,
@@ -257,7 +237,7 @@ class QueueApp(App[None]):
         from queuetui.tui.boot import seams_of
 
         try:
-            demo = open_demo(self.profile, self.audit_path, seams_of(self.launch), sim=self.demo_sim)
+            demo = open_demo(self.config.profile, self.config.audit_path, seams_of(self.launch), sim=self.demo_sim)
         except SessionRefused as refused:
             self._refused(refused.label, refused.message)
             return
@@ -282,7 +262,7 @@ class QueueApp(App[None]):
         from queuetui.tui.boot import seams_of
 
         try:
-            session = Session.open(name, profile, credentials, self.audit_path, seams=seams_of(self.launch))
+            session = Session.open(name, profile, credentials, self.config.audit_path, seams=seams_of(self.launch))
         except SessionRefused as refused:
             self._refused(refused.label, refused.message)
             return
@@ -331,23 +311,9 @@ class QueueApp(App[None]):
 
     def _adopt_session(self, session: Session, remember: bool, checked: bool = False) -> None:
         """Show `session` in the console; `checked` when the server has accepted its credentials already."""
-        from queuetui.api.credentials import SessionAuth
-        from queuetui.core.config import Overrides
-
         if self.session is not None:
             self.session.close()
         self.session = session
-        if not session.is_demo:
-            # The demo's profile is the simulator's, not the user's: a sign-in after it starts from the user's own.
-            self.profile_name, self.profile = session.name, session.profile
-        credentials = session.credentials
-        # Kept in memory only, so an auth failure can bring the login back with its fields filled.
-        if isinstance(credentials, SessionAuth):
-            self.prefill = Overrides(profile=session.name, ssid=credentials.ssid.get_secret_value())
-        else:
-            self.prefill = Overrides(
-                profile=session.name, user_id=credentials.user_id, token=credentials.token.get_secret_value()
-            )
         if self._sign_in_screen() is not None:
             self.pop_screen()
         if checked:
@@ -355,22 +321,14 @@ class QueueApp(App[None]):
         self.console_screen.attach(session)
         self.report(
             "info",
-            f"Signed in to {session.host} ({session.environment.value}) as {credentials.identity}: "
+            f"Signed in to {session.host} ({session.environment.value}) as {session.credentials.identity}: "
             + (
                 "the live list accepted the credentials"
                 if checked
                 else "credentials kept; the first action checks them"
             ),
         )
-        if session.is_demo:
-            return
-        from queuetui.core.preferences import secret_remembered
-
-        remembered = secret_remembered(session.profile, credentials, remember)
-        if remembered is not None:
-            # The profile in memory too: the next sign-in screen and the next save start from it.
-            self.profile = remembered
-            self._save_profile(remembered)
+        self.config.signed_in(session, remember)
 
     def on_login_required(self, message: LoginRequired) -> None:
         if self._sign_in_screen() is not None or not self.ready.is_set():
@@ -378,8 +336,6 @@ class QueueApp(App[None]):
         self._show_sign_in(message.notice, message.refused)
 
     def sign_out(self) -> None:
-        from queuetui.core.config import Overrides
-
         if not self.ready.is_set() or self.launch.locked:
             # Nothing to sign out of yet, and no sign-in screen can be built before the config; a locked console
             # stays on its simulator.
@@ -387,7 +343,7 @@ class QueueApp(App[None]):
         if self.session is not None:
             self.session.close()
             self.session = None
-        self.prefill = Overrides(profile=self.profile_name, user_id=self.prefill.user_id)
+        self.config.signed_out()
         self.console_screen.attach(None)
         self.report("info", "Signed out")
         self._show_sign_in("Signed out")
@@ -400,44 +356,12 @@ class QueueApp(App[None]):
     # ----- config -----------------------------------------------------------------------------------
 
     def on_snooper_used(self, message: SnooperUsed) -> None:
-        from queuetui.core.preferences import snooper_remembered
-
-        if self.session is None:
-            return
-        remembered = snooper_remembered(self.profile, message.number, demo=self.session.is_demo)
-        if remembered is not None:
-            self.profile = remembered
-            self._save_profile(remembered)
-
-    def _save_profile(self, profile: Profile) -> None:
-        from queuetui.core.preferences import stored
-
-        self.settings = stored(self.settings, self.profile_name, profile)
-        self._save_settings()
+        if self.session is not None:
+            self.config.snooper_used(message.number, demo=self.session.is_demo)
 
     def watch_theme(self, theme: str) -> None:
-        from queuetui.core.preferences import theme_remembered
-
-        if not self.ready.is_set() or self.still:
-            return
-        remembered = theme_remembered(self.settings, self.profile_name, self.profile, theme)
-        if remembered is not None:
-            self.settings, self.profile = remembered
-            self._save_settings()
-
-    @work(thread=True, group="config", exclusive=True, exit_on_error=False)
-    def _save_settings(self) -> None:
-        from queuetui.core.config import ConfigError, save_config
-
-        if not self.config_writable:
-            return
-        try:
-            # One save at a time, each writing the settings as they are when it runs: a cancelled worker
-            # keeps running, and without the lock an older save could land last.
-            with self._save_lock:
-                save_config(self.config_path, self.settings)
-        except (ConfigError, OSError) as problem:
-            self.call_from_thread(self.report, "error", f"Could not save the config: {problem}")
+        if self.ready.is_set() and not self.still:
+            self.config.theme_chosen(theme)
 
     # ----- commands ---------------------------------------------------------------------------------
 

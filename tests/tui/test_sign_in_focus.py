@@ -217,7 +217,7 @@ def test_enter_on_a_checkbox_signs_in_and_leaves_it_as_it_was(
     drive(h, steps)
     assert remembered == [False]
     assert h.app.session is not None
-    assert DEMO_SSID not in h.app.config_path.read_text()  # nothing remembered
+    assert DEMO_SSID not in h.app.config.path.read_text()  # nothing remembered
 
 
 def test_a_remembered_secret_is_offered_next_time_and_unticking_remember_forgets_it(

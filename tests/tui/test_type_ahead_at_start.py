@@ -216,7 +216,7 @@ def test_a_mode_the_profile_turns_out_not_to_allow_is_not_swapped_for_another(ma
         # The keys held through start-up are typed once its first frame is drawn: wait for what they do.
         await wait_until(pilot, lambda: any("WHISPER is not allowed in this profile" in line for line in h.log_lines))
         await settle(pilot)
-        assert h.app.session is not None and h.app.profile.allowed_modes == ["spy"]
+        assert h.app.session is not None and h.app.config.profile.allowed_modes == ["spy"]
         assert any("WHISPER is not allowed in this profile: nothing sent" in line for line in h.log_lines)
 
     drive(h, steps, wait_for_start=False)

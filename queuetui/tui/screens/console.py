@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -41,6 +41,8 @@ from queuetui.tui.messages import (
     SnooperUsed,
     TourEvent,
 )
+from queuetui.tui.outcome_words import elapsed, left_words, success_words
+from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
 from queuetui.tui.textual_private import keep_newest_notification
 from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.call_form import CallForm
@@ -59,7 +61,7 @@ if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
     from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import FloorSnapshot
-    from queuetui.core.live import LiveChange, Monitoring
+    from queuetui.core.live import Monitoring
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
     from queuetui.core.stale_list import StaleList
@@ -69,12 +71,6 @@ SESSIONS_TITLE = "Sessions this shift"
 
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
-
-
-def elapsed(seconds: float) -> str:
-    minutes, secs = divmod(max(0, int(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
 
 
 # Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
@@ -89,97 +85,7 @@ class ConsoleScreen(Screen[None]):
     # Only the console has rules for the width classes. Set on the app, they went on every screen pushed (the
     # sign-in, the barge question, help) at its first resize, and that restyled each of its widgets again.
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
-    # Send and the mode keys are priority bindings: the app runs them the moment the key arrives, in the order
-    # typed. Send then waits for the form's fields to finish the keys typed before it, and reads the form
-    # before any later key is handled. Ctrl+J is an Enter typed before the app had the terminal (a burst typed
-    # with the command): the terminal turns it into a line feed.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter,ctrl+j,ctrl+s",
-            "send",
-            "Send",
-            show=False,
-            priority=True,
-            id="console.send",
-            tooltip="Send the form as it reads now (Enter in the form, or Ctrl+S)",
-        ),
-        # Each F-key has a Ctrl twin for terminals and SSH clients that do not send F-keys; the key bar names both.
-        # No twin is the prefix key of a terminal multiplexer (Ctrl+B for tmux, Ctrl+A for screen): never delivered.
-        Binding(
-            "f2,ctrl+o",
-            "mode('spy')",
-            "Spy",
-            priority=True,
-            id="console.spy",
-            tooltip="Mode spy: nobody hears you",
-        ),
-        Binding(
-            "f3,ctrl+t",
-            "mode('whisper')",
-            "Whisper",
-            priority=True,
-            id="console.whisper",
-            tooltip="Mode whisper: the agent hears you, the customer does not",
-        ),
-        Binding(
-            "f4,ctrl+r",
-            "mode('barge')",
-            "Barge",
-            priority=True,
-            id="console.barge",
-            tooltip="Mode barge: agent and customer hear you (asks to confirm)",
-        ),
-        # Priority too: handled after the keys typed behind it (`F5 Enter` in one burst), it let that Enter send
-        # the form before the question of which call was hung up was asked.
-        Binding(
-            "f5,ctrl+g",
-            "hung_up",
-            "Hung up",
-            priority=True,
-            id="console.hung_up",
-            tooltip="I hung up my phone: the live call is over for me",
-        ),
-        Binding(
-            "f6,ctrl+y",
-            "shift_summary",
-            "Shift",
-            show=False,
-            id="console.shift",
-            tooltip="This shift: actions by mode and outcome, time on shift",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            show=False,
-            priority=True,
-            id="console.filter",
-            tooltip="Filter the live calls",
-        ),
-        # Down in the filter goes to the first match; elsewhere it keeps its own meaning.
-        Binding(
-            "down",
-            "first_match",
-            "First match",
-            show=False,
-            priority=True,
-            id="console.first_match",
-            tooltip="In the filter: go to the first match (Enter does too)",
-        ),
-        Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
-        Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
-        # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.
-        # Export does not read the form, so it cannot act on a half-typed one.
-        Binding(
-            "ctrl+e",
-            "export_log",
-            "Export",
-            id="console.export_log",
-            show=False,
-            priority=True,
-            tooltip="Export the log panel to a file",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = CONSOLE_BINDINGS
 
     @staticmethod
     def width_class(width: int) -> str:
@@ -272,7 +178,7 @@ class ConsoleScreen(Screen[None]):
         legs = self.session.live.legs if self.session is not None and self.session is not session else ()
         for live in legs:
             # Signing out does not hang up the phone: DeepCall has no call for that.
-            self.report("warning", self._left_words(live))
+            self.report("warning", left_words(live))
         self.session = session
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self._sessions().clear_entries()
@@ -742,10 +648,10 @@ class ConsoleScreen(Screen[None]):
                 self.log_line("ok", "The server accepted these credentials")
             tries = f"{outcome.attempts} tries" if outcome.attempts > 1 else "1 try"
             self.log_line("ok", f"server: 200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  ({tries})")
-            self.report("ok", self._success_words(outcome))
+            self.report("ok", success_words(outcome))
             change = outcome.change
             if change is not None and change.before is not None and change.kind in (Change.REPLACED, Change.OVERTAKEN):
-                self.log_line("info", self._left_words(change.before))
+                self.log_line("info", left_words(change.before))
             if outcome.request is not None:
                 self.post_message(SnooperUsed(outcome.request.snooper_number))
             return
@@ -761,32 +667,6 @@ class ConsoleScreen(Screen[None]):
         self.report("error", outcome.message)
         if outcome.field:
             self._form.focus_field(outcome.field, outcome.request)
-
-    @staticmethod
-    def _left_words(left: Monitoring) -> str:
-        return f"{left.call_id} ({left.mode.value.upper()}) is left to your phone: hang up there if you are still on it"
-
-    @staticmethod
-    def _success_words(outcome: Outcome) -> str:
-        change: LiveChange | None = outcome.change
-        request = outcome.request
-        if request is None:
-            return outcome.message
-        mode = request.snoop_type.value.upper()
-        heard = request.snoop_type.heard_by
-        if change is not None and change.kind is Change.SWITCHED:
-            return f"{request.call_id} is now {mode}: {heard}."
-        if change is not None and change.kind is Change.OVERTAKEN:
-            later = change.now
-            return (
-                f"{mode} on {request.call_id} was answered after {later.mode.value.upper()} on {later.call_id}, "
-                f"which you asked for later: you stay on {later.call_id}. DeepCall may ring "
-                f"{mask_phone(request.snooper_number)} for both."
-            )
-        return (
-            f"{mode} on {request.call_id} (agent {request.target_entity_val}): DeepCall is ringing "
-            f"{mask_phone(request.snooper_number)}. Answer to start, hang up to stop; {heard}."
-        )
 
     # ----- other actions ----------------------------------------------------------------------------
 
