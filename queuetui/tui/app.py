@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -29,6 +29,7 @@ from queuetui.tui.key_time import key_typed_at
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.sign_in import SignIn
 from queuetui.tui.startup import StartUp, console_classes, demo_intro, first_paint_theme
 from queuetui.tui.textual_private import keymap_of
 from queuetui.tui.widgets.log_panel import ReportKind
@@ -37,12 +38,10 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
-    from queuetui.api.errors import CallFailed
     from queuetui.core.config import Profile
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
-    from queuetui.tui.screens.login import LoginScreen
 
 
 class QueueApp(App[None]):
@@ -84,9 +83,9 @@ class QueueApp(App[None]):
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
         self.config = ConfigKeeper(self, self.report)
-        self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
         self.key_gate = KeyGate(self)
         self._start_up = StartUp(self, launch, self._adopt_boot)
+        self._sign_in = SignIn(self, launch, self.config, self.key_gate, self.report, self._adopt_session, self._demo)
         first_paint_theme(self)
 
     # ----- lifecycle --------------------------------------------------------------------------------
@@ -131,13 +130,13 @@ class QueueApp(App[None]):
             self._log_demo_intro(boot.demo.sim)
             if self.key_gate.held:
                 self.console_screen.keys_held_for_it()
-            self._adopt_session(boot.demo.session, remember=False)
+            self._adopt_session(boot.demo.session, remember=False, checked=False)
             if self.launch.tour:
                 self.console_screen.start_tour(self.keys_of)
         else:
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
-            self._show_sign_in(boot.demo_problem)
+            self._sign_in.show(boot.demo_problem)
         self.console_screen.start_up_done()
         if self.key_gate.held and self.session is not None:
             self.key_gate.release_once_requests_load()
@@ -156,11 +155,7 @@ class QueueApp(App[None]):
         found = self.config.secrets()
         if self.session is not None:
             found += self.session.credentials.secrets()
-        kind = self._sign_in_type
-        for screen in self.screen_stack:
-            if kind is not None and isinstance(screen, kind):
-                found += screen.typed_secrets()
-        return found
+        return found + self._sign_in.typed_secrets()
 
     def on_unmount(self) -> None:
         if self.session is not None:
@@ -185,45 +180,8 @@ class QueueApp(App[None]):
             for line in problems[1:]:
                 self.console_screen.log_line("warning", line)
 
-    def _sign_in_screen(self) -> LoginScreen | None:
-        """The sign-in screen, when it is on top. Its module loads with the first one shown, and not before: a
-        demo's start and every Enter in the console ask this, and loading it would hold the UI about 10 ms."""
-        kind = self._sign_in_type
-        return self.screen if kind is not None and isinstance(self.screen, kind) else None
-
-    def _show_sign_in(self, notice: str = "", refused: bool = False) -> None:
-        from queuetui.tui.screens.login import LoginForm, LoginScreen
-
-        self._sign_in_type = LoginScreen
-        launch, config = self.launch, self.config
-        profile = config.profile
-        if launch.locked and self.demo_sim is not None:
-            from queuetui.core.demo import demo_profile
-
-            profile = demo_profile(profile, self.demo_sim)  # its only choice, as it offers no base URL
-        form = LoginForm(
-            config.settings,
-            config.profile_name,
-            profile,
-            config.prefill,
-            notice,
-            refused,
-            self.still,
-            launch.demo,
-            launch.locked,
-        )
-        self.push_screen(LoginScreen(form))
-        self.call_after_refresh(self._load_http)
-
-    @work(thread=True, group="http", exclusive=True, exit_on_error=False)
-    def _load_http(self) -> None:
-        # Signing in opens the session on the UI thread, which for a host other than this machine needs httpx, its
-        # transport and the system's certificates (about 55 ms): they load here, while the form is filled in, and
-        # so does the request model, which the first Enter after signing in needs.
-        from queuetui.core.session import load_http, load_requests
-
-        load_http()
-        load_requests()
+    def _demo(self) -> SimServer | None:
+        return self.demo_sim
 
     def _log_demo_intro(self, sim: SimServer) -> None:
         for line in demo_intro(sim):
@@ -239,82 +197,33 @@ class QueueApp(App[None]):
         try:
             demo = open_demo(self.config.profile, self.config.audit_path, seams_of(self.launch), sim=self.demo_sim)
         except SessionRefused as refused:
-            self._refused(refused.label, refused.message)
+            self._sign_in.refused(refused.label, refused.message)
             return
         if self.demo_sim is None:
             self.demo_sim = demo.sim
             self._log_demo_intro(demo.sim)
-        self._adopt_session(demo.session, remember=False)
+        self._adopt_session(demo.session, remember=False, checked=False)
 
     def on_sign_in_requested(self, message: SignInRequested) -> None:
         self.sign_in(message.name, message.profile, message.credentials, message.remember)
 
+    def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
+        self._sign_in.open(name, profile, credentials, remember)
+
     def action_sign_in(self) -> None:
-        screen = self._sign_in_screen()
+        screen = self._sign_in.on_top()
         if screen is None or not screen.enter_signs_in():
             raise SkipAction()
         request = screen.submission()
         if request is not None:
             self.on_sign_in_requested(request)
 
-    def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
-        from queuetui.core.session import Session, SessionRefused
-        from queuetui.tui.boot import seams_of
-
-        try:
-            session = Session.open(name, profile, credentials, self.config.audit_path, seams=seams_of(self.launch))
-        except SessionRefused as refused:
-            self._refused(refused.label, refused.message)
-            return
-        if profile.live_calls.source != "deepcall":
-            self._adopt_session(session, remember)
-            return
-        # The first live list checks the credentials before the console opens; keys typed meanwhile wait.
-        screen = self._sign_in_screen()
-        if screen is not None:
-            screen.checking()
-        self.key_gate.hold()
-        self._check_on_list(session, remember)
-
-    @work(thread=True, group="sign-in", exclusive=True, exit_on_error=False)
-    def _check_on_list(self, session: Session, remember: bool) -> None:
-        refused = session.refused_by_list()
-        try:
-            self.call_from_thread(self._checked_on_list, session, remember, refused)
-        except RuntimeError:  # the app quit meanwhile
-            session.close()
-
-    def _checked_on_list(self, session: Session, remember: bool, refused: CallFailed | None) -> None:
-        if refused is None:
-            self._adopt_session(session, remember, checked=True)
-            self.key_gate.release_after_refresh()
-            return
-        from queuetui.api.text import without_secrets
-
-        session.close()
-        held = self.key_gate.drop()  # typed for the console, which did not open: not into the secret selected below
-        message = without_secrets(refused.message, session.credentials.secrets())
-        self.report("error", f"The live list refused these credentials: {message}; not signed in")
-        if held:
-            self.report("warning", f"{held} key(s) typed after Sign in were dropped: the console did not open")
-        screen = self._sign_in_screen()
-        if screen is not None:
-            screen.credentials_refused(message)
-
-    def _refused(self, label: str, message: str) -> None:
-        self.report("error", f"{label}: {message}; not signed in")
-        screen = self._sign_in_screen()
-        if screen is not None:
-            screen.refused(label, message)
-        else:
-            self._show_sign_in(f"{label}: {message}")
-
-    def _adopt_session(self, session: Session, remember: bool, checked: bool = False) -> None:
+    def _adopt_session(self, session: Session, remember: bool, checked: bool) -> None:
         """Show `session` in the console; `checked` when the server has accepted its credentials already."""
         if self.session is not None:
             self.session.close()
         self.session = session
-        if self._sign_in_screen() is not None:
+        if self._sign_in.on_top() is not None:
             self.pop_screen()
         if checked:
             session.credentials_accepted()
@@ -331,9 +240,9 @@ class QueueApp(App[None]):
         self.config.signed_in(session, remember)
 
     def on_login_required(self, message: LoginRequired) -> None:
-        if self._sign_in_screen() is not None or not self.ready.is_set():
+        if self._sign_in.on_top() is not None or not self.ready.is_set():
             return
-        self._show_sign_in(message.notice, message.refused)
+        self._sign_in.show(message.notice, message.refused)
 
     def sign_out(self) -> None:
         if not self.ready.is_set() or self.launch.locked:
@@ -346,7 +255,7 @@ class QueueApp(App[None]):
         self.config.signed_out()
         self.console_screen.attach(None)
         self.report("info", "Signed out")
-        self._show_sign_in("Signed out")
+        self._sign_in.show("Signed out")
 
     # ----- reporting --------------------------------------------------------------------------------
 

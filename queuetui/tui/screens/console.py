@@ -25,7 +25,7 @@ from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
@@ -41,9 +41,10 @@ from queuetui.tui.messages import (
     SnooperUsed,
     TourEvent,
 )
+from queuetui.tui.notices import Notices
 from queuetui.tui.outcome_words import elapsed, left_words, success_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
-from queuetui.tui.textual_private import keep_newest_notification
+from queuetui.tui.sends import Sends
 from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.call_form import CallForm
 from queuetui.tui.widgets.floor_panel import FloorPanel
@@ -62,15 +63,11 @@ if TYPE_CHECKING:
     from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import FloorSnapshot
     from queuetui.core.live import Monitoring
-    from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
     from queuetui.core.stale_list import StaleList
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
 SESSIONS_TITLE = "Sessions this shift"
-
-_SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
-_SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
 
 
 # Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
@@ -107,11 +104,8 @@ class ConsoleScreen(Screen[None]):
         self.still = still
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
-        self._started: dict[str, float] = {}  # call id -> when its send started, for the spinner
-        self._confirming: set[str] = set()  # barges waiting for the supervisor's answer
-        self._held_notices: list[tuple[ReportKind, str]] = []  # toasts held back while a dialog is open
-        self._workers: dict[Worker[None], BargeRequest] = {}
-        self._retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
+        self._sends = Sends(self)
+        self._notices = Notices(lambda: self.app, self._dialog_open)
         self._tick = 0
         self.tour: Tour | None = None
         self._resumed = False
@@ -362,7 +356,7 @@ class ConsoleScreen(Screen[None]):
             self._resumed = True
         if self.session is not None and self.session.floor is not None:
             self.session.floor.resume()
-        self._show_held_notices()
+        self._notices.show_held()
 
     def _start_reading(self) -> None:
         """Start the attached session's live list and the read-back of its shift, once per session."""
@@ -414,28 +408,12 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LogPanel).add(kind, message, self.clock())
 
     def report(self, kind: ReportKind, message: str) -> None:
-        """A toast and a log line. While a dialog is open (the barge question, help, the palette, the shift), the
-        toast waits for it to close: drawn over the box on a small terminal, it would hide what the dialog says,
-        such as who will hear you and the Barge button (the log has it at once)."""
+        """A log line and a notice (held while a dialog is open: see `Notices`)."""
         self.log_line(kind, message)
-        if self._dialog_open():
-            self._held_notices.append((kind, message))
-        else:
-            self._notify(kind, message)
+        self._notices.say(kind, message)
 
     def _dialog_open(self) -> bool:
-        return bool(self._confirming) or isinstance(self.app.screen, ModalScreen)
-
-    def _notify(self, kind: ReportKind, message: str) -> None:
-        # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
-        # ones go (the log keeps every word); Textual offers no public way to take one notice down.
-        keep_newest_notification(self.app)
-        # Markup is off: server text must never be read as styling.
-        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
-
-    def _show_held_notices(self) -> None:
-        while self._held_notices and not self._dialog_open():
-            self._notify(*self._held_notices.pop(0))
+        return bool(self._sends.confirming) or isinstance(self.app.screen, ModalScreen)
 
     # ----- mode and status line ---------------------------------------------------------------------
 
@@ -447,23 +425,10 @@ class ConsoleScreen(Screen[None]):
             if self.session.live.current is not None:
                 self.refresh_header()  # the live time, once a second
             self._floor.show_state()
-        form = self._form
-        if not self._started:
-            form.show_sending("")
-            return
-        if self.still:
-            form.show_sending(f"\u2026 sending {', '.join(self._started)}")
-            return
-        now = time.monotonic()
-        spin = _SPINNER[self._tick % len(_SPINNER)]
-        parts = [
-            f"{call} {now - started:.1f}s {self._retrying.get(call, '')}".rstrip()
-            for call, started in self._started.items()
-        ]
-        form.show_sending(f"{spin} sending {', '.join(parts)}")
+        self._form.show_sending(self._sends.status(self._tick, self.still))
 
     def _update_send_button(self) -> None:
-        self._form.show_busy(self._started.keys() | self._confirming)
+        self._form.show_busy(self._sends.busy)
 
     # ----- sending ----------------------------------------------------------------------------------
 
@@ -526,19 +491,19 @@ class ConsoleScreen(Screen[None]):
         if session is None:
             self.post_message(LoginRequired("Sign in first"))
             return
-        if request.call_id in self._confirming:
+        if request.call_id in self._sends.confirming:
             self.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
             return
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 
         if session.needs_confirmation(request):
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
-            self._confirming.add(request.call_id)
+            self._sends.confirming.add(request.call_id)
             self._update_send_button()
 
             def answered(confirmed: bool | None) -> None:
-                self._confirming.discard(request.call_id)
-                self._show_held_notices()
+                self._sends.confirming.discard(request.call_id)
+                self._notices.show_held()
                 if confirmed and self.session is not session:
                     # Signed out (and perhaps in as someone else) from the palette while the question was open:
                     # the barge was asked for under the session that is gone.
@@ -569,35 +534,16 @@ class ConsoleScreen(Screen[None]):
         if refused is not None:
             self._finish(request, refused)
             return
-        self._started[request.call_id] = time.monotonic()
+        self._sends.start(session, request, confirmed, stale)
         self._update_send_button()
         self.log_line("request", request.describe())
-        worker = self._send_in_thread(session, request, confirmed, stale)
-        self._workers[worker] = request
         if request.snoop_type is SnoopType.BARGE:
             self._form.step_down_from_barge()
 
-    @work(thread=True, group="send", exit_on_error=False)
-    def _send_in_thread(
-        self, session: Session, request: BargeRequest, confirmed: Confirmed | None, stale: StaleList | None
-    ) -> None:
-        worker = get_current_worker()
-
-        def on_retry(notice: RetryNotice) -> None:
-            self.post_message(RetryScheduled(notice))
-
-        cancel = worker.cancelled_event
-        outcome = session.perform(request, on_retry=on_retry, cancel=cancel, confirmed=confirmed, stale=stale)
-        self.post_message(SendFinished(request, outcome))
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        request = self._workers.get(event.worker)
-        if request is None or event.state not in (WorkerState.ERROR, WorkerState.SUCCESS, WorkerState.CANCELLED):
-            return
-        del self._workers[event.worker]
-        if event.state is WorkerState.ERROR:
+        request = self._sends.failed(event)
+        if request is not None:
             # A bug, not a server answer: say so plainly and free the call; the app keeps running.
-            self._started.pop(request.call_id, None)
             self._update_send_button()
             error = event.worker.error
             self.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
@@ -610,16 +556,14 @@ class ConsoleScreen(Screen[None]):
             f"Call {notice.request.call_id} is still being processed (1501): "
             f"retry {retry} of {notice.max_attempts - 1} in {notice.delay_s:.1f} s"
         )
-        self._retrying[notice.request.call_id] = f"retry {retry} of {notice.max_attempts - 1}"
+        self._sends.retrying[notice.request.call_id] = f"retry {retry} of {notice.max_attempts - 1}"
         if retry == 1:
             self.report("warning", text)
         else:
             self.log_line("warning", text)
 
     def on_send_finished(self, message: SendFinished) -> None:
-        # Only a send that ran frees its call: a refusal to repeat it (already in flight) leaves it sending.
-        self._started.pop(message.request.call_id, None)
-        self._retrying.pop(message.request.call_id, None)
+        self._sends.finished(message.request.call_id)
         self._finish(message.request, message.outcome)
 
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
@@ -797,4 +741,4 @@ class ConsoleScreen(Screen[None]):
 
     @property
     def in_flight(self) -> frozenset[str]:
-        return frozenset(self._started)
+        return frozenset(self._sends.started)
