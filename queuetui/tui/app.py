@@ -108,7 +108,7 @@ class QueueApp(App[None]):
     def on_mount(self) -> None:
         # Textual holds screen updates until the app's start is over, which is after this handler: a screen
         # pushed in here is laid out and drawn once for nothing, then again. Pushed just after, its first frame
-        # is the one shown, about 35 ms sooner (measured in process, medians of 15).
+        # is the one shown.
         self.call_later(self._start_up.show, self.console_screen)
 
     def _adopt_boot(self, boot: Boot) -> None:
@@ -143,6 +143,21 @@ class QueueApp(App[None]):
         else:
             self.key_gate.release_after_refresh()
 
+    def _adopt_themes(self, boot: Boot) -> None:
+        """Register the validated themes and choose the profile's (or the file's) theme. Runs before `ready`,
+        so a fallback caused by a missing theme is not saved over the user's choice."""
+        for theme in boot.themes.themes.values():
+            self.register_theme(theme)
+        wanted = boot.profile.theme or boot.settings.theme
+        # Textual's own themes (offered by the palette too) are as good a choice as ours.
+        name, problem = (wanted, None) if wanted in self.available_themes else boot.themes.pick(wanted)
+        self.theme = name
+        problems = [*boot.themes.problems, *([problem] if problem else [])]
+        if problems:
+            self.report("warning", f"{len(problems)} theme problem(s), see the log; first: {problems[0]}")
+            for line in problems[1:]:
+                self.console_screen.log_line("warning", line)
+
     def _fatal_error(self) -> None:
         # Overrides Textual's crash report (a private hook: see textual_private.NAMES): see `crash_report`.
         from queuetui.tui.crash_report import masked_traceback
@@ -164,21 +179,6 @@ class QueueApp(App[None]):
             self.demo_sim.stop()
 
     # ----- signing in and out -----------------------------------------------------------------------
-
-    def _adopt_themes(self, boot: Boot) -> None:
-        """Register the validated themes and choose the profile's (or the file's) theme. Runs before `ready`,
-        so a fallback caused by a missing theme is not saved over the user's choice."""
-        for theme in boot.themes.themes.values():
-            self.register_theme(theme)
-        wanted = boot.profile.theme or boot.settings.theme
-        # Textual's own themes (offered by the palette too) are as good a choice as ours.
-        name, problem = (wanted, None) if wanted in self.available_themes else boot.themes.pick(wanted)
-        self.theme = name
-        problems = [*boot.themes.problems, *([problem] if problem else [])]
-        if problems:
-            self.report("warning", f"{len(problems)} theme problem(s), see the log; first: {problems[0]}")
-            for line in problems[1:]:
-                self.console_screen.log_line("warning", line)
 
     def _demo(self) -> SimServer | None:
         return self.demo_sim
