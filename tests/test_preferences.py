@@ -3,8 +3,8 @@ number and the secrets."""
 
 from __future__ import annotations
 
-from queuetui.core.config import Profile, Settings
-from queuetui.core.preferences import theme_remembered
+from queuetui.core.config.preferences import theme_remembered
+from queuetui.core.config.settings import Profile, Settings
 
 
 def test_a_theme_is_kept_as_the_files_when_the_profile_has_none_of_its_own():

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
-    from queuetui.core.config import Profile
+    from queuetui.core.config.settings import Profile
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot

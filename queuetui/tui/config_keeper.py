@@ -1,5 +1,5 @@
 """What the console holds of the config: the settings and the profile in force, the sign-in form's prefill, and
-what it remembers in the file. The rules of what is remembered are the core's (`core/preferences.py`), the same
+what it remembers in the file. The rules of what is remembered are the core's (`core/config/preferences.py`), the same
 for `queuetui barge`; the console saves on a worker, one save at a time.
 
 Nothing of the config is imported at the top: this module loads with the first frame, the config after it.
@@ -16,7 +16,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from queuetui.core.config import Overrides, Profile, Settings
+    from queuetui.core.config.settings import Overrides, Profile, Settings
     from queuetui.core.session import Session
     from queuetui.tui.boot import Boot
     from queuetui.tui.widgets.log_panel import ReportKind
@@ -60,7 +60,7 @@ class ConfigKeeper:
         after it starts from the user's own), its credentials the prefill should the server refuse them later
         (kept in memory only), and they are remembered, or forgotten, as the sign-in asked."""
         from queuetui.api.credentials import SessionAuth
-        from queuetui.core.config import Overrides
+        from queuetui.core.config.settings import Overrides
 
         if not session.is_demo:
             self.profile_name, self.profile = session.name, session.profile
@@ -73,23 +73,23 @@ class ConfigKeeper:
             )
         if session.is_demo:
             return
-        from queuetui.core.preferences import secret_remembered
+        from queuetui.core.config.preferences import secret_remembered
 
         self._remember(secret_remembered(session.profile, credentials, remember))
 
     def signed_out(self) -> None:
         """The secrets go; the profile and the user id stay for the next sign-in."""
-        from queuetui.core.config import Overrides
+        from queuetui.core.config.settings import Overrides
 
         self.prefill = Overrides(profile=self.profile_name, user_id=self.prefill.user_id)
 
     def snooper_used(self, number: str, *, demo: bool) -> None:
-        from queuetui.core.preferences import snooper_remembered
+        from queuetui.core.config.preferences import snooper_remembered
 
         self._remember(snooper_remembered(self.profile, number, demo=demo))
 
     def theme_chosen(self, theme: str) -> None:
-        from queuetui.core.preferences import theme_remembered
+        from queuetui.core.config.preferences import theme_remembered
 
         remembered = theme_remembered(self.settings, self.profile_name, self.profile, theme)
         if remembered is not None:
@@ -100,7 +100,7 @@ class ConfigKeeper:
         """Keep `profile` (None: nothing to keep) in memory too: the next sign-in screen and save start from it."""
         if profile is None:
             return
-        from queuetui.core.preferences import stored
+        from queuetui.core.config.preferences import stored
 
         self.profile = profile
         self.settings = stored(self.settings, self.profile_name, profile)
@@ -113,7 +113,7 @@ class ConfigKeeper:
             )
 
     def _write(self) -> None:
-        from queuetui.core.config import ConfigError, save_config
+        from queuetui.core.config.settings import ConfigError, save_config
 
         try:
             # One save at a time, each writing the settings as they are when it runs: a cancelled worker keeps

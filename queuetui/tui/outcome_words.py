@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from queuetui.api.text import mask_phone
-from queuetui.core.live import Change
+from queuetui.core.monitoring import Change
 
 if TYPE_CHECKING:
-    from queuetui.core.live import Monitoring
+    from queuetui.core.monitoring import Monitoring
     from queuetui.core.outcome import Outcome
 
 

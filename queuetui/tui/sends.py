@@ -17,9 +17,9 @@ from queuetui.tui.messages import RetryScheduled, SendFinished
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
     from queuetui.core.barge_check import Confirmed
+    from queuetui.core.floor.stale_list import StaleList
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.session import Session
-    from queuetui.core.stale_list import StaleList
 
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 

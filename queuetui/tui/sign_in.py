@@ -21,7 +21,7 @@ from queuetui.tui.options import Launch
 if TYPE_CHECKING:
     from queuetui.api.credentials import SessionAuth, TokenAuth
     from queuetui.api.errors import CallFailed
-    from queuetui.core.config import Profile
+    from queuetui.core.config.settings import Profile
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.screens.login import LoginScreen

@@ -11,7 +11,7 @@ from run_cli import run_queuetui
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import BargeRequest, parse_request
-from queuetui.core.config import Profile
+from queuetui.core.config.settings import Profile
 from queuetui.core.session import Session
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen

@@ -30,7 +30,7 @@ from textual.worker import Worker
 from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
-from queuetui.core.live import Change
+from queuetui.core.monitoring import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import (
     FloorUpdated,
@@ -61,10 +61,10 @@ if TYPE_CHECKING:
 
     from queuetui.api.models import BargeRequest
     from queuetui.core.barge_check import Confirmed
-    from queuetui.core.call_poller import FloorSnapshot
-    from queuetui.core.live import Monitoring
+    from queuetui.core.floor.poller import FloorSnapshot
+    from queuetui.core.floor.stale_list import StaleList
+    from queuetui.core.monitoring import Monitoring
     from queuetui.core.session import Session
-    from queuetui.core.stale_list import StaleList
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
 SESSIONS_TITLE = "Sessions this shift"
@@ -169,7 +169,7 @@ class ConsoleScreen(Screen[None]):
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
         type where the form is empty."""
-        legs = self.session.live.legs if self.session is not None and self.session is not session else ()
+        legs = self.session.monitoring.legs if self.session is not None and self.session is not session else ()
         for live in legs:
             # Signing out does not hang up the phone: DeepCall has no call for that.
             self.report("warning", left_words(live))
@@ -212,7 +212,7 @@ class ConsoleScreen(Screen[None]):
             return
         header = self.query_one(StatusHeader)
         session = self.session
-        live = session.live.current if session is not None else None
+        live = session.monitoring.current if session is not None else None
         self._form.show_live_mode(live.mode if live is not None else None)
         if session is None:
             if header.facts is None:
@@ -232,7 +232,7 @@ class ConsoleScreen(Screen[None]):
                 elapsed=elapsed(since),
                 phone=phone,
                 checked=session.credentials_checked,
-                left=session.live.left,
+                left=session.monitoring.left,
             )
         )
 
@@ -422,7 +422,7 @@ class ConsoleScreen(Screen[None]):
         if self._tick - self._attached_tick >= 10:
             self._start_reading()
         if self._tick % 10 == 0 and self.session is not None:
-            if self.session.live.current is not None:
+            if self.session.monitoring.current is not None:
                 self.refresh_header()  # the live time, once a second
             self._floor.show_state()
         self._form.show_sending(self._sends.status(self._tick, self.still))
@@ -580,7 +580,7 @@ class ConsoleScreen(Screen[None]):
             for problem in self.session.take_problems():
                 self.report("warning", problem)
         self._saw(Happened("outcome", outcome))
-        live = self.session.live.current if self.session is not None else None
+        live = self.session.monitoring.current if self.session is not None else None
         self._floor.table.mark_live(live.call_id if live else None)
         self.refresh_header()
 
@@ -628,7 +628,7 @@ class ConsoleScreen(Screen[None]):
         """End the leg the supervisor hung up: the only one there is, or the one (or all) they pick when more than
         one may still be on the phone."""
         session = self.session
-        legs = session.live.legs if session is not None else ()
+        legs = session.monitoring.legs if session is not None else ()
         if session is None or not legs:
             self.report("info", "Not on a call: nothing to end")
             return
@@ -641,7 +641,7 @@ class ConsoleScreen(Screen[None]):
             if call_id is not None and self.session is session:
                 self._hung_up(session, None if call_id == ALL else call_id)
 
-        self.app.push_screen(HangUpScreen(legs, session.live.current, self.clock()), answered)
+        self.app.push_screen(HangUpScreen(legs, session.monitoring.current, self.clock()), answered)
 
     def _hung_up(self, session: Session, call_id: str | None) -> None:
         result = session.hung_up(call_id)
@@ -655,7 +655,7 @@ class ConsoleScreen(Screen[None]):
 
     def _show_live(self) -> None:
         """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
-        live = self.session.live.current if self.session is not None else None
+        live = self.session.monitoring.current if self.session is not None else None
         if live is None:
             self._sessions().end_live()
         self._floor.table.mark_live(live.call_id if live else None)
@@ -719,7 +719,7 @@ class ConsoleScreen(Screen[None]):
         self._floor.table.mark_live(None)
         self._floor.clear_filter()
         if self.session is not None:
-            self.session.live.end()
+            self.session.monitoring.end()
         self._form.clear_errors()
         if self.tour is not None:
             self.start_tour(self.tour.keys_of)
@@ -729,7 +729,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LogPanel).clear()
 
     def action_export_log(self) -> None:
-        from queuetui.core import paths
+        from queuetui.core.config import paths
 
         path = paths.state_dir() / "logs" / f"queuetui-log-{self.clock():%Y%m%d-%H%M%S}.txt"
         try:

@@ -10,7 +10,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from queuetui.api.modes import SnoopType
-    from queuetui.core.live_calls import LiveCall
+    from queuetui.core.floor.calls import LiveCall
 
 
 class ActOn(Message, namespace="floor_panel"):

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
     from typing_extensions import Self
 
-    from queuetui.core.call_poller import CallPoller, FloorSnapshot
+    from queuetui.core.floor.poller import CallPoller, FloorSnapshot
 
 # How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
 FLOOR_WAIT_S = 5.0
