@@ -164,7 +164,7 @@ def test_secret_given_as_a_flag_is_not_echoed(barge, sim):
         ({"snooper": None}, "Snooper number", "--snooper"),
         ({"mode": "listen"}, "Mode", "--mode"),
         ({"target": "13 OR 1=1"}, "Target", "--target"),
-        ({"target_type": "agent;ls"}, "Target type", "--target-type"),
+        ({"target_type": "agent;ls"}, "Target kind", "--target-type"),
     ],
     ids=["call-id-shell", "call-id-escape", "phone-letters", "phone-fullwidth", "no-snooper", "mode", "target", "type"],
 )

@@ -27,6 +27,7 @@ from queuetui.core import embedded
 from queuetui.core.audit import AuditLog
 from queuetui.core.audit_access import AuditWriteError
 from queuetui.core.config import Profile
+from queuetui.core.deepcall_words import list_shows
 from queuetui.core.environment import Environment
 from queuetui.core.live import LiveState, Monitoring
 from queuetui.core.outcome import Outcome, RetryNotice
@@ -366,7 +367,7 @@ class Session:
                 return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
         outcome = self.service.perform(request, on_retry, cancel, stale.record() if stale is not None else None)
         if not outcome.ok:
-            return outcome
+            return self._with_listed_agent(outcome)
         change = self.live.joined(
             request.call_id,
             request.target_entity_type,
@@ -376,6 +377,16 @@ class Session:
             self.clock(),
         )
         return replace(outcome, change=change)
+
+    def _with_listed_agent(self, outcome: Outcome) -> Outcome:
+        """A refusal of the target agent, told with the agent the live list shows on that call, when it differs."""
+        request = outcome.request
+        if outcome.field != "targetEntityVal" or not outcome.server_text or request is None or self.floor is None:
+            return outcome
+        call = self.floor.snapshot.find(request.call_id)
+        if call is None or call.agent is None or call.agent == request.target_entity_val:
+            return outcome
+        return replace(outcome, message=list_shows(outcome.message, call.agent))
 
     def act(
         self,

@@ -91,6 +91,7 @@ class QueueApp(App[None]):
     def __init__(self, launch: Launch) -> None:
         super().__init__()
         self.launch = launch
+        self.plain_ascii = False  # the terminal gets plain ASCII (see `get_driver_class`): keys are spelt out
         self.still = launch.still
         self.clock = launch.clock
         self.session: Session | None = None
@@ -148,8 +149,17 @@ class QueueApp(App[None]):
 
         # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale.
         if issubclass(driver, LinuxDriver) and wants_ascii(os.environ):
+            self.plain_ascii = True
             return ascii_driver(driver)
         return driver
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if not self.plain_ascii:
+            return shown
+        from queuetui.tui.ascii_terminal import key_in_words
+
+        return key_in_words(shown)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).

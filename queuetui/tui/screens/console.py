@@ -33,6 +33,7 @@ from queuetui.api.errors import Category
 from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
+from queuetui.core.deepcall_words import took_it as deepcall_took_it
 from queuetui.core.live import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import (
@@ -44,6 +45,7 @@ from queuetui.tui.messages import (
     SnooperUsed,
     TourEvent,
 )
+from queuetui.tui.reading_time import seconds_to_read
 from queuetui.tui.textual_private import keep_newest_notification
 from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.floor_panel import FloorPanel
@@ -614,7 +616,8 @@ class ConsoleScreen(Screen[None]):
         # ones go (the log keeps every word); Textual offers no public way to take one notice down.
         keep_newest_notification(self.app)
         # Markup is off: server text must never be read as styling.
-        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
+        timeout = seconds_to_read(message, at_least=8 if kind == "error" else 5)
+        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=timeout)  # type: ignore[arg-type]
 
     def _show_held_notices(self) -> None:
         while self._held_notices and not self._dialog_open():
@@ -870,9 +873,8 @@ class ConsoleScreen(Screen[None]):
         if outcome.ok:
             if not self._checked:
                 self._checked = True
-                self.log_line("ok", "The server accepted these credentials")
-            tries = f"{outcome.attempts} tries" if outcome.attempts > 1 else "1 try"
-            self.log_line("ok", f"server: 200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  ({tries})")
+                self.log_line("ok", "DeepCall accepted your sign-in")
+            self.log_line("ok", deepcall_took_it(outcome))
             self.report("ok", self._success_words(outcome))
             change = outcome.change
             if change is not None and change.before is not None and change.kind in (Change.REPLACED, Change.OVERTAKEN):
@@ -890,6 +892,8 @@ class ConsoleScreen(Screen[None]):
             self.post_message(LoginRequired("Sign in again: the server refused the credentials", refused=True))
             return
         self.report("error", outcome.message)
+        if outcome.server_text:
+            self.log_line("info", f"DeepCall said: {outcome.server_text}")
         if outcome.field:
             self._focus_field(outcome.field, outcome.request)
 

@@ -65,15 +65,17 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
 
 
 def duration(seconds: int | None) -> str:
-    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05". A count of seconds would change every row
-    on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live call's
-    seconds."""
+    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05", "12h". A count of seconds would change
+    every row on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live
+    call's seconds."""
     if seconds is None:
         return "-"
     minutes = seconds // 60
     if minutes < 1:
         return "<1m"
     hours, minutes = divmod(minutes, 60)
+    if hours >= 10:  # whole hours: "10h05" would reach the scrollbar
+        return f"{hours}h"
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 

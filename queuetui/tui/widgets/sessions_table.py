@@ -22,9 +22,10 @@ MAX_SESSIONS = 500
 LIVE = "\u25cf LIVE"
 LEFT = "\u21b7 left"
 ENDED = "\u25a0 end"
-# Column widths, a trailing space each but the last: they add up to the 31 cells left at 80x24 once the
-# vertical scrollbar takes its column, so the result never hides under it.
-COLUMNS = (("Time", 6), ("Call", 8), ("Ag", 3), ("Mode", 8), ("Result", 6))
+# Column widths, a trailing space each but the last: they add up to the 35 cells left at 80x24 once the
+# vertical scrollbar takes its column, so the result never hides under it. A floor's agents reach three digits,
+# and a result is a word ("\u2717 refused"), never its first letters.
+COLUMNS = (("Time", 6), ("Call", 8), ("Ag", 4), ("Mode", 8), ("Result", 9))
 _STYLES = {"\u2713": "green", "\u2717": "bold red", LIVE[0]: "bold reverse", LEFT[0]: "dim", ENDED[0]: "dim"}
 
 
