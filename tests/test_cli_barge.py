@@ -271,7 +271,10 @@ def test_unknown_call_exit_4_with_the_code(barge, sim):
 def test_a_wrong_agent_names_the_flag_to_correct(barge, sim):
     done = barge(target="99")
     assert done.returncode == 4
-    assert "(code 1502). Correct the Target field. (--target)" in done.stderr, done.stderr
+    assert done.stderr.splitlines() == [
+        "error: Agent 99 is not on C-10023: check the target agent (--target)",
+        "DeepCall said: Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)",
+    ]
     assert "highlighted" not in done.stderr
 
 

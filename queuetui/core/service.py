@@ -267,11 +267,11 @@ class BargeService:
         code = error.code if isinstance(error, DeepCallError) else None
         field_name = error.field if isinstance(error, DeepCallError) else None
         message = self._without_secrets(error.message) + note
-        said = floor_words(error, request) if isinstance(error, DeepCallError) else None
         server_text = ""
-        if said is not None:
+        if isinstance(error, DeepCallError) and (said := floor_words(error, request)) is not None:
             # The floor's words for the supervisor; DeepCall's own, with its code, for the log and the record.
-            message, server_text = self._without_secrets(said) + note, self._without_secrets(error.message)
+            own = f"{error.server_message or error.info.title} (code {error.code})"
+            message, server_text = self._without_secrets(said) + note, self._without_secrets(own)
         elif isinstance(error, DeepCallError) and error.info.category is Category.RETRYABLE:
             tries = "1 try" if attempts == 1 else f"{attempts} tries"
             message += f". Gave up after {tries}: wait a moment, then send again."

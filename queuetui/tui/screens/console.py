@@ -570,7 +570,9 @@ class ConsoleScreen(Screen[None]):
         table = self._sessions()
         for action in message.actions:
             table.record(SessionEntry(action.when, action.request, action.outcome))
-        self.log_line("info", f"This shift so far: {len(message.actions)} action(s) read back from the audit trail")
+        count = len(message.actions)
+        actions = "1 action" if count == 1 else f"{count} actions"
+        self.log_line("info", f"This shift so far: {actions}, read back from the audit trail")
         for action in message.actions:
             if action.unanswered:
                 self.report("warning", f"{action.unanswered}: check your phone and the call")
