@@ -152,7 +152,8 @@ def test_api_error_outcome_carries_code_field_and_action(service):
 def test_a_wrong_agent_is_told_in_floor_words_and_the_record_keeps_deepcalls(service, audit_path):
     wrong_agent = service.send(parse_request(fields_for("C-10023", targetEntityVal="14")))
     assert wrong_agent.message == "Agent 14 is not on C-10023: check the target agent"
-    assert wrong_agent.server_text == "Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)"
+    deepcall_said = "Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)"
+    assert wrong_agent.server_text == deepcall_said
     (record,) = outcome_records(audit_path)
     assert (record["message"], record["server_text"], record["code"]) == (
         wrong_agent.message,

@@ -614,9 +614,13 @@ class ConsoleScreen(Screen[None]):
         return bool(self._confirming) or isinstance(self.app.screen, ModalScreen)
 
     def _notify(self, kind: ReportKind, message: str) -> None:
-        # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
-        # ones go (the log keeps every word); Textual offers no public way to take one notice down.
-        keep_newest_notification(self.app)
+        # At most two notices at once, one during the tour (whose text takes the log's room): more would reach
+        # out of the log at 80x24. The older ones go (the log keeps every word); Textual offers no public way to
+        # take one notice down.
+        if self.tour is not None:
+            self.app.clear_notifications()
+        else:
+            keep_newest_notification(self.app)
         # Markup is off: server text must never be read as styling.
         timeout = seconds_to_read(message, at_least=8 if kind == "error" else 5)
         self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=timeout)  # type: ignore[arg-type]
@@ -1031,7 +1035,7 @@ class ConsoleScreen(Screen[None]):
     def _show_tour(self) -> None:
         panel = self.query_one("#tour", Static)
         panel.display = self.tour is not None
-        # Notices stack up from the bottom, where the step's text is: during the tour they come down from the top.
+        # The step's text sits above the key bar: during the tour, notices stack up from above it.
         for rack in self.query("#textual-toastrack"):
             rack.set_class(self.tour is not None, "-above-tour")
         if self.tour is not None:
