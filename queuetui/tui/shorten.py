@@ -15,3 +15,10 @@ def in_the_middle(text: str, cells: int) -> str:
     room = max(0, cells - 1)
     tail = (room + 1) // 2
     return set_cell_size(text, room - tail) + ELLIPSIS + set_cell_size(text[::-1], tail)[::-1]
+
+
+def at_the_end(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells: whole when it fits, else its head and an ellipsis."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(0, cells - 1)) + ELLIPSIS

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
 from queuetui.tui.key_time import typed_at
-from queuetui.tui.shorten import ELLIPSIS, in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.textual_private import event_time
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
@@ -57,11 +57,7 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     an ellipsis: at the end, or in the middle, keeping its head and its tail."""
     text = text or "-"
     room = width - 1
-    if middle:
-        text = in_the_middle(text, room)
-    elif cell_len(text) > room:
-        text = set_cell_size(text, room - 1) + ELLIPSIS
-    return set_cell_size(text, width)
+    return set_cell_size(in_the_middle(text, room) if middle else at_the_end(text, room), width)
 
 
 def duration(seconds: int | None) -> str:

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from queuetui.api.modes import SnoopType
-from queuetui.tui.shorten import in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.widgets.session_entry import SessionEntry
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ _STYLES = {"\u2713": "green", "\u2717": "bold red", LIVE[0]: "bold reverse", LEF
 
 
 def fit(text: str, width: int) -> str:
-    """`text` in `width - 1` cells with an ellipsis when cut, so neighbouring columns never run together."""
-    return text if len(text) < width else text[: width - 2] + "\u2026"
+    """`text` in `width - 1` terminal cells with an ellipsis when cut, so neighbouring columns never run together."""
+    return at_the_end(text, width - 1)
 
 
 class SessionsTable(DataTable[Text]):
