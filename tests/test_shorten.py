@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from queuetui.tui.shorten import at_the_end, in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle, long_words
 from queuetui.tui.widgets.sessions_table import fit
 
 
@@ -23,3 +23,12 @@ def test_a_sessions_cell_leaves_its_last_cell_blank_so_columns_never_run_togethe
 
 def test_in_the_middle_keeps_the_tail_where_ids_differ():
     assert in_the_middle("C-20260101-000123", 9) == "C-20\u20260123"
+
+
+def test_a_notice_shortens_only_its_long_words_in_the_middle():
+    long_id = "C-" + "5" * 200 + "1"
+    shortened = long_words(f"SPY on {long_id} (agent 13): DeepCall is ringing", 24)
+    assert shortened.startswith("SPY on C-555555555\u2026")
+    assert shortened.endswith("55551 (agent 13): DeepCall is ringing")
+    assert cell_len(shortened.split()[2]) == 24
+    assert long_words("Agent 13 is not on C-10017", 24) == "Agent 13 is not on C-10017"

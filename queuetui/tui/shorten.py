@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, set_cell_size
 
 ELLIPSIS = "\u2026"
@@ -22,3 +24,8 @@ def at_the_end(text: str, cells: int) -> str:
     if cell_len(text) <= cells:
         return text
     return set_cell_size(text, max(0, cells - 1)) + ELLIPSIS
+
+
+def long_words(text: str, cells: int) -> str:
+    """`text` with each word longer than `cells` (an id of a hundred characters) shortened in the middle to that."""
+    return re.sub(rf"\S{{{cells + 1},}}", lambda found: in_the_middle(found[0], cells), text)

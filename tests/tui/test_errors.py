@@ -58,6 +58,7 @@ def test_1501_that_never_clears_gives_up_after_the_bound(make_app, sim):
 
 def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
     h = make_app(base_url=sim.url)
+    log: list[str] = []
 
     async def steps(pilot):
         await signed_in(pilot)
@@ -65,12 +66,13 @@ def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
         target = h.console.query_one("#target-value", Input)
         assert h.app.focused is target
         assert target.has_class("-invalid")
+        log.extend(h.log_lines)
 
     drive(h, steps)
     [error] = h.toasts.of("error")
     assert error == "Agent 14 is not on C-10023: check the target agent"
     # DeepCall's own words, with its code, on the log's next line.
-    said = h.log_lines[h.log_lines.index(next(line for line in h.log_lines if error in line)) + 1]
+    said = log[log.index(next(line for line in log if line.endswith(error))) + 1]
     assert said.endswith(
         "DeepCall said: Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)"
     )

@@ -46,6 +46,7 @@ from queuetui.tui.messages import (
     TourEvent,
 )
 from queuetui.tui.reading_time import seconds_to_read
+from queuetui.tui.shorten import long_words
 from queuetui.tui.textual_private import keep_newest_notification
 from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.floor_panel import FloorPanel
@@ -87,6 +88,8 @@ FIELD_WIDGETS = {
 FORM_ORDER = ("#call-id", "#target-type", "#target-value", "#snooper")
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
+# The longest word a notice shows whole: an id as long as the top line shows one.
+NOTICE_WORD_CELLS = 24
 # How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
 FLOOR_WAIT_S = 5.0
 
@@ -623,7 +626,10 @@ class ConsoleScreen(Screen[None]):
             keep_newest_notification(self.app)
         # Markup is off: server text must never be read as styling.
         timeout = seconds_to_read(message, at_least=8 if kind == "error" else 5)
-        self.app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=timeout)  # type: ignore[arg-type]
+        # A long id is shortened in the middle, as on the top line, so the notice stays within the log; the log
+        # and the line under the live list have it whole.
+        shown = long_words(message, NOTICE_WORD_CELLS)
+        self.app.notify(shown, severity=_SEVERITY[kind], markup=False, timeout=timeout)  # type: ignore[arg-type]
 
     def _show_held_notices(self) -> None:
         while self._held_notices and not self._dialog_open():
