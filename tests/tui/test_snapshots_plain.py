@@ -11,6 +11,7 @@ test_snapshots_live.py: the clock, the base URL, the server, the measured latenc
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -63,11 +64,19 @@ async def spy_with_its_notice(pilot: Pilot[None]) -> None:
     await send_call(pilot, "C-10023", "13")
 
 
+def refuses_agent_13_on_c_10017(request: httpx.Request) -> httpx.Response:
+    """The seed's success, but for agent 13 on C-10017, which DeepCall refuses as the simulator does."""
+    if json.loads(request.content).get("callId") == "C-10017":
+        message = "Invalid filter value: targetEntityVal does not match the agent on C-10017"
+        return httpx.Response(200, json={"status": "error", "message": message, "code": 1502})
+    return seed_success(request)
+
+
 async def wrong_agent_with_its_notice(pilot: Pilot[None]) -> None:
-    """A refusal: the notice in floor words, DeepCall's own on the log's next line."""
+    """A whisper live, then a refusal: its notice in floor words, DeepCall's own on the log's next line."""
     await signed_in_steady(pilot)
     await send_call(pilot, "C-10023", "13", mode="whisper")
-    await send_call(pilot, "C-10017", "13")
+    await send_call(pilot, "C-10017", "13", mode="spy")
 
 
 def test_a_terminal_without_utf8_gets_plain_ascii_at_80x24(
@@ -76,7 +85,7 @@ def test_a_terminal_without_utf8_gets_plain_ascii_at_80x24(
     for name in ("LC_ALL", "LC_CTYPE", "QUEUETUI_ASCII"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C")
-    app = make_app(base_url=FIXED_URL, transport=httpx.MockTransport(seed_success)).app
+    app = make_app(base_url=FIXED_URL, transport=httpx.MockTransport(refuses_agent_13_on_c_10017)).app
     assert app.plain_ascii
     as_ascii(app)
     assert snap_compare(app, terminal_size=(80, 24), run_before=wrong_agent_with_its_notice)
@@ -110,7 +119,8 @@ def picture_rows(svg: str) -> list[str]:
     rows: dict[float, list[tuple[int, str]]] = {}
     for found in TEXT.finditer(svg):
         column = round(float(found["x"]) / CELL_WIDTH)
-        rows.setdefault(float(found["y"]), []).append((column, html.unescape(found["text"]).replace("\xa0", " ")))
+        text = html.unescape(found["text"]).replace("\xa0", " ").replace("\n", "")  # each row ends in a newline
+        rows.setdefault(float(found["y"]), []).append((column, text))
     lines = []
     for y in sorted(rows):
         line = ""
