@@ -26,6 +26,7 @@ def at_the_end(text: str, cells: int) -> str:
     return set_cell_size(text, max(0, cells - 1)) + ELLIPSIS
 
 
-def long_words(text: str, cells: int) -> str:
-    """`text` with each word longer than `cells` (an id of a hundred characters) shortened in the middle to that."""
-    return re.sub(rf"\S{{{cells + 1},}}", lambda found: in_the_middle(found[0], cells), text)
+def long_words(text: str, longer_than: int, cells: int) -> str:
+    """`text` with each word longer than `longer_than` (an id of a hundred characters) shortened in the middle to
+    `cells`."""
+    return re.sub(rf"\S{{{longer_than + 1},}}", lambda found: in_the_middle(found[0], cells), text)

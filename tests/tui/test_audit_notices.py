@@ -32,14 +32,21 @@ def test_a_request_whose_answer_was_never_recorded_is_told_at_the_next_sign_in(m
 def test_a_request_whose_attempt_cannot_be_written_is_not_sent(make_app, sim: SimServer, audit_path):
     h = make_app(base_url=sim.url)
 
+    log: list[str] = []
+
     async def steps(pilot):
         await signed_in(pilot)
         audit_path.chmod(0o644)  # someone opened the trail to others while the console ran
         await send_call(pilot, "C-10023", "13")
         await wait_until(pilot, lambda: bool(h.toasts.of("error")))
+        log.extend(h.log_lines)
 
     drive(h, steps)
-    [error] = h.toasts.of("error")
-    assert error.startswith(f"Not sent: the audit trail cannot be written ({audit_path}: others may open it")
-    assert f"chmod 600 {audit_path}" in error
+    # The log has every word; the notice too, a path longer than a notice shows whole shortened in its middle.
+    [error] = [line for line in log if "Not sent: the audit trail cannot be written" in line]
+    whole = f"({audit_path}: others may open it (mode 0644); chmod 600 {audit_path})"
+    assert error.endswith(f"Not sent: the audit trail cannot be written {whole}")
+    [notice] = h.toasts.of("error")
+    assert notice.startswith("Not sent: the audit trail cannot be written (") and notice.endswith("audit.jsonl)")
+    assert "chmod 600 " in notice
     assert sim.request_count == 0
