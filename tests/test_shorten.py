@@ -25,13 +25,13 @@ def test_in_the_middle_keeps_the_tail_where_ids_differ():
     assert in_the_middle("C-20260101-000123", 9) == "C-20\u20260123"
 
 
-def test_a_notice_shortens_only_its_long_words_in_the_middle():
+def test_a_notice_shortens_its_long_words_in_the_middle_but_never_a_path():
     long_id = "C-" + "5" * 200 + "1"
-    shortened = long_words(f"SPY on {long_id} (agent 13): DeepCall is ringing", 64, 24)
+    shortened = long_words(f"SPY on {long_id} (agent 13): DeepCall is ringing", 24)
     assert shortened.startswith("SPY on C-555555555\u2026")
     assert shortened.endswith("55551 (agent 13): DeepCall is ringing")
     assert cell_len(shortened.split()[2]) == 24
     path = "/home/supervisor/.local/state/queuetui/audit.jsonl"
-    assert long_words(f"Agent 13 is not on C-10017; chmod 600 {path}", 64, 24) == (
+    assert long_words(f"Agent 13 is not on C-10017; chmod 600 {path}", 24) == (
         f"Agent 13 is not on C-10017; chmod 600 {path}"
     )

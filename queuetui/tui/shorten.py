@@ -26,7 +26,12 @@ def at_the_end(text: str, cells: int) -> str:
     return set_cell_size(text, max(0, cells - 1)) + ELLIPSIS
 
 
-def long_words(text: str, longer_than: int, cells: int) -> str:
-    """`text` with each word longer than `longer_than` (an id of a hundred characters) shortened in the middle to
-    `cells`."""
-    return re.sub(rf"\S{{{longer_than + 1},}}", lambda found: in_the_middle(found[0], cells), text)
+def long_words(text: str, cells: int) -> str:
+    """`text` with each word longer than `cells` (an id of a hundred characters) shortened in the middle to that. A
+    file's path stays whole: it may have to be typed."""
+
+    def shortened(found: re.Match[str]) -> str:
+        word = found[0]
+        return word if "/" in word else in_the_middle(word, cells)
+
+    return re.sub(rf"\S{{{cells + 1},}}", shortened, text)

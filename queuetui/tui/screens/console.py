@@ -88,10 +88,9 @@ FIELD_WIDGETS = {
 FORM_ORDER = ("#call-id", "#target-type", "#target-value", "#snooper")
 _SPINNER = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
-# A notice shows whole any word up to the length ids once had at most (and a file's path mostly has); a longer
-# one (an id of up to 256 characters) in 32 cells, so two notices stay within the log at 80x24.
-NOTICE_WHOLE_WORD = 64
-NOTICE_LONG_WORD_CELLS = 32
+# The longest word a notice shows whole, as long as the top line shows an id: a longer one (an id of up to 256
+# characters) is shortened in the middle, so two notices stay within the log at 80x24.
+NOTICE_WORD_CELLS = 24
 # How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
 FLOOR_WAIT_S = 5.0
 
@@ -630,7 +629,7 @@ class ConsoleScreen(Screen[None]):
         timeout = seconds_to_read(message, at_least=8 if kind == "error" else 5)
         # A long id is shortened in the middle, as on the top line, so the notice stays within the log; the log
         # and the line under the live list have it whole.
-        shown = long_words(message, NOTICE_WHOLE_WORD, NOTICE_LONG_WORD_CELLS)
+        shown = long_words(message, NOTICE_WORD_CELLS)
         self.app.notify(shown, severity=_SEVERITY[kind], markup=False, timeout=timeout)  # type: ignore[arg-type]
 
     def _show_held_notices(self) -> None:
