@@ -14,7 +14,7 @@ from textual.widgets import Static
 from queuetui.core.outcome import outcome_words
 
 if TYPE_CHECKING:
-    from queuetui.core.audit_trail import ShiftSummary
+    from queuetui.core.audit.trail import ShiftSummary
 
 
 def summary_table(summary: ShiftSummary) -> Table:
