@@ -28,6 +28,7 @@ from queuetui.core.audit.access import AuditWriteError
 from queuetui.core.audit.log import AuditLog
 from queuetui.core.config.environment import Environment
 from queuetui.core.config.settings import Profile
+from queuetui.core.deepcall_words import list_shows
 from queuetui.core.monitoring import Monitoring, MonitoringState
 from queuetui.core.outcome import Outcome, RetryNotice
 from queuetui.core.service import BargeService, RateGuard, RetryPolicy
@@ -380,7 +381,7 @@ class Session:
                 return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
         outcome = self.service.perform(request, on_retry, cancel, stale.record() if stale is not None else None)
         if not outcome.ok:
-            return outcome
+            return self._with_listed_agent(outcome)
         change = self.monitoring.joined(
             request.call_id,
             request.target_entity_type,
@@ -390,6 +391,16 @@ class Session:
             self.clock(),
         )
         return replace(outcome, change=change)
+
+    def _with_listed_agent(self, outcome: Outcome) -> Outcome:
+        """A refusal of the target agent, told with the agent the live list shows on that call, when it differs."""
+        request = outcome.request
+        if outcome.field != "targetEntityVal" or not outcome.server_text or request is None or self.floor is None:
+            return outcome
+        call = self.floor.snapshot.find(request.call_id)
+        if call is None or call.agent is None or call.agent == request.target_entity_val:
+            return outcome
+        return replace(outcome, message=list_shows(outcome.message, call.agent))
 
     def act(
         self,

@@ -70,6 +70,10 @@ class QueueApp(App[None]):
         ),
     ]
 
+    # Whether the terminal gets plain ASCII, which Textual's own __init__ decides (`get_driver_class`): keys are
+    # then spelt out.
+    plain_ascii = False
+
     def __init__(self, launch: Launch) -> None:
         super().__init__()
         self.launch = launch
@@ -98,8 +102,17 @@ class QueueApp(App[None]):
 
         # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale.
         if issubclass(driver, LinuxDriver) and wants_ascii(os.environ):
+            self.plain_ascii = True
             return ascii_driver(driver)
         return driver
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if not self.plain_ascii:
+            return shown
+        from queuetui.tui.ascii_terminal import key_in_words
+
+        return key_in_words(shown)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).
@@ -364,12 +377,12 @@ class QueueApp(App[None]):
         yield SystemCommand("Shift summary", "This shift: actions by mode and outcome", console.action_shift_summary)
         if not self.launch.locked:
             yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
-        yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", console.action_export_log)
+        yield SystemCommand("Export log", "Write the log panel to a file only you can read", console.action_export_log)
         yield SystemCommand("Clear log", "Empty the log panel", console.action_clear_log)
         yield SystemCommand("Show keys", "Show or hide the last keys pressed, for a room", self.toggle_keys)
         if self.session is not None and self.session.is_demo:
             yield SystemCommand("Tour", "A guided tour of the demo, step by step", self.start_tour)
             yield SystemCommand("Reset the demo", "Empty the log and sessions, start the calls again", self.reset_demo)
         yield SystemCommand("Switch theme", "Choose a colour theme (remembered)", self.action_change_theme)
-        yield SystemCommand("Help", "Every key binding", self.action_help)
+        yield SystemCommand("Help", "Every key and what it does", self.action_help)
         yield SystemCommand("Quit", "Leave queuetui", self.action_quit)

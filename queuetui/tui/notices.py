@@ -10,18 +10,26 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
+from queuetui.tui.reading_time import seconds_to_read
+from queuetui.tui.shorten import long_words
 from queuetui.tui.textual_private import keep_newest_notification
 
 if TYPE_CHECKING:
     from queuetui.tui.widgets.log_panel import ReportKind
 
 _SEVERITY = {"ok": "information", "info": "information", "warning": "warning", "error": "error"}
+# The longest word a notice shows whole, as long as the top line shows an id: a longer one (an id of up to 256
+# characters) is shortened in the middle, so two notices stay within the log at 80x24.
+NOTICE_WORD_CELLS = 24
 
 
 class Notices:
-    def __init__(self, app: Callable[[], App[object]], dialog_open: Callable[[], bool]) -> None:
+    def __init__(
+        self, app: Callable[[], App[object]], dialog_open: Callable[[], bool], in_tour: Callable[[], bool]
+    ) -> None:
         self._app = app
         self._dialog_open = dialog_open
+        self._in_tour = in_tour
         self._held: list[tuple[ReportKind, str]] = []
 
     def say(self, kind: ReportKind, message: str) -> None:
@@ -37,8 +45,16 @@ class Notices:
 
     def _notify(self, kind: ReportKind, message: str) -> None:
         app = self._app()
-        # At most two notices at once: stacked from the bottom, more would cover the top line at 80x24. The older
-        # ones go (the log keeps every word); Textual offers no public way to take one notice down.
-        keep_newest_notification(app)
+        # At most two notices at once, one during the tour (whose text takes the log's room): more would reach
+        # out of the log at 80x24. The older ones go (the log keeps every word); Textual offers no public way to
+        # take one notice down.
+        if self._in_tour():
+            app.clear_notifications()
+        else:
+            keep_newest_notification(app)
+        timeout = seconds_to_read(message, at_least=8 if kind == "error" else 5)
+        # A long id is shortened in the middle, as on the top line, so the notice stays within the log; the log
+        # and the line under the live list have it whole.
+        shown = long_words(message, NOTICE_WORD_CELLS)
         # Markup is off: server text must never be read as styling.
-        app.notify(message, severity=_SEVERITY[kind], markup=False, timeout=8 if kind == "error" else 5)  # type: ignore[arg-type]
+        app.notify(shown, severity=_SEVERITY[kind], markup=False, timeout=timeout)  # type: ignore[arg-type]

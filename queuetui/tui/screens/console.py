@@ -30,6 +30,7 @@ from textual.worker import Worker
 from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
+from queuetui.core.deepcall_words import took_it as deepcall_took_it
 from queuetui.core.monitoring import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import (
@@ -105,7 +106,7 @@ class ConsoleScreen(Screen[None]):
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
         self._sends = Sends(self)
-        self._notices = Notices(lambda: self.app, self._dialog_open)
+        self._notices = Notices(lambda: self.app, self._dialog_open, lambda: self.tour is not None)
         self._tick = 0
         self.tour: Tour | None = None
         self._resumed = False
@@ -379,7 +380,9 @@ class ConsoleScreen(Screen[None]):
         table = self._sessions()
         for action in message.actions:
             table.record(SessionEntry(action.when, action.request, action.outcome))
-        self.log_line("info", f"This shift so far: {len(message.actions)} action(s) read back from the audit trail")
+        count = len(message.actions)
+        actions = "1 action" if count == 1 else f"{count} actions"
+        self.log_line("info", f"This shift so far: {actions}, read back from the audit trail")
         for action in message.actions:
             if action.unanswered:
                 self.report("warning", f"{action.unanswered}: check your phone and the call")
@@ -589,9 +592,8 @@ class ConsoleScreen(Screen[None]):
             self.report("error", f"Answer NOT recorded in the audit trail (its attempt is): {outcome.audit_problem}")
         if outcome.ok:
             if self.session is not None and self.session.credentials_accepted():
-                self.log_line("ok", "The server accepted these credentials")
-            tries = f"{outcome.attempts} tries" if outcome.attempts > 1 else "1 try"
-            self.log_line("ok", f"server: 200 {outcome.server_text}  {outcome.latency_ms:.0f} ms  ({tries})")
+                self.log_line("ok", "DeepCall accepted your sign-in")
+            self.log_line("ok", deepcall_took_it(outcome))
             self.report("ok", success_words(outcome))
             change = outcome.change
             if change is not None and change.before is not None and change.kind in (Change.REPLACED, Change.OVERTAKEN):
@@ -609,6 +611,8 @@ class ConsoleScreen(Screen[None]):
             self.post_message(LoginRequired("Sign in again: the server refused the credentials", refused=True))
             return
         self.report("error", outcome.message)
+        if outcome.server_text:
+            self.log_line("info", f"DeepCall said: {outcome.server_text}")
         if outcome.field:
             self._form.focus_field(outcome.field, outcome.request)
 
@@ -683,7 +687,7 @@ class ConsoleScreen(Screen[None]):
     def _show_tour(self) -> None:
         panel = self.query_one("#tour", Static)
         panel.display = self.tour is not None
-        # Notices stack up from the bottom, where the step's text is: during the tour they come down from the top.
+        # The step's text sits above the key bar: during the tour, notices stack up from above it.
         for rack in self.query("#textual-toastrack"):
             rack.set_class(self.tour is not None, "-above-tour")
         if self.tour is not None:

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
 from queuetui.tui.key_time import typed_at
-from queuetui.tui.shorten import ELLIPSIS, in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.textual_private import event_time
 from queuetui.tui.widgets.floor_intents import ActOn, CopyToForm, NotActed
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
@@ -58,23 +58,21 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     an ellipsis: at the end, or in the middle, keeping its head and its tail."""
     text = text or "-"
     room = width - 1
-    if middle:
-        text = in_the_middle(text, room)
-    elif cell_len(text) > room:
-        text = set_cell_size(text, room - 1) + ELLIPSIS
-    return set_cell_size(text, width)
+    return set_cell_size(in_the_middle(text, room) if middle else at_the_end(text, room), width)
 
 
 def duration(seconds: int | None) -> str:
-    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05". A count of seconds would change every row
-    on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live call's
-    seconds."""
+    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05", "12h". A count of seconds would change
+    every row on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live
+    call's seconds."""
     if seconds is None:
         return "-"
     minutes = seconds // 60
     if minutes < 1:
         return "<1m"
     hours, minutes = divmod(minutes, 60)
+    if hours >= 10:  # whole hours: "10h05" would reach the scrollbar
+        return f"{hours}h"
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
