@@ -78,6 +78,7 @@ class QueueApp(App[None]):
         super().__init__()
         self.launch = launch
         self.still = launch.still
+        self.slow_link = launch.slow_link  # and the config's, once it is read
         self.clock = launch.clock
         self.session: Session | None = None
         self.demo_sim: SimServer | None = None
@@ -99,12 +100,16 @@ class QueueApp(App[None]):
         from textual.drivers.linux_driver import LinuxDriver
 
         from queuetui.tui.ascii_terminal import ascii_driver, wants_ascii
+        from queuetui.tui.lean_output import lean_driver
 
-        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale.
-        if issubclass(driver, LinuxDriver) and wants_ascii(os.environ):
+        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale, and its bytes
+        # do not cross the SSH link.
+        if not issubclass(driver, LinuxDriver):
+            return driver
+        if wants_ascii(os.environ):
             self.plain_ascii = True
-            return ascii_driver(driver)
-        return driver
+            return lean_driver(ascii_driver(driver))
+        return lean_driver(driver)
 
     def get_key_display(self, binding: Binding) -> str:
         shown = super().get_key_display(binding)
@@ -138,6 +143,8 @@ class QueueApp(App[None]):
         for warning in boot.warnings:
             self.report("warning", warning)
         self.console_screen.show_keys(self.launch.show_keys)
+        self.slow_link = self.launch.slow_link or boot.settings.slow_link
+        self.console_screen.use_slow_link(self.slow_link)
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)

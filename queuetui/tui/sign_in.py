@@ -83,7 +83,7 @@ class SignIn:
             config.prefill,
             notice,
             refused,
-            launch.still,
+            launch.still or launch.slow_link or config.settings.slow_link,  # a slow link: no blinking cursor
             launch.demo,
             launch.locked,
         )

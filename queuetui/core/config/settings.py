@@ -139,6 +139,9 @@ class Settings:
     profiles: dict[str, Profile] = field(default_factory=dict)
     # Binding id -> keys ("f2,ctrl+o"); the console checks the ids and clashes, since only it knows them.
     keymap: dict[str, str] = field(default_factory=dict)
+    # The console at the far end of a slow link (an SSH hop, a jump host): clocks in minutes, nothing that blinks,
+    # spins or moves without news, so it writes as few bytes as it can (`--slow-link` turns it on for one run).
+    slow_link: bool = False
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
     @classmethod
@@ -151,6 +154,7 @@ class Settings:
             theme=table.text("theme", default.theme),
             profiles={str(name): Profile.read(profiles.table(str(name))) for name in profiles.data},
             keymap=table.texts_by_name("keymap"),
+            slow_link=table.flag("slow_link", default.slow_link),
             unknown=table.extra(),
         )
         return settings
@@ -247,6 +251,8 @@ def settings_data(settings: Settings) -> dict[str, object]:
     }
     if settings.keymap:  # no empty table in a file the user has never remapped a key in
         data["keymap"] = dict(settings.keymap)
+    if settings.slow_link:
+        data["slow_link"] = True
     return {**data, **settings.unknown}
 
 

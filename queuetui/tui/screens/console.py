@@ -52,6 +52,7 @@ from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
+from queuetui.tui.widgets.live_calls import duration
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.session_entry import SessionEntry
@@ -103,6 +104,7 @@ class ConsoleScreen(Screen[None]):
         # signing in to it changes no class and restyles nothing.
         self._demo_layout = demo
         self.still = still
+        self.slow_link = False  # see `use_slow_link`
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
         self._sends = Sends(self)
@@ -149,6 +151,18 @@ class ConsoleScreen(Screen[None]):
         return self.query_one(FloorPanel)
 
     # ----- the session ------------------------------------------------------------------------------
+
+    def use_slow_link(self, on: bool) -> None:
+        """At the far end of a slow link every byte counts: the live time and the calls' durations change once a
+        minute or more, fields do not blink, the sending line does not spin or count, and the live list has no
+        scrollbar to redraw as calls come and go (its title gives the count)."""
+        self.slow_link = on
+        for field in self.query(Input):
+            field.cursor_blink = not (self.still or on)
+        table = self._floor.table
+        table.coarse = on
+        table.set_class(on, "-slow-link")
+        self.refresh_header()
 
     def show_sessions(self) -> None:
         """Put the sessions list's table in its frame, as start-up's worker is done. It is Textual's DataTable, which
@@ -230,7 +244,7 @@ class ConsoleScreen(Screen[None]):
                 session.credentials.identity,
                 self._masked_snooper(),
                 live=live,
-                elapsed=elapsed(since),
+                elapsed=duration(int(since)) if self.slow_link else elapsed(since),
                 phone=phone,
                 checked=session.credentials_checked,
                 left=session.monitoring.left,
@@ -428,7 +442,7 @@ class ConsoleScreen(Screen[None]):
             if self.session.monitoring.current is not None:
                 self.refresh_header()  # the live time, once a second
             self._floor.show_state()
-        self._form.show_sending(self._sends.status(self._tick, self.still))
+        self._form.show_sending(self._sends.status(self._tick, self.still or self.slow_link))
 
     def _update_send_button(self) -> None:
         self._form.show_busy(self._sends.busy)

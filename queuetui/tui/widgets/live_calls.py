@@ -61,22 +61,26 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     return set_cell_size(in_the_middle(text, room) if middle else at_the_end(text, room), width)
 
 
-def duration(seconds: int | None) -> str:
-    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05", "12h". A count of seconds would change
-    every row on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live
-    call's seconds."""
+def duration(seconds: int | None, step: int = 1) -> str:
+    """How long a call has lasted, in whole minutes counted `step` at a time: "<1m", "4m", "1h05", "12h" (with a step
+    of 5: "<5m", "5m", "1h05"). A count of seconds would change every row on every refresh, and over an SSH link each
+    changed row is sent again; the top line keeps the live call's seconds."""
     if seconds is None:
         return "-"
-    minutes = seconds // 60
+    minutes = seconds // 60 // step * step
     if minutes < 1:
-        return "<1m"
+        return f"<{step}m"
     hours, minutes = divmod(minutes, 60)
     if hours >= 10:  # whole hours: "10h05" would reach the scrollbar
         return f"{hours}h"
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
-def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
+# Over a slow link a call's duration is shown in steps of this many minutes: fewer rows change per refresh.
+COARSE_MINUTES = 5
+
+
+def row_cells(call: LiveCall, now: float, live: bool, step: int = 1) -> tuple[str, ...]:
     """The row's cells, each exactly its column's width in terminal cells."""
     marker = "\u25cf " if live else ("\u00d7 " if call.ended else "  ")
     agent = " ".join(part for part in (call.agent, call.agent_name) if part)
@@ -86,7 +90,7 @@ def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
         marker,
         cut(call.call_id, COLUMNS[1][1], middle=True),
         *(cut(text, width) for text, (_, width) in zip(cells, COLUMNS[2:6], strict=True)),
-        set_cell_size(duration(call.duration_s(now)), COLUMNS[6][1]),
+        set_cell_size(duration(call.duration_s(now), step), COLUMNS[6][1]),
     )
 
 
@@ -165,6 +169,9 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
+        # By call id: what a row showed (the call, live or not, its duration's words), its cells and its line.
+        self._formatted: dict[str, tuple[tuple[LiveCall, bool, str], tuple[str, ...], str]] = {}
+        self.coarse = False  # durations in steps of COARSE_MINUTES, for a slow link
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
         self._told_highlighted: str | None = None
@@ -193,8 +200,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if following is not None:  # the cursor's call is always in the table, whatever the cap
             self.shown[-1] = following
         now = self.snapshot.fetched_at or 0.0
-        self.cells = [row_cells(call, now, call.call_id == self.live_call_id) for call in self.shown]
-        self.lines = ["".join(cells) for cells in self.cells]
+        self._format_rows(now)
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
         if self.cursor_call in rows:
             self.cursor_row = rows[self.cursor_call]
@@ -218,11 +224,30 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             changed.update((drawn_cursor, self.cursor_row))
         if self._unseen:
             # Added rows are timed by the frame that draws them (see `render_lines`): one there must be, even when
-            # they are below the rows on screen. The column titles are always on screen, and cost one line.
-            self.refresh(Region(0, 0, self.size.width, 1))
+            # they are below the rows on screen. The column titles are always on screen: one cell of them will do.
+            self.refresh(Region(0, 0, 1, 1))
         self._keep_cursor_visible()
         self._tell_highlighted()
         self._refresh_rows(changed)
+
+    def _format_rows(self, now: float) -> None:
+        """The shown rows' cells and lines. A row is formatted again only when what it shows changed: on a floor of
+        thousands of calls refreshing every second, formatting every row each time held the keys up."""
+        step = COARSE_MINUTES if self.coarse else 1
+        before, formatted = self._formatted, {}
+        for call in self.shown:
+            live = call.call_id == self.live_call_id
+            key = (call, live, duration(call.duration_s(now), step))
+            known = before.get(call.call_id)
+            if known is not None and known[0] == key:
+                formatted[call.call_id] = known
+            else:
+                cells = row_cells(call, now, live, step)
+                formatted[call.call_id] = (key, cells, "".join(cells))
+        self._formatted = formatted
+        rows = [formatted[call.call_id] for call in self.shown]
+        self.cells = [cells for _, cells, _ in rows]
+        self.lines = [line for _, _, line in rows]
 
     def take_repeated(self) -> list[str]:
         """Call ids the list has named more than once in one answer, each once a session: to be reported."""
@@ -245,7 +270,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._reachable_from, self._unseen = {}, []
         self._repeated.clear()
         self._told.clear()
-        self.shown, self.cells, self.lines = [], [], []
+        self.shown, self.cells, self.lines, self._formatted = [], [], [], {}
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
         self.virtual_size = Size(WIDTH, 1)
         self._tell_highlighted()
