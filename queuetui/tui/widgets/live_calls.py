@@ -25,8 +25,9 @@ from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
 from queuetui.tui.key_time import typed_at
-from queuetui.tui.shorten import ELLIPSIS, in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.textual_private import event_time
+from queuetui.tui.widgets.floor_intents import ActOn, CopyToForm, NotActed
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
@@ -57,16 +58,12 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     an ellipsis: at the end, or in the middle, keeping its head and its tail."""
     text = text or "-"
     room = width - 1
-    if middle:
-        text = in_the_middle(text, room)
-    elif cell_len(text) > room:
-        text = set_cell_size(text, room - 1) + ELLIPSIS
-    return set_cell_size(text, width)
+    return set_cell_size(in_the_middle(text, room) if middle else at_the_end(text, room), width)
 
 
 def duration(seconds: int | None, step: int = 1) -> str:
-    """How long a call has lasted, in whole minutes counted `step` at a time: "<1m", "4m", "1h05" (with a step of 5:
-    "<5m", "5m", "1h05"). A count of seconds would change every row on every refresh, and over an SSH link each
+    """How long a call has lasted, in whole minutes counted `step` at a time: "<1m", "4m", "1h05", "12h" (with a step
+    of 5: "<5m", "5m", "1h05"). A count of seconds would change every row on every refresh, and over an SSH link each
     changed row is sent again; the top line keeps the live call's seconds."""
     if seconds is None:
         return "-"
@@ -74,6 +71,8 @@ def duration(seconds: int | None, step: int = 1) -> str:
     if minutes < 1:
         return f"<{step}m"
     hours, minutes = divmod(minutes, 60)
+    if hours >= 10:  # whole hours: "10h05" would reach the scrollbar
+        return f"{hours}h"
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
@@ -148,17 +147,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         ),
     ]
 
-    class Act(Message):
-        def __init__(self, call: LiveCall, mode: SnoopType) -> None:
-            super().__init__()
-            self.call = call
-            self.mode = mode
-
-    class Copy(Message):
-        def __init__(self, call: LiveCall) -> None:
-            super().__init__()
-            self.call = call
-
     class Highlighted(Message):
         """The cursor is on another call (or on none). `shortened`: its id does not fit its cell, so the cell
         shows it shortened and the whole of it belongs where it can be read."""
@@ -167,14 +155,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             super().__init__()
             self.call_id = call_id
             self.shortened = shortened
-
-    class NoCall(Message):
-        """A key that acts on the highlighted call found none it may act on: nothing was sent."""
-
-        def __init__(self, mode: SnoopType, why: str) -> None:
-            super().__init__()
-            self.mode = mode
-            self.why = why
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -421,15 +401,15 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def action_act(self, mode: str) -> None:
         call = self.highlighted
         if call is not None and call.ended:
-            self.post_message(self.NoCall(SnoopType(mode), f"{call.call_id} has ended"))
+            self.post_message(NotActed(SnoopType(mode), f"{call.call_id} has ended"))
         elif call is not None:
-            self.post_message(self.Act(call, SnoopType(mode)))
+            self.post_message(ActOn(call, SnoopType(mode)))
         elif self.snapshot is None:
-            self.post_message(self.NoCall(SnoopType(mode), "the live list has not loaded yet"))
+            self.post_message(NotActed(SnoopType(mode), "the live list has not loaded yet"))
         else:
-            self.post_message(self.NoCall(SnoopType(mode), "no call is highlighted in the live list"))
+            self.post_message(NotActed(SnoopType(mode), "no call is highlighted in the live list"))
 
     def action_copy(self) -> None:
         call = self.highlighted
         if call is not None:
-            self.post_message(self.Copy(call))
+            self.post_message(CopyToForm(call))
