@@ -1,0 +1,98 @@
+"""What one console says its supervisor is on, and the floor's rows as a console sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from queuetui.api.text import printable
+
+BARGE = "barge"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a console speaks for: the kernel's name for its user, a display name from config, the host it runs
+    on, and an id of its own so two consoles of one user are two rows."""
+
+    console_id: str
+    os_user: str
+    display_name: str
+    host: str
+
+    def on(self, call_id: str, mode: str, since: float) -> Presence:
+        return Presence(self.console_id, call_id, mode, since, self.os_user, self.display_name, self.host)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One console's row: on `call_id` in `mode` since `since` (epoch seconds). `heartbeat` is when the store
+    last heard from it; it is left out of comparisons so a view changes only when what it says changes."""
+
+    console_id: str
+    call_id: str
+    mode: str
+    since: float
+    os_user: str
+    display_name: str = ""
+    host: str = ""
+    heartbeat: float = field(default=0.0, compare=False)
+
+    @property
+    def who(self) -> str:
+        """The name to show: the display name when there is one, else the OS user; text from a shared store is
+        made safe for a terminal and kept short."""
+        return printable(self.display_name or self.os_user, 24)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "call_id": self.call_id,
+            "mode": self.mode,
+            "os_user": self.os_user,
+            "display_name": self.display_name,
+            "host": self.host,
+            "since": self.since,
+        }
+
+
+def age_words(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min"
+    return f"{seconds // 3600:.0f} h"
+
+
+def others_words(others: tuple[Presence, ...], now: float) -> str:
+    """`asha (SPY, 2 min), ben (BARGE, 10 s)`: who else, in which mode, for how long."""
+    return ", ".join(
+        f"{other.who} ({printable(other.mode, 10).upper()}, {age_words(now - other.since)})" for other in others
+    )
+
+
+@dataclass(frozen=True)
+class PresenceView:
+    """The floor's rows other than this console's, as of the last read; immutable, so any thread may read it.
+
+    `configured` is False when no store is set (presence off, nothing to show). `problem` is set while the
+    store cannot be reached: the rows are then the last ones read, and may be out of date."""
+
+    configured: bool = False
+    rows: tuple[Presence, ...] = ()
+    problem: str = ""
+    loaded: bool = False
+
+    @property
+    def available(self) -> bool:
+        return self.configured and not self.problem
+
+    def others_on(self, call_id: str) -> tuple[Presence, ...]:
+        if not self.available:
+            return ()
+        return tuple(row for row in self.rows if row.call_id == call_id)
+
+    def barging(self, call_id: str) -> tuple[Presence, ...]:
+        return tuple(row for row in self.others_on(call_id) if row.mode == BARGE)
+
+    def calls_with_others(self) -> frozenset[str]:
+        return frozenset(row.call_id for row in self.rows) if self.available else frozenset()
