@@ -35,6 +35,19 @@ CREATE TABLE {TABLE} (
     heartbeat timestamptz NOT NULL DEFAULT now()
 )
 """
+# What an administrator runs once, as the table's owner, so that each supervisor's role may read every row but
+# write, change and remove only its own (and remove anyone's row long expired). `queuetui_floor` is the group
+# role every supervisor's login role is a member of.
+ROW_SECURITY = (
+    "ALTER TABLE queuetui_presence ENABLE ROW LEVEL SECURITY",
+    "CREATE POLICY everyone_reads ON queuetui_presence FOR SELECT USING (true)",
+    "CREATE POLICY own_rows_in ON queuetui_presence FOR INSERT WITH CHECK (db_user = current_user)",
+    "CREATE POLICY own_rows_changed ON queuetui_presence FOR UPDATE USING (db_user = current_user) "
+    "WITH CHECK (db_user = current_user)",
+    "CREATE POLICY own_or_expired_rows_out ON queuetui_presence FOR DELETE "
+    "USING (db_user = current_user OR heartbeat < now() - interval '1 minute')",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON queuetui_presence TO queuetui_floor",
+)
 
 
 class PostgresStore:
