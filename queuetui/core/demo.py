@@ -67,4 +67,9 @@ def open_demo(
     except BaseException:
         sim.stop()
         raise
+    if seams is None or seams.demo_colleague:
+        from queuetui.core.presence.demo_colleague import DemoPresence
+
+        presence = DemoPresence(session.clock().timestamp())
+        session.share_presence(presence.url, also_close=presence.close)
     return Demo(sim, session)

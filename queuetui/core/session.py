@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from queuetui.core.barge_check import Confirmed
     from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.call_sources import CallSource
+    from queuetui.core.presence.entry import PresenceView
+    from queuetui.core.presence.watch import PresenceWatch
     from queuetui.core.shift import PastAction
     from queuetui.core.stale_list import StaleList
 
@@ -115,6 +117,7 @@ class Seams:
     rate: RateGuard | None = None
     rng: random.Random | None = None
     floor_clock: Clock | None = None  # the live list's clock (ages, durations); a fixed one keeps snapshots still
+    demo_colleague: bool = True  # the demo's scripted colleague on the floor (presence)
 
 
 class Session:
@@ -134,6 +137,28 @@ class Session:
         self.floor: CallPoller | None = None  # the live call list, once `watch_floor` builds it
         self._floor_clock = floor_clock
         self._problems: list[str] = []
+        self.presence: PresenceWatch | None = None  # who else is on which call, once `watch_presence` starts it
+        self._presence_url = ""
+        self._display_name = ""
+        self._presence_closes: Callable[[], None] | None = None
+
+    # ----- presence: who else on the floor is on which call -----------------------------------------
+
+    def share_presence(self, url: str, display_name: str = "", also_close: Callable[[], None] | None = None) -> None:
+        """Publish this session's live state to the presence store at `url` ("": none) once watched; `also_close`
+        runs as the session closes (the demo's colleague and its store)."""
+        self._presence_url, self._display_name, self._presence_closes = url, display_name, also_close
+
+    def watch_presence(self, on_update: Callable[[PresenceView], None]) -> bool:
+        """Start publishing and watching presence, when a store is set; `on_update(view)` runs on the presence
+        thread. False when presence is off."""
+        if not self._presence_url:
+            return False
+        if self.presence is None:
+            from queuetui.core.presence.watch import watch_live
+
+            self.presence = watch_live(self.live, self._presence_url, self._display_name, on_update)
+        return True
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
@@ -424,4 +449,8 @@ class Session:
     def close(self) -> None:
         if self.floor is not None:
             self.floor.stop()
+        if self.presence is not None:
+            self.presence.stop()
+        if self._presence_closes is not None:
+            self._presence_closes()
         self.service.close()

@@ -37,6 +37,7 @@ def seams_of(launch: Launch) -> Seams:
         retry=launch.retry,
         rate=launch.rate,
         floor_clock=launch.floor_clock,
+        demo_colleague=launch.demo_colleague,
     )
 
 

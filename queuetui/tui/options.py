@@ -35,3 +35,4 @@ class Launch:
     show_keys: bool = False  # show the last keys pressed, for a room watching
     still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots
     clock: Callable[[], datetime] = local_now  # a fixed clock makes snapshots repeatable
+    demo_colleague: bool = True  # the demo's scripted colleague on the floor (presence)

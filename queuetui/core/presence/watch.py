@@ -21,9 +21,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from queuetui.core.presence.entry import Identity, Presence, PresenceView
 from queuetui.core.presence.store import HEARTBEAT_S, PresenceStore, StoreUnavailable
+
+if TYPE_CHECKING:
+    from queuetui.core.live import LiveState, Monitoring
 
 RETRY_MAX_S = 10.0
 
@@ -157,3 +161,23 @@ class PresenceWatch:
                 read_at = now
             due = min(read_at, beat_at if published is not None else read_at) + self.heartbeat_s
             must_read = store.wait(max(0.0, due - self._clock()), self._wake_reader.fileno())
+
+
+def watch_live(
+    live: LiveState, url: str, display_name: str, on_update: Callable[[PresenceView], None]
+) -> PresenceWatch:
+    """A started presence thread that publishes whatever `live` says the supervisor is on, as it changes."""
+    from queuetui.core.presence.store import open_store
+
+    watch = PresenceWatch(lambda: open_store(url), local_identity(display_name), on_update)
+
+    def claim(current: Monitoring | None) -> None:
+        if current is None:
+            watch.claim(None)
+        else:
+            watch.claim(current.call_id, current.mode.value, current.mode_since.timestamp())
+
+    live.observe(claim)
+    claim(live.current)
+    watch.start()
+    return watch
