@@ -444,13 +444,13 @@ class QueueApp(App[None]):
             self.session.close()
         self.session = session
         if not session.is_demo:
+            # The demo's profile is the simulator's, not the user's: a sign-in after it starts from the user's own.
+            self.profile_name, self.profile = session.name, session.profile
             from queuetui.core.presence.setting import chosen_url
 
             session.share_presence(
                 chosen_url(self.settings.presence, session.profile.presence), self.settings.display_name
             )
-            # The demo's profile is the simulator's, not the user's: a sign-in after it starts from the user's own.
-            self.profile_name, self.profile = session.name, session.profile
         credentials = session.credentials
         # Kept in memory only, so an auth failure can bring the login back with its fields filled.
         if isinstance(credentials, SessionAuth):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from queuetui.core.config import Profile
     from queuetui.core.live import Monitoring
     from queuetui.core.outcome import Outcome, RetryNotice
+    from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
     from queuetui.core.shift import PastAction
     from queuetui.tui.tour import Happened
@@ -79,6 +80,14 @@ class FloorUpdated(Message):
         super().__init__()
         self.snapshot = snapshot
         self.ended = ended
+
+
+class PresenceUpdated(Message):
+    """What the floor's other consoles say they are on changed, or the presence store came or went."""
+
+    def __init__(self, view: PresenceView) -> None:
+        super().__init__()
+        self.view = view
 
 
 class TourEvent(Message):

@@ -70,6 +70,19 @@ def others_words(others: tuple[Presence, ...], now: float) -> str:
     )
 
 
+def also_on_words(others: tuple[Presence, ...], now: float) -> tuple[str, str, str]:
+    """What the top line says of the others on the supervisor's call, longest first: "also on this call: asha
+    (SPY, 2 min)", "also: asha (SPY, 2 min)" and "+1: asha SPY"."""
+    if not others:
+        return "", "", ""
+    short = ", ".join(f"{other.who} {printable(other.mode, 10).upper()}" for other in others)
+    words = others_words(others, now)
+    return f"also on this call: {words}", f"also: {words}", f"+{len(others)}: {short}"
+
+
+UNAVAILABLE_WORDS = ("presence unavailable", "presence unavailable", "presence ?")
+
+
 @dataclass(frozen=True)
 class PresenceView:
     """The floor's rows other than this console's, as of the last read; immutable, so any thread may read it.
@@ -96,3 +109,12 @@ class PresenceView:
 
     def calls_with_others(self) -> frozenset[str]:
         return frozenset(row.call_id for row in self.rows) if self.available else frozenset()
+
+    def top_line_words(self, call_id: str | None, now: float) -> tuple[str, str, str]:
+        """The top line's presence words, longest first: who else is on the supervisor's call (`call_id`), or that
+        presence cannot be had now; nothing while presence is off or the supervisor is on no call."""
+        if not self.configured:
+            return "", "", ""
+        if self.problem:
+            return UNAVAILABLE_WORDS
+        return also_on_words(self.others_on(call_id), now) if call_id is not None else ("", "", "")

@@ -77,9 +77,10 @@ def duration(seconds: int | None) -> str:
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
-def row_cells(call: LiveCall, now: float, live: bool) -> tuple[str, ...]:
-    """The row's cells, each exactly its column's width in terminal cells."""
-    marker = "\u25cf " if live else ("\u00d7 " if call.ended else "  ")
+def row_cells(call: LiveCall, now: float, live: bool, others: bool = False) -> tuple[str, ...]:
+    """The row's cells, each exactly its column's width in terminal cells. `others`: another supervisor is on
+    the call (presence), marked `+` beside the live or ended mark."""
+    marker = ("\u25cf" if live else ("\u00d7" if call.ended else " ")) + ("+" if others else " ")
     agent = " ".join(part for part in (call.agent, call.agent_name) if part)
     state = _STATE_WORDS.get(call.state.value, "-") if call.state else "-"
     cells = (agent, call.customer_digits, call.queue, state)
@@ -178,6 +179,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.rows: FloorLayout | None = None  # from the first list: the live-call model loads after the first paint
         self.filter_text = ""
         self.live_call_id: str | None = None
+        self.others_on: frozenset[str] = frozenset()  # calls another supervisor is on (presence)
         self.shown: list[LiveCall] = []
         self.cells: list[tuple[str, ...]] = []
         self.lines: list[str] = []
@@ -213,7 +215,10 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if following is not None:  # the cursor's call is always in the table, whatever the cap
             self.shown[-1] = following
         now = self.snapshot.fetched_at or 0.0
-        self.cells = [row_cells(call, now, call.call_id == self.live_call_id) for call in self.shown]
+        self.cells = [
+            row_cells(call, now, call.call_id == self.live_call_id, call.call_id in self.others_on)
+            for call in self.shown
+        ]
         self.lines = ["".join(cells) for cells in self.cells]
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
         if self.cursor_call in rows:
@@ -267,6 +272,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._told.clear()
         self.shown, self.cells, self.lines = [], [], []
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
+        self.others_on = frozenset()
         self.virtual_size = Size(WIDTH, 1)
         self._tell_highlighted()
         self.refresh()
@@ -280,6 +286,11 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def mark_live(self, call_id: str | None) -> None:
         if call_id != self.live_call_id:
             self.live_call_id = call_id
+            self.show()
+
+    def mark_others(self, call_ids: frozenset[str]) -> None:
+        if call_ids != self.others_on:
+            self.others_on = call_ids
             self.show()
 
     @property

@@ -32,6 +32,7 @@ class HeaderFacts:
     phone: str = ""  # e.g. "☎ ringing"
     checked: bool = False  # the server has accepted these credentials at least once
     left: tuple[Monitoring, ...] = ()  # legs left to the phone that may still be connected, newest first
+    others: tuple[str, ...] = ("",)  # who else is on this call (presence), in words longest first
 
 
 def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False) -> str:
@@ -69,12 +70,16 @@ LEFT_WORD_SIZES = (0, 1, 2)
 def top_line(facts: HeaderFacts, width: int) -> Text:
     """The longest variant that fits in `width` cells (the shortest, cut, when none does). The legs left to the
     phone never go, like what is live: their words shrink before the environment badge goes."""
-    sized = [_variants(facts, left_words(facts.left, size)) for size in LEFT_WORD_SIZES]
+    sized = [
+        _variants(replace(facts, others=(others,)), left_words(facts.left, size))
+        for others in dict.fromkeys(facts.others)
+        for size in LEFT_WORD_SIZES
+    ]
     with_badge = [line for variants in sized for line in variants[:-2]]
     without_badge = [line for variants in sized for line in variants[-2:]]
     candidates = [*with_badge, *without_badge]
     fitting = next((line for line in candidates if line.cell_len <= width), None)
-    return fitting if fitting is not None else _ids_shortened(facts, width)
+    return fitting if fitting is not None else _ids_shortened(replace(facts, others=facts.others[-1:]), width)
 
 
 # Head, ellipsis and tail: fewer cells name no call at all.
@@ -113,6 +118,8 @@ def _variants(facts: HeaderFacts, left: str) -> list[Text]:
     phone hint and the host first, then the "ON" and the dots of the live words."""
     live_style = "bold reverse" if facts.live is not None else ""
     legs = Text.assemble(" ", (f" {left} ", "bold reverse")) if left else Text()
+    if facts.others[0]:  # who else is on the call goes with it, as the legs do
+        legs = Text.assemble(legs, " ", (f" {facts.others[0]} ", "reverse"))
     with_phone = Text.assemble((f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style), legs)
     live = Text.assemble((f" {live_words(facts.live, facts.elapsed)} ", live_style), legs)
     compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style), legs)
