@@ -98,7 +98,14 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    for name in ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN", "QUEUETUI_PROFILE", "QUEUETUI_CONFIG"):
+    for name in (
+        "QUEUETUI_SSID",
+        "QUEUETUI_USER_ID",
+        "QUEUETUI_TOKEN",
+        "QUEUETUI_PROFILE",
+        "QUEUETUI_CONFIG",
+        "QUEUETUI_PRESENCE",
+    ):
         monkeypatch.delenv(name, raising=False)
     # The demo answers at once in tests; its few hundred milliseconds are for a room watching.
     monkeypatch.setenv("QUEUETUI_DEMO_LATENCY", "0")
