@@ -72,10 +72,14 @@ def others_words(others: tuple[Presence, ...], now: float) -> str:
 
 def also_on_words(others: tuple[Presence, ...], now: float) -> tuple[str, str, str]:
     """What the top line says of the others on the supervisor's call, longest first: "also on this call: asha
-    (SPY, 2 min)", "also: asha (SPY, 2 min)" and "+1: asha SPY"."""
+    (SPY, 2 min)", "also: asha (SPY, 2 min)" and "+1: asha SPY" (for several, "+3: others, 1 BARGE")."""
     if not others:
         return "", "", ""
-    short = ", ".join(f"{other.who} {printable(other.mode, 10).upper()}" for other in others)
+    if len(others) == 1:
+        short = f"{others[0].who} {printable(others[0].mode, 10).upper()}"
+    else:  # a name each would crowd out the call itself on a narrow line: how many, and whether any barges
+        barging = sum(1 for other in others if other.mode == BARGE)
+        short = "others" + (f", {barging} BARGE" if barging else "")
     words = others_words(others, now)
     return f"also on this call: {words}", f"also: {words}", f"+{len(others)}: {short}"
 

@@ -61,6 +61,7 @@ class ConfirmBargeScreen(Question[bool]):
             "B",
             "barge_too",
             "Barge as well",
+            show=False,  # the box names it when it applies: on the key bar it would offer it on every barge
             id="confirm.barge_too",
             tooltip="Barge onto a call another supervisor is barging (y does not)",
         ),

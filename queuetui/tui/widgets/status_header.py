@@ -3,6 +3,7 @@ masked identity and snooper. What is live never goes; the rest shrinks to fit, l
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -69,15 +70,21 @@ LEFT_WORD_SIZES = (0, 1, 2)
 
 def top_line(facts: HeaderFacts, width: int) -> Text:
     """The longest variant that fits in `width` cells (the shortest, cut, when none does). The legs left to the
-    phone never go, like what is live: their words shrink before the environment badge goes."""
-    sized = [
-        _variants(replace(facts, others=(others,)), left_words(facts.left, size))
-        for others in dict.fromkeys(facts.others)
-        for size in LEFT_WORD_SIZES
-    ]
-    with_badge = [line for variants in sized for line in variants[:-2]]
-    without_badge = [line for variants in sized for line in variants[-2:]]
-    candidates = [*with_badge, *without_badge]
+    phone never go, like what is live, nor who else is on the call: their words shrink before the environment badge
+    goes."""
+    made: dict[tuple[str, int], list[Text]] = {}
+
+    def variants(others: str, size: int) -> list[Text]:
+        if (others, size) not in made:
+            made[others, size] = _variants(replace(facts, others=(others,)), left_words(facts.left, size))
+        return made[others, size]
+
+    # Made as they are tried: the first that fits is usually among the first few.
+    fit = [others for others in dict.fromkeys(facts.others) if cell_len(others) < width] or [facts.others[-1]]
+    sizes = [(others, size) for others in fit for size in LEFT_WORD_SIZES]
+    with_badge = (line for key in sizes for line in variants(*key)[:-2])
+    without_badge = (line for key in sizes for line in variants(*key)[-2:])
+    candidates = itertools.chain(with_badge, without_badge)
     fitting = next((line for line in candidates if line.cell_len <= width), None)
     return fitting if fitting is not None else _ids_shortened(replace(facts, others=facts.others[-1:]), width)
 
