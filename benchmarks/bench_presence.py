@@ -27,8 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from queuetui.core.presence.entry import Identity, PresenceView
+from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.sqlite_store import SqliteStore
-from queuetui.core.presence.store import PresenceStore, open_store
+from queuetui.core.presence.store import PresenceStore
 from queuetui.core.presence.watch import PresenceWatch
 
 

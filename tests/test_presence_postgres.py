@@ -13,8 +13,9 @@ from helpers import eventually
 from pgserver import PgServer
 
 from queuetui.core.presence.entry import Identity, Presence
+from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.postgres_store import ROW_SECURITY, PostgresStore
-from queuetui.core.presence.store import StoreUnavailable, open_store
+from queuetui.core.presence.store import StoreUnavailable
 from queuetui.core.presence.watch import PresenceWatch
 
 pytestmark = pytest.mark.skipif(PgServer.skip_reason() is not None, reason=str(PgServer.skip_reason()))

@@ -15,9 +15,10 @@ import pytest
 from helpers import eventually
 
 from queuetui.core.presence.entry import Identity, PresenceView
+from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.setting import checked_url, chosen_url, shown_url, sqlite_path
 from queuetui.core.presence.sqlite_store import SqliteStore
-from queuetui.core.presence.store import StoreUnavailable, open_store
+from queuetui.core.presence.store import StoreUnavailable
 from queuetui.core.presence.watch import PresenceWatch
 
 

@@ -17,8 +17,9 @@ from queuetui.api.text import printable
 from queuetui.core import paths
 from queuetui.core.config import ConfigError, load_config
 from queuetui.core.presence.entry import Presence, age_words
+from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.setting import ENV, chosen_url, shown_url
-from queuetui.core.presence.store import StoreUnavailable, open_store
+from queuetui.core.presence.store import StoreUnavailable
 from queuetui.headless.columns import print_columns
 from queuetui.headless.exits import EXIT_NETWORK, EXIT_OK, EXIT_USAGE
 

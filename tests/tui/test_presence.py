@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from queuetui.core.presence.entry import Identity
-from queuetui.core.presence.store import open_store
+from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.watch import PresenceWatch
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen

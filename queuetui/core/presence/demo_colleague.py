@@ -9,7 +9,7 @@ import tempfile
 
 from queuetui.api.modes import SnoopType
 from queuetui.core.presence.entry import Identity
-from queuetui.core.presence.store import open_store
+from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.watch import PresenceWatch
 
 COLLEAGUE = Identity("demo-colleague", "dana", "Dana", "training-room")

@@ -37,6 +37,25 @@ class Presence:
     host: str = ""
     heartbeat: float = field(default=0.0, compare=False)
 
+    @classmethod
+    def from_row(cls, row: tuple[object, ...]) -> Presence:
+        """A row as both stores read it: the fields in order, the heartbeat last (epoch seconds)."""
+        console_id, call_id, mode, since, os_user, display_name, host, heartbeat = row
+        return cls(
+            str(console_id),
+            str(call_id),
+            str(mode),
+            float(str(since)),
+            str(os_user),
+            str(display_name),
+            str(host),
+            float(str(heartbeat)),
+        )
+
+    def claimed(self) -> tuple[str, str, str, float, str, str, str]:
+        """What a console writes of its row, in the stores' column order (the store adds the heartbeat)."""
+        return (self.console_id, self.call_id, self.mode, self.since, self.os_user, self.display_name, self.host)
+
     @property
     def who(self) -> str:
         """The name to show: the display name when there is one, else the OS user; text from a shared store is

@@ -93,16 +93,7 @@ class PostgresStore:
                     since = excluded.since, heartbeat = now()
                 RETURNING 1)
             SELECT pg_notify(%s, '') FROM written""",
-            (
-                entry.console_id,
-                entry.call_id,
-                entry.mode,
-                entry.since,
-                entry.os_user,
-                entry.display_name,
-                entry.host,
-                CHANNEL,
-            ),
+            (*entry.claimed(), CHANNEL),
         )
 
     def heartbeat(self, console_id: str) -> None:
@@ -122,19 +113,7 @@ class PostgresStore:
             "ORDER BY since, console_id",
             (self.expiry_s,),
         )
-        return [
-            Presence(
-                str(console_id),
-                str(call_id),
-                str(mode),
-                float(str(since)),
-                str(os_user),
-                str(display_name),
-                str(host),
-                float(str(heartbeat)),
-            )
-            for console_id, call_id, mode, since, os_user, display_name, host, heartbeat in rows
-        ]
+        return [Presence.from_row(row) for row in rows]
 
     def wait(self, timeout_s: float, wake_fd: int) -> bool:
         if self._changed:  # announced while one of our own statements ran

@@ -72,16 +72,7 @@ class SqliteStore:
         self._run(
             "INSERT OR REPLACE INTO presence ("
             "console_id, call_id, mode, since, os_user, display_name, host, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.console_id,
-                entry.call_id,
-                entry.mode,
-                entry.since,
-                entry.os_user,
-                entry.display_name,
-                entry.host,
-                now,
-            ),
+            (*entry.claimed(), now),
         )
         # Rows of consoles that died long ago: any member of the group may clear them.
         self._run("DELETE FROM presence WHERE heartbeat < ?", (now - 10 * self.expiry_s,))
@@ -98,7 +89,7 @@ class SqliteStore:
             "WHERE heartbeat >= ? ORDER BY since, console_id",
             (self._clock() - self.expiry_s,),
         )
-        return [_presence(row) for row in rows]
+        return [Presence.from_row(row) for row in rows]
 
     def _data_version(self) -> int:
         (version,) = self._run("PRAGMA data_version")[0]
@@ -120,17 +111,3 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
-
-
-def _presence(row: tuple[object, ...]) -> Presence:
-    console_id, call_id, mode, since, os_user, display_name, host, heartbeat = row
-    return Presence(
-        str(console_id),
-        str(call_id),
-        str(mode),
-        float(str(since)),
-        str(os_user),
-        str(display_name),
-        str(host),
-        float(str(heartbeat)),
-    )

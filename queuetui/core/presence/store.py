@@ -1,14 +1,11 @@
-"""The one interface both stores offer, and how a URL picks one. Every call may block (disk, network): only the
+"""The one interface both stores offer. Every call may block (disk, network): only the
 presence thread and one-shot commands call them, never a UI thread."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Protocol
 
 from queuetui.core.presence.entry import Presence
-from queuetui.core.presence.setting import sqlite_path
 
 HEARTBEAT_S = 1.5
 # A row not heard from for this long is gone: a console killed, or its host cut off, drops off every screen.
@@ -37,14 +34,3 @@ class PresenceStore(Protocol):
         (False) when `wake_fd` becomes readable."""
 
     def close(self) -> None: ...
-
-
-def open_store(url: str, *, expiry_s: float = EXPIRY_S, clock: Callable[[], float] = time.time) -> PresenceStore:
-    """The store a URL names, connected (blocking). Raises StoreUnavailable."""
-    if url.startswith("sqlite:"):
-        from queuetui.core.presence.sqlite_store import SqliteStore
-
-        return SqliteStore(sqlite_path(url), expiry_s=expiry_s, clock=clock)
-    from queuetui.core.presence.postgres_store import PostgresStore
-
-    return PostgresStore(url, expiry_s=expiry_s)

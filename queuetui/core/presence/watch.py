@@ -167,7 +167,7 @@ def watch_live(
     live: LiveState, url: str, display_name: str, on_update: Callable[[PresenceView], None]
 ) -> PresenceWatch:
     """A started presence thread that publishes whatever `live` says the supervisor is on, as it changes."""
-    from queuetui.core.presence.store import open_store
+    from queuetui.core.presence.opening import open_store
 
     watch = PresenceWatch(lambda: open_store(url), local_identity(display_name), on_update)
 
