@@ -1,5 +1,6 @@
-"""Two consoles on one presence file, as two supervisors on one jump host: the installed `queuetui` twice in tmux,
-each with its own state folder, signed in to the simulator. A spies on the call B is on: B's top line and live list
+"""Two consoles on one presence store: the installed `queuetui` twice in tmux, each with its own state folder,
+signed in to the simulator; on one SQLite file (one jump host), and on a PostgreSQL server the test starts (as two
+jump hosts would share it). A spies on the call B is on: B's top line and live list
 show it within 2 s. A killed with kill -9 (no chance to withdraw its row): gone from B once its heartbeat expires."""
 
 from __future__ import annotations
@@ -7,10 +8,12 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import eventually, installed_command, run_env
+from pgserver import PgServer
 from tmuxdriver import TmuxSession, have_tmux
 
 from queuetui.core.presence.store import EXPIRY_S, HEARTBEAT_S
@@ -22,11 +25,30 @@ pytestmark = [
 ]
 
 
-def _console(home: Path, sim: SimServer, floor: Path, name: str) -> TmuxSession:
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    reason = PgServer.skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PgServer().init()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg").url())
+    floor = tmp_path / "shared" / "presence.db"
+    floor.parent.mkdir()
+    return f"sqlite://{floor}"
+
+
+def _console(home: Path, sim: SimServer, store_url: str, name: str) -> TmuxSession:
     config = home / ".config" / "queuetui" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text(
-        f'presence = "sqlite://{floor}"\ndisplay_name = "{name}"\n'
+        f'presence = "{store_url}"\ndisplay_name = "{name}"\n'
         f'[profiles.desk]\nbase_url = "{sim.url}"\nsnooper_number = "9876543210"\n'
         '[profiles.desk.live_calls]\nsource = "deepcall"\n'
         '[profiles.desk.live_calls.fields]\nagent_name = "/agentName"\n',
@@ -51,12 +73,10 @@ def _top_line(term: TmuxSession) -> str:
     return term.capture().splitlines()[0]
 
 
-def test_a_colleague_shows_within_2_s_and_goes_when_killed(tmp_path: Path, sim: SimServer) -> None:
-    floor = tmp_path / "shared" / "presence.db"
-    floor.parent.mkdir()
+def test_a_colleague_shows_within_2_s_and_goes_when_killed(tmp_path: Path, sim: SimServer, store_url: str) -> None:
     a_home, b_home = tmp_path / "a", tmp_path / "b"
-    b = _console(b_home, sim, floor, "Bea")
-    a = _console(a_home, sim, floor, "Arun")
+    b = _console(b_home, sim, store_url, "Bea")
+    a = _console(a_home, sim, store_url, "Arun")
     try:
         _spy_on_c10023(b)
         b.wait_for("ON C-10023", timeout=20)
