@@ -7,8 +7,9 @@ PostgreSQL, and what 50 consoles on one store cost it and each console's UI thre
     presence thread hands B a view with it (B's `on_update`, where a console posts to its UI thread). Median and
     p95 over the rounds, A alternating between two calls. PostgreSQL runs only where the tests' server can
     (initdb and pg_ctl installed, psycopg importable): a server started for the run on a temporary directory.
-(b) 50 consoles on one SQLite file, each on a call with its own heartbeat: statements per second the store
-    receives (publishes, heartbeats, reads, change checks), counted over `--load-s` seconds.
+(b) 50 consoles on one store, each on a call with its own heartbeat: calls per second into the store
+    (publishes, heartbeats, reads, and waits: a wait is one `data_version` check a quarter second on SQLite, none
+    on PostgreSQL, where it waits on its socket for a NOTIFY), counted over `--load-s` seconds.
 (c) UI-thread time per presence update, for a view of 50 rows: what the console does with one (the list's marks,
     the top line's words and the top line laid out at 80 columns).
 """
@@ -28,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from queuetui.core.presence.entry import Identity, PresenceView
 from queuetui.core.presence.opening import open_store
-from queuetui.core.presence.sqlite_store import SqliteStore
 from queuetui.core.presence.store import PresenceStore
 from queuetui.core.presence.watch import PresenceWatch
 
@@ -78,7 +78,7 @@ class Counting:
         return counted
 
 
-def load(path: str, consoles: int, seconds: float) -> float:
+def load(url: str, consoles: int, seconds: float) -> float:
     lock = threading.Lock()
     counted = [0]
 
@@ -87,7 +87,7 @@ def load(path: str, consoles: int, seconds: float) -> float:
             counted[0] += 1
 
     watches = [
-        PresenceWatch(lambda: Counting(SqliteStore(path), count), Identity(f"c{n}", f"sup{n}", "", "h"))  # type: ignore[arg-type,return-value]
+        PresenceWatch(lambda: Counting(open_store(url), count), Identity(f"c{n}", f"sup{n}", "", "h"))  # type: ignore[arg-type,return-value]
         for n in range(consoles)
     ]
     for number, watch in enumerate(watches):
@@ -140,6 +140,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-presence-")
     report("round trip, SQLite", round_trips(f"sqlite://{folder}/rt.db", args.rounds))
+    rate = load(f"sqlite://{folder}/load.db", args.consoles, args.load_s)
+    print(f"{args.consoles} consoles on one SQLite file: {rate:.0f} store calls/s ({rate / args.consoles:.1f} each)")
     from pgserver import PgServer
 
     reason = PgServer.skip_reason()
@@ -147,12 +149,12 @@ def main() -> None:
         server = PgServer().init()
         try:
             report("round trip, PostgreSQL", round_trips(server.url(), args.rounds))
+            rate = load(server.url(), args.consoles, args.load_s)
+            print(f"{args.consoles} consoles on PostgreSQL: {rate:.0f} store calls/s ({rate / args.consoles:.1f} each)")
         finally:
             server.remove()
     else:
-        print(f"round trip, PostgreSQL: not run ({reason})")
-    rate = load(f"{folder}/load.db", args.consoles, args.load_s)
-    print(f"{args.consoles} consoles on one SQLite file: {rate:.0f} statements/s ({rate / args.consoles:.1f} each)")
+        print(f"PostgreSQL: not run ({reason})")
     with_presence, without = ui_time(args.consoles)
     print(
         f"UI thread per presence update, {args.consoles} rows (5 others on the call): {with_presence * 1e6:.0f} µs; "
