@@ -266,14 +266,23 @@ def run(term: TmuxSession, audit: Path, ticks: Path, bursts: int, rng: random.Ra
 
 def _read_settled(term: TmuxSession) -> tuple[float, Pane]:
     """The pane and when it was read, once a second reading a moment later shows the same rows: a frame the app
-    drew just before the first reading, which the terminal had yet to show, would be in the second."""
-    read_at, pane = time.time(), read_pane(term.capture(escapes=True))
+    drew just before the first reading, which the terminal had yet to show, would be in the second.
+
+    A reading is timed when the capture has returned, not when it was asked for: on a busy machine tmux may take
+    a while to answer, and what it shows may have reached it in the meantime. Only from then on is the row known
+    to have been on screen."""
+    pane, read_at = _read(term)
     while True:
         time.sleep(_SETTLE_S)
-        again_at, again = time.time(), read_pane(term.capture(escapes=True))
+        again, again_at = _read(term)
         if (again.rows, again.highlighted) == (pane.rows, pane.highlighted):
             return read_at, pane
-        read_at, pane = again_at, again
+        pane, read_at = again, again_at
+
+
+def _read(term: TmuxSession) -> tuple[Pane, float]:
+    pane = read_pane(term.capture(escapes=True))
+    return pane, time.time()
 
 
 def _decide(
