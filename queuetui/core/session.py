@@ -450,7 +450,8 @@ class Session:
         if self.floor is not None:
             self.floor.stop()
         if self.presence is not None:
-            self.presence.stop()
+            # Long enough to withdraw the row from a store at hand; one out of reach is left to the row's expiry.
+            self.presence.stop(timeout_s=0.5)
         if self._presence_closes is not None:
             self._presence_closes()
         self.service.close()

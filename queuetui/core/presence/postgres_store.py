@@ -70,9 +70,13 @@ class PostgresStore:
         except psycopg.Error as error:
             raise StoreUnavailable(f"presence server {self._shown}: {_first_line(error)}") from None
         self._db.add_notify_handler(self._noticed)
-        self._run(f"LISTEN {CHANNEL}")
-        if self._run("SELECT to_regclass(%s)", (TABLE,))[0][0] is None:
-            self._run(SCHEMA)
+        try:
+            self._run(f"LISTEN {CHANNEL}")
+            if self._run("SELECT to_regclass(%s)", (TABLE,))[0][0] is None:
+                self._run(SCHEMA)
+        except StoreUnavailable:
+            self.close()
+            raise
 
     def _noticed(self, _notify: psycopg.Notify) -> None:
         self._changed = True

@@ -29,6 +29,7 @@ from queuetui.core.presence.store import HEARTBEAT_S, PresenceStore, StoreUnavai
 if TYPE_CHECKING:
     from queuetui.core.live import LiveState, Monitoring
 
+RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 10.0
 
 
@@ -64,6 +65,7 @@ class PresenceWatch:
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._wake_reader.setblocking(False)
         self._thread: threading.Thread | None = None
+        self._backoff = RETRY_FIRST_S
 
     @property
     def view(self) -> PresenceView:
@@ -109,25 +111,28 @@ class PresenceWatch:
         return tuple(row for row in rows if row.console_id != self.identity.console_id)
 
     def _run(self) -> None:
-        backoff = 0.5
         while not self._stopping.is_set():
             try:
                 store = self._open_store()
             except StoreUnavailable as error:
-                self._show(PresenceView(True, self.view.rows, str(error), self.view.loaded))
-                self._drain()
-                self._pause(backoff)
-                backoff = min(RETRY_MAX_S, backoff * 2)
+                self._unavailable(error)
                 continue
-            backoff = 0.5
             try:
                 self._serve(store)
             except StoreUnavailable as error:
-                self._show(PresenceView(True, self.view.rows, str(error), self.view.loaded))
+                self._unavailable(error)
             finally:
                 if self._stopping.is_set():
                     self._withdraw(store)
                 store.close()
+
+    def _unavailable(self, error: StoreUnavailable) -> None:
+        """Say so, keep the last rows read (shown as out of date), and wait before trying again, longer each time
+        in a row: a store that fails as soon as it opens must not be hammered."""
+        self._show(PresenceView(True, self.view.rows, str(error), self.view.loaded))
+        self._drain()
+        self._pause(self._backoff)
+        self._backoff = min(RETRY_MAX_S, self._backoff * 2)
 
     def _pause(self, seconds: float) -> None:
         import select
@@ -158,7 +163,7 @@ class PresenceWatch:
                 beat_at = now
             if must_read or now - read_at >= self.heartbeat_s:
                 self._show(PresenceView(True, self._rows_of_others(store.read()), "", True))
-                read_at = now
+                read_at, self._backoff = now, RETRY_FIRST_S
             due = min(read_at, beat_at if published is not None else read_at) + self.heartbeat_s
             must_read = store.wait(max(0.0, due - self._clock()), self._wake_reader.fileno())
 
