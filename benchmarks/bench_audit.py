@@ -30,8 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_chain import GENESIS, line_hash, seal
+from queuetui.core.audit.chain import GENESIS, line_hash, seal
+from queuetui.core.audit.log import AuditLog
 
 RSS_LIMIT_MIB = 25  # what a verify that streams stays within, whatever the trail's size
 

@@ -15,8 +15,8 @@ import argparse
 import statistics
 import time
 
-from queuetui.core.live_calls import FieldMap, filter_calls, map_calls
-from queuetui.core.live_calls_config import simulator_live_calls
+from queuetui.core.floor.calls import FieldMap, filter_calls, map_calls
+from queuetui.core.floor.config import simulator_live_calls
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.floor import Floor
 from queuetui.sim.scenario import LiveCall as ScriptedCall

@@ -107,7 +107,7 @@ def load(url: str, consoles: int, seconds: float) -> float:
 def ui_time(consoles: int, repeats: int = 500) -> tuple[float, float]:
     """Seconds per update with presence, and for the same top line without it (what the console lays out each
     second while on a call anyway)."""
-    from queuetui.core.environment import Environment
+    from queuetui.core.config.environment import Environment
     from queuetui.tui.widgets.status_header import HeaderFacts, top_line
 
     view = PresenceView(

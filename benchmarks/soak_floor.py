@@ -20,10 +20,10 @@ from soak_service import rss_kib
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import parse_credentials
-from queuetui.core.call_poller import CallPoller, FloorSnapshot
-from queuetui.core.call_sources import DeepCallSource
-from queuetui.core.live_calls import filter_calls
-from queuetui.core.live_calls_config import simulator_live_calls
+from queuetui.core.floor.calls import filter_calls
+from queuetui.core.floor.config import simulator_live_calls
+from queuetui.core.floor.poller import CallPoller, FloorSnapshot
+from queuetui.core.floor.sources import DeepCallSource
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.sim.floor import Floor
 from queuetui.sim.scenario import Scenario

@@ -25,7 +25,7 @@ from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import BargeRequest, parse_request
 from queuetui.api.modes import SnoopType
-from queuetui.core.audit import AuditLog, read_audit
+from queuetui.core.audit.log import AuditLog, read_audit
 from queuetui.core.service import BargeService, Outcome, RateGuard, RetryPolicy
 from queuetui.sim import DEMO_SSID, SimServer
 

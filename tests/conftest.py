@@ -20,8 +20,8 @@ from helpers import FAST_RETRY
 
 from queuetui.api.client import ClientSettings, DeepCallClient, system_trust
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
-from queuetui.core.audit import AuditLog
-from queuetui.core.config import Profile
+from queuetui.core.audit.log import AuditLog
+from queuetui.core.config.settings import Profile
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.core.session import Seams, Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer

@@ -254,13 +254,13 @@ def wait_for_processes(marker: str, predicate: Callable[[list[str]], bool], time
 def outcome_records(path: Path) -> list[dict[str, object]]:
     """The trail file's outcome records (refusals included), oldest first: one per action, without the attempt
     records written before each request left."""
-    from queuetui.core.audit import read_audit
+    from queuetui.core.audit.log import read_audit
 
     return [record for record in read_audit(path).records if record.get("event") != "attempt"]
 
 
 def attempt_records(path: Path) -> list[dict[str, object]]:
     """The attempt records: one per request that was about to leave."""
-    from queuetui.core.audit import read_audit
+    from queuetui.core.audit.log import read_audit
 
     return [record for record in read_audit(path).records if record.get("event") == "attempt"]

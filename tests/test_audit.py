@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from queuetui.core.audit import AuditLog, read_audit
-from queuetui.core.audit_files import last_line
+from queuetui.core.audit.files import last_line
+from queuetui.core.audit.log import AuditLog, read_audit
 
 
 def record(n: int) -> dict[str, object]:

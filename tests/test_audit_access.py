@@ -29,9 +29,9 @@ from run_cli import barge_args, run_queuetui
 import queuetui
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import parse_credentials
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_access import AuditWriteError
-from queuetui.core.audit_files import rotated_name
+from queuetui.core.audit.access import AuditWriteError
+from queuetui.core.audit.files import rotated_name
+from queuetui.core.audit.log import AuditLog
 from queuetui.core.service import BargeService, OutcomeKind
 from queuetui.sim import DEMO_SSID, SimServer
 

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reliability.audit_child import start_writers
 
-from queuetui.core.audit import AuditLog, read_audit
-from queuetui.core.audit_chain import GENESIS, seal
-from queuetui.core.audit_files import file_lines, last_line, rotated_files, rotated_name
-from queuetui.core.audit_trail import trail_records
-from queuetui.core.audit_verify import Finding, verify
+from queuetui.core.audit.chain import GENESIS, seal
+from queuetui.core.audit.files import file_lines, last_line, rotated_files, rotated_name
+from queuetui.core.audit.log import AuditLog, read_audit
+from queuetui.core.audit.trail import trail_records
+from queuetui.core.audit.verify import Finding, verify
 
 
 def record(n: int, **more: object) -> dict[str, object]:
@@ -231,7 +231,7 @@ def test_blank_lines_are_not_records_but_count_for_line_numbers(audit_path: Path
 def test_the_line_an_append_links_to_is_the_last_line_readers_see(pieces: list[bytes], block: int):
     data = b"\n".join(pieces)
     readers = [line.raw for line in file_lines(Path("x"), io.BytesIO(data))]
-    with patch("queuetui.core.audit_files._BLOCK", block):  # lines longer than a block are read in pieces
+    with patch("queuetui.core.audit.files._BLOCK", block):  # lines longer than a block are read in pieces
         assert last_line(io.BytesIO(data)) == (readers[-1] if readers else None)
 
 

@@ -18,9 +18,9 @@ import pytest
 from helpers import valid_request
 from run_cli import run_queuetui, start_queuetui
 
-from queuetui.core import paths
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_files import rotated_name
+from queuetui.core.audit.files import rotated_name
+from queuetui.core.audit.log import AuditLog
+from queuetui.core.config import paths
 from queuetui.core.service import BargeService
 from queuetui.headless.audit import CSV_COLUMNS
 from queuetui.sim import DEMO_SSID, SimServer

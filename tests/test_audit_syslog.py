@@ -18,11 +18,11 @@ from run_cli import run_queuetui
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import SessionAuth
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_access import AuditWriteError
-from queuetui.core.audit_syslog import SD_ID, SyslogSink
-from queuetui.core.audit_verify import verify
-from queuetui.core.config import ConfigError, Profile, load_config
+from queuetui.core.audit.access import AuditWriteError
+from queuetui.core.audit.log import AuditLog
+from queuetui.core.audit.syslog import SD_ID, SyslogSink
+from queuetui.core.audit.verify import verify
+from queuetui.core.config.settings import ConfigError, Profile, load_config
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID, SimServer
 

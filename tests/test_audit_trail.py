@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_files import rotated_name
-from queuetui.core.audit_trail import (
+from queuetui.core.audit.files import rotated_name
+from queuetui.core.audit.log import AuditLog
+from queuetui.core.audit.shift import past_actions
+from queuetui.core.audit.trail import (
     RecordFilter,
     filtered_records,
     shift_records,
     shift_summary,
     trail_records,
 )
-from queuetui.core.audit_when import parse_when, start_of_day
-from queuetui.core.shift import past_actions
+from queuetui.core.audit.when import parse_when, start_of_day
 
 UTC = timezone.utc
 

@@ -20,13 +20,13 @@ HEAVY = (
     "queuetui.sim",
     "queuetui.headless.audit",
     "queuetui.headless.calls",
-    "queuetui.core.audit_trail",  # the trail's readers: `audit` and the console's shift
-    "queuetui.core.audit_verify",
-    "queuetui.core.audit_syslog",  # only for a profile that copies its trail to syslog
+    "queuetui.core.audit.trail",  # the trail's readers: `audit` and the console's shift
+    "queuetui.core.audit.verify",
+    "queuetui.core.audit.syslog",  # only for a profile that copies its trail to syslog
     "queuetui.core.barge_check",  # only for mode barge
-    "queuetui.core.shift",
-    "queuetui.core.call_poller",
-    "queuetui.core.call_sources",
+    "queuetui.core.audit.shift",
+    "queuetui.core.floor.poller",
+    "queuetui.core.floor.sources",
     "logging.handlers",
 )
 PROBE = f"""
@@ -66,4 +66,4 @@ def test_a_barge_builds_its_own_parser_and_loads_nothing_heavy(sim):
 
 def test_the_probe_sees_a_heavy_module_when_one_is_loaded(sim):
     # Without this, a probe that never saw any module would pass the test above.
-    assert barge_loads(sim.url, before="import queuetui.core.audit_trail\n")[2] == ["queuetui.core.audit_trail"]
+    assert barge_loads(sim.url, before="import queuetui.core.audit.trail\n")[2] == ["queuetui.core.audit.trail"]

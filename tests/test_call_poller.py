@@ -13,11 +13,11 @@ from helpers import eventually, valid_request
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import ConnectFailed, DeepCallError, HttpStatusError, ProtocolError, RequestTimeout
-from queuetui.core.call_poller import CallPoller, FloorSnapshot, FloorTracker, short_reason
-from queuetui.core.call_sources import CallSource, CommandFailed, RawAnswer
-from queuetui.core.config import Profile
-from queuetui.core.live_calls import CallState, FieldMap, LiveCall, MappedCalls
-from queuetui.core.live_calls_config import LiveCallFields, LiveCallsConfig
+from queuetui.core.config.settings import Profile
+from queuetui.core.floor.calls import CallState, FieldMap, LiveCall, MappedCalls
+from queuetui.core.floor.config import LiveCallFields, LiveCallsConfig
+from queuetui.core.floor.poller import CallPoller, FloorSnapshot, FloorTracker, short_reason
+from queuetui.core.floor.sources import CallSource, CommandFailed, RawAnswer
 from queuetui.core.service import RateGuard
 from queuetui.core.session import Seams, Session
 from queuetui.sim import DEMO_SSID

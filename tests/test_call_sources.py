@@ -23,10 +23,10 @@ from rawserver import Connection, RawServer, answer, http_response
 from queuetui.api.client import MAX_LIST_BODY_BYTES, ClientSettings, DeepCallClient
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import Category, DeepCallError, HttpStatusError, ProtocolError, category_of
-from queuetui.core.call_sources import CommandFailed, CommandSource, DeepCallSource
-from queuetui.core.config import Profile
-from queuetui.core.live_calls import CallState, FieldMap, LiveCall
-from queuetui.core.live_calls_config import LiveCallFields, LiveCallsConfig
+from queuetui.core.config.settings import Profile
+from queuetui.core.floor.calls import CallState, FieldMap, LiveCall
+from queuetui.core.floor.config import LiveCallFields, LiveCallsConfig
+from queuetui.core.floor.sources import CommandFailed, CommandSource, DeepCallSource
 from queuetui.core.session import Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 from queuetui.sim.scenario import RESTRICTED_SSID
@@ -513,8 +513,8 @@ def test_a_console_that_dies_leaves_no_process_of_its_command(hanging_feed, sign
     # and so hands it on ignored).
     fetching = (
         "import signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); "
-        "from queuetui.core.call_sources import CommandSource; from queuetui.core.live_calls import FieldMap; "
-        "from queuetui.core.live_calls_config import LiveCallFields; "
+        "from queuetui.core.floor.sources import CommandSource; from queuetui.core.floor.calls import FieldMap; "
+        "from queuetui.core.floor.config import LiveCallFields; "
         f"CommandSource({argv!r}, FieldMap.from_config(LiveCallFields()), 300).fetch()"
     )
     console = subprocess.Popen([sys.executable, "-c", fetching])

@@ -15,9 +15,9 @@ import pytest
 from rawserver import RawServer, answer
 from run_cli import run_queuetui
 
-from queuetui.core import paths
-from queuetui.core.audit import read_audit
-from queuetui.core.config import Profile, load_config
+from queuetui.core.audit.log import read_audit
+from queuetui.core.config import paths
+from queuetui.core.config.settings import Profile, load_config
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from queuetui.sim.scenario import RESTRICTED_SSID
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from run_cli import run_queuetui
 
-from queuetui.core.config import ConfigError, load_config
+from queuetui.core.config.settings import ConfigError, load_config
 from queuetui.core.presence.entry import Identity
 from queuetui.core.presence.sqlite_store import SqliteStore
 

@@ -14,8 +14,8 @@ from run_cli import run_queuetui
 
 from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.modes import SnoopType
-from queuetui.core import paths
-from queuetui.core.config import (
+from queuetui.core.config import paths
+from queuetui.core.config.settings import (
     ConfigError,
     Environment,
     Overrides,

@@ -13,11 +13,11 @@ from helpers import valid_request
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.core import embedded
-from queuetui.core.audit import read_audit
-from queuetui.core.config import ConfigError, Profile, load_config
+from queuetui.core.audit.log import read_audit
+from queuetui.core.config.environment import Environment
+from queuetui.core.config.settings import ConfigError, Profile, load_config
 from queuetui.core.demo import open_demo
-from queuetui.core.environment import Environment
-from queuetui.core.live_calls_config import LiveCallsConfig
+from queuetui.core.floor.config import LiveCallsConfig
 from queuetui.core.session import Session, SessionRefused
 from queuetui.sim import DEMO_SSID, SimServer
 
@@ -139,7 +139,7 @@ WALLED = """
 import socket, subprocess, sys
 from queuetui.core import embedded
 from queuetui.core.demo import open_demo
-from queuetui.core.config import Profile
+from queuetui.core.config.settings import Profile
 
 embedded.wall_the_process()
 demo = open_demo(Profile(), None, locked=True)

@@ -2,9 +2,10 @@
 lazy imports that keep start-up fast), under `if TYPE_CHECKING:`, relative ones, and `import_module("...")`
 with a literal name. A cycle that only type checkers follow still ties the modules into one knot.
 
-An edge goes to the module named by the import (`from queuetui.core import paths` reaches queuetui.core.paths,
-`from queuetui.sim import SimServer` reaches queuetui.sim); the parent packages Python initialises on the way
-are not edges of their own, or every package whose __init__ re-exports a submodule would be a "cycle"."""
+An edge goes to the module named by the import (`from queuetui.core.config import paths` reaches
+queuetui.core.config.paths, `from queuetui.sim import SimServer` reaches queuetui.sim); the parent packages Python
+initialises on the way are not edges of their own, or every package whose __init__ re-exports a submodule would
+be a "cycle"."""
 
 from __future__ import annotations
 

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from queuetui.api.errors import ProtocolError
 from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.text import has_unsafe_chars
-from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.live_calls import (
+from queuetui.core.floor.calls import (
     MAX_TEXT,
     CallState,
     FieldMap,
@@ -22,7 +21,8 @@ from queuetui.core.live_calls import (
     map_calls,
     text_cells,
 )
-from queuetui.core.live_calls_config import LiveCallFields
+from queuetui.core.floor.config import LiveCallFields
+from queuetui.core.floor.json_pointer import JsonPointer
 
 DEFAULT = FieldMap.from_config(LiveCallFields())
 FULL = FieldMap.from_config(LiveCallFields(agent_name="/agentName", state="/state", started_at="/startTime"))

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from queuetui.core.config import ConfigError, Profile, load_config, to_toml
-from queuetui.core.live_calls_config import LiveCallFields, LiveCallsConfig
+from queuetui.core.config.settings import ConfigError, Profile, load_config, to_toml
+from queuetui.core.floor.config import LiveCallFields, LiveCallsConfig
 
 ISSUE_EXAMPLE = """
 [profiles.floor]

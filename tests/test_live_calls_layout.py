@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queuetui.core.live_calls import CallState, LiveCall
-from queuetui.core.live_calls_layout import FloorLayout
+from queuetui.core.floor.calls import CallState, LiveCall
+from queuetui.core.floor.layout import FloorLayout
 
 
 def calls(*ids: str) -> list[LiveCall]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from queuetui.api.modes import SnoopType
-from queuetui.core.environment import Environment
-from queuetui.core.live import Monitoring
+from queuetui.core.config.environment import Environment
+from queuetui.core.monitoring import Monitoring
 from queuetui.core.presence.entry import Identity, PresenceView
 from queuetui.tui.widgets.status_header import HeaderFacts, top_line
 

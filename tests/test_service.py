@@ -17,8 +17,8 @@ from queuetui.api.credentials import parse_credentials
 from queuetui.api.errors import Category
 from queuetui.api.models import BargeRequest, parse_request
 from queuetui.api.modes import SnoopType
-from queuetui.core.audit import AuditLog, read_audit
-from queuetui.core.audit_access import AuditWriteError
+from queuetui.core.audit.access import AuditWriteError
+from queuetui.core.audit.log import AuditLog, read_audit
 from queuetui.core.service import BargeService, OutcomeKind, RateGuard, RetryNotice, RetryPolicy
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 

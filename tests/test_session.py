@@ -1,6 +1,6 @@
 """The core Session built the way every front end builds it, with its seams filled by the test: a fake DeepCall
 (httpx.MockTransport) instead of the network and a clock the test moves by hand. Nothing is patched: what the
-session sends, records and remembers as live is read from the fake server, the audit file and `session.live`."""
+session sends, records and remembers as live is read from the fake server, the audit file and `session.monitoring`."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from helpers import FAST_RETRY, FIXED_NOW, VALID_FIELDS
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.fields import FieldErrors
 from queuetui.api.modes import SnoopType
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.core.barge_check import Confirmed
-from queuetui.core.config import Profile
-from queuetui.core.live import Change
+from queuetui.core.config.settings import Profile
+from queuetui.core.monitoring import Change
 from queuetui.core.outcome import OutcomeKind, RetryNotice
 from queuetui.core.session import Seams, Session, SessionRefused
 from queuetui.sim import DEMO_SSID
@@ -131,12 +131,12 @@ def test_the_audit_record_carries_the_sessions_clock(open_session, clock, audit_
 
 def test_the_live_state_follows_each_success_by_the_sessions_clock(open_session, clock):
     session = open_session()
-    assert session.live.current is None
+    assert session.monitoring.current is None
     started = clock.now
 
     spy = session.act(session.prepare(fields()))
     assert spy.change is not None and spy.change.kind is Change.STARTED
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None
     assert (live.call_id, live.agent, live.mode, live.phone) == ("C-10023", "13", SnoopType.SPY, "9876543210")
     assert live.since == live.mode_since == started
@@ -144,7 +144,7 @@ def test_the_live_state_follows_each_success_by_the_sessions_clock(open_session,
     switched_at = clock.advance(42)
     whisper = session.act(session.prepare(fields(mode="whisper")))
     assert whisper.change is not None and whisper.change.kind is Change.SWITCHED
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None
     assert (live.mode, live.since, live.mode_since) == (SnoopType.WHISPER, started, switched_at)
 
@@ -152,17 +152,17 @@ def test_the_live_state_follows_each_success_by_the_sessions_clock(open_session,
     other = session.act(session.prepare(fields("C-10017")))
     assert other.change is not None and other.change.kind is Change.REPLACED
     assert other.change.before == live  # the earlier leg, left to the phone
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None
     assert (live.call_id, live.since, live.mode_since) == ("C-10017", moved_at, moved_at)
 
     # The whisper on C-10023 was left to the phone, not ended: it may still be connected.
-    assert session.live.left == (other.change.before,)
-    assert session.live.legs == (live, other.change.before)
+    assert session.monitoring.left == (other.change.before,)
+    assert session.monitoring.legs == (live, other.change.before)
 
     assert session.hung_up("C-10017").ended == (live,)
-    assert session.live.current is None
-    assert session.live.legs == (other.change.before,)
+    assert session.monitoring.current is None
+    assert session.monitoring.legs == (other.change.before,)
     assert session.hung_up().ended == (other.change.before,)
     assert session.hung_up().ended == ()  # nothing left to end
 
@@ -197,7 +197,7 @@ def test_answers_that_come_back_out_of_order_leave_live_the_action_asked_for_las
     late = session.perform(spy)
     assert late.ok
     assert late.change is not None and late.change.kind is Change.OVERTAKEN
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None and (live.call_id, live.mode) == ("C-10017", SnoopType.WHISPER)
     assert late.change.now == live
     assert late.change.before is not None
@@ -210,7 +210,7 @@ def test_answers_that_come_back_out_of_order_leave_live_the_action_asked_for_las
     # Asked for again now, the first call is the latest word and takes over.
     again = session.act(session.prepare(fields("C-10023")))
     assert again.change is not None and again.change.kind is Change.REPLACED
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None and live.call_id == "C-10023"
 
 
@@ -221,17 +221,17 @@ def test_answers_that_come_back_in_order_move_the_live_state_each_time(open_sess
     session.admit(whisper)
     assert session.perform(spy).change.kind is Change.STARTED
     assert session.perform(whisper).change.kind is Change.REPLACED
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None and live.call_id == "C-10017"
 
 
 def test_a_failure_leaves_the_live_state_as_it_was(open_session, server):
     session = open_session()
     session.act(session.prepare(fields()))
-    before = session.live.current
+    before = session.monitoring.current
     wrong_agent = session.act(session.prepare({**fields("C-10017"), "targetEntityVal": "8"}))
     assert (wrong_agent.kind, wrong_agent.code, wrong_agent.change) == (OutcomeKind.API_ERROR, 1502, None)
-    assert session.live.current == before
+    assert session.monitoring.current == before
     assert len(server.requests) == 2
 
 
@@ -243,7 +243,7 @@ def test_1501_is_retried_through_the_fake_server_then_goes_live(open_session, se
     assert (outcome.ok, outcome.attempts) == (True, 3)
     assert [(n.attempt, n.max_attempts) for n in notices] == [(2, 3), (3, 3)]
     assert len(server.requests) == 3
-    live = session.live.current
+    live = session.monitoring.current
     assert live is not None and live.since == clock.now
 
 

@@ -10,8 +10,8 @@ from helpers import eventually, outcome_records
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
-from queuetui.core.audit import read_audit
-from queuetui.core.config import Profile
+from queuetui.core.audit.log import read_audit
+from queuetui.core.config.settings import Profile
 from queuetui.core.session import Session
 from queuetui.sim import DEMO_SSID
 

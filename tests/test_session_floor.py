@@ -18,16 +18,16 @@ from run_cli import run_queuetui
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
 from queuetui.api.modes import SnoopType
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.core.barge_check import Confirmed
-from queuetui.core.call_poller import CallPoller
-from queuetui.core.call_sources import CallSource, RawAnswer
-from queuetui.core.config import Profile
-from queuetui.core.live_calls import FieldMap, LiveCall, MappedCalls
-from queuetui.core.live_calls_config import LiveCallFields, LiveCallsConfig
+from queuetui.core.config.settings import Profile
+from queuetui.core.floor.calls import FieldMap, LiveCall, MappedCalls
+from queuetui.core.floor.config import LiveCallFields, LiveCallsConfig
+from queuetui.core.floor.poller import CallPoller
+from queuetui.core.floor.sources import CallSource, RawAnswer
+from queuetui.core.floor.stale_list import StaleList
 from queuetui.core.outcome import OutcomeKind
 from queuetui.core.session import Seams, Session
-from queuetui.core.stale_list import StaleList
 from queuetui.sim import DEMO_SSID
 
 
@@ -138,10 +138,10 @@ def test_the_live_leg_ends_when_its_call_leaves_the_list(sim, audit_path, monkey
         # Built, not started (the front end starts it): the test refreshes by hand.
         assert session.watch_floor(lambda snapshot, ended: seen.append(ended))
         assert session.act(request("C-10023", "spy")).ok
-        assert session.live.current is not None
+        assert session.monitoring.current is not None
         source.calls = []
         session.floor.poll_once()
-        assert session.live.current is None
+        assert session.monitoring.current is None
         assert [leg.call_id for leg in seen[-1]] == ["C-10023"]
     finally:
         session.close()
@@ -253,11 +253,11 @@ def test_a_leg_left_to_the_phone_ends_when_its_call_leaves_the_list(sim, audit_p
         assert session.watch_floor(lambda snapshot, ended: seen.append(ended))
         assert session.act(request("C-10023", "spy")).ok
         assert session.act(request("C-10017", "spy", agent="7")).ok  # C-10023 is left to the phone
-        assert [leg.call_id for leg in session.live.legs] == ["C-10017", "C-10023"]
+        assert [leg.call_id for leg in session.monitoring.legs] == ["C-10017", "C-10023"]
         source.calls = source.calls[1:]
         session.floor.poll_once()
         assert [leg.call_id for leg in seen[-1]] == ["C-10023"]
-        assert [leg.call_id for leg in session.live.legs] == ["C-10017"]
+        assert [leg.call_id for leg in session.monitoring.legs] == ["C-10017"]
     finally:
         session.close()
 

@@ -15,8 +15,8 @@ from helpers import PILOT_UNTIL
 HEAVY = (
     "httpx",
     "queuetui.sim",
-    "queuetui.core.config",
-    "queuetui.core.live_calls",
+    "queuetui.core.config.settings",
+    "queuetui.core.floor.calls",
     "queuetui.tui.screens.login",
     "queuetui.tui.widgets.sessions_table",  # Textual's DataTable: it comes with the session (see show_sessions)
 )
@@ -45,7 +45,7 @@ def test_the_probe_sees_a_heavy_module_when_one_is_loaded():
 DEMO_PROBE = """
 import json, sys, tempfile
 from pathlib import Path
-from queuetui.core.config import Profile
+from queuetui.core.config.settings import Profile
 from queuetui.core.demo import open_demo
 demo = open_demo(Profile(), Path(tempfile.mkdtemp()) / "audit.jsonl")
 opened = "httpx" in sys.modules

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.color import Color, rgb_to_lab
 from textual.widgets import Static
 
-from queuetui.core import paths
+from queuetui.core.config import paths
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, DEFAULT_THEME, builtin_themes_dir
 from queuetui.tui.themes import FALLBACK_THEME, load_themes, read_theme_file
 

@@ -66,9 +66,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_config(args: argparse.Namespace) -> int:
-    from queuetui.core import paths
-    from queuetui.core.config import ConfigError, load_config
-    from queuetui.core.config_view import render_masked
+    from queuetui.core.config import paths
+    from queuetui.core.config.settings import ConfigError, load_config
+    from queuetui.core.config.view import render_masked
 
     path = paths.config_file(args.config)
     if args.action == "path":
@@ -87,7 +87,7 @@ def _run_config(args: argparse.Namespace) -> int:
 
 
 def _run_themes() -> int:
-    from queuetui.core import paths
+    from queuetui.core.config import paths
     from queuetui.tui.themes import load_themes
 
     loaded = load_themes()

@@ -19,7 +19,7 @@ from queuetui.api.models import BargeRequest, parse_request
 from queuetui.api.modes import SnoopType
 
 if TYPE_CHECKING:
-    from queuetui.core.call_poller import CallPoller, FloorSnapshot
+    from queuetui.core.floor.poller import CallPoller, FloorSnapshot
 
 
 @dataclass(frozen=True)

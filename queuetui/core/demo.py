@@ -8,8 +8,8 @@ from pathlib import Path
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.core import embedded
-from queuetui.core.config import Profile
-from queuetui.core.live_calls_config import simulator_live_calls
+from queuetui.core.config.settings import Profile
+from queuetui.core.floor.config import simulator_live_calls
 from queuetui.core.session import Seams, Session, SessionRefused
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.sim.demo import DEMO_LATENCY_ENV, demo_faults

@@ -11,7 +11,7 @@ from queuetui.api.errors import Category
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
-    from queuetui.core.live import LiveChange
+    from queuetui.core.monitoring import MonitoringChange
 
 
 class OutcomeKind(str, Enum):
@@ -38,7 +38,7 @@ class Outcome:
     attempts: int = 0
     server_text: str = ""
     audit_problem: str = ""  # why the outcome's record could not be written; the attempt's record was
-    change: LiveChange | None = None  # how a success moved the live state (set by the session)
+    change: MonitoringChange | None = None  # how a success moved the monitoring state (set by the session)
     ask_again: BargeRequest | None = None  # a barge refused because its call changed: the question with the new facts
 
     @property

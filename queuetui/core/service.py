@@ -36,9 +36,9 @@ from queuetui.api.errors import (
 from queuetui.api.fields import FIELD_LABELS
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import without_secrets
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_access import AuditWriteError
-from queuetui.core.audit_who import identity_fields
+from queuetui.core.audit.access import AuditWriteError
+from queuetui.core.audit.log import AuditLog
+from queuetui.core.audit.who import identity_fields
 from queuetui.core.outcome import Outcome as Outcome
 from queuetui.core.outcome import OutcomeKind as OutcomeKind
 from queuetui.core.outcome import RetryNotice as RetryNotice
@@ -46,7 +46,7 @@ from queuetui.core.outcome import stop_name
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
-    from queuetui.core.live import Monitoring
+    from queuetui.core.monitoring import Monitoring
 
 
 @dataclass(frozen=True)

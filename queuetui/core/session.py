@@ -2,7 +2,7 @@
 
 Opening does every check once (base URL, proxy settings, CA bundle, audit trail writable) and refuses with one
 `SessionRefused` naming what to fix; nothing is sent by opening. Acting goes validate -> admit -> perform, and a
-success moves the live state. The transport, clock and random source are parameters, so tests hand in a fake
+success moves the monitoring state. The transport, clock and random source are parameters, so tests hand in a fake
 transport or point at a real simulator without patching anything.
 """
 
@@ -24,11 +24,11 @@ from queuetui.api.fields import FIELD_LABELS, FieldErrors, InputProblem
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core import embedded
-from queuetui.core.audit import AuditLog
-from queuetui.core.audit_access import AuditWriteError
-from queuetui.core.config import Profile
-from queuetui.core.environment import Environment
-from queuetui.core.live import LiveState, Monitoring
+from queuetui.core.audit.access import AuditWriteError
+from queuetui.core.audit.log import AuditLog
+from queuetui.core.config.environment import Environment
+from queuetui.core.config.settings import Profile
+from queuetui.core.monitoring import Monitoring, MonitoringState
 from queuetui.core.outcome import Outcome, RetryNotice
 from queuetui.core.service import BargeService, RateGuard, RetryPolicy
 
@@ -38,14 +38,14 @@ if TYPE_CHECKING:
     import httpx
 
     from queuetui.api.models import BargeRequest
-    from queuetui.core.audit_trail import ShiftSummary
+    from queuetui.core.audit.shift import PastAction
+    from queuetui.core.audit.trail import ShiftSummary
     from queuetui.core.barge_check import Confirmed
-    from queuetui.core.call_poller import CallPoller, Clock, FloorSnapshot
-    from queuetui.core.call_sources import CallSource
+    from queuetui.core.floor.poller import CallPoller, Clock, FloorSnapshot
+    from queuetui.core.floor.sources import CallSource
+    from queuetui.core.floor.stale_list import StaleList
     from queuetui.core.presence.entry import PresenceView
     from queuetui.core.presence.watch import PresenceWatch
-    from queuetui.core.shift import PastAction
-    from queuetui.core.stale_list import StaleList
 
     # What `Seams.transport` takes, named here so front ends need not import httpx.
     Transport: TypeAlias = httpx.BaseTransport
@@ -72,7 +72,7 @@ def load_floor() -> None:
     """Load what `watch_floor` and `floor_source` use. A console watches the floor as it adopts a session, on its
     UI thread, where these imports would hold the frame that shows the session about 8 ms; a front end calls
     this from a worker before."""
-    import queuetui.core.call_poller  # noqa: F401  (it loads the call sources too)
+    import queuetui.core.floor.poller  # noqa: F401  (it loads the call sources too)
 
 
 def local_now() -> datetime:
@@ -133,7 +133,7 @@ class Session:
         self.profile = profile
         self.service = service
         self.clock = clock
-        self.live = LiveState()
+        self.monitoring = MonitoringState()
         self.floor: CallPoller | None = None  # the live call list, once `watch_floor` builds it
         self._floor_clock = floor_clock
         self._problems: list[str] = []
@@ -157,7 +157,7 @@ class Session:
         if self.presence is None:
             from queuetui.core.presence.watch import watch_live
 
-            self.presence = watch_live(self.live, self._presence_url, self._display_name, on_update)
+            self.presence = watch_live(self.monitoring, self._presence_url, self._display_name, on_update)
         return True
 
     # ----- the floor: the live call list ------------------------------------------------------------
@@ -168,7 +168,7 @@ class Session:
         left to the phone) that ended because their call left the list. The caller starts it (`floor.start()`)
         once it can take updates: a console after the frame that shows the session, which the first fetch would
         otherwise hold up. Until then a barge is still checked, against a list fetched for it."""
-        from queuetui.core.call_poller import CallPoller
+        from queuetui.core.floor.poller import CallPoller
 
         source = self.floor_source()
         if source is None:
@@ -177,9 +177,9 @@ class Session:
         def updated(snapshot: FloorSnapshot) -> None:
             ended: tuple[Monitoring, ...] = ()
             if snapshot.loaded and snapshot.error is None:
-                for leg in self.live.legs:
+                for leg in self.monitoring.legs:
                     if not snapshot.is_live(leg.call_id):
-                        ended += self.live.end(leg.call_id)
+                        ended += self.monitoring.end(leg.call_id)
             on_update(snapshot, ended)
 
         self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock)
@@ -189,7 +189,7 @@ class Session:
         """The profile's live call source, or None for `source = "none"`. A DeepCall source shares this
         session's connection (same base URL checks, TLS, proxy and timeouts) but never its action rate guard;
         a command source has the profile's read timeout to answer."""
-        from queuetui.core.call_sources import CommandSource, DeepCallSource
+        from queuetui.core.floor.sources import CommandSource, DeepCallSource
 
         config = self.profile.live_calls
         if config.source == "deepcall":
@@ -211,7 +211,7 @@ class Session:
         when it refuses them, else None, also when the profile's list does not come from DeepCall (a site's own
         program checks no credential of ours) or fails another way (the console shows that). DeepCall has no
         other way to check credentials without acting on a call."""
-        from queuetui.core.call_sources import DeepCallSource
+        from queuetui.core.floor.sources import DeepCallSource
 
         source = self.floor_source()
         if not isinstance(source, DeepCallSource):
@@ -254,7 +254,7 @@ class Session:
         if audit_path:
             syslog = None
             if profile.syslog:  # the sink loads the logging package: only for a profile that copies to syslog
-                from queuetui.core.audit_syslog import SyslogSink
+                from queuetui.core.audit.syslog import SyslogSink
 
                 # A syslog outage is told once (appended from whichever thread found it), never stops an action.
                 syslog = SyslogSink(profile.syslog_socket, on_problem=problems.append)
@@ -349,7 +349,7 @@ class Session:
                 return self.service.release(request, f"Call {request.call_id} has ended; nothing sent")
         refused = self.service.admit(request)
         if refused is None:
-            self.live.asked(request.call_id)
+            self.monitoring.asked(request.call_id)
         return refused
 
     def asks_before(self, request: BargeRequest) -> bool:
@@ -372,8 +372,8 @@ class Session:
         """Send an admitted request (blocking: run it off the UI thread). A barge that `asks_before` goes only with
         the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
         `barge_check_s` of that yes, still shows its call with its agent (see `barge_check`). A success moves
-        the live state, unless an action on another call, admitted after this one, has already moved it (see
-        `LiveState`). `stale` is the stale list the request was picked from (see `stale_list`): its records say
+        the monitoring state, unless an action on another call, admitted after this one, has already moved it (see
+        `MonitoringState`). `stale` is the stale list the request was picked from (see `stale_list`): its records say
         how old that list was."""
         if request.snoop_type is SnoopType.BARGE:
             from queuetui.core.barge_check import Confirmed, recheck
@@ -392,7 +392,7 @@ class Session:
         outcome = self.service.perform(request, on_retry, cancel, stale.record() if stale is not None else None)
         if not outcome.ok:
             return outcome
-        change = self.live.joined(
+        change = self.monitoring.joined(
             request.call_id,
             request.target_entity_type,
             request.target_entity_val,
@@ -417,9 +417,9 @@ class Session:
         it off the UI thread). None recorded when there is no audit trail.
 
         Reading the trail needs the request model: the first call loads it (see `load_requests`)."""
-        from queuetui.core.audit_trail import shift_summary
-        from queuetui.core.audit_who import os_user
-        from queuetui.core.shift import past_actions
+        from queuetui.core.audit.shift import past_actions
+        from queuetui.core.audit.trail import shift_summary
+        from queuetui.core.audit.who import os_user
 
         audit = self.service.audit
         if audit is None:
@@ -442,7 +442,7 @@ class Session:
         """The supervisor hung up the leg on `call_id` (every leg that may be on the phone, when None): each one
         ended is recorded in the audit trail with its mode and how long it lasted."""
         at = self.clock()
-        ended = self.live.end(call_id)
+        ended = self.monitoring.end(call_id)
         problems = [problem for leg in ended if (problem := self.service.record_hang_up(leg, at))]
         return HungUp(ended, problems[0] if problems else "")
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TextIO
 
 from queuetui.api.text import printable
-from queuetui.core import paths
-from queuetui.core.audit_files import TrailLine, rotated_files
-from queuetui.core.audit_trail import RecordFilter, TrailRecord, filtered_records, record_time
-from queuetui.core.audit_verify import Verdict, verify
-from queuetui.core.audit_when import parse_when
-from queuetui.core.audit_witness import Comparison, compare, read_export
-from queuetui.core.stale_list import StaleList
+from queuetui.core.audit.files import TrailLine, rotated_files
+from queuetui.core.audit.trail import RecordFilter, TrailRecord, filtered_records, record_time
+from queuetui.core.audit.verify import Verdict, verify
+from queuetui.core.audit.when import parse_when
+from queuetui.core.audit.witness import Comparison, compare, read_export
+from queuetui.core.config import paths
+from queuetui.core.floor.stale_list import StaleList
 from queuetui.headless.exits import EXIT_NOT_INTACT, EXIT_OK, EXIT_USAGE
 
 # The table's facts, (field, heading, width): one line a record, 80 columns wide with the call ids DeepCall

@@ -20,10 +20,10 @@ from queuetui.api.errors import Category
 from queuetui.api.fields import FieldErrors
 from queuetui.api.models import BargeRequest
 from queuetui.api.text import printable
-from queuetui.core import paths
-from queuetui.core.config import ConfigError, Overrides, load_config, select_profile
+from queuetui.core.config import paths
+from queuetui.core.config.preferences import save_snooper
+from queuetui.core.config.settings import ConfigError, Overrides, load_config, select_profile
 from queuetui.core.outcome import Interrupted, stop_name
-from queuetui.core.preferences import save_snooper
 from queuetui.core.service import Outcome, OutcomeKind
 from queuetui.core.session import AUDIT_LABEL, Session, SessionRefused
 from queuetui.core.stops import STOP_SIGNALS, on_stop_signals

@@ -25,12 +25,12 @@ from typing import TextIO
 from queuetui.api.errors import CallFailed, Category, DeepCallError, category_of
 from queuetui.api.fields import FieldErrors
 from queuetui.api.text import printable, terminal_safe, without_secrets
-from queuetui.core import paths
-from queuetui.core.call_sources import CallSource, CommandSource
-from queuetui.core.config import ConfigError, Overrides, Profile, load_config, select_profile
+from queuetui.core.config import paths
+from queuetui.core.config.settings import ConfigError, Overrides, Profile, load_config, select_profile
 from queuetui.core.demo import open_demo
-from queuetui.core.live_calls import LiveCall, MappedCalls
-from queuetui.core.live_calls_config import simulator_live_calls
+from queuetui.core.floor.calls import LiveCall, MappedCalls
+from queuetui.core.floor.config import simulator_live_calls
+from queuetui.core.floor.sources import CallSource, CommandSource
 from queuetui.core.session import Session, SessionRefused
 from queuetui.headless.columns import print_columns
 from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from queuetui.core.live_calls import text_cells
+from queuetui.core.floor.calls import text_cells
 
 
 def print_columns(rows: Sequence[Sequence[str]], out: TextIO) -> None:

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TextIO
 
 from queuetui.api.text import printable
-from queuetui.core import paths
-from queuetui.core.config import ConfigError, load_config
+from queuetui.core.config import paths
+from queuetui.core.config.settings import ConfigError, load_config
 from queuetui.core.presence.entry import Presence, age_words
 from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.setting import ENV, chosen_url, shown_url

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
     from queuetui.api.errors import CallFailed
-    from queuetui.core.config import Overrides, Profile, Settings
+    from queuetui.core.config.settings import Overrides, Profile, Settings
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
@@ -438,7 +438,7 @@ class QueueApp(App[None]):
     def _adopt_session(self, session: Session, remember: bool, checked: bool = False) -> None:
         """Show `session` in the console; `checked` when the server has accepted its credentials already."""
         from queuetui.api.credentials import SessionAuth
-        from queuetui.core.config import Overrides
+        from queuetui.core.config.settings import Overrides
 
         if self.session is not None:
             self.session.close()
@@ -475,7 +475,7 @@ class QueueApp(App[None]):
         )
         if session.is_demo:
             return
-        from queuetui.core.preferences import secret_remembered
+        from queuetui.core.config.preferences import secret_remembered
 
         remembered = secret_remembered(session.profile, credentials, remember)
         if remembered is not None:
@@ -489,7 +489,7 @@ class QueueApp(App[None]):
         self._show_sign_in(message.notice, message.refused)
 
     def sign_out(self) -> None:
-        from queuetui.core.config import Overrides
+        from queuetui.core.config.settings import Overrides
 
         if not self.ready.is_set() or self.launch.locked:
             # Nothing to sign out of yet, and no sign-in screen can be built before the config; a locked console
@@ -511,7 +511,7 @@ class QueueApp(App[None]):
     # ----- config -----------------------------------------------------------------------------------
 
     def on_snooper_used(self, message: SnooperUsed) -> None:
-        from queuetui.core.preferences import snooper_remembered
+        from queuetui.core.config.preferences import snooper_remembered
 
         if self.session is None:
             return
@@ -521,7 +521,7 @@ class QueueApp(App[None]):
             self._save_profile(remembered)
 
     def _save_profile(self, profile: Profile) -> None:
-        from queuetui.core.preferences import stored
+        from queuetui.core.config.preferences import stored
 
         self.settings = stored(self.settings, self.profile_name, profile)
         self._save_settings()
@@ -541,7 +541,7 @@ class QueueApp(App[None]):
 
     @work(thread=True, group="config", exclusive=True, exit_on_error=False)
     def _save_settings(self) -> None:
-        from queuetui.core.config import ConfigError, save_config
+        from queuetui.core.config.settings import ConfigError, save_config
 
         if not self.config_writable:
             return

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from queuetui.core import paths
-from queuetui.core.config import ConfigError, Overrides, Profile, Settings, load_config, select_profile
+from queuetui.core.config import paths
+from queuetui.core.config.settings import ConfigError, Overrides, Profile, Settings, load_config, select_profile
 from queuetui.core.demo import Demo, open_demo
 from queuetui.core.session import Seams, SessionRefused, load_floor
 from queuetui.tui.options import Launch

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.theme import Theme
 
-from queuetui.core.tomlfile import read_toml
+from queuetui.core.config.tomlfile import read_toml
 
 DEFAULT_THEME = "queuetui-dark"
 

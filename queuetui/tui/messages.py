@@ -9,13 +9,13 @@ from textual.message import Message
 if TYPE_CHECKING:
     from queuetui.api.credentials import SessionAuth, TokenAuth
     from queuetui.api.models import BargeRequest
-    from queuetui.core.call_poller import FloorSnapshot
-    from queuetui.core.config import Profile
-    from queuetui.core.live import Monitoring
+    from queuetui.core.audit.shift import PastAction
+    from queuetui.core.config.settings import Profile
+    from queuetui.core.floor.poller import FloorSnapshot
+    from queuetui.core.monitoring import Monitoring
     from queuetui.core.outcome import Outcome, RetryNotice
     from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
-    from queuetui.core.shift import PastAction
     from queuetui.tui.tour import Happened
 
 

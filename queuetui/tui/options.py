@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from queuetui.core.call_poller import Clock
+    from queuetui.core.floor.poller import Clock
     from queuetui.core.service import RateGuard, RetryPolicy
     from queuetui.core.session import Transport
 

@@ -20,9 +20,9 @@ from textual.design import ColorSystem
 from textual.theme import Theme
 
 from queuetui.api.text import printable
-from queuetui.core import paths
-from queuetui.core.table_reader import REQUIRED, TableProblems, TableReader
-from queuetui.core.tomlfile import read_toml
+from queuetui.core.config import paths
+from queuetui.core.config.table_reader import REQUIRED, TableProblems, TableReader
+from queuetui.core.config.tomlfile import read_toml
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, DEFAULT_THEME, builtin_themes_dir
 
 # Textual registers its own themes in every app, so this one exists even when no file of ours loaded.

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from queuetui.api.modes import SnoopType
-from queuetui.core.live import Change
+from queuetui.core.monitoring import Change
 from queuetui.core.outcome import Outcome
 
 

@@ -35,7 +35,7 @@ from floorrace import (
 from helpers import installed_command
 from tmuxdriver import TmuxSession, have_tmux
 
-from queuetui.core.call_poller import ENDED_LINGER_S
+from queuetui.core.floor.poller import ENDED_LINGER_S
 
 pytestmark = [
     pytest.mark.e2e,

@@ -10,7 +10,7 @@ import pytest
 from helpers import eventually, installed_command, run_env
 from tmuxdriver import TmuxSession, have_tmux
 
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 
 pytestmark = [
     pytest.mark.e2e,

@@ -16,7 +16,7 @@ from pathlib import Path
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
-from queuetui.core.audit import AuditLog
+from queuetui.core.audit.log import AuditLog
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import DEMO_SSID
 

@@ -13,7 +13,7 @@ from rawserver import Behaviour, RawServer
 
 from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.api.credentials import SessionAuth
-from queuetui.core.audit import AuditLog
+from queuetui.core.audit.log import AuditLog
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.sim import SimServer
 from queuetui.sim.scenario import LiveCall

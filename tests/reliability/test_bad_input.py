@@ -14,7 +14,7 @@ from run_cli import barge_args, run_queuetui
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.fields import FIELD_LABELS, FieldErrors
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.core.session import Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 

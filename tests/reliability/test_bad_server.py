@@ -24,7 +24,7 @@ from queuetui.api.errors import (
     RequestTimeout,
     TlsFailed,
 )
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from reliability import audit_child
 
 CHILD = Path(audit_child.__file__)

@@ -13,7 +13,7 @@ from helpers import unsafe_chars, valid_request
 from rawserver import answer
 from run_cli import barge_args, run_queuetui
 
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.core.service import OutcomeKind
 from queuetui.sim import DEMO_SSID
 

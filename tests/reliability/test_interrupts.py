@@ -31,7 +31,7 @@ from helpers import installed_command, run_env
 from run_cli import barge_args, start_queuetui
 from tmuxdriver import TmuxSession, have_tmux
 
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.sim import DEMO_SSID, SimServer
 from reliability import barge_forker
 

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.core.service import Outcome
 
 pytestmark = pytest.mark.slow

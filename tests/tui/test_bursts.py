@@ -17,16 +17,16 @@ def test_an_enter_typed_before_the_palette_showed_its_list_runs_nothing(make_app
     async def steps(pilot):
         await signed_in(pilot)
         await send_call(pilot, "C-10023", "13")
-        assert h.app.session.live.current is not None
+        assert h.app.session.monitoring.current is not None
         palette = await press_for_screen(pilot, "ctrl+p", Palette)
         burst(h, *[(c, c) for c in "hung"], ("enter", "\r"))  # one burst: the list for "hung" is not drawn yet
         await wait_until(pilot, lambda: palette._shown is not None and palette._shown[0] == "hung")
         assert palette._shown[1] is not None and palette._shown[1].startswith("I hung up")
         assert h.app.screen is palette
-        assert h.app.session.live.current is not None  # "I hung up" did not run
+        assert h.app.session.monitoring.current is not None  # "I hung up" did not run
         await pilot.press("enter")  # typed once the list is on screen: it runs
         await wait_until(pilot, lambda: h.app.screen is not palette)
-        assert h.app.session.live.current is None
+        assert h.app.session.monitoring.current is None
 
 
 def test_the_search_delivering_the_same_list_again_does_not_make_an_enter_wait(make_app, sim):

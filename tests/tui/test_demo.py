@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from queuetui.core.environment import Environment
+from queuetui.core.config.environment import Environment
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from tui.conftest import drive, press_for_screen, send_call

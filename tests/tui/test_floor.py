@@ -16,7 +16,7 @@ from textual import events
 from textual.coordinate import Coordinate
 from textual.widgets import Input
 
-from queuetui.core.live_calls import LiveCall
+from queuetui.core.floor.calls import LiveCall
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import LiveCall as ScriptedCall
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
@@ -477,7 +477,7 @@ def test_ids_past_64_characters_are_read_whole_on_screen_and_acted_on_whole(
                 await pilot.press("down")
             await pilot.press("s")
             await settle(pilot)
-            await wait_until(pilot, lambda: h.app.session.live.current.call_id == call_id)  # noqa: B023
+            await wait_until(pilot, lambda: h.app.session.monitoring.current.call_id == call_id)  # noqa: B023
             text = screen_text(h.app)
             area = detail.content_region  # what a notice leaves uncovered
             shown = "".join(row[area.x : area.right].strip() for row in text.splitlines()[area.y : area.bottom])

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Static
 
-from queuetui.core import paths
+from queuetui.core.config import paths
 from queuetui.tui.app import QueueApp
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen

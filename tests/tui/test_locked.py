@@ -12,7 +12,7 @@ from textual.command import CommandPalette
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.core import embedded
-from queuetui.core.config import Profile
+from queuetui.core.config.settings import Profile
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.tui.messages import LoginRequired
 from queuetui.tui.screens.console import ConsoleScreen

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from queuetui.core import paths
+from queuetui.core.config import paths
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID
 from queuetui.tui.screens.login import LoginScreen
 from tui.conftest import drive, screen_text, send_call, signed_in, wait_until

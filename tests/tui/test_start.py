@@ -128,7 +128,7 @@ def test_the_live_list_starts_after_the_frame_that_shows_the_session(make_app, m
     # Its first fetch imports the HTTP client on its own thread, which would share the interpreter with that
     # frame and hold it up. The console's status tick, overdue when the session is attached after a start that
     # kept the UI thread busy, used to start the list at once: here it fires right after the attach.
-    from queuetui.core.call_poller import CallPoller
+    from queuetui.core.floor.poller import CallPoller
     from queuetui.tui.screens.console import ConsoleScreen
     from queuetui.tui.widgets.status_header import StatusHeader
 

@@ -3,7 +3,7 @@ once and the console still starts."""
 
 from __future__ import annotations
 
-from queuetui.core.config import load_config
+from queuetui.core.config.settings import load_config
 from tui.conftest import drive, signed_in
 
 

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 from queuetui.api.modes import SnoopType
-from queuetui.core.environment import Environment
-from queuetui.core.live import Monitoring
+from queuetui.core.config.environment import Environment
+from queuetui.core.monitoring import Monitoring
 from queuetui.tui.widgets.status_header import HeaderFacts, top_line
 
 WHEN = datetime(2026, 1, 5, 10, 41, 2, tzinfo=timezone.utc)

@@ -131,11 +131,11 @@ def test_reset_the_demo_empties_the_log_and_sessions_and_ends_the_live_call(make
         await on_the_list(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert len(h.sessions.entries) == 1 and pilot.app.session.live.current is not None
+        assert len(h.sessions.entries) == 1 and pilot.app.session.monitoring.current is not None
         pilot.app.reset_demo()
         await pilot.pause()
         assert h.sessions.entries == []
-        assert pilot.app.session.live.current is None
+        assert pilot.app.session.monitoring.current is None
         assert h.log_lines[-1].endswith("Demo reset: log, sessions and calls start again")
         assert len(h.log_lines) == 1
         assert "\u25cb not on a call" in h.header

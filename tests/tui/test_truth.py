@@ -15,7 +15,7 @@ from helpers import FIXED_NOW, Relay
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
-from queuetui.core.audit import read_audit
+from queuetui.core.audit.log import read_audit
 from queuetui.sim import SimServer
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
@@ -152,7 +152,7 @@ def test_i_hung_up_with_a_barge_left_to_the_phone_asks_which_and_records_it(
         await wait_until(pilot, lambda: isinstance(h.app.screen, HangUpScreen) and h.app.screen.shown)
         await pilot.pause()
         assert isinstance(h.app.screen, HangUpScreen)
-        assert h.app.session is not None and len(h.app.session.live.legs) == 2
+        assert h.app.session is not None and len(h.app.session.monitoring.legs) == 2
         assert snoop_types(sim) == ["barge", "spy"]  # the Enter behind F5 did not send the form again
         await pilot.press("down")  # the barge left to the phone, listed after the live spy
         await press_for_screen(pilot, "enter", ConsoleScreen)
@@ -211,7 +211,7 @@ def test_i_hung_up_from_the_palette_clears_the_top_line_and_ends_the_row(
         await wait_until(pilot, lambda: NOT_ON_A_CALL in h.header)
         seen.append(top_line(h))
         assert results(h) == ["\u25a0 end"]
-        assert h.app.session is not None and h.app.session.live.current is None
+        assert h.app.session is not None and h.app.session.monitoring.current is None
 
     drive(h, steps)
     assert "ON C-10023 \u00b7 WHISPER" in seen[0]

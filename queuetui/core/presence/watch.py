@@ -27,7 +27,7 @@ from queuetui.core.presence.entry import Identity, Presence, PresenceView
 from queuetui.core.presence.store import HEARTBEAT_S, PresenceStore, StoreUnavailable
 
 if TYPE_CHECKING:
-    from queuetui.core.live import LiveState, Monitoring
+    from queuetui.core.monitoring import Monitoring, MonitoringState
 
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 10.0
@@ -35,7 +35,7 @@ RETRY_MAX_S = 10.0
 
 def local_identity(display_name: str = "") -> Identity:
     """This console as the floor will know it: the kernel's user name (as the audit trail records it)."""
-    from queuetui.core.audit_who import os_user
+    from queuetui.core.audit.who import os_user
 
     return Identity(uuid.uuid4().hex, os_user(), display_name, socket.gethostname())
 
@@ -169,7 +169,7 @@ class PresenceWatch:
 
 
 def watch_live(
-    live: LiveState, url: str, display_name: str, on_update: Callable[[PresenceView], None]
+    live: MonitoringState, url: str, display_name: str, on_update: Callable[[PresenceView], None]
 ) -> PresenceWatch:
     """A started presence thread that publishes whatever `live` says the supervisor is on, as it changes."""
     from queuetui.core.presence.opening import open_store

@@ -33,7 +33,7 @@ from queuetui.api.errors import Category
 from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import mask_phone
-from queuetui.core.live import Change
+from queuetui.core.monitoring import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import (
     FloorUpdated,
@@ -64,13 +64,13 @@ if TYPE_CHECKING:
     from queuetui.api.fields import FieldErrors
     from queuetui.api.models import BargeRequest
     from queuetui.core.barge_check import Confirmed
-    from queuetui.core.call_poller import FloorSnapshot
-    from queuetui.core.live import LiveChange, Monitoring
-    from queuetui.core.live_calls import LiveCall
+    from queuetui.core.floor.calls import LiveCall
+    from queuetui.core.floor.poller import FloorSnapshot
+    from queuetui.core.floor.stale_list import StaleList
+    from queuetui.core.monitoring import Monitoring, MonitoringChange
     from queuetui.core.outcome import RetryNotice
     from queuetui.core.presence.entry import Presence, PresenceView
     from queuetui.core.session import Session
-    from queuetui.core.stale_list import StaleList
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
 SESSIONS_TITLE = "Sessions this shift"
@@ -310,7 +310,7 @@ class ConsoleScreen(Screen[None]):
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
         type where the form is empty."""
-        legs = self.session.live.legs if self.session is not None and self.session is not session else ()
+        legs = self.session.monitoring.legs if self.session is not None and self.session is not session else ()
         for live in legs:
             # Signing out does not hang up the phone: DeepCall has no call for that.
             self.report("warning", self._left_words(live))
@@ -372,7 +372,7 @@ class ConsoleScreen(Screen[None]):
                 return  # still starting: nothing to say yet
             header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
-        live = session.live.current
+        live = session.monitoring.current
         now = self.clock()
         since = (now - live.mode_since).total_seconds() if live else 0.0
         phone = live.phone_words(now, session.is_demo) if live else ""
@@ -386,7 +386,7 @@ class ConsoleScreen(Screen[None]):
                 elapsed=elapsed(since),
                 phone=phone,
                 checked=self._checked,
-                left=session.live.left,
+                left=session.monitoring.left,
                 others=self.presence.top_line_words(live.call_id if live else None, now.timestamp())
                 if self.presence is not None
                 else ("",),
@@ -666,7 +666,7 @@ class ConsoleScreen(Screen[None]):
         """Under the modes, who hears you in the one chosen. While a call is live in another mode, that would read
         as the state of the live call, which the top line gives: the line says the choice is not live yet."""
         mode = self.query_one(ModeSelector).mode
-        live = self.session.live.current if self.session is not None else None
+        live = self.session.monitoring.current if self.session is not None else None
         if live is not None and live.mode is not mode:
             text = f"Not live: Enter sends {mode.value}"
         else:
@@ -681,7 +681,7 @@ class ConsoleScreen(Screen[None]):
         if self._tick - self._attached_tick >= 10:
             self._start_reading()
         if self._tick % 10 == 0 and self.session is not None:
-            if self.session.live.current is not None:
+            if self.session.monitoring.current is not None:
                 self.refresh_header()  # the live time, once a second
             self._show_floor_age()
         status = self.query_one("#send-status", Static)
@@ -897,7 +897,7 @@ class ConsoleScreen(Screen[None]):
             for problem in self.session.take_problems():
                 self.report("warning", problem)
         self._saw(Happened("outcome", outcome))
-        live = self.session.live.current if self.session is not None else None
+        live = self.session.monitoring.current if self.session is not None else None
         self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)
         self.refresh_header()
 
@@ -936,7 +936,7 @@ class ConsoleScreen(Screen[None]):
 
     @staticmethod
     def _success_words(outcome: Outcome) -> str:
-        change: LiveChange | None = outcome.change
+        change: MonitoringChange | None = outcome.change
         request = outcome.request
         if request is None:
             return outcome.message
@@ -1007,7 +1007,7 @@ class ConsoleScreen(Screen[None]):
         """End the leg the supervisor hung up: the only one there is, or the one (or all) they pick when more than
         one may still be on the phone."""
         session = self.session
-        legs = session.live.legs if session is not None else ()
+        legs = session.monitoring.legs if session is not None else ()
         if session is None or not legs:
             self.report("info", "Not on a call: nothing to end")
             return
@@ -1020,7 +1020,7 @@ class ConsoleScreen(Screen[None]):
             if call_id is not None and self.session is session:
                 self._hung_up(session, None if call_id == ALL else call_id)
 
-        self.app.push_screen(HangUpScreen(legs, session.live.current, self.clock()), answered)
+        self.app.push_screen(HangUpScreen(legs, session.monitoring.current, self.clock()), answered)
 
     def _hung_up(self, session: Session, call_id: str | None) -> None:
         result = session.hung_up(call_id)
@@ -1034,7 +1034,7 @@ class ConsoleScreen(Screen[None]):
 
     def _show_live(self) -> None:
         """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
-        live = self.session.live.current if self.session is not None else None
+        live = self.session.monitoring.current if self.session is not None else None
         if live is None:
             self._sessions().end_live()
         self.query_one(LiveCallsTable).mark_live(live.call_id if live else None)
@@ -1098,7 +1098,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LiveCallsTable).mark_live(None)
         self.query_one("#filter", Input).value = ""
         if self.session is not None:
-            self.session.live.end()
+            self.session.monitoring.end()
         self._clear_field_errors()
         if self.tour is not None:
             self.start_tour(self.tour.keys_of)
@@ -1108,7 +1108,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LogPanel).clear()
 
     def action_export_log(self) -> None:
-        from queuetui.core import paths
+        from queuetui.core.config import paths
 
         path = paths.state_dir() / "logs" / f"queuetui-log-{self.clock():%Y%m%d-%H%M%S}.txt"
         try:

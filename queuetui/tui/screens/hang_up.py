@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from queuetui.core.live import Monitoring
+from queuetui.core.monitoring import Monitoring
 from queuetui.tui.screens.question import Question
 from queuetui.tui.widgets.key_bar import KeyBar
 

@@ -22,7 +22,7 @@ from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.toggles import ChoiceSet, MarkedCheckbox, MarkedRadioButton
 
 if TYPE_CHECKING:
-    from queuetui.core.config import Overrides, Profile, Settings
+    from queuetui.core.config.settings import Overrides, Profile, Settings
 
 _SECRET_FIELDS = {"ssid": "#ssid", "userId": "#user-id", "token": "#token"}
 # What a refusal to open a session names, and the field that fixes it.

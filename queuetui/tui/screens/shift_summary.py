@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from queuetui.core.audit_trail import ShiftSummary
+    from queuetui.core.audit.trail import ShiftSummary
 
 
 def summary_table(summary: ShiftSummary) -> Table:

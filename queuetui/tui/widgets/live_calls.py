@@ -30,9 +30,9 @@ from queuetui.tui.textual_private import event_time
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
-    from queuetui.core.call_poller import FloorSnapshot
-    from queuetui.core.live_calls import LiveCall
-    from queuetui.core.live_calls_layout import FloorLayout
+    from queuetui.core.floor.calls import LiveCall
+    from queuetui.core.floor.layout import FloorLayout
+    from queuetui.core.floor.poller import FloorSnapshot
 
 MAX_ROWS = 500
 # A row a refresh adds is reached by a key only if the key was typed at least this long after the frame that
@@ -258,7 +258,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
 
     def _rows(self) -> FloorLayout:
         if self.rows is None:
-            from queuetui.core.live_calls_layout import FloorLayout
+            from queuetui.core.floor.layout import FloorLayout
 
             self.rows = FloorLayout()
         return self.rows

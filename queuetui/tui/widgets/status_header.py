@@ -11,12 +11,12 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from queuetui.api.modes import SnoopType
-from queuetui.core.environment import Environment
+from queuetui.core.config.environment import Environment
 from queuetui.tui.shorten import in_the_middle
 from queuetui.tui.widgets.one_line import OneLine
 
 if TYPE_CHECKING:
-    from queuetui.core.live import Monitoring
+    from queuetui.core.monitoring import Monitoring
 
 # Each mode has its own glyph, so the line reads the same without colour.
 GLYPHS = {SnoopType.SPY: "\u25cf", SnoopType.WHISPER: "\u25c6", SnoopType.BARGE: "\u25b2"}

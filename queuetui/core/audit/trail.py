@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from queuetui.core.audit_chain import without_chain
-from queuetui.core.audit_files import TrailLine, file_lines, last_line, trail_files, trail_lines
-from queuetui.core.audit_when import start_of_day
+from queuetui.core.audit.chain import without_chain
+from queuetui.core.audit.files import TrailLine, file_lines, last_line, trail_files, trail_lines
+from queuetui.core.audit.when import start_of_day
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import cast
 import tomli_w
 
 from queuetui.api.text import mask_secret
-from queuetui.core.config import Settings, in_effect
+from queuetui.core.config.settings import Settings, in_effect
 from queuetui.core.presence.setting import shown_url
 
 

@@ -28,9 +28,9 @@ from queuetui.api.client import MAX_LIST_BODY_BYTES, DeepCallClient
 from queuetui.api.credentials import SessionAuth, TokenAuth
 from queuetui.api.errors import CallFailed
 from queuetui.api.text import printable, without_secrets
-from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.live_calls import FieldMap, MappedCalls, items_at, map_calls
-from queuetui.core.live_calls_config import LiveCallsConfig
+from queuetui.core.floor.calls import FieldMap, MappedCalls, items_at, map_calls
+from queuetui.core.floor.config import LiveCallsConfig
+from queuetui.core.floor.json_pointer import JsonPointer
 
 # The command is the site's own program: it gets no credential of ours.
 _WITHHELD_VARIABLES = ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN")

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, cast
 
 from queuetui.api.fields import CREDENTIAL_FIELDS, api_path_problem
-from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.table_reader import TableReader
+from queuetui.core.config.table_reader import TableReader
+from queuetui.core.floor.json_pointer import JsonPointer
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

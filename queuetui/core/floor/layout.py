@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from queuetui.core.live_calls import LiveCall, filter_calls
+from queuetui.core.floor.calls import LiveCall, filter_calls
 
 
 class FloorLayout:

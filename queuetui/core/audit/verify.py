@@ -7,7 +7,7 @@ trail a second time to find where a stray link points. After a line that cannot 
 edited), the chain re-anchors at the next intact record, unless that record links to the bad line as it
 stands (a torn line the next writer linked to); the re-anchoring is itself a finding, since a record could
 hide there. Records without a chain (written before it existed, or stripped of it) are a finding per run of
-lines. What no chain can show: whole records cut from the end. The syslog copy (see audit_witness) can.
+lines. What no chain can show: whole records cut from the end. The syslog copy (see `witness`) can.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-from queuetui.core.audit_chain import CHAIN_FIELDS, GENESIS, Seal, line_hash, read_seal
-from queuetui.core.audit_files import TrailFile, TrailLine, file_lines, stray_names, trail_files, trail_lines
+from queuetui.core.audit.chain import CHAIN_FIELDS, GENESIS, Seal, line_hash, read_seal
+from queuetui.core.audit.files import TrailFile, TrailLine, file_lines, stray_names, trail_files, trail_lines
 
 
 class Finding(str, Enum):

@@ -1,14 +1,14 @@
 """What the supervisor is on right now: the core's record of the live monitoring leg.
 
 DeepCall has no "end monitoring" call: after a success it rings the supervisor's phone, and the leg lasts until
-that phone hangs up. So the live state starts with a successful action, changes mode when the same call is
+that phone hangs up. So the monitoring state starts with a successful action, changes mode when the same call is
 acted on again, is replaced by an action on another call, and ends when the supervisor says "I hung up" or the
 call leaves the live list. A leg replaced by one on another call is left to the phone, not ended: nobody but the
 phone knows whether it is still connected, so it is kept (`left`) until the supervisor says it is hung up or its
 call leaves the list. A barge left for a spy may still let the customer hear the supervisor.
 
 Actions on two calls may be on their way at once (`s Down w` on the list), and their answers may come back in
-either order. The supervisor's last word is the action asked for last, so the live state follows the order the
+either order. The supervisor's last word is the action asked for last, so the monitoring state follows the order the
 actions were asked for in, not the order their answers came in.
 """
 
@@ -58,7 +58,7 @@ class Change(str, Enum):
 
 
 @dataclass(frozen=True)
-class LiveChange:
+class MonitoringChange:
     """`now` is what is live after the change, `before` the leg left to the phone (REPLACED, OVERTAKEN) or the
     mode it switched from (SWITCHED). An OVERTAKEN answer leaves `now` as it was."""
 
@@ -67,7 +67,7 @@ class LiveChange:
     before: Monitoring | None
 
 
-class LiveState:
+class MonitoringState:
     """Thread-safe: actions finish on worker threads while the screen reads it."""
 
     def __init__(self) -> None:
@@ -114,14 +114,14 @@ class LiveState:
 
     def joined(
         self, call_id: str, target_type: str, target: str, mode: SnoopType, phone: str, at: datetime
-    ) -> LiveChange:
+    ) -> MonitoringChange:
         change = self._joined(call_id, target_type, target, mode, phone, at)
         self._tell()
         return change
 
     def _joined(
         self, call_id: str, target_type: str, target: str, mode: SnoopType, phone: str, at: datetime
-    ) -> LiveChange:
+    ) -> MonitoringChange:
         with self._lock:
             turn = self._asked.pop(call_id, None)
             if turn is None:  # joined without being asked for first: it is the latest word
@@ -130,7 +130,7 @@ class LiveState:
             if before is not None and before.call_id != call_id and turn < self._current_turn:
                 answered = Monitoring(call_id, target_type, target, mode, at, at, phone)
                 self._leave(answered)
-                return LiveChange(Change.OVERTAKEN, before, answered)
+                return MonitoringChange(Change.OVERTAKEN, before, answered)
             self._current_turn = turn
             self._left.pop(call_id, None)  # back on a call left earlier: it is the live one again
             if before is not None and before.call_id == call_id:
@@ -142,7 +142,7 @@ class LiveState:
                 if before is not None:
                     self._leave(before)
             self._current = now
-            return LiveChange(kind, now, before)
+            return MonitoringChange(kind, now, before)
 
     def _leave(self, leg: Monitoring) -> None:
         self._left.pop(leg.call_id, None)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
 from queuetui.api.text import printable
-from queuetui.core.audit_chain import line_hash
+from queuetui.core.audit.chain import line_hash
 
 # 32473 is the enterprise number RFC 5612 sets aside for examples: queuetui has no number of its own.
 SD_ID = "queuetui@32473"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from queuetui.api.fields import FieldErrors
 from queuetui.api.models import BargeRequest, parse_request
-from queuetui.core.audit_trail import ShiftSummary, record_time, shift_records, shift_summary
+from queuetui.core.audit.trail import ShiftSummary, record_time, shift_records, shift_summary
 from queuetui.core.outcome import Outcome, OutcomeKind
 
 

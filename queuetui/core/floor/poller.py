@@ -33,9 +33,9 @@ from queuetui.api.errors import (
     TransportError,
     category_of,
 )
-from queuetui.core.call_sources import CallSource, CommandFailed
-from queuetui.core.live_calls import LiveCall, MappedCalls
-from queuetui.core.stale_list import StaleList
+from queuetui.core.floor.calls import LiveCall, MappedCalls
+from queuetui.core.floor.sources import CallSource, CommandFailed
+from queuetui.core.floor.stale_list import StaleList
 
 STALE_AFTER_MISSES = 3
 ENDED_LINGER_S = 5.0

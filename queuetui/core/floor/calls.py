@@ -20,8 +20,8 @@ from enum import Enum
 from queuetui.api.errors import ProtocolError
 from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.text import mask_customer, printable
-from queuetui.core.json_pointer import JsonPointer
-from queuetui.core.live_calls_config import LiveCallFields
+from queuetui.core.floor.config import LiveCallFields
+from queuetui.core.floor.json_pointer import JsonPointer
 
 MAX_TEXT = 64  # longer names are cut: a table cell, not a document
 # Epoch numbers above this are milliseconds: as seconds they would be later than the year 5000.

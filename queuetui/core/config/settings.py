@@ -19,12 +19,12 @@ from typing import Literal, cast
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
-from queuetui.core.audit import DEFAULT_MAX_BYTES
-from queuetui.core.environment import Environment as Environment
-from queuetui.core.live_calls_config import BOOKKEEPING, LiveCallsConfig
+from queuetui.core.audit.log import DEFAULT_MAX_BYTES
+from queuetui.core.config.environment import Environment as Environment
+from queuetui.core.config.table_reader import Location, TableReader
+from queuetui.core.config.tomlfile import read_toml
+from queuetui.core.floor.config import BOOKKEEPING, LiveCallsConfig
 from queuetui.core.presence.setting import checked_url
-from queuetui.core.table_reader import Location, TableReader
-from queuetui.core.tomlfile import read_toml
 
 AuthKind = Literal["session", "token"]
 _MODES = ", ".join(mode.value for mode in SnoopType)

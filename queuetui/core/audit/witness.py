@@ -1,6 +1,6 @@
 """The trail against its witness: the syslog copies a collector kept elsewhere.
 
-Each copy of a record the file took carries `head`, the trail's head just after that record (see audit_syslog).
+Each copy of a record the file took carries `head`, the trail's head just after that record (see `syslog`).
 A copy whose head matches no line of the trail names a record the trail no longer has: cut from the end,
 removed, or resealed with other content. The chain cannot show a cut tail; this can, for every record whose
 copy reached the collector.
@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from queuetui.core.audit_chain import line_hash
-from queuetui.core.audit_files import TrailLine, trail_lines
-from queuetui.core.audit_syslog import SD_ID
+from queuetui.core.audit.chain import line_hash
+from queuetui.core.audit.files import TrailLine, trail_lines
+from queuetui.core.audit.syslog import SD_ID
 
 _HEAD = re.compile(r'\bhead="([0-9a-f]{64})"')
 _NOT_WRITTEN = 'file="not written'

@@ -1,12 +1,12 @@
 """The append-only audit trail: one JSON line per record, flushed and fsync'd before returning.
 
 Several app instances may share one file: each record is one `write()` on an O_APPEND descriptor under an
-exclusive `flock`, so records never interleave, and the chain link to the line before (see audit_chain) is
+exclusive `flock`, so records never interleave, and the chain link to the line before (see `chain`) is
 read under that same lock. Past `max_bytes` the file is renamed to the next numbered sibling and a new one
 begins, its first record linked to the last line of the old. Reading tolerates a torn last line (a crash
 mid-write): it is reported, never fatal, and the next record starts on a line of its own.
 
-The file is the supervisor's alone (see audit_access): anything else is refused with `AuditWriteError`, as is
+The file is the supervisor's alone (see `access`): anything else is refused with `AuditWriteError`, as is
 any write that fails. A write the disk cut short is taken back, so a full disk leaves no torn line behind.
 """
 
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from queuetui.core.audit_access import AuditWriteError, check_rotation, open_private
-from queuetui.core.audit_chain import GENESIS, line_hash, seal, without_chain
-from queuetui.core.audit_files import ends_with_newline, last_line, rotated_files, rotated_name
+from queuetui.core.audit.access import AuditWriteError, check_rotation, open_private
+from queuetui.core.audit.chain import GENESIS, line_hash, seal, without_chain
+from queuetui.core.audit.files import ends_with_newline, last_line, rotated_files, rotated_name
 
 if TYPE_CHECKING:
     # Only a profile that copies its trail to syslog loads the sink (and the logging package behind it).
-    from queuetui.core.audit_syslog import SyslogSink
+    from queuetui.core.audit.syslog import SyslogSink
 
 try:
     import fcntl
@@ -165,7 +165,7 @@ class AuditContents:
 
 
 def read_audit(path: Path) -> AuditContents:
-    """One file's records as the application wrote them (chain fields left out); see audit_trail for
+    """One file's records as the application wrote them (chain fields left out); see `trail` for
     the whole trail across rotated files."""
     records: list[dict[str, object]] = []
     bad: list[int] = []

@@ -12,13 +12,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from queuetui.api.credentials import SessionAuth
-from queuetui.core.config import save_config
+from queuetui.core.config.settings import save_config
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from queuetui.api.credentials import TokenAuth
-    from queuetui.core.config import Profile, Settings
+    from queuetui.core.config.settings import Profile, Settings
 
 
 def snooper_remembered(profile: Profile, number: str, *, demo: bool) -> Profile | None:

@@ -1,0 +1,1 @@
+"""The audit trail: written hash-chained and fsync'd, rotated, copied to syslog, read back and verified."""
