@@ -141,3 +141,34 @@ def test_the_demo_has_a_colleague_listening_to_the_tours_first_call(make_app):
         await wait_until(pilot, lambda: "Dana (SPY, 2 min)" in h.header)
 
     drive(h, steps, size=(100, 24))
+
+
+@pytest.fixture(scope="module")
+def pg():
+    from pgserver import PgServer
+
+    reason = PgServer.skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PgServer().init()
+    yield server
+    server.remove()
+
+
+def test_a_presence_server_stopped_mid_shift_never_holds_an_action(make_app, sim, pg, monkeypatch):
+    monkeypatch.setenv("QUEUETUI_PRESENCE", pg.url())
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await wait_until(pilot, lambda: h.console.presence is not None and h.console.presence.available, timeout=20)
+        await send_call(pilot, "C-10023", "13")
+        pg.stop()
+        await wait_until(pilot, lambda: "presence unavailable" in h.header, timeout=20)
+        await send_call(pilot, "C-10017", "7")  # goes out as ever
+        assert snoop_types(sim) == ["spy", "spy"]
+        pg.start()
+        await wait_until(pilot, lambda: "presence unavailable" not in h.header, timeout=30)
+        assert h.console.presence.available
+
+    drive(h, steps, size=(100, 24))
