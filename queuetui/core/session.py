@@ -117,7 +117,6 @@ class Seams:
     rate: RateGuard | None = None
     rng: random.Random | None = None
     floor_clock: Clock | None = None  # the live list's clock (ages, durations); a fixed one keeps snapshots still
-    demo_colleague: bool = True  # the demo's scripted colleague on the floor (presence)
 
 
 class Session:

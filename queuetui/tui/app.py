@@ -361,7 +361,13 @@ class QueueApp(App[None]):
         from queuetui.tui.boot import seams_of
 
         try:
-            demo = open_demo(self.profile, self.audit_path, seams_of(self.launch), sim=self.demo_sim)
+            demo = open_demo(
+                self.profile,
+                self.audit_path,
+                seams_of(self.launch),
+                sim=self.demo_sim,
+                colleague=self.launch.demo_colleague,
+            )
         except SessionRefused as refused:
             self._refused(refused.label, refused.message)
             return

@@ -37,7 +37,6 @@ def seams_of(launch: Launch) -> Seams:
         retry=launch.retry,
         rate=launch.rate,
         floor_clock=launch.floor_clock,
-        demo_colleague=launch.demo_colleague,
     )
 
 
@@ -77,7 +76,9 @@ def load(launch: Launch) -> Boot:
 
     if launch.demo or launch.locked:
         try:
-            boot.demo = open_demo(profile, boot.audit_path, seams_of(launch), locked=launch.locked)
+            boot.demo = open_demo(
+                profile, boot.audit_path, seams_of(launch), locked=launch.locked, colleague=launch.demo_colleague
+            )
         except SessionRefused as refused:
             boot.demo_problem = str(refused)
     return boot
