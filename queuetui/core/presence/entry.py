@@ -89,21 +89,23 @@ def others_words(others: tuple[Presence, ...], now: float) -> str:
     )
 
 
-def also_on_words(others: tuple[Presence, ...], now: float) -> tuple[str, str, str]:
+def also_on_words(others: tuple[Presence, ...], now: float) -> tuple[str, str, str, str]:
     """What the top line says of the others on the supervisor's call, longest first: "also on this call: asha
-    (SPY, 2 min)", "also: asha (SPY, 2 min)" and "+1: asha SPY" (for several, "+3: others, 1 BARGE")."""
+    (SPY, 2 min)", "also: asha (SPY, 2 min)", "+1: asha SPY" (for several, "+3: others, 1 BARGE") and, short
+    enough to leave room for the environment badge beside a barge's long words, "+1" ("+1 BARGE")."""
     if not others:
-        return "", "", ""
+        return "", "", "", ""
     if len(others) == 1:
         short = f"{others[0].who} {printable(others[0].mode, 10).upper()}"
     else:  # a name each would crowd out the call itself on a narrow line: how many, and whether any barges
         barging = sum(1 for other in others if other.mode == BARGE)
         short = "others" + (f", {barging} BARGE" if barging else "")
     words = others_words(others, now)
-    return f"also on this call: {words}", f"also: {words}", f"+{len(others)}: {short}"
+    count = f"+{len(others)}" + (" BARGE" if any(other.mode == BARGE for other in others) else "")
+    return f"also on this call: {words}", f"also: {words}", f"+{len(others)}: {short}", count
 
 
-UNAVAILABLE_WORDS = ("presence unavailable", "presence unavailable", "presence ?")
+UNAVAILABLE_WORDS = ("presence unavailable", "presence unavailable", "presence ?", "presence ?")
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,11 @@ class PresenceView:
     def calls_with_others(self) -> frozenset[str]:
         return frozenset(row.call_id for row in self.rows) if self.available else frozenset()
 
-    def top_line_words(self, call_id: str | None, now: float) -> tuple[str, str, str]:
+    def top_line_words(self, call_id: str | None, now: float) -> tuple[str, str, str, str]:
         """The top line's presence words, longest first: who else is on the supervisor's call (`call_id`), or that
         presence cannot be had now; nothing while presence is off or the supervisor is on no call."""
         if not self.configured:
-            return "", "", ""
+            return "", "", "", ""
         if self.problem:
             return UNAVAILABLE_WORDS
-        return also_on_words(self.others_on(call_id), now) if call_id is not None else ("", "", "")
+        return also_on_words(self.others_on(call_id), now) if call_id is not None else ("", "", "", "")
