@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import FAST_RETRY
+from pgserver import PgServer
 
 from queuetui.api.client import ClientSettings, DeepCallClient, system_trust
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
@@ -214,3 +215,14 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> SelfSigned:
         timeout=60,
     )  # fmt: skip
     return SelfSigned(cert, key)
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    """A PostgreSQL server of the module's own, on loopback (the test skips, saying why, where none can run)."""
+    reason = PgServer.skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PgServer().init()
+    yield server
+    server.remove()

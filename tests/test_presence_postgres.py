@@ -25,8 +25,7 @@ BEN = Identity("console-b", "ben", "", "jump2")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    pg = PgServer().init()
+def server(pg: PgServer) -> PgServer:
     pg.sql(
         [
             "CREATE ROLE queuetui_floor",
@@ -36,8 +35,7 @@ def server() -> Iterator[PgServer]:
     )
     PostgresStore(pg.url()).close()  # the owner makes the table
     pg.sql(ROW_SECURITY)
-    yield pg
-    pg.remove()
+    return pg
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import eventually, installed_command, run_env
-from pgserver import PgServer
 from tmuxdriver import TmuxSession, have_tmux
 
 from queuetui.core.presence.store import EXPIRY_S, HEARTBEAT_S
@@ -23,16 +21,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not have_tmux() and not os.environ.get("CI"), reason="tmux is not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgServer]:
-    reason = PgServer.skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    server = PgServer().init()
-    yield server
-    server.remove()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

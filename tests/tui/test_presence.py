@@ -143,18 +143,6 @@ def test_the_demo_has_a_colleague_listening_to_the_tours_first_call(make_app):
     drive(h, steps, size=(100, 24))
 
 
-@pytest.fixture(scope="module")
-def pg():
-    from pgserver import PgServer
-
-    reason = PgServer.skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    server = PgServer().init()
-    yield server
-    server.remove()
-
-
 def test_a_presence_server_stopped_mid_shift_never_holds_an_action(make_app, sim, pg, monkeypatch):
     monkeypatch.setenv("QUEUETUI_PRESENCE", pg.url())
     h = make_app(base_url=sim.url)
