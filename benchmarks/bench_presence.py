@@ -138,7 +138,11 @@ def main() -> None:
     parser.add_argument("--consoles", type=int, default=50)
     parser.add_argument("--load-s", type=float, default=10.0)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="bench-presence-")
+    with tempfile.TemporaryDirectory(prefix="bench-presence-") as folder:
+        run(folder, args)
+
+
+def run(folder: str, args: argparse.Namespace) -> None:
     report("round trip, SQLite", round_trips(f"sqlite://{folder}/rt.db", args.rounds))
     rate = load(f"sqlite://{folder}/load.db", args.consoles, args.load_s)
     print(f"{args.consoles} consoles on one SQLite file: {rate:.0f} store calls/s ({rate / args.consoles:.1f} each)")
