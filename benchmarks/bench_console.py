@@ -49,7 +49,7 @@ async def _enter_to_request(runs: int, home: Path) -> list[float]:
             await pilot.pause()  # the sign-in screen is up; signing in below takes it down
             app.sign_in(
                 "bench",
-                replace(app.profile, base_url=sim.url),
+                replace(app.config.profile, base_url=sim.url),
                 parse_credentials(ssid=DEMO_SSID),
                 remember=False,
             )

@@ -49,6 +49,21 @@ def floor_file(folder: Path) -> Path:
     return path
 
 
+def floor_config(home: Path, port: int) -> Path:
+    """A config whose profile signs in to `queuetui sim` on `port` with a live list of CALLS calls, refreshed every
+    second from a `command` source."""
+    config = home / "floor.toml"
+    config.write_text(
+        f'default_profile = "floor"\n[profiles.floor]\nbase_url = "http://127.0.0.1:{port}/api/v2"\n'
+        'snooper_number = "9876543210"\n'
+        "[profiles.floor.live_calls]\n"
+        f'source = "command"\ncommand = ["cat", "{floor_file(home)}"]\nrefresh_s = 1\n'
+        "[profiles.floor.live_calls.fields]\n"
+        'agent_name = "/agentName"\nstate = "/state"\nstarted_at = "/startTime"\n'
+    )
+    return config
+
+
 def filter_line(screen: str) -> str:
     return screen.splitlines()[2] if len(screen.splitlines()) > 2 else ""
 
@@ -64,15 +79,7 @@ def main() -> None:
         try:
             assert sim.stdout is not None
             sim.stdout.readline()
-            config = home / "floor.toml"
-            config.write_text(
-                f'default_profile = "floor"\n[profiles.floor]\nbase_url = "http://127.0.0.1:{port}/api/v2"\n'
-                'snooper_number = "9876543210"\n'
-                "[profiles.floor.live_calls]\n"
-                f'source = "command"\ncommand = ["cat", "{floor_file(home)}"]\nrefresh_s = 1\n'
-                "[profiles.floor.live_calls.fields]\n"
-                'agent_name = "/agentName"\nstate = "/state"\nstarted_at = "/startTime"\n'
-            )
+            config = floor_config(home, port)
             env = {
                 "HOME": str(home),
                 "XDG_CONFIG_HOME": str(home / "cfg"),

@@ -43,7 +43,7 @@ async def soak(actions: int, report_every: int, scratch: Path) -> dict[str, floa
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await app.ready.wait()
             await pilot.pause()  # the sign-in screen is up
-            profile = replace(app.profile, base_url=sim.url)
+            profile = replace(app.config.profile, base_url=sim.url)
             app.sign_in("soak", profile, parse_credentials(ssid=DEMO_SSID), remember=False)
             await pilot.pause()
             console = app.console_screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from queuetui.tui.ascii_terminal import to_ascii, wants_ascii
+from queuetui.tui.ascii_terminal import key_in_words, to_ascii, wants_ascii
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,22 @@ def test_borders_and_bars_become_ascii():
     assert to_ascii("\u256d\u2500 Log \u2500\u256e") == "+- Log -+"
     assert to_ascii("\u2502x\u2503") == "|x|"
     assert to_ascii("\u250f\u2501\u2513") == "+-+"
-    assert to_ascii("\u258a\u2594\u2581\u2588\u258e") == "|-_#|"
+    assert to_ascii("\u258a\u2594\u2581\u2588\u258e\u2582\u2585") == "|--#|##"
+
+
+def test_a_double_border_marks_the_focus_in_ascii_too():
+    assert to_ascii("\u2554\u2550 Live calls \u2550\u2557") == "+= Live calls =+"
+    assert to_ascii("\u2551x\u2551") == "|x|"
+
+
+def test_keys_are_spelt_out_where_a_twin_would_read_as_another_key():
+    assert [key_in_words(shown) for shown in ("\u23ce", "^\u2191", "\u2193", "f2", "^q")] == [
+        "enter",
+        "^up",
+        "down",
+        "f2",
+        "^q",
+    ]
 
 
 def test_text_from_anywhere_keeps_its_cells():

@@ -164,7 +164,7 @@ def test_secret_given_as_a_flag_is_not_echoed(barge, sim):
         ({"snooper": None}, "Snooper number", "--snooper"),
         ({"mode": "listen"}, "Mode", "--mode"),
         ({"target": "13 OR 1=1"}, "Target", "--target"),
-        ({"target_type": "agent;ls"}, "Target type", "--target-type"),
+        ({"target_type": "agent;ls"}, "Target kind", "--target-type"),
     ],
     ids=["call-id-shell", "call-id-escape", "phone-letters", "phone-fullwidth", "no-snooper", "mode", "target", "type"],
 )
@@ -271,7 +271,10 @@ def test_unknown_call_exit_4_with_the_code(barge, sim):
 def test_a_wrong_agent_names_the_flag_to_correct(barge, sim):
     done = barge(target="99")
     assert done.returncode == 4
-    assert "(code 1502). Correct the Target field. (--target)" in done.stderr, done.stderr
+    assert done.stderr.splitlines() == [
+        "error: Agent 99 is not on C-10023: check the target agent (--target)",
+        "DeepCall said: Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)",
+    ]
     assert "highlighted" not in done.stderr
 
 

@@ -18,6 +18,7 @@ READ_HERE = [
     ["--demo", "--tour"],
     ["--tour", "--demo", "--show-keys"],
     ["--demo", "--demo"],
+    ["--slow-link", "--demo"],
     ["--profile", "prod"],
     ["--profile=prod", "--demo"],
     ["--profile", "barge"],  # a profile named like a command is still a profile
@@ -76,7 +77,17 @@ def test_an_abbreviation_still_opens_the_console_through_the_full_parser(monkeyp
 
     monkeypatch.setattr("queuetui.tui.launch.run_console", run_console)
     assert cli.main(["--dem", "--show"]) == 0
-    assert seen == [{"demo": True, "locked": False, "profile": None, "config": None, "tour": False, "show_keys": True}]
+    assert seen == [
+        {
+            "demo": True,
+            "locked": False,
+            "profile": None,
+            "config": None,
+            "tour": False,
+            "show_keys": True,
+            "slow_link": False,
+        }
+    ]
 
 
 PROBE = """

@@ -81,6 +81,14 @@ def test_round_trip_keeps_everything_but_unremembered_secrets(config_path: Path)
     assert replace(loaded.settings, profiles={}) == replace(settings, profiles={})
 
 
+def test_the_slow_link_setting_is_read_and_written_only_when_on(config_path: Path):
+    assert load_config(write(config_path, "slow_link = true\n")).settings.slow_link
+    save_config(config_path, Settings())
+    assert "slow_link" not in config_path.read_text()
+    save_config(config_path, Settings(slow_link=True))
+    assert load_config(config_path).settings.slow_link
+
+
 def test_secrets_are_written_only_when_remembered(config_path: Path):
     save_config(config_path, sample_settings())
     text = config_path.read_text(encoding="utf-8")

@@ -294,3 +294,24 @@ def test_any_items_map_to_calls_safe_to_show(feed):
         duration = call.duration_s(EPOCH)
         assert duration is None or duration >= 0
         assert filter_calls([call], call.call_id[:3]) == [call]
+
+
+def test_an_unchanged_item_is_not_read_again_and_the_calls_are_the_same():
+    first = [
+        {"callId": "C-1", "masterAgent": "7", "state": "talking"},
+        {"callId": "C-2", "masterAgent": "9", "state": "ringing"},
+        {"callId": "C-1", "masterAgent": "8"},  # repeated: the first is the one shown
+    ]
+    known: dict = {}
+    before = map_calls(first, FULL, known)
+    assert before == map_calls(first, FULL)
+    second = [
+        {"callId": "C-2", "masterAgent": "9", "state": "talking"},
+        {"callId": "C-1", "masterAgent": "7", "state": "talking"},
+    ]
+    after = map_calls(second, FULL, known)
+    assert after == map_calls(second, FULL)
+    assert after.calls[1] is before.calls[0]  # C-1 unchanged: the same call, not read again
+    assert after.calls[0].state is not before.calls[1].state  # C-2 changed: read again
+    map_calls([{"callId": "C-3"}], FULL, known)
+    assert list(known) == ["C-3"]  # the calls gone from the list are forgotten

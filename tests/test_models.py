@@ -156,7 +156,7 @@ def test_mode_ignores_case_and_spaces(typed, mode):
 
 @pytest.mark.parametrize("bad", ["1agent", "agent-x", "agent type", "ägent"])
 def test_target_type_must_be_an_identifier(bad):
-    assert_names_only(refusal(targetEntityType=bad), "targetEntityType", "may only contain")
+    assert_names_only(refusal(targetEntityType=bad), "targetEntityType", "must be a word such as agent")
 
 
 @pytest.mark.parametrize("not_text", [13, 9876543210, 1.5, ["C-1"], {"id": "C-1"}])

@@ -144,7 +144,22 @@ def test_api_error_outcome_carries_code_field_and_action(service):
     outcome = service.send(request_for("C-99999"))
     assert outcome.kind is OutcomeKind.API_ERROR
     assert (outcome.code, outcome.field, outcome.category) == (1012, "callId", Category.INPUT)
-    assert "Check the Call ID" in outcome.message
+    assert outcome.message == "C-99999 is not a live call (it may have ended): check the call id"
+    # DeepCall's own words and code are kept, for the log and the audit record.
+    assert outcome.server_text.endswith("(code 1012)") and outcome.server_text != outcome.message
+
+
+def test_a_wrong_agent_is_told_in_floor_words_and_the_record_keeps_deepcalls(service, audit_path):
+    wrong_agent = service.send(parse_request(fields_for("C-10023", targetEntityVal="14")))
+    assert wrong_agent.message == "Agent 14 is not on C-10023: check the target agent"
+    deepcall_said = "Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)"
+    assert wrong_agent.server_text == deepcall_said
+    (record,) = outcome_records(audit_path)
+    assert (record["message"], record["server_text"], record["code"]) == (
+        wrong_agent.message,
+        wrong_agent.server_text,
+        1502,
+    )
 
 
 def test_auth_error_is_not_retried(make_service, sim):

@@ -16,7 +16,7 @@ from queuetui.api.text import has_unsafe_chars, printable
 FIELD_LABELS: dict[str, str] = {
     "callId": "Call ID",
     "snoopType": "Mode",
-    "targetEntityType": "Target type",
+    "targetEntityType": "Target kind",
     "targetEntityVal": "Target",
     "snooperNumber": "Snooper number",
     "ssid": "Session ID",
@@ -85,14 +85,19 @@ def _present(value: object) -> str:
     return value
 
 
-def text_rule(max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool = False) -> Callable[[object], str]:
+def text_rule(
+    max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool = False, wanted: str = ""
+) -> Callable[[object], str]:
+    """A check of one field: `wanted` says what a value that does not match `pattern` should be, when "may only
+    contain `allowed`" would not say it."""
+
     def check(value: object) -> str:
         text = _present(value)
         text = text.lower() if lower else text
         if len(text) > max_len:
             raise ValueError(f"is too long ({len(text)} characters, at most {max_len})")
         if not pattern.fullmatch(text):
-            raise ValueError(f"may only contain {allowed}")
+            raise ValueError(wanted or f"may only contain {allowed}")
         return text
 
     return check
@@ -103,7 +108,7 @@ def text_rule(max_len: int, pattern: re.Pattern[str], allowed: str, lower: bool 
 # a pasted document out of a request, a log line and the audit record; the live list refuses longer ids too.
 CALL_ID_MAX = 256
 call_id = text_rule(CALL_ID_MAX, _ID_CHARS, "letters, digits and . _ : -")
-target_type = text_rule(32, _TYPE_CHARS, "letters, digits and _, starting with a letter (e.g. agent)", lower=True)
+target_type = text_rule(32, _TYPE_CHARS, "letters, digits and _", lower=True, wanted="must be a word such as agent")
 target_value = text_rule(64, _TARGET_CHARS, "letters, digits and . _ : @ + -")
 user_id = target_value
 

@@ -13,9 +13,9 @@ DeepCallError, so an expired session reads alike whichever endpoint found it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from queuetui.api.decode import decode
 from queuetui.api.errors import DeepCallError, HttpStatusError, ProtocolError
 from queuetui.api.text import printable
 
@@ -33,7 +33,7 @@ def _json(body: bytes) -> object:
     """The parsed body, or None when it is not JSON. Lenient about raw control characters in strings: an
     error object that carries them must still read as an error (its message is cleaned for display)."""
     try:
-        return json.loads(body.decode("utf-8"), strict=False)
+        return decode(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
 

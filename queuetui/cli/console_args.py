@@ -15,11 +15,12 @@ class ConsoleArgs:
     locked: bool = False  # a served console: the demo, locked to its own simulator (only `serve` passes it)
     tour: bool = False
     show_keys: bool = False
+    slow_link: bool = False
     profile: str | None = None
     config: str | None = None
 
 
-FLAGS = ("--demo", "--locked", "--tour", "--show-keys")
+FLAGS = ("--demo", "--locked", "--tour", "--show-keys", "--slow-link")
 OPTIONS = ("--profile", "--config")
 
 
@@ -46,6 +47,7 @@ def read_console_args(argv: Sequence[str]) -> ConsoleArgs | None:
         locked="--locked" in flags,
         tour="--tour" in flags,
         show_keys="--show-keys" in flags,
+        slow_link="--slow-link" in flags,
         profile=options.get("--profile"),
         config=options.get("--config"),
     )

@@ -245,6 +245,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--locked", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tour", action="store_true", help="with --demo: a guided tour, step by step")
     parser.add_argument("--show-keys", action="store_true", help="show the last keys pressed (for a room)")
+    parser.add_argument(
+        "--slow-link", action="store_true", help="write few bytes, for a slow SSH link (config: slow_link = true)"
+    )
     parser.add_argument("--profile", default=None, help="profile from the config file (env QUEUETUI_PROFILE)")
     parser.add_argument("--config", default=None, help="config file path (env QUEUETUI_CONFIG)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -26,6 +26,29 @@ class OutcomeKind(str, Enum):
     UNANSWERED = "unanswered"  # read back from the trail: an attempt whose answer was never recorded
 
 
+# How each outcome is named where a supervisor reads it (the sessions list, the shift summary): a word or two, no
+# longer than the sessions list's result column; the audit trail keeps the kind's own value.
+_WORDS = {
+    OutcomeKind.OK: "ok",
+    OutcomeKind.INVALID: "form",
+    OutcomeKind.REFUSED: "refused",
+    OutcomeKind.API_ERROR: "denied",
+    OutcomeKind.NETWORK_ERROR: "network",
+    OutcomeKind.PROTOCOL_ERROR: "garbled",
+    OutcomeKind.UNRECORDED: "unsent",
+    OutcomeKind.INTERRUPTED: "stopped",
+    OutcomeKind.UNANSWERED: "sent?",
+}
+
+
+def outcome_words(kind: str) -> str:
+    """An outcome kind (its audit value, "api_error") in a supervisor's words ("denied")."""
+    try:
+        return _WORDS[OutcomeKind(kind)]
+    except ValueError:
+        return kind.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class Outcome:
     kind: OutcomeKind

@@ -39,6 +39,7 @@ from queuetui.api.text import without_secrets
 from queuetui.core.audit.access import AuditWriteError
 from queuetui.core.audit.log import AuditLog
 from queuetui.core.audit.who import identity_fields
+from queuetui.core.deepcall_words import floor_words
 from queuetui.core.outcome import Outcome as Outcome
 from queuetui.core.outcome import OutcomeKind as OutcomeKind
 from queuetui.core.outcome import RetryNotice as RetryNotice
@@ -266,7 +267,12 @@ class BargeService:
         code = error.code if isinstance(error, DeepCallError) else None
         field_name = error.field if isinstance(error, DeepCallError) else None
         message = self._without_secrets(error.message) + note
-        if isinstance(error, DeepCallError) and error.info.category is Category.RETRYABLE:
+        server_text = ""
+        if isinstance(error, DeepCallError) and (said := floor_words(error, request)) is not None:
+            # The floor's words for the supervisor; DeepCall's own, with its code, for the log and the record.
+            own = f"{error.server_message or error.info.title} (code {error.code})"
+            message, server_text = self._without_secrets(said) + note, self._without_secrets(own)
+        elif isinstance(error, DeepCallError) and error.info.category is Category.RETRYABLE:
             tries = "1 try" if attempts == 1 else f"{attempts} tries"
             message += f". Gave up after {tries}: wait a moment, then send again."
         elif isinstance(error, DeepCallError) and error.info.action:
@@ -287,6 +293,7 @@ class BargeService:
             field=field_name,
             latency_ms=(time.monotonic() - started) * 1000,
             attempts=attempts,
+            server_text=server_text,
         )
 
     def _without_secrets(self, text: str) -> str:
@@ -419,7 +426,7 @@ def _result(outcome: Outcome) -> dict[str, object]:
         "outcome": outcome.kind.value,
         "code": outcome.code,
         "message": outcome.message,
-        "server_text": outcome.server_text,  # the server's own words on success, e.g. its misspelt "sucessfully"
+        "server_text": outcome.server_text,  # the server's own words, e.g. its misspelt "sucessfully", or its refusal
         "latency_ms": round(outcome.latency_ms, 1),
         "attempts": outcome.attempts,
         "retries": outcome.retries,

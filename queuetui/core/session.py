@@ -28,6 +28,7 @@ from queuetui.core.audit.access import AuditWriteError
 from queuetui.core.audit.log import AuditLog
 from queuetui.core.config.environment import Environment
 from queuetui.core.config.settings import Profile
+from queuetui.core.deepcall_words import list_shows
 from queuetui.core.monitoring import Monitoring, MonitoringState
 from queuetui.core.outcome import Outcome, RetryNotice
 from queuetui.core.service import BargeService, RateGuard, RetryPolicy
@@ -136,6 +137,7 @@ class Session:
         self.floor: CallPoller | None = None  # the live call list, once `watch_floor` builds it
         self._floor_clock = floor_clock
         self._problems: list[str] = []
+        self._credentials_checked = False
         self.presence: PresenceWatch | None = None  # who else is on which call, once `watch_presence` starts it
         self._presence_url = ""
         self._display_name = ""
@@ -304,6 +306,19 @@ class Session:
     def in_flight(self) -> frozenset[str]:
         return self.service.in_flight
 
+    @property
+    def credentials_checked(self) -> bool:
+        """Whether the server has accepted this session's credentials at least once (its live list as it opened,
+        or an action): what the top line's tick says."""
+        return self._credentials_checked
+
+    def credentials_accepted(self) -> bool:
+        """The server has accepted the credentials; True the first time it is told so, for a front end that says
+        it once."""
+        first = not self._credentials_checked
+        self._credentials_checked = True
+        return first
+
     # ----- acting -----------------------------------------------------------------------------------
 
     def prepare(self, fields: Mapping[str, object]) -> BargeRequest:
@@ -351,7 +366,7 @@ class Session:
             self.monitoring.asked(request.call_id)
         return refused
 
-    def asks_before(self, request: BargeRequest) -> bool:
+    def needs_confirmation(self, request: BargeRequest) -> bool:
         """Whether `request` needs the supervisor's yes to a question first: an audible barge, in a profile that
         asks (and allows barge at all: a refused mode is refused without asking)."""
         return (
@@ -368,8 +383,8 @@ class Session:
         confirmed: Confirmed | None = None,
         stale: StaleList | None = None,
     ) -> Outcome:
-        """Send an admitted request (blocking: run it off the UI thread). A barge that `asks_before` goes only with
-        the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
+        """Send an admitted request (blocking: run it off the UI thread). A barge that `needs_confirmation` goes only
+        with the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
         `barge_check_s` of that yes, still shows its call with its agent (see `barge_check`). A success moves
         the monitoring state, unless an action on another call, admitted after this one, has already moved it (see
         `MonitoringState`). `stale` is the stale list the request was picked from (see `stale_list`): its records say
@@ -377,7 +392,7 @@ class Session:
         if request.snoop_type is SnoopType.BARGE:
             from queuetui.core.barge_check import Confirmed, recheck
 
-            if confirmed is None and self.asks_before(request):
+            if confirmed is None and self.needs_confirmation(request):
                 return self.service.release(request, f"Barge on {request.call_id} not sent: you did not confirm it")
             checked = recheck(
                 self.floor,
@@ -390,7 +405,7 @@ class Session:
                 return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
         outcome = self.service.perform(request, on_retry, cancel, stale.record() if stale is not None else None)
         if not outcome.ok:
-            return outcome
+            return self._with_listed_agent(outcome)
         change = self.monitoring.joined(
             request.call_id,
             request.target_entity_type,
@@ -400,6 +415,16 @@ class Session:
             self.clock(),
         )
         return replace(outcome, change=change)
+
+    def _with_listed_agent(self, outcome: Outcome) -> Outcome:
+        """A refusal of the target agent, told with the agent the live list shows on that call, when it differs."""
+        request = outcome.request
+        if outcome.field != "targetEntityVal" or not outcome.server_text or request is None or self.floor is None:
+            return outcome
+        call = self.floor.snapshot.find(request.call_id)
+        if call is None or call.agent is None or call.agent == request.target_entity_val:
+            return outcome
+        return replace(outcome, message=list_shows(outcome.message, call.agent))
 
     def act(
         self,

@@ -94,6 +94,8 @@ def _report(outcome: Outcome, as_json: bool, out: TextIO, err: TextIO) -> int:
         # The server named a field: say which flag gave it (input refused here already names its flags).
         flag = _FLAGS.get(outcome.field or "") if outcome.kind is OutcomeKind.API_ERROR else None
         print(f"error: {outcome.message}" + (f" (--{flag})" if flag else ""), file=err)
+        if outcome.server_text:
+            print(f"DeepCall said: {outcome.server_text}", file=err)
     if outcome.audit_problem and not as_json:
         problem = printable(outcome.audit_problem)
         print(f"warning: answer NOT recorded in the audit trail (its attempt is): {problem}", file=err)
@@ -164,7 +166,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _refuse(message, None, args.json, out, err)
     try:
         request = session.prepare(raw)
-        asks = session.asks_before(request)
+        asks = session.needs_confirmation(request)
         if asks and not args.yes:
             return _refuse(
                 "Mode: barge makes you heard by the agent and the customer; add --yes to confirm",

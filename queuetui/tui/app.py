@@ -1,65 +1,47 @@
-"""The Textual application: holds the open session and the embedded demo, and moves between screens.
+"""The Textual application: holds the open session and the embedded demo, signs in and out, and moves between
+screens.
 
 Screens get what they show (the session, the sign-in form's data) and post messages up; the app never reaches
-into their widgets. Start-up is in two halves so the console paints about as fast as a bare Textual app: this
-module imports only Textual and light modules; the config, the themes and the simulator load in `boot` on a
-worker thread once the console's first frame is on screen, and the console comes alive when they arrive. httpx
-loads there too when a sign-in comes next, else (the demo) with the first request; the request model, on a
-worker before an Enter can need it (see `load_requests` in the session module).
+into their widgets. Start-up (`tui/startup.py`, which states its sequence and import rules) hands the app its
+result to adopt; every key passes the key gate (`tui/key_gate.py`) first. httpx loads on a worker when a sign-in
+comes next, else (the demo) with the first request; the request model, on a worker before an Enter can need it
+(see `load_requests` in the session module).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import os
-import shutil
-import threading
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.theme import Theme
 from textual.widgets import Input
 
-from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS, first_theme
+from queuetui.tui.config_keeper import ConfigKeeper
+from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS
+from queuetui.tui.key_gate import KeyGate
 from queuetui.tui.key_time import key_typed_at
 from queuetui.tui.messages import DemoRequested, LoginRequired, SignInRequested, SnooperUsed
 from queuetui.tui.options import Launch
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.sign_in import SignIn
+from queuetui.tui.startup import StartUp, console_classes, demo_intro, first_paint_theme
 from queuetui.tui.textual_private import keymap_of
 from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from textual.driver import Driver
 
     from queuetui.api.credentials import SessionAuth, TokenAuth
-    from queuetui.api.errors import CallFailed
-    from queuetui.core.config.settings import Overrides, Profile, Settings
+    from queuetui.core.config.settings import Profile
     from queuetui.core.session import Session
     from queuetui.sim import SimServer
     from queuetui.tui.boot import Boot
-    from queuetui.tui.screens.login import LoginScreen
-
-
-# How long start-up may hold the screen's updates (see `_hold_updates_while_booting`): a few times a usual start.
-BOOT_HOLD_S = 1.0
-
-
-async def _handled_so_far(node: DOMNode) -> None:
-    """Wait until `node` has handled every message already sent to it (a node not yet running first mounts)."""
-    handled = asyncio.Event()
-    if node.call_later(handled.set):
-        await handled.wait()
 
 
 class QueueApp(App[None]):
@@ -88,68 +70,54 @@ class QueueApp(App[None]):
         ),
     ]
 
+    # Whether the terminal gets plain ASCII, which Textual's own __init__ decides (`get_driver_class`): keys are
+    # then spelt out.
+    plain_ascii = False
+
     def __init__(self, launch: Launch) -> None:
         super().__init__()
         self.launch = launch
         self.still = launch.still
+        self.slow_link = launch.slow_link  # and the config's, once it is read
         self.clock = launch.clock
         self.session: Session | None = None
         self.demo_sim: SimServer | None = None
         self.console_screen = ConsoleScreen(
-            still=launch.still, clock=launch.clock, demo=launch.demo, classes=self._expected_breakpoint()
+            still=launch.still, clock=launch.clock, demo=launch.demo, classes=console_classes()
         )
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
-        self.settings: Settings
-        self.profile_name = ""
-        self.profile: Profile
-        self.prefill: Overrides
-        self.audit_path: Path
-        self.config_path: Path
-        self.config_writable = False
-        self._save_lock = threading.Lock()
-        self._sign_in_type: type[LoginScreen] | None = None  # set once a sign-in screen has been shown
-        self._held_updates = contextlib.ExitStack()
-        # Keys typed before start-up is over are held, then typed into the screen they were meant for: the
-        # console once its session, profile and keymap are in force (with --demo), or the sign-in screen. Acted on
-        # sooner, a remapped key would do what the default keymap says; keys read before the console is pushed
-        # would go to the empty screen Textual starts on, and be lost; a session id typed at launch would land in
-        # the console's form behind the sign-in screen, in plain sight.
-        self._held_keys: list[events.Key] | None = []
-        self._replayed: set[int] = set()  # ids of the held keys posted again, still on their way
-        theme = first_theme()
-        if theme is not None:
-            self.register_theme(theme)
-            self._start_on(theme)
+        self.config = ConfigKeeper(self, self.report)
+        self.key_gate = KeyGate(self)
+        self._start_up = StartUp(self, launch, self._adopt_boot)
+        self._sign_in = SignIn(self, launch, self.config, self.key_gate, self.report, self._adopt_session, self._demo)
+        first_paint_theme(self)
 
     # ----- lifecycle --------------------------------------------------------------------------------
-
-    def _start_on(self, theme: Theme) -> None:
-        """Make `theme` the first one. Setting `App.theme` runs Textual's watcher, which parses all the CSS a
-        second time once the app starts (about 10 ms); before the start nothing is parsed or styled yet, so the
-        theme's variables and classes are all there is to set. Textual's starting filters assume a dark theme."""
-        if not theme.dark:
-            self.theme = theme.name
-            return
-        self.set_reactive(App.theme, theme.name)
-        self.stylesheet.set_variables(self.get_css_variables())
-        self.set_class(True, f"-theme-{theme.name}", update=False)
-
-    def _expected_breakpoint(self) -> str:
-        """The class Textual's first resize will give the console, from the terminal's width now. Set before the
-        first layout, that resize changes no class and so does not restyle every widget (about 20 ms)."""
-        return ConsoleScreen.width_class(shutil.get_terminal_size().columns)
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
         from textual.drivers.linux_driver import LinuxDriver
 
         from queuetui.tui.ascii_terminal import ascii_driver, wants_ascii
+        from queuetui.tui.lean_output import lean_driver
 
-        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale.
-        if issubclass(driver, LinuxDriver) and wants_ascii(os.environ):
-            return ascii_driver(driver)
-        return driver
+        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale, and its bytes
+        # do not cross the SSH link.
+        if not issubclass(driver, LinuxDriver):
+            return driver
+        if wants_ascii(os.environ):
+            self.plain_ascii = True
+            return lean_driver(ascii_driver(driver))
+        return lean_driver(driver)
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if not self.plain_ascii:
+            return shown
+        from queuetui.tui.ascii_terminal import key_in_words
+
+        return key_in_words(shown)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         # Fallbacks for the app's own colours in themes that do not define them (Textual's own).
@@ -158,49 +126,11 @@ class QueueApp(App[None]):
     def on_mount(self) -> None:
         # Textual holds screen updates until the app's start is over, which is after this handler: a screen
         # pushed in here is laid out and drawn once for nothing, then again. Pushed just after, its first frame
-        # is the one shown, about 35 ms sooner (measured in process, medians of 15).
-        self.call_later(self._show_console)
-
-    async def _show_console(self) -> None:
-        await self.push_screen(self.console_screen)
-        # The slow half of the start begins once the console is mounted. Measured, its first frame was on screen
-        # by then; begun sooner, the worker's imports would share the interpreter with that frame and hold it up.
-        # Waiting for a further refresh instead left the interpreter idle for about 25 ms (in process, medians
-        # of 5).
-        self._hold_updates_while_booting()
-        self._boot()
-
-    def _hold_updates_while_booting(self) -> None:
-        """Redraw nothing until start-up's worker is done. Textual lays a pushed screen out and draws it again once
-        its mount completes, and redraws after each change: work that shares the interpreter with the worker and
-        makes the session later, while the frame after the worker shows it all anyway (about 8 ms of CPU, in
-        process, medians of 10). Keys typed meanwhile are held until then (see `_held_keys`). A start slower than
-        BOOT_HOLD_S lets updates through, so a slow disk never leaves a screen that cannot redraw, even for a
-        resize."""
-        self._held_updates.enter_context(self.batch_update())
-        self.set_timer(BOOT_HOLD_S, self._held_updates.close)
-
-    # A failure here is a bug, not a user error: let it end the app with the (secret-free) crash report.
-    @work(thread=True, group="boot", exit_on_error=True)
-    def _boot(self) -> None:
-        from queuetui.tui.boot import load
-
-        boot = load(self.launch)
-        try:
-            self.call_from_thread(self._adopt_boot, boot)
-        except RuntimeError:
-            # The app quit while this loaded (call_from_thread refuses then): nobody will adopt the demo.
-            if boot.demo is not None:
-                boot.demo.close()
+        # is the one shown.
+        self.call_later(self._start_up.show, self.console_screen)
 
     def _adopt_boot(self, boot: Boot) -> None:
-        self._held_updates.close()
-        self._resume_collection()
-        self.settings, self.profile_name, self.profile = boot.settings, boot.profile_name, boot.profile
-        self.prefill, self.audit_path, self.config_path = boot.prefill, boot.audit_path, boot.config_path
-        # A locked console has no config of its own to keep: it never writes one (run by hand, the file it would
-        # overwrite is the user's).
-        self.config_writable = not boot.config_problem and not self.launch.locked
+        self.config.adopt(boot, self.launch.locked)
         self._adopt_themes(boot)
         self._adopt_keymap(boot)
         self.console_screen.show_sessions()
@@ -213,79 +143,25 @@ class QueueApp(App[None]):
         for warning in boot.warnings:
             self.report("warning", warning)
         self.console_screen.show_keys(self.launch.show_keys)
+        self.slow_link = self.launch.slow_link or boot.settings.slow_link
+        self.console_screen.use_slow_link(self.slow_link)
         if boot.demo is not None:
             self.demo_sim = boot.demo.sim
             self._log_demo_intro(boot.demo.sim)
-            if self._held_keys:
+            if self.key_gate.held:
                 self.console_screen.keys_held_for_it()
-            self._adopt_session(boot.demo.session, remember=False)
+            self._adopt_session(boot.demo.session, remember=False, checked=False)
             if self.launch.tour:
                 self.console_screen.start_tour(self.keys_of)
         else:
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
-            self._show_sign_in(boot.demo_problem)
-        self.console_screen.start_finished()
-        if self._held_keys and self.session is not None:
-            self._release_held_keys_once_requests_load()
+            self._sign_in.show(boot.demo_problem)
+        self.console_screen.start_up_done()
+        if self.key_gate.held and self.session is not None:
+            self.key_gate.release_once_requests_load()
         else:
-            # After a refresh: the screen the keys are for has its focus by then.
-            self.call_after_refresh(self._release_held_keys)
-
-    def _resume_collection(self) -> None:
-        """Garbage collection, paused by the command line for the start (see `cli`), resumes as start-up ends.
-        What the start made (modules, styles, the console) lives as long as the app: frozen, no later collection
-        scans it again, which keeps the pauses short while the live list refreshes. Frozen before the sign-in
-        screen exists: a screen that held a typed secret must stay collectable once it is closed."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
-
-    def _fatal_error(self) -> None:
-        # Overrides Textual's crash report (a private hook: see textual_private.NAMES), which prints every frame's
-        # local variables: a frame of the sign-in form or the client holds a secret in one. This one shows no
-        # locals and masks the secrets the app knows in what remains.
-        import rich
-        from rich.segment import Segment, Segments
-        from rich.traceback import Traceback
-
-        from queuetui.api.text import mask_secret
-
-        self.bell()
-        secrets = [secret for secret in self.known_secrets() if secret]
-        segments = []
-        for segment in self.console.render(Traceback(show_locals=False, width=None, suppress=[rich])):
-            text = segment.text
-            for secret in secrets:
-                text = text.replace(secret, mask_secret(secret))
-            segments.append(Segment(text, segment.style, segment.control))
-        self.panic(Segments(segments))
-
-    def known_secrets(self) -> list[str]:
-        """Every secret this app holds: signed in, remembered for the login form, or typed into it."""
-        found: list[str] = []
-        if self.session is not None:
-            found += self.session.credentials.secrets()
-        prefill = getattr(self, "prefill", None)
-        if prefill is not None:
-            found += [prefill.ssid or "", prefill.token or ""]
-        settings = getattr(self, "settings", None)
-        if settings is not None:
-            for profile in settings.profiles.values():
-                found += [profile.ssid, profile.token]
-        kind = self._sign_in_type
-        for screen in self.screen_stack:
-            if kind is not None and isinstance(screen, kind):
-                found += screen.typed_secrets()
-        return found
-
-    def on_unmount(self) -> None:
-        if self.session is not None:
-            self.session.close()
-        if self.demo_sim is not None:
-            self.demo_sim.stop()
-
-    # ----- signing in and out -----------------------------------------------------------------------
+            self.key_gate.release_after_refresh()
 
     def _adopt_themes(self, boot: Boot) -> None:
         """Register the validated themes and choose the profile's (or the file's) theme. Runs before `ready`,
@@ -302,56 +178,34 @@ class QueueApp(App[None]):
             for line in problems[1:]:
                 self.console_screen.log_line("warning", line)
 
-    def _sign_in_screen(self) -> LoginScreen | None:
-        """The sign-in screen, when it is on top. Its module loads with the first one shown, and not before: a
-        demo's start and every Enter in the console ask this, and loading it would hold the UI about 10 ms."""
-        kind = self._sign_in_type
-        return self.screen if kind is not None and isinstance(self.screen, kind) else None
+    def _fatal_error(self) -> None:
+        # Overrides Textual's crash report (a private hook: see textual_private.NAMES): see `crash_report`.
+        from queuetui.tui.crash_report import masked_traceback
 
-    def _show_sign_in(self, notice: str = "", refused: bool = False) -> None:
-        from queuetui.tui.screens.login import LoginForm, LoginScreen
+        self.bell()
+        self.panic(masked_traceback(self.console, self.known_secrets()))
 
-        self._sign_in_type = LoginScreen
-        launch = self.launch
-        profile = self.profile
-        if launch.locked and self.demo_sim is not None:
-            from queuetui.core.demo import demo_profile
+    def known_secrets(self) -> list[str]:
+        """Every secret this app holds: signed in, remembered for the login form, or typed into it."""
+        found = self.config.secrets()
+        if self.session is not None:
+            found += self.session.credentials.secrets()
+        return found + self._sign_in.typed_secrets()
 
-            profile = demo_profile(profile, self.demo_sim)  # its only choice, as it offers no base URL
-        form = LoginForm(
-            self.settings,
-            self.profile_name,
-            profile,
-            self.prefill,
-            notice,
-            refused,
-            self.still,
-            launch.demo,
-            launch.locked,
-        )
-        self.push_screen(LoginScreen(form))
-        self.call_after_refresh(self._load_http)
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        if self.demo_sim is not None:
+            self.demo_sim.stop()
 
-    @work(thread=True, group="http", exclusive=True, exit_on_error=False)
-    def _load_http(self) -> None:
-        # Signing in opens the session on the UI thread, which for a host other than this machine needs httpx, its
-        # transport and the system's certificates (about 55 ms): they load here, while the form is filled in, and
-        # so does the request model, which the first Enter after signing in needs.
-        from queuetui.core.session import load_http, load_requests
+    # ----- signing in and out -----------------------------------------------------------------------
 
-        load_http()
-        load_requests()
+    def _demo(self) -> SimServer | None:
+        return self.demo_sim
 
     def _log_demo_intro(self, sim: SimServer) -> None:
-        log = self.console_screen.log_line
-        calls = ", ".join(f"{c.call_id}/{c.agent}" for c in sim.scenario.calls.values())
-        log("info", f"Demo simulator at {sim.url}")
-        log("info", f"Live calls (call/agent): {calls}")
-        for call in sim.scenario.calls.values():
-            if call.processing_for > 0:
-                log("info", f"{call.call_id} answers 1501 {call.processing_for} times, then connects")
-            elif call.processing_for < 0:
-                log("info", f"{call.call_id} stays busy (1501) until the retries run out")
+        for line in demo_intro(sim):
+            self.console_screen.log_line("info", line)
 
     @on(DemoRequested)
     def start_demo(self) -> None:
@@ -362,141 +216,62 @@ class QueueApp(App[None]):
 
         try:
             demo = open_demo(
-                self.profile,
-                self.audit_path,
+                self.config.profile,
+                self.config.audit_path,
                 seams_of(self.launch),
                 sim=self.demo_sim,
                 colleague=self.launch.demo_colleague,
             )
         except SessionRefused as refused:
-            self._refused(refused.label, refused.message)
+            self._sign_in.refused(refused.label, refused.message)
             return
         if self.demo_sim is None:
             self.demo_sim = demo.sim
             self._log_demo_intro(demo.sim)
-        self._adopt_session(demo.session, remember=False)
+        self._adopt_session(demo.session, remember=False, checked=False)
 
     def on_sign_in_requested(self, message: SignInRequested) -> None:
         self.sign_in(message.name, message.profile, message.credentials, message.remember)
 
+    def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
+        self._sign_in.open(name, profile, credentials, remember)
+
     def action_sign_in(self) -> None:
-        screen = self._sign_in_screen()
+        screen = self._sign_in.on_top()
         if screen is None or not screen.enter_signs_in():
             raise SkipAction()
         request = screen.submission()
         if request is not None:
             self.on_sign_in_requested(request)
 
-    def sign_in(self, name: str, profile: Profile, credentials: SessionAuth | TokenAuth, remember: bool) -> None:
-        from queuetui.core.session import Session, SessionRefused
-        from queuetui.tui.boot import seams_of
-
-        try:
-            session = Session.open(name, profile, credentials, self.audit_path, seams=seams_of(self.launch))
-        except SessionRefused as refused:
-            self._refused(refused.label, refused.message)
-            return
-        if profile.live_calls.source != "deepcall":
-            self._adopt_session(session, remember)
-            return
-        # The first live list checks the credentials before the console opens; keys typed meanwhile wait.
-        screen = self._sign_in_screen()
-        if screen is not None:
-            screen.checking()
-        if self._held_keys is None:
-            self._held_keys = []
-        self._check_on_list(session, remember)
-
-    @work(thread=True, group="sign-in", exclusive=True, exit_on_error=False)
-    def _check_on_list(self, session: Session, remember: bool) -> None:
-        refused = session.refused_by_list()
-        try:
-            self.call_from_thread(self._checked_on_list, session, remember, refused)
-        except RuntimeError:  # the app quit meanwhile
-            session.close()
-
-    def _checked_on_list(self, session: Session, remember: bool, refused: CallFailed | None) -> None:
-        if refused is None:
-            self._adopt_session(session, remember, checked=True)
-            self.call_after_refresh(self._release_held_keys)
-            return
-        from queuetui.api.text import without_secrets
-
-        session.close()
-        held = len(self._held_keys or [])
-        self._held_keys = None  # typed for the console, which did not open: not into the secret selected below
-        message = without_secrets(refused.message, session.credentials.secrets())
-        self.report("error", f"The live list refused these credentials: {message}; not signed in")
-        if held:
-            self.report("warning", f"{held} key(s) typed after Sign in were dropped: the console did not open")
-        screen = self._sign_in_screen()
-        if screen is not None:
-            screen.credentials_refused(message)
-
-    def _refused(self, label: str, message: str) -> None:
-        self.report("error", f"{label}: {message}; not signed in")
-        screen = self._sign_in_screen()
-        if screen is not None:
-            screen.refused(label, message)
-        else:
-            self._show_sign_in(f"{label}: {message}")
-
-    def _adopt_session(self, session: Session, remember: bool, checked: bool = False) -> None:
+    def _adopt_session(self, session: Session, remember: bool, checked: bool) -> None:
         """Show `session` in the console; `checked` when the server has accepted its credentials already."""
-        from queuetui.api.credentials import SessionAuth
-        from queuetui.core.config.settings import Overrides
-
         if self.session is not None:
             self.session.close()
         self.session = session
-        if not session.is_demo:
-            # The demo's profile is the simulator's, not the user's: a sign-in after it starts from the user's own.
-            self.profile_name, self.profile = session.name, session.profile
-            from queuetui.core.presence.setting import chosen_url
-
-            session.share_presence(
-                chosen_url(self.settings.presence, session.profile.presence), self.settings.display_name
-            )
-        credentials = session.credentials
-        # Kept in memory only, so an auth failure can bring the login back with its fields filled.
-        if isinstance(credentials, SessionAuth):
-            self.prefill = Overrides(profile=session.name, ssid=credentials.ssid.get_secret_value())
-        else:
-            self.prefill = Overrides(
-                profile=session.name, user_id=credentials.user_id, token=credentials.token.get_secret_value()
-            )
-        if self._sign_in_screen() is not None:
+        if self._sign_in.on_top() is not None:
             self.pop_screen()
-        self.console_screen.attach(session)
         if checked:
-            self.console_screen.credentials_accepted()
+            session.credentials_accepted()
+        self.config.share_presence(session)
+        self.console_screen.attach(session)
         self.report(
             "info",
-            f"Signed in to {session.host} ({session.environment.value}) as {credentials.identity}: "
+            f"Signed in to {session.host} ({session.environment.value}) as {session.credentials.identity}: "
             + (
                 "the live list accepted the credentials"
                 if checked
                 else "credentials kept; the first action checks them"
             ),
         )
-        if session.is_demo:
-            return
-        from queuetui.core.config.preferences import secret_remembered
-
-        remembered = secret_remembered(session.profile, credentials, remember)
-        if remembered is not None:
-            # The profile in memory too: the next sign-in screen and the next save start from it.
-            self.profile = remembered
-            self._save_profile(remembered)
+        self.config.signed_in(session, remember)
 
     def on_login_required(self, message: LoginRequired) -> None:
-        if self._sign_in_screen() is not None or not self.ready.is_set():
+        if self._sign_in.on_top() is not None or not self.ready.is_set():
             return
-        self._show_sign_in(message.notice, message.refused)
+        self._sign_in.show(message.notice, message.refused)
 
     def sign_out(self) -> None:
-        from queuetui.core.config.settings import Overrides
-
         if not self.ready.is_set() or self.launch.locked:
             # Nothing to sign out of yet, and no sign-in screen can be built before the config; a locked console
             # stays on its simulator.
@@ -504,10 +279,10 @@ class QueueApp(App[None]):
         if self.session is not None:
             self.session.close()
             self.session = None
-        self.prefill = Overrides(profile=self.profile_name, user_id=self.prefill.user_id)
+        self.config.signed_out()
         self.console_screen.attach(None)
         self.report("info", "Signed out")
-        self._show_sign_in("Signed out")
+        self._sign_in.show("Signed out")
 
     # ----- reporting --------------------------------------------------------------------------------
 
@@ -517,47 +292,12 @@ class QueueApp(App[None]):
     # ----- config -----------------------------------------------------------------------------------
 
     def on_snooper_used(self, message: SnooperUsed) -> None:
-        from queuetui.core.config.preferences import snooper_remembered
-
-        if self.session is None:
-            return
-        remembered = snooper_remembered(self.profile, message.number, demo=self.session.is_demo)
-        if remembered is not None:
-            self.profile = remembered
-            self._save_profile(remembered)
-
-    def _save_profile(self, profile: Profile) -> None:
-        from queuetui.core.config.preferences import stored
-
-        self.settings = stored(self.settings, self.profile_name, profile)
-        self._save_settings()
+        if self.session is not None:
+            self.config.snooper_used(message.number, demo=self.session.is_demo)
 
     def watch_theme(self, theme: str) -> None:
-        if not self.ready.is_set() or self.still:
-            return
-        # Saved where it is read back: the profile's own theme wins over the file's when it has one.
-        stored = self.settings.profiles.get(self.profile_name)
-        if stored is not None and stored.theme:
-            if theme != stored.theme:
-                self.profile = replace(self.profile, theme=theme)
-                self._save_profile(replace(stored, theme=theme))
-        elif theme != self.settings.theme:
-            self.settings = replace(self.settings, theme=theme)
-            self._save_settings()
-
-    @work(thread=True, group="config", exclusive=True, exit_on_error=False)
-    def _save_settings(self) -> None:
-        from queuetui.core.config.settings import ConfigError, save_config
-
-        if not self.config_writable:
-            return
-        try:
-            # One save at a time, each writing the settings as they are when it runs: a cancelled worker
-            # keeps running, and without the lock an older save could land last.
-            with self._save_lock:
-                save_config(self.config_path, self.settings)
-        except (ConfigError, OSError) as problem:
-            self.call_from_thread(self.report, "error", f"Could not save the config: {problem}")
+        if self.ready.is_set() and not self.still:
+            self.config.theme_chosen(theme)
 
     # ----- commands ---------------------------------------------------------------------------------
 
@@ -576,14 +316,7 @@ class QueueApp(App[None]):
 
     def binding_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every binding by where it applies: for F1 help and for checking the keymap."""
-        from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-        from queuetui.tui.screens.hang_up import HangUpScreen
-        from queuetui.tui.screens.help import HelpScreen
-        from queuetui.tui.screens.login import LoginScreen
-        from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
-        from queuetui.tui.widgets.live_calls import LiveCallsTable
-        from queuetui.tui.widgets.mode_selector import ModeSelector
-        from queuetui.tui.widgets.sessions_table import SessionsTable
+        from queuetui.tui.binding_sections import binding_sections
 
         palette = Binding(
             self.COMMAND_PALETTE_BINDING,
@@ -592,41 +325,14 @@ class QueueApp(App[None]):
             id="app.commands",
             tooltip="Commands: I hung up, sign out, export or clear log, theme, help",
         )
-        return [
-            ("Everywhere", [*self.BINDINGS, palette]),
-            ("Console", list(ConsoleScreen.BINDINGS)),
-            ("Mode selector (when focused)", list(ModeSelector.BINDINGS)),
-            ("Live calls (when focused)", list(LiveCallsTable.BINDINGS)),
-            ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
-            ("Sign in", list(LoginScreen.BINDINGS)),
-            ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),
-            ("Which call you hung up", list(HangUpScreen.BINDINGS)),
-            ("Help", list(HelpScreen.BINDINGS)),
-            ("Shift summary", list(ShiftSummaryScreen.BINDINGS)),
-        ]
+        return binding_sections([*self.BINDINGS, palette])
 
     def _adopt_keymap(self, boot: Boot) -> None:
         if not boot.settings.keymap:
             return
-        from queuetui.tui.keymap import Scope, check_keymap
+        from queuetui.tui.binding_sections import checked_keymap
 
-        sections = dict(self.binding_sections())
-        everywhere, console = sections["Everywhere"], sections["Console"]
-        # Keys clash only where both bindings are active at once: the app's, the screen's and the focused widget's.
-        scopes = [
-            Scope("console", [*everywhere, *console], has_fields=True),
-            *(
-                Scope(name.split(" (")[0].lower(), [*everywhere, *console, *sections[name]])
-                for name in sections
-                if name.endswith("(when focused)")
-            ),
-            Scope("sign in", [*everywhere, *sections["Sign in"]], has_fields=True),
-            *(
-                Scope(name.lower(), [*everywhere, *sections[name]])
-                for name in ("Barge confirmation", "Which call you hung up", "Help")
-            ),
-        ]
-        checked = check_keymap(boot.settings.keymap, scopes, str(boot.config_path))
+        checked = checked_keymap(boot.settings.keymap, self.binding_sections(), str(boot.config_path))
         self.set_keymap(checked.keymap)
         if checked.problems:
             first, *others = checked.problems
@@ -647,15 +353,8 @@ class QueueApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            replayed = id(event) in self._replayed
-            if self._held_keys is not None and not replayed and not self._quits(event.key):
-                self._held_keys.append(event)  # shown below when typed into its screen
-                return
-            if replayed:
-                self._replayed.discard(id(event))
-                if not self._replayed:
-                    self.call_later(self._release_held_keys)  # any that came in meanwhile, or the hold ends
-            await self._earlier_keys_handled()
+            if not await self.key_gate.admit(event):
+                return  # held: shown below when typed into its screen
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
@@ -664,54 +363,6 @@ class QueueApp(App[None]):
                 await super().on_event(event)
             return
         await super().on_event(event)
-
-    async def _earlier_keys_handled(self) -> None:
-        """Wait until what the keys before this one set off is done, from the focused widget up to its screen, and
-        in a screen that opened meanwhile. A key routed to a widget is matched to its bindings, and their messages
-        handled, only as they bubble up, one node at a time; meanwhile the app would route the next key, and a
-        priority key (Tab, Enter, F4) would act first: `b Tab` on the live list lost the b, `b Enter` sent the
-        form before the b's question. A screen just pushed (that question) sets its focus as it mounts: a Tab
-        routed sooner would move a focus about to be set."""
-        screen = self.screen
-        node: DOMNode | None = self.focused or screen
-        while node is not None and node is not self:
-            await _handled_so_far(node)
-            node = node.parent
-        if self.screen is not screen:
-            await _handled_so_far(self.screen)
-
-    def _quits(self, key: str) -> bool:
-        active = self.screen.active_bindings.get(key)
-        return active is not None and active.binding.action in ("quit", "help_quit")
-
-    @work(thread=True, group="boot", exit_on_error=True)
-    def _release_held_keys_once_requests_load(self) -> None:
-        # An Enter among the keys typed during start-up would load the request model on the UI thread, freezing the
-        # console for the 100 ms or more it takes (more while the shift's read loads it too): the keys wait here
-        # instead, while the console shows the session.
-        from queuetui.core.session import load_requests
-
-        load_requests()
-        with contextlib.suppress(RuntimeError):  # the app quit meanwhile: the keys go with it
-            self.call_from_thread(self.call_after_refresh, self._release_held_keys)
-
-    def _release_held_keys(self) -> None:
-        """Type what was held into the screen it was meant for, in order, now that it has its focus. Each key keeps
-        the time it was typed: a barge question refuses keys typed before it was shown.
-
-        The hold ends only once no key is left behind the ones posted again: keys typed later may already wait in
-        the app's queue, ahead of them, and would act first (`/ C-10017 Enter` with only its `/` held sent the
-        form before the filter opened). Those are held too, and posted again after them."""
-        held = self._held_keys or []
-        if not held:
-            self._held_keys = None
-            return
-        self._held_keys = []
-        for key in held:
-            typed = events.Key(key.key, key.character)
-            typed.time = key.time
-            self._replayed.add(id(typed))
-            self.post_message(typed)
 
     def toggle_keys(self) -> None:
         self.console_screen.show_keys(not self.console_screen.showing_keys)
@@ -730,14 +381,9 @@ class QueueApp(App[None]):
 
     def keys_of(self, binding_id: str) -> str:
         """The keys a binding has now (the keymap's, else its own), as the key bar shows them: "f5 or ^g"."""
-        from queuetui.tui.keymap import active_keys
+        from queuetui.tui.binding_sections import keys_of
 
-        for _, bindings in self.binding_sections():
-            for binding in bindings:
-                if isinstance(binding, Binding) and binding.id == binding_id:
-                    keys = active_keys(binding, keymap_of(self)).split(",")
-                    return " or ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys)
-        raise KeyError(binding_id)
+        return keys_of(self.binding_sections(), keymap_of(self), binding_id, self.get_key_display)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         console = self.console_screen
@@ -745,12 +391,12 @@ class QueueApp(App[None]):
         yield SystemCommand("Shift summary", "This shift: actions by mode and outcome", console.action_shift_summary)
         if not self.launch.locked:
             yield SystemCommand("Sign out", "Forget the credentials and return to sign in", self.sign_out)
-        yield SystemCommand("Export log", "Write the log panel to a file (mode 0600)", console.action_export_log)
+        yield SystemCommand("Export log", "Write the log panel to a file only you can read", console.action_export_log)
         yield SystemCommand("Clear log", "Empty the log panel", console.action_clear_log)
         yield SystemCommand("Show keys", "Show or hide the last keys pressed, for a room", self.toggle_keys)
         if self.session is not None and self.session.is_demo:
             yield SystemCommand("Tour", "A guided tour of the demo, step by step", self.start_tour)
             yield SystemCommand("Reset the demo", "Empty the log and sessions, start the calls again", self.reset_demo)
         yield SystemCommand("Switch theme", "Choose a colour theme (remembered)", self.action_change_theme)
-        yield SystemCommand("Help", "Every key binding", self.action_help)
+        yield SystemCommand("Help", "Every key and what it does", self.action_help)
         yield SystemCommand("Quit", "Leave queuetui", self.action_quit)

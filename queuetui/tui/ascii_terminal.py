@@ -42,6 +42,15 @@ _TWINS = {
     "\u2423": "_",  # ␣ space
     "\u00a0": " ",
 }
+# Keys as words where their glyph's twin would read as another key (`^` is Ctrl, `J` a letter).
+_KEY_WORDS = {
+    "\u23ce": "enter",
+    "\u2191": "up",
+    "\u2193": "down",
+    "\u2190": "left",
+    "\u2192": "right",
+    "\u232b": "bksp",
+}
 _SPINNER = "|/-\\"
 _YES = {"1", "true", "yes", "on"}
 _NO = {"0", "false", "no", "off"}
@@ -89,13 +98,17 @@ def _twin(char: str) -> str:
         return _SPINNER[code % len(_SPINNER)]
     if 0x2500 <= code <= 0x257F:  # box drawing
         across, down = "HORIZONTAL" in name, "VERTICAL" in name
-        return "-" if across and not down else "|" if down and not across else "+"
+        if across and not down:
+            return "=" if "DOUBLE" in name else "-"  # a double border marks the panel that has the focus
+        return "|" if down and not across else "+"
     if 0x2580 <= code <= 0x259F:  # block elements: bars, the scrollbar, tall borders
         if "UPPER" in name:
             return "-"
         if "LEFT" in name or "RIGHT" in name:
             return "|"
-        return "_" if "ONE EIGHTH" in name or "ONE QUARTER" in name else "#"
+        # A tall border's thin bottom edge is a line; the rest are a scrollbar's thumb. Never `_`: it is what a
+        # terminal shows for a symbol it cannot draw.
+        return "-" if "ONE EIGHTH" in name else "#"
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return ""  # combining marks and invisible formatting take no cell
     plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
@@ -109,6 +122,11 @@ _TABLE = _Twins()
 
 def to_ascii(text: str) -> str:
     return text if text.isascii() else text.translate(_TABLE)
+
+
+def key_in_words(display: str) -> str:
+    """A key as Textual shows it ("\u23ce", "^\u2191"), with each arrow or Enter glyph spelt out ("enter", "^up")."""
+    return "".join(_KEY_WORDS.get(char, char) for char in display)
 
 
 def ascii_driver(driver: type[Driver]) -> type[Driver]:

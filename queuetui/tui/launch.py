@@ -35,8 +35,17 @@ def run_console(
     config: str | None = None,
     tour: bool = False,
     show_keys: bool = False,
+    slow_link: bool = False,
 ) -> int:
-    app = create_app(demo=demo or locked, locked=locked, profile=profile, config=config, tour=tour, show_keys=show_keys)
+    app = create_app(
+        demo=demo or locked,
+        locked=locked,
+        profile=profile,
+        config=config,
+        tour=tour,
+        show_keys=show_keys,
+        slow_link=slow_link,
+    )
     use_burst_parser()
     stopped: list[str] = []
 

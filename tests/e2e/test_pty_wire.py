@@ -1,6 +1,6 @@
 """The installed `queuetui --demo` on a pseudo-terminal at 80x24 with TERM=xterm: the bytes a terminal at the far
-end of an SSH link receives while the console is left alone. Bytes do not depend on the machine's speed, so a
-loaded machine neither passes nor fails this by itself."""
+end of an SSH link receives, left alone, launching, spying from the list and closing a dialog. Bytes do not depend
+on the machine's speed, so a loaded machine neither passes nor fails this by itself."""
 
 from __future__ import annotations
 
@@ -15,12 +15,56 @@ pytestmark = pytest.mark.e2e
 IDLE_WINDOW_S = 10.0
 # Bytes in the window: what the live list's refreshes, a call joining the floor and the launch's notice going
 # away cost, with room to spare. A console that redraws its rows or its clocks on every refresh writes more.
-IDLE_BUDGET = 2_500
+IDLE_BUDGET = 1_500
+# With --slow-link: no scrollbar redrawn as calls come and go, durations in steps of minutes.
+SLOW_LINK_IDLE_BUDGET = 1_000
+# The whole first screen and the signed-in top line, sent as the cells that change with each style set once: a
+# console that sent every segment with its own style and reset, or a screen twice, writes more than twice this.
+LAUNCH_BUDGET = 7_000
+# The top line, the call's row, the log's lines and the sessions list's row: not the whole console.
+SPY_BUDGET = 2_500
+# What the dialog covered, drawn again: a dialog that dimmed the console behind it changed every cell twice.
+CLOSE_BUDGET = 2_500
+
+
+def demo(home: Path, *flags: str) -> PtyProgram:
+    return PtyProgram([installed_command(), "--demo", *flags], env=run_env(home))
+
+
+def idle_bytes(term: PtyProgram) -> int:
+    term.wait_for("demo@", timeout=30)  # signed in: the live list refreshes from here on
+    start = term.wait_quiet(1.0)
+    return len(term.written_in(start, IDLE_WINDOW_S))
 
 
 def test_an_idle_console_writes_little(isolated_home: Path):
-    with PtyProgram([installed_command(), "--demo"], env=run_env(isolated_home)) as term:
-        term.wait_for("demo@", timeout=30)  # signed in: the live list refreshes from here on
-        start = term.wait_quiet(1.0)
-        written = len(term.written_in(start, IDLE_WINDOW_S))
+    with demo(isolated_home) as term:
+        written = idle_bytes(term)
     assert written <= IDLE_BUDGET, f"an idle console wrote {written} bytes in {IDLE_WINDOW_S:.0f} s"
+
+
+def test_an_idle_console_on_a_slow_link_writes_less(isolated_home: Path):
+    with demo(isolated_home, "--slow-link") as term:
+        written = idle_bytes(term)
+    assert written <= SLOW_LINK_IDLE_BUDGET, f"an idle --slow-link console wrote {written} bytes"
+
+
+def test_launch_a_spy_and_closing_a_dialog_send_what_changed(isolated_home: Path):
+    with demo(isolated_home) as term:
+        usable = term.wait_for("demo@", timeout=30)
+        launch = len(term.received(until=usable + 1e-9))
+        term.wait_quiet(0.5)
+        term.wait_written(term.send(b"/C-10023\r"))
+        term.wait_quiet(0.5)
+        pressed = term.send(b"s")
+        shown = term.wait_for("ON C-10023", since=pressed)
+        spy = len(term.received(since=pressed, until=shown + 1e-9))
+        term.wait_quiet(0.5)
+        term.wait_for("This shift (Esc closes)", since=term.send(b"\x1b[17~"))  # F6
+        term.wait_quiet(0.5)
+        closing = term.send(b"\x1b")
+        term.wait_written(closing)
+        closed = len(term.received(since=closing, until=term.wait_quiet(0.5)))
+    assert launch <= LAUNCH_BUDGET, f"launch to usable wrote {launch} bytes"
+    assert spy <= SPY_BUDGET, f"a spy wrote {spy} bytes before the top line showed it"
+    assert closed <= CLOSE_BUDGET, f"closing the shift summary wrote {closed} bytes"

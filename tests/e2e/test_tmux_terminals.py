@@ -98,7 +98,8 @@ def test_a_terminal_without_utf8_reads_in_plain_ascii(isolated_home: Path):
         screen = term.capture()
         assert screen.isascii()
         assert "_" not in screen, f"a character tmux could not show:\n{screen}"
-        assert "+- Live calls ---" in screen  # borders in ASCII, lined up
+        # Borders in ASCII, lined up; the list has the focus: `=` along its frame.
+        assert "+= Live calls ===" in screen
     finally:
         term.kill()
     audit = isolated_home / ".local" / "state" / "queuetui" / "audit.jsonl"

@@ -129,7 +129,7 @@ CLI_FIELD_FLAGS = {
     "call_id": ("--call-id", "Call ID"),
     "mode": ("--mode", "Mode"),
     "target": ("--target", "Target"),
-    "target_type": ("--target-type", "Target type"),
+    "target_type": ("--target-type", "Target kind"),
     "snooper": ("--snooper", "Snooper number"),
 }
 # argv strings cannot hold NUL, and only text arrives from a command line.
@@ -272,7 +272,7 @@ CONFIG_VALUE_CASES = {
     "insecure-http-list": ("allow_insecure_http = []", "allow_insecure_http"),
     "snooper-arabic-digits": ('snooper_number = "٩٨٧٦٥٤٣٢١٠"', "Snooper number"),
     "snooper-ansi": ('snooper_number = "98765\\u001b[31m43210"', "Snooper number"),
-    "target-type-sql": ('target_type = "agent; DROP TABLE calls"', "Target type"),
+    "target-type-sql": ('target_type = "agent; DROP TABLE calls"', "Target kind"),
     "ca-bundle-missing": ('ca_bundle = "/nonexistent/ca.pem"', "ca_bundle"),
 }
 

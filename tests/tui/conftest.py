@@ -24,6 +24,7 @@ from textual._time import get_time  # the clock Textual stamps events with
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, RadioButton
@@ -96,9 +97,15 @@ class Harness:
     # How many of each kind of message the app's widgets have handled, by class name: a test waits for the
     # message a piece of work ends with, not for the time it usually takes.
     handled: Counter[str] = field(default_factory=Counter)
+    # Each message of a class in `keep`, once, as it was first handled: a test asserts what a widget asked for.
+    keep: tuple[type[Message], ...] = ()
+    kept: list[Message] = field(default_factory=list)
 
-    def count(self, message: object) -> None:
+    def count(self, message: Message) -> None:
         self.handled[type(message).__name__] += 1
+        # A message is seen at each node it bubbles through.
+        if isinstance(message, self.keep) and all(seen is not message for seen in self.kept):
+            self.kept.append(message)
 
     @property
     def console(self) -> ConsoleScreen:

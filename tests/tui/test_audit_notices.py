@@ -32,14 +32,19 @@ def test_a_request_whose_answer_was_never_recorded_is_told_at_the_next_sign_in(m
 def test_a_request_whose_attempt_cannot_be_written_is_not_sent(make_app, sim: SimServer, audit_path):
     h = make_app(base_url=sim.url)
 
+    log: list[str] = []
+
     async def steps(pilot):
         await signed_in(pilot)
         audit_path.chmod(0o644)  # someone opened the trail to others while the console ran
         await send_call(pilot, "C-10023", "13")
         await wait_until(pilot, lambda: bool(h.toasts.of("error")))
+        log.extend(h.log_lines)
 
     drive(h, steps)
+    # The notice and the log line both say it whole: the path is to be typed.
+    whole = f"Not sent: the audit trail cannot be written ({audit_path}: others may open it (mode 0644); chmod 600"
     [error] = h.toasts.of("error")
-    assert error.startswith(f"Not sent: the audit trail cannot be written ({audit_path}: others may open it")
-    assert f"chmod 600 {audit_path}" in error
+    assert error.startswith(whole) and error.endswith(f"chmod 600 {audit_path})")
+    assert any(line.endswith(error) for line in log)
     assert sim.request_count == 0

@@ -29,7 +29,7 @@ def test_1501_retries_with_progress_then_connects(make_app, sim):
         assert h.sessions.entries[-1].outcome.attempts == 3
         progress = [line for line in h.log_lines if "(1501)" in line]
         assert [line.split("(1501): ")[1].split(" in ")[0] for line in progress] == ["retry 1 of 2", "retry 2 of 2"]
-        assert any("server: 200 sucessfully BARGINGCall" in line and "(3 tries)" in line for line in h.log_lines)
+        assert any("(3 tries); it said: sucessfully BARGINGCall" in line for line in h.log_lines)
 
     drive(h, steps)
     assert sim.request_count == 3
@@ -58,6 +58,7 @@ def test_1501_that_never_clears_gives_up_after_the_bound(make_app, sim):
 
 def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
     h = make_app(base_url=sim.url)
+    log: list[str] = []
 
     async def steps(pilot):
         await signed_in(pilot)
@@ -65,10 +66,16 @@ def test_1502_for_the_wrong_agent_focuses_the_target(make_app, sim):
         target = h.console.query_one("#target-value", Input)
         assert h.app.focused is target
         assert target.has_class("-invalid")
+        log.extend(h.log_lines)
 
     drive(h, steps)
     [error] = h.toasts.of("error")
-    assert error.startswith("Invalid value") and "(code 1502)" in error
+    assert error == "Agent 14 is not on C-10023: check the target agent"
+    # DeepCall's own words, with its code, on the log's next line.
+    said = log[log.index(next(line for line in log if line.endswith(error))) + 1]
+    assert said.endswith(
+        "DeepCall said: Invalid filter value: targetEntityVal does not match the agent on C-10023 (code 1502)"
+    )
 
 
 def test_after_a_1502_sent_from_the_target_field_typing_replaces_the_wrong_agent(make_app, sim):

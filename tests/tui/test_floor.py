@@ -274,7 +274,7 @@ def test_tab_from_the_list_with_an_empty_form_goes_to_call(floor_app):
     drive(h, steps)
 
 
-def test_notices_after_quick_actions_cover_neither_the_top_line_nor_the_live_list_at_80x24(floor_app, sim):
+def test_notices_after_quick_actions_cover_neither_the_top_line_the_live_list_nor_the_sessions_at_80x24(floor_app, sim):
     h = floor_app()
     seen: dict[str, list[str]] = {}
 
@@ -291,10 +291,11 @@ def test_notices_after_quick_actions_cover_neither_the_top_line_nor_the_live_lis
     drive(h, steps)
     assert sim.request_count == 4
     with_notices, without = seen["with notices"], seen["without"]
-    assert with_notices[0] == without[0]  # the top line
-    list_width = 46  # the live list's frame at 80 columns, its highlighted row among them
-    assert [row[:list_width] for row in with_notices[1:12]] == [row[:list_width] for row in without[1:12]]
-    assert with_notices != without  # the notices were on screen
+    # The top line, and the live list and the form (their frames end on row 11), its highlighted row among them.
+    assert with_notices[:12] == without[:12]
+    sessions_width = 38  # the sessions list's frame at 80 columns, its LIVE row among them
+    assert [row[-sessions_width:] for row in with_notices[12:]] == [row[-sessions_width:] for row in without[12:]]
+    assert with_notices != without  # the notices were on screen, over the log
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])

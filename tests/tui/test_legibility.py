@@ -28,6 +28,7 @@ from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.widgets import log_panel
 from queuetui.tui.widgets.key_bar import KeyBar
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel
 from queuetui.tui.widgets.toggles import MarkedCheckbox
 from tui.conftest import (
@@ -177,7 +178,7 @@ def test_sessions_list_columns_never_run_together_long_ids_are_shortened_in_the_
     parsed = [ROW.match(row.rstrip()) for row in body]
     assert all(parsed), "\n".join(rows)
     cells = [(m["call"], m["agent"], m["mode"]) for m in parsed if m]
-    assert cells[-3:] == [("C-1\u2026123", "13", "SPY"), ("C-10023", "1\u2026", "SPY"), ("C-10017", "7", "SPY")]
+    assert cells[-3:] == [("C-1\u2026123", "13", "SPY"), ("C-10023", "12\u2026", "SPY"), ("C-10017", "7", "SPY")]
     results = [m["result"] for m in parsed if m]
     assert results[-3:] == ["\u2717 1012", "\u2717 1502", "\u25cf LIVE"]
     assert set(results[:-3]) <= set(RESULTS)
@@ -380,9 +381,10 @@ def test_a_field_problem_is_shown_in_full_in_the_form_at_80x24(make_app: Callabl
         shown.append(screen_text(h.app))
 
     drive(h, steps, size=(80, 24))
-    form = [line.split("\u2502\u2502")[1] for line in shown[0].splitlines() if "\u2502\u2502" in line]
+    between = re.compile("[\u2502\u2551][\u2502\u2551]")  # two panels' sides, light or (the focus) double
+    form = [between.split(line)[1] for line in shown[0].splitlines() if between.search(line)]
     assert "\u2717 Snooper number: must be a phone number: an optional +, then 6 to 15 digits 0-9" in " ".join(
-        part.strip(" \u2502") for part in form
+        part.strip(" \u2502\u2551") for part in form
     ), shown[0]
 
 
@@ -449,8 +451,9 @@ def test_barge_stands_out_without_colour_in_a_production_profile(
     drive(h, steps)
     spy, whisper, barge = (screens[key].splitlines() for key in ("f2", "f3", "f4"))
     form_top = 1  # the form's border, right under the top line
-    assert spy[form_top].startswith("\u256d\u2500 Monitor a call")  # round, light
-    assert whisper[form_top].startswith("\u256d\u2500 Monitor a call")
+    # Double, light, as the panel with the focus (round without it); barge's stays heavy with the focus too.
+    assert spy[form_top].startswith("\u2554\u2550 Monitor a call")
+    assert whisper[form_top].startswith("\u2554\u2550 Monitor a call")
     assert barge[form_top].startswith("\u250f\u2501 Monitor a call")  # heavy
     assert "(\u2022) BARGE" in screens["f4"] and "Agent AND customer hear you" in screens["f4"]
     assert "Send BARGE" in screens["f4"] and "Send BARGE" not in screens["f3"]
@@ -568,8 +571,8 @@ def test_1501_retries_show_one_toast_counting_retry_1_of_2(make_app: Callable[..
     assert "(1501): retry 1 of 2 in" in warning
     retries = [line.split("(1501): ")[1].split(" in ")[0] for line in log if "(1501): " in line]
     assert retries == ["retry 1 of 2", "retry 2 of 2"]
-    answers = [line for line in log if f"200 {SUCCESS_TEXT}" in line]
-    assert [line.rsplit("(", 1)[1] for line in answers] == ["3 tries)", "1 try)"]
+    answers = [line for line in log if line.endswith(f"it said: {SUCCESS_TEXT}")]
+    assert [re.findall(r"\((\d+ tr(?:y|ies))\)", line) for line in answers] == [["3 tries"], ["1 try"]]
 
 
 def test_a_call_that_stays_busy_gives_up_after_1_try_when_retries_are_off(
@@ -641,6 +644,30 @@ def test_larger_terminals_give_the_form_and_the_sessions_list_more_room(
     assert big_sessions.height > small_sessions.height
 
 
+# A live-list row, inside the panel's light side or (with the focus) its double one.
+LIST_ROW = re.compile("^[\u2502\u2551][ \u25cf\u00d7] C-\\d")
+
+
+def test_the_live_list_and_the_log_grow_with_a_taller_terminal(make_app: Callable[..., Harness]) -> None:
+    """The demo's floor has more calls than 80x24 shows: at 80x60 the list shows more of them, the log more lines."""
+    seen: dict[tuple[int, int], tuple[int, int]] = {}
+    for terminal in ((80, 24), (80, 60)):
+        h = make_app(demo=True)
+
+        async def steps(pilot: Pilot[None], terminal: tuple[int, int] = terminal, h: Harness = h) -> None:
+            table = h.console.query_one(LiveCallsTable)
+            await wait_until(pilot, lambda: len(table.shown) >= 20)
+            await pilot.pause()
+            rows = [line for line in screen_text(h.app).splitlines() if LIST_ROW.match(line)]
+            seen[terminal] = (len(rows), h.console.query_one(LogPanel).size.height)
+
+        drive(h, steps, size=terminal)
+    (small_rows, small_log), (tall_rows, tall_log) = seen[(80, 24)], seen[(80, 60)]
+    assert small_rows == 7
+    assert tall_rows >= 20
+    assert tall_log > small_log
+
+
 # ----- advice: the field to correct, timeouts ------------------------------------------------------------
 
 
@@ -657,7 +684,7 @@ def test_the_advice_names_the_field_to_correct_and_it_is_highlighted(
 
     drive(h, steps)
     [error] = h.toasts.of("error")
-    assert error.endswith("Correct the Target field.")
+    assert error.endswith("check the target agent")
     assert highlighted == [["#target-value"]]
 
 

@@ -144,7 +144,7 @@ def test_unchecked_credentials_are_kept_and_the_first_success_says_they_were_acc
         headers.append(h.header)
         await send_call(pilot, "C-10023", "13")
         headers.append(h.header)
-        assert "The server accepted these credentials" in "\n".join(h.log_lines)
+        assert "DeepCall accepted your sign-in" in "\n".join(h.log_lines)
 
     drive(h, steps, size=(160, 36))
     signed = [toast for toast in h.toasts.shown if toast.message.startswith("Signed in")]
@@ -217,7 +217,7 @@ def test_enter_on_a_checkbox_signs_in_and_leaves_it_as_it_was(
     drive(h, steps)
     assert remembered == [False]
     assert h.app.session is not None
-    assert DEMO_SSID not in h.app.config_path.read_text()  # nothing remembered
+    assert DEMO_SSID not in h.app.config.path.read_text()  # nothing remembered
 
 
 def test_a_remembered_secret_is_offered_next_time_and_unticking_remember_forgets_it(

@@ -15,7 +15,7 @@ from helpers import eventually
 from textual import events
 from textual.widgets import Input
 
-from queuetui.tui import app as app_module
+from queuetui.tui import startup as startup_module
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.login import LoginScreen
 from tui.conftest import drive, settle, started, wait_until
@@ -126,8 +126,9 @@ def test_keys_that_came_in_behind_the_held_ones_wait_for_them(make_app):
     async def steps(pilot):
         await started(pilot)
         await settle(pilot)
-        h.app._held_keys = [events.Key("slash", "/")]
-        h.app.call_later(h.app._release_held_keys)
+        h.app.key_gate.hold()
+        h.app.post_message(events.Key("slash", "/"))
+        h.app.call_later(h.app.key_gate.release)
         for key, character in [*[(KEY_NAMES.get(c, c), c) for c in "C-10031"], ("enter", "\r"), ("w", "w")]:
             h.app.post_message(events.Key(key, character))
         await wait_until(pilot, lambda: sent(h) != [])
@@ -215,7 +216,7 @@ def test_a_mode_the_profile_turns_out_not_to_allow_is_not_swapped_for_another(ma
         # The keys held through start-up are typed once its first frame is drawn: wait for what they do.
         await wait_until(pilot, lambda: any("WHISPER is not allowed in this profile" in line for line in h.log_lines))
         await settle(pilot)
-        assert h.app.session is not None and h.app.profile.allowed_modes == ["spy"]
+        assert h.app.session is not None and h.app.config.profile.allowed_modes == ["spy"]
         assert any("WHISPER is not allowed in this profile: nothing sent" in line for line in h.log_lines)
 
     drive(h, steps, wait_for_start=False)
@@ -240,10 +241,10 @@ def test_a_key_on_its_way_to_a_field_keeps_the_focus_where_it_is_going(make_app,
 def test_a_start_slower_than_the_hold_lets_the_screen_redraw_and_types_the_keys_once_over(
     make_app, held_config, monkeypatch
 ):
-    # Start-up holds the screen's updates while its worker runs (`_hold_updates_while_booting`); a slow one
+    # Start-up holds the screen's updates while its worker runs (`StartUp.show`); a slow one
     # must not leave a screen that cannot redraw. `_batch_count` is the count Textual's `batch_update` keeps:
     # above 0, nothing is redrawn. The keys wait for the keymap either way.
-    monkeypatch.setattr(app_module, "BOOT_HOLD_S", 0.3)
+    monkeypatch.setattr(startup_module, "BOOT_HOLD_S", 0.3)
     h = make_app(demo=True, config=str(held_config))
 
     async def steps(pilot):

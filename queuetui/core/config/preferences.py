@@ -1,5 +1,6 @@
 """What the config file remembers of a supervisor's work, the same for every front end: the snooper number after
-each successful action, and a sign-in's secrets when it was asked to remember them (forgotten when it was not).
+each successful action, a sign-in's secrets when it was asked to remember them (forgotten when it was not), and the
+theme last chosen.
 
 Each rule answers with the profile to store, or None when the file has nothing to learn; `stored` puts that
 profile into the settings the way the file keeps it. The console saves on a worker; `queuetui barge` saves at
@@ -41,6 +42,20 @@ def secret_remembered(profile: Profile, credentials: SessionAuth | TokenAuth, re
     if profile.remember_secret:
         return replace(profile, remember_secret=False, ssid="", token="")
     return None
+
+
+def theme_remembered(settings: Settings, name: str, profile: Profile, theme: str) -> tuple[Settings, Profile] | None:
+    """The settings to save and the profile to keep in memory once `theme` is chosen while profile `name` (held as
+    `profile`) is in use; None when the file has it already. Saved where it is read back: in the profile when it
+    has a theme of its own (which wins over the file's), else as the file's."""
+    kept = settings.profiles.get(name)
+    if kept is not None and kept.theme:
+        if theme == kept.theme:
+            return None
+        return stored(settings, name, replace(kept, theme=theme)), replace(profile, theme=theme)
+    if theme == settings.theme:
+        return None
+    return replace(settings, theme=theme), profile
 
 
 def stored(settings: Settings, name: str, profile: Profile) -> Settings:

@@ -146,6 +146,9 @@ class Settings:
     # and the name the others see for this supervisor (else the OS user's name).
     presence: str = ""
     display_name: str = ""
+    # The console at the far end of a slow link (an SSH hop, a jump host): clocks in minutes, nothing that blinks,
+    # spins or moves without news, so it writes as few bytes as it can (`--slow-link` turns it on for one run).
+    slow_link: bool = False
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
     @classmethod
@@ -160,6 +163,7 @@ class Settings:
             keymap=table.texts_by_name("keymap"),
             presence=table.text("presence", default.presence, checked_url),
             display_name=table.text("display_name", default.display_name),
+            slow_link=table.flag("slow_link", default.slow_link),
             unknown=table.extra(),
         )
         return settings
@@ -257,6 +261,8 @@ def settings_data(settings: Settings) -> dict[str, object]:
     if settings.keymap:  # no empty table in a file the user has never remapped a key in
         data["keymap"] = dict(settings.keymap)
     data.update({name: value for name in ("presence", "display_name") if (value := getattr(settings, name))})
+    if settings.slow_link:
+        data["slow_link"] = True
     return {**data, **settings.unknown}
 
 

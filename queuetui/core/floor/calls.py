@@ -131,11 +131,15 @@ class FieldMap:
             optional(fields.started_at),
         )
 
-    def read(self, item: object) -> LiveCall | None:
-        """One item as a call, or None when it has no usable call id."""
+    def read(self, item: object, known: Known | None = None) -> LiveCall | None:
+        """One item as a call, or None when it has no usable call id. `known`: the items read before, by call id,
+        with the call each was read as; an item equal to its call's is not read again."""
         call_id = _call_id(self.call_id.get(item))
         if call_id is None:
             return None
+        before = known.get(call_id) if known is not None else None
+        if before is not None and before[0] == item:
+            return before[1]
         return LiveCall(
             call_id,
             agent=_text(self.agent.get(item)) if self.agent else None,
@@ -147,17 +151,29 @@ class FieldMap:
         )
 
 
-def map_calls(items: Sequence[object], fields: FieldMap) -> MappedCalls:
+# A source's items by call id, as last read, with the call each was read as.
+Known = dict[str, tuple[object, LiveCall]]
+
+
+def map_calls(items: Sequence[object], fields: FieldMap, known: Known | None = None) -> MappedCalls:
+    """The calls in `items`. With `known` (kept by the caller from one answer to the next), an item unchanged since
+    the last answer is not read again: on a floor of thousands of calls most are unchanged, and reading them all
+    held the interpreter, on the poller's thread, while the console waited to echo a key."""
+    before = dict(known) if known is not None else None
+    if known is not None:
+        known.clear()  # only this answer's items are kept: a call gone from the list is forgotten
     calls: list[LiveCall] = []
     seen: set[str] = set()
     repeated: dict[str, None] = {}
     for item in items:
-        call = fields.read(item)
+        call = fields.read(item, before)
         if call is None:
             continue
         if call.call_id in seen:
             repeated[call.call_id] = None
             continue
+        if known is not None:
+            known[call.call_id] = (item, call)
         seen.add(call.call_id)
         calls.append(call)
     return MappedCalls(tuple(calls), len(items) - len(calls), tuple(repeated))

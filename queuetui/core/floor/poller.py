@@ -111,7 +111,9 @@ class FloorSnapshot:
         if age is None:
             return f"not loaded: {reason}" if reason else "loading\u2026"
         if self.stale(now):
-            return f"STALE: list {age:.0f} s old, {reason or 'no answer'}"
+            # Short: with the count before it ("3 of 24 calls"), it must fit the frame at 80 columns whole.
+            old = f"{age:.0f} s" if age < 100 else f"{age // 60:.0f} min"
+            return f"STALE {old}: {reason or 'no answer'}"
         if self.failures == 0 and age <= 2 * self.refresh_s:
             # A count of seconds here would change every second: over an SSH link each change redraws the panel.
             return "up to date"
@@ -139,7 +141,7 @@ def short_reason(error: CallFailed) -> str:
         return "no connection"
     if isinstance(error, CommandFailed):
         return "command failed"
-    return "answer unreadable"
+    return "unreadable"
 
 
 class FloorTracker:

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from queuetui.api.client import MAX_LIST_BODY_BYTES, DeepCallClient
 from queuetui.api.credentials import SessionAuth, TokenAuth
+from queuetui.api.decode import decode
 from queuetui.api.errors import CallFailed
 from queuetui.api.text import printable, without_secrets
-from queuetui.core.floor.calls import FieldMap, MappedCalls, items_at, map_calls
+from queuetui.core.floor.calls import FieldMap, Known, MappedCalls, items_at, map_calls
 from queuetui.core.floor.config import LiveCallsConfig
 from queuetui.core.floor.json_pointer import JsonPointer
 
@@ -59,6 +60,7 @@ class CallSource(ABC):
 
     def __init__(self, fields: FieldMap) -> None:
         self.fields = fields
+        self._known: Known = {}  # the last answer's items (see `map_calls`)
 
     @property
     @abstractmethod
@@ -75,7 +77,7 @@ class CallSource(ABC):
 
     def fetch(self) -> MappedCalls:
         """The live calls now; raises CallFailed (a DeepCallError for a DeepCall error object, auth included)."""
-        return map_calls(self.items(self.fetch_answer().document), self.fields)
+        return map_calls(self.items(self.fetch_answer().document), self.fields, self._known)
 
 
 class DeepCallSource(CallSource):
@@ -142,7 +144,7 @@ class CommandSource(CallSource):
         if not text.strip():
             raise CommandFailed(f"{self._name} printed nothing (expected JSON: an array of calls)")
         try:
-            document = json.loads(text, strict=False)
+            document = decode(text)
         except json.JSONDecodeError as error:
             raise CommandFailed(
                 f"{self._name} printed something that is not JSON ({error.msg}, line {error.lineno} "

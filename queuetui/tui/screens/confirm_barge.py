@@ -146,7 +146,7 @@ class ConfirmBargeScreen(Question[bool]):
     def _refuse_early_barge(self) -> None:
         # Said in the box, not as a notice: a notice would cover it on a small terminal.
         self.query_one("#confirm-keys", Static).update(
-            f"That barge key came before this question was shown: nothing sent. {self._answer_keys()}"
+            f"That barge key came before this question was shown: nothing sent.\n{self._answer_keys()}"
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

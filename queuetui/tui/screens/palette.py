@@ -10,23 +10,33 @@ terminal's bell, so the supervisor knows to press it again.
 from __future__ import annotations
 
 from textual import events
-from textual.command import Command, CommandInput, CommandList, CommandPalette, ProviderSource
+from textual.command import Command, CommandInput, CommandList, CommandPalette, ProviderSource, SearchIcon
 
 from queuetui.tui.textual_private import event_time
 
 
 class Palette(CommandPalette):
+    # Textual's magnifying glass is an emoji: two cells of `??` on a terminal without UTF-8, and drawn in black.
+    DEFAULT_CSS = """
+        Palette SearchIcon {
+            color: $text-muted;
+        }
+    """
+
     def __init__(
         self,
         providers: ProviderSource | None = None,
         *,
-        placeholder: str = "Search for commands\u2026",
+        placeholder: str = "Type part of a command's name",
         id: str | None = None,
     ) -> None:
         super().__init__(providers, placeholder=placeholder, id=id)
         # What the screen shows, and since when: the text in the box, the command highlighted for it (the one Enter
         # runs) and when that was put on screen.
         self._shown: tuple[str, str | None, float] | None = None
+
+    def on_mount(self) -> None:
+        self.query_one(SearchIcon).icon = ">"
 
     # A private hook of Textual's (see textual_private.NAMES).
     def _refresh_command_list(self, command_list: CommandList, commands: list[Command], clear_current: bool) -> None:

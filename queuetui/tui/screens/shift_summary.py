@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from queuetui.core.outcome import outcome_words
+
 if TYPE_CHECKING:
     from queuetui.core.audit.trail import ShiftSummary
 
@@ -20,7 +22,7 @@ def summary_table(summary: ShiftSummary) -> Table:
     outcomes = sorted(summary.by_outcome)
     table.add_column("mode", style="bold")
     for outcome in outcomes:
-        table.add_column(outcome.replace("_", " "), justify="right")
+        table.add_column(outcome_words(outcome), justify="right")
     table.add_column("all", justify="right", style="bold")
     for mode in ("spy", "whisper", "barge"):
         counts = [summary.by_mode_and_outcome.get((mode, outcome), 0) for outcome in outcomes]
@@ -55,12 +57,10 @@ class ShiftSummaryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         minutes = int(summary.on_shift.total_seconds() // 60)
-        since = f"since {summary.first.astimezone():%H:%M}" if summary.first else "no actions yet today"
+        actions = "1 action" if summary.records == 1 else f"{summary.records} actions"
+        done = f"{actions} today since {summary.first.astimezone():%H:%M}" if summary.first else "No actions yet today"
         with Vertical(id="shift-box"):
-            yield Static(
-                f"{summary.records} action(s) today, {since}; on shift {minutes // 60} h {minutes % 60:02} min",
-                id="shift-line",
-            )
+            yield Static(f"{done}; on shift {minutes // 60} h {minutes % 60:02} min", id="shift-line")
             yield Static(summary_table(summary), id="shift-table")
             yield Static("The audit trail keeps every record: queuetui audit --since today", id="shift-hint")
 

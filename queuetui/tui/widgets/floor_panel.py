@@ -1,22 +1,124 @@
-"""The live list's frame, whose subtitle says how many calls there are and how fresh the list is."""
+"""The floor panel: the live calls on the list, its filter, its state line (how many calls, how fresh the list is)
+and, under it, the whole id of a highlighted call too long for its cell.
+
+The panel keeps its own state; what the supervisor asks of a call reaches the screen as its intents (`ActOn`,
+`CopyToForm`, `NotActed`, see `floor_intents`), which the screen hands to the session.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, TypeAlias
 
-from textual.containers import Vertical
+from rich.text import Text
+from textual import on
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
+from textual.widgets import Input, Static
+
+from queuetui.tui.widgets import floor_intents
+from queuetui.tui.widgets.form_input import FormInput
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
     from typing_extensions import Self
+
+    from queuetui.core.floor.poller import CallPoller, FloorSnapshot
+
+# How long an Enter in the filter waits for the first live list to search; every later key waits behind it.
+FLOOR_WAIT_S = 5.0
 
 
 class FloorPanel(Vertical):
+    ActOn: TypeAlias = floor_intents.ActOn
+    CopyToForm: TypeAlias = floor_intents.CopyToForm
+    NotActed: TypeAlias = floor_intents.NotActed
+
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
         self._subtitle_only = False
+        self._floor: CallPoller | None = None  # the session's live list, when it has one
+        self._arrived = asyncio.Event()  # its first refresh is shown
 
-    def show_subtitle(self, text: str) -> None:
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
+            yield Static("", id="floor-age")
+        yield LiveCallsTable(id="calls")
+        yield Static("", id="floor-detail")
+
+    def on_mount(self) -> None:
+        self.border_title = "Live calls"
+
+    @property
+    def table(self) -> LiveCallsTable:
+        return self.query_one(LiveCallsTable)
+
+    @property
+    def filter_field(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    def follow(self, floor: CallPoller | None) -> None:
+        """Show the live list of a newly attached session (none: no list), from its first refresh."""
+        self._floor = floor
+        self._arrived.clear()
+        self.table.restart()
+
+    def show(self, snapshot: FloorSnapshot) -> list[str]:
+        """Show a refresh of the list; the ids it names more than once (the first of each is shown)."""
+        table = self.table
+        table.show(snapshot)
+        repeated = table.take_repeated()
+        self._arrived.set()
+        self.show_state()
+        return repeated
+
+    def show_state(self) -> None:
+        """The state line, in the frame's bottom border, and the stale marking."""
+        floor = self._floor
+        if floor is None:
+            return
+        snapshot = floor.snapshot
+        table = self.table
+        total = len(snapshot.calls)
+        count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
+        noun = "call" if total == 1 else "calls"
+        stale = snapshot.stale(floor.now())
+        self._show_subtitle(f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}")
+        self.set_class(stale, "-stale")
+        table.mark_stale(stale)
+
+    def clear_filter(self) -> None:
+        self.filter_field.value = ""
+
+    async def to_first_match(self) -> LiveCallsTable:
+        """Filter with what the filter holds now and put the cursor on the first match, once the first list is in
+        (or `FLOOR_WAIT_S` has passed); the list, for the focus."""
+        if self._floor is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), FLOOR_WAIT_S)
+        table = self.table
+        table.show(filter_text=self.filter_field.value)
+        table.first_match()
+        return table
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.show(filter_text=event.value)
+        self.show_state()
+
+    def on_live_calls_table_highlighted(self, message: LiveCallsTable.Highlighted) -> None:
+        """An id too long for its cell is shown whole under the list while its row is highlighted: acting uses the
+        whole id, so the supervisor must be able to read it, and tell it from ids that share its head or tail."""
+        message.stop()
+        detail = self.query_one("#floor-detail", Static)
+        if message.shortened or detail.display:  # a hidden line stays as it is: an update would lay the panel out
+            detail.update(Text(f"Call {message.call_id}") if message.shortened else "")
+            detail.display = message.shortened
+
+    def _show_subtitle(self, text: str) -> None:
         """Textual redraws the whole panel (its border, the filter, every row) for a new border subtitle, and over an
         SSH link that is the panel's every cell sent again; only the bottom border line carries it."""
         if self.border_subtitle == text:

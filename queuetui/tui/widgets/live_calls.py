@@ -25,8 +25,9 @@ from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
 from queuetui.tui.key_time import typed_at
-from queuetui.tui.shorten import ELLIPSIS, in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.textual_private import event_time
+from queuetui.tui.widgets.floor_intents import ActOn, CopyToForm, NotActed
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
@@ -57,27 +58,29 @@ def cut(text: str | None, width: int, *, middle: bool = False) -> str:
     an ellipsis: at the end, or in the middle, keeping its head and its tail."""
     text = text or "-"
     room = width - 1
-    if middle:
-        text = in_the_middle(text, room)
-    elif cell_len(text) > room:
-        text = set_cell_size(text, room - 1) + ELLIPSIS
-    return set_cell_size(text, width)
+    return set_cell_size(in_the_middle(text, room) if middle else at_the_end(text, room), width)
 
 
-def duration(seconds: int | None) -> str:
-    """How long a call has lasted, in whole minutes: "<1m", "4m", "1h05". A count of seconds would change every row
-    on every refresh, and over an SSH link each changed row is sent again; the top line keeps the live call's
-    seconds."""
+def duration(seconds: int | None, step: int = 1) -> str:
+    """How long a call has lasted, in whole minutes counted `step` at a time: "<1m", "4m", "1h05", "12h" (with a step
+    of 5: "<5m", "5m", "1h05"). A count of seconds would change every row on every refresh, and over an SSH link each
+    changed row is sent again; the top line keeps the live call's seconds."""
     if seconds is None:
         return "-"
-    minutes = seconds // 60
+    minutes = seconds // 60 // step * step
     if minutes < 1:
-        return "<1m"
+        return f"<{step}m"
     hours, minutes = divmod(minutes, 60)
+    if hours >= 10:  # whole hours: "10h05" would reach the scrollbar
+        return f"{hours}h"
     return f"{hours}h{minutes:02}" if hours else f"{minutes}m"
 
 
-def row_cells(call: LiveCall, now: float, live: bool, others: bool = False) -> tuple[str, ...]:
+# Over a slow link a call's duration is shown in steps of this many minutes: fewer rows change per refresh.
+COARSE_MINUTES = 5
+
+
+def row_cells(call: LiveCall, now: float, live: bool, step: int = 1, others: bool = False) -> tuple[str, ...]:
     """The row's cells, each exactly its column's width in terminal cells. `others`: another supervisor is on
     the call (presence), marked `+` beside the live or ended mark."""
     marker = ("\u25cf" if live else ("\u00d7" if call.ended else " ")) + ("+" if others else " ")
@@ -88,7 +91,7 @@ def row_cells(call: LiveCall, now: float, live: bool, others: bool = False) -> t
         marker,
         cut(call.call_id, COLUMNS[1][1], middle=True),
         *(cut(text, width) for text, (_, width) in zip(cells, COLUMNS[2:6], strict=True)),
-        set_cell_size(duration(call.duration_s(now)), COLUMNS[6][1]),
+        set_cell_size(duration(call.duration_s(now), step), COLUMNS[6][1]),
     )
 
 
@@ -145,17 +148,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         ),
     ]
 
-    class Act(Message):
-        def __init__(self, call: LiveCall, mode: SnoopType) -> None:
-            super().__init__()
-            self.call = call
-            self.mode = mode
-
-    class Copy(Message):
-        def __init__(self, call: LiveCall) -> None:
-            super().__init__()
-            self.call = call
-
     class Highlighted(Message):
         """The cursor is on another call (or on none). `shortened`: its id does not fit its cell, so the cell
         shows it shortened and the whole of it belongs where it can be read."""
@@ -164,14 +156,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             super().__init__()
             self.call_id = call_id
             self.shortened = shortened
-
-    class NoCall(Message):
-        """A key that acts on the highlighted call found none it may act on: nothing was sent."""
-
-        def __init__(self, mode: SnoopType, why: str) -> None:
-            super().__init__()
-            self.mode = mode
-            self.why = why
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -187,6 +171,10 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
+        # By call id: what a row showed (the call, live or not, others on it or not, its duration's words), its
+        # cells and its line.
+        self._formatted: dict[str, tuple[tuple[LiveCall, bool, bool, str], tuple[str, ...], str]] = {}
+        self.coarse = False  # durations in steps of COARSE_MINUTES, for a slow link
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
         self._told_highlighted: str | None = None
@@ -215,11 +203,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if following is not None:  # the cursor's call is always in the table, whatever the cap
             self.shown[-1] = following
         now = self.snapshot.fetched_at or 0.0
-        self.cells = [
-            row_cells(call, now, call.call_id == self.live_call_id, call.call_id in self.others_on)
-            for call in self.shown
-        ]
-        self.lines = ["".join(cells) for cells in self.cells]
+        self._format_rows(now)
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
         if self.cursor_call in rows:
             self.cursor_row = rows[self.cursor_call]
@@ -243,11 +227,30 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             changed.update((drawn_cursor, self.cursor_row))
         if self._unseen:
             # Added rows are timed by the frame that draws them (see `render_lines`): one there must be, even when
-            # they are below the rows on screen. The column titles are always on screen, and cost one line.
-            self.refresh(Region(0, 0, self.size.width, 1))
+            # they are below the rows on screen. The column titles are always on screen: one cell of them will do.
+            self.refresh(Region(0, 0, 1, 1))
         self._keep_cursor_visible()
         self._tell_highlighted()
         self._refresh_rows(changed)
+
+    def _format_rows(self, now: float) -> None:
+        """The shown rows' cells and lines. A row is formatted again only when what it shows changed: on a floor of
+        thousands of calls refreshing every second, formatting every row each time held the keys up."""
+        step = COARSE_MINUTES if self.coarse else 1
+        before, formatted = self._formatted, {}
+        for call in self.shown:
+            live, others = call.call_id == self.live_call_id, call.call_id in self.others_on
+            key = (call, live, others, duration(call.duration_s(now), step))
+            known = before.get(call.call_id)
+            if known is not None and known[0] == key:
+                formatted[call.call_id] = known
+            else:
+                cells = row_cells(call, now, live, step, others)
+                formatted[call.call_id] = (key, cells, "".join(cells))
+        self._formatted = formatted
+        rows = [formatted[call.call_id] for call in self.shown]
+        self.cells = [cells for _, cells, _ in rows]
+        self.lines = [line for _, _, line in rows]
 
     def take_repeated(self) -> list[str]:
         """Call ids the list has named more than once in one answer, each once a session: to be reported."""
@@ -270,7 +273,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._reachable_from, self._unseen = {}, []
         self._repeated.clear()
         self._told.clear()
-        self.shown, self.cells, self.lines = [], [], []
+        self.shown, self.cells, self.lines, self._formatted = [], [], [], {}
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
         self.others_on = frozenset()
         self.virtual_size = Size(WIDTH, 1)
@@ -407,15 +410,15 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def action_act(self, mode: str) -> None:
         call = self.highlighted
         if call is not None and call.ended:
-            self.post_message(self.NoCall(SnoopType(mode), f"{call.call_id} has ended"))
+            self.post_message(NotActed(SnoopType(mode), f"{call.call_id} has ended"))
         elif call is not None:
-            self.post_message(self.Act(call, SnoopType(mode)))
+            self.post_message(ActOn(call, SnoopType(mode)))
         elif self.snapshot is None:
-            self.post_message(self.NoCall(SnoopType(mode), "the live list has not loaded yet"))
+            self.post_message(NotActed(SnoopType(mode), "the live list has not loaded yet"))
         else:
-            self.post_message(self.NoCall(SnoopType(mode), "no call is highlighted in the live list"))
+            self.post_message(NotActed(SnoopType(mode), "no call is highlighted in the live list"))
 
     def action_copy(self) -> None:
         call = self.highlighted
         if call is not None:
-            self.post_message(self.Copy(call))
+            self.post_message(CopyToForm(call))

@@ -69,7 +69,8 @@ class LogPanel(SteadyScrollView, can_focus=True):
 
     def _rows_changed(self) -> None:
         self.virtual_size = Size(self._wrapped_at, len(self.rows))
-        self.scroll_end(animate=False)
+        # At once: scrolled after the next frame, that frame drew every row where it was, for nothing.
+        self.scroll_end(animate=False, immediate=True)
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:

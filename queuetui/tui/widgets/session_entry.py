@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from queuetui.core.outcome import outcome_words
+
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
     from queuetui.core.outcome import Outcome
@@ -26,4 +28,4 @@ class SessionEntry:
             return f"\u2717 {self.outcome.code}"
         if self.outcome.kind.value == "unanswered":  # sent, and how it ended was never recorded
             return "? sent"
-        return f"\u2717 {self.outcome.kind.value.replace('_error', '')[:4]}"
+        return f"\u2717 {outcome_words(self.outcome.kind.value)}"

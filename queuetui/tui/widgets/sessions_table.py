@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from queuetui.api.modes import SnoopType
-from queuetui.tui.shorten import in_the_middle
+from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.widgets.session_entry import SessionEntry
 
 if TYPE_CHECKING:
@@ -22,15 +22,16 @@ MAX_SESSIONS = 500
 LIVE = "\u25cf LIVE"
 LEFT = "\u21b7 left"
 ENDED = "\u25a0 end"
-# Column widths, a trailing space each but the last: they add up to the 31 cells left at 80x24 once the
-# vertical scrollbar takes its column, so the result never hides under it.
-COLUMNS = (("Time", 6), ("Call", 8), ("Ag", 3), ("Mode", 8), ("Result", 6))
+# Column widths, a trailing space each but the last: they add up to the 35 cells left at 80x24 once the
+# vertical scrollbar takes its column, so the result never hides under it. A floor's agents reach three digits,
+# and a result is a word ("\u2717 refused"), never its first letters.
+COLUMNS = (("Time", 6), ("Call", 8), ("Ag", 4), ("Mode", 8), ("Result", 9))
 _STYLES = {"\u2713": "green", "\u2717": "bold red", LIVE[0]: "bold reverse", LEFT[0]: "dim", ENDED[0]: "dim"}
 
 
 def fit(text: str, width: int) -> str:
-    """`text` in `width - 1` cells with an ellipsis when cut, so neighbouring columns never run together."""
-    return text if len(text) < width else text[: width - 2] + "\u2026"
+    """`text` in `width - 1` terminal cells with an ellipsis when cut, so neighbouring columns never run together."""
+    return at_the_end(text, width - 1)
 
 
 class SessionsTable(DataTable[Text]):

@@ -53,11 +53,14 @@ _HEARD_SHORT = {SnoopType.SPY: "silent", SnoopType.WHISPER: "agent hears you", S
 
 
 def left_words(left: tuple[Monitoring, ...], size: int = 0) -> str:
-    """The legs left to the phone that may still be connected, in words of `size` 0 (full), 1 or 2 (shortest):
+    """The legs left to the phone that may still be connected, in words of `size` 0 (full), 1, 2 or 3 (shortest):
     "+1 leg still on your phone: C-10023 BARGE — agent AND customer hear you", "+1 leg: C-10023 BARGE, customer
-    hears you", "+1: C-10023 BARGE, customer hears you"."""
+    hears you", "+1: C-10023 BARGE, customer hears you", "+1: C-10023 BARGE" (the mode in capitals says who
+    hears you, where the words would be cut at 80 columns)."""
     if not left:
         return ""
+    if size == 3:
+        return f"+{len(left)}: " + "; ".join(f"{leg.call_id} {leg.mode.value.upper()}" for leg in left)
     if size == 0:
         legs = "; ".join(f"{leg.call_id} {leg.mode.value.upper()} \u2014 {leg.mode.heard_by}" for leg in left)
         return f"+{len(left)} leg{'s' if len(left) > 1 else ''} still on your phone: {legs}"
@@ -66,6 +69,8 @@ def left_words(left: tuple[Monitoring, ...], size: int = 0) -> str:
 
 
 LEFT_WORD_SIZES = (0, 1, 2)
+# Legs named by call and mode alone: only when no other line fits, as they would otherwise be cut.
+_BARE_LEGS = 3
 
 
 def top_line(facts: HeaderFacts, width: int) -> Text:
@@ -84,7 +89,8 @@ def top_line(facts: HeaderFacts, width: int) -> Text:
     sizes = [(others, size) for others in fit for size in LEFT_WORD_SIZES]
     with_badge = (line for key in sizes for line in variants(*key)[:-2])
     without_badge = (line for key in sizes for line in variants(*key)[-2:])
-    candidates = itertools.chain(with_badge, without_badge)
+    bare_legs = (line for others in fit for line in variants(others, _BARE_LEGS))
+    candidates = itertools.chain(with_badge, without_badge, bare_legs)
     fitting = next((line for line in candidates if line.cell_len <= width), None)
     return fitting if fitting is not None else _ids_shortened(replace(facts, others=facts.others[-1:]), width)
 
