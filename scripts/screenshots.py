@@ -51,7 +51,10 @@ async def shoot(out: Path) -> list[Path]:
 
     os.environ["QUEUETUI_DEMO_LATENCY"] = "0"
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(demo=True, still=True, clock=_fixed_clock, audit_path=Path(scratch) / "audit.jsonl")
+        # Without the demo's colleague, whose row arrives on a thread of its own: each picture is the same every run.
+        app = create_app(
+            demo=True, still=True, clock=_fixed_clock, audit_path=Path(scratch) / "audit.jsonl", demo_colleague=False
+        )
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await app.ready.wait()
             while app.session is None or not app.console_screen.query_one("#calls").shown:  # type: ignore[attr-defined]

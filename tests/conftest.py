@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import FAST_RETRY
+from pgserver import PgServer
 
 from queuetui.api.client import ClientSettings, DeepCallClient, system_trust
 from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
@@ -98,7 +99,14 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    for name in ("QUEUETUI_SSID", "QUEUETUI_USER_ID", "QUEUETUI_TOKEN", "QUEUETUI_PROFILE", "QUEUETUI_CONFIG"):
+    for name in (
+        "QUEUETUI_SSID",
+        "QUEUETUI_USER_ID",
+        "QUEUETUI_TOKEN",
+        "QUEUETUI_PROFILE",
+        "QUEUETUI_CONFIG",
+        "QUEUETUI_PRESENCE",
+    ):
         monkeypatch.delenv(name, raising=False)
     # The demo answers at once in tests; its few hundred milliseconds are for a room watching.
     monkeypatch.setenv("QUEUETUI_DEMO_LATENCY", "0")
@@ -207,3 +215,14 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> SelfSigned:
         timeout=60,
     )  # fmt: skip
     return SelfSigned(cert, key)
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer]:
+    """A PostgreSQL server of the module's own, on loopback (the test skips, saying why, where none can run)."""
+    reason = PgServer.skip_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = PgServer().init()
+    yield server
+    server.remove()

@@ -1,5 +1,5 @@
 """Command-line entry: the TUI by default, `--demo`, and the headless `barge`, `calls`, `audit`, `sim`, `serve`,
-`config` and `themes` commands.
+`config`, `themes` and `floor` commands.
 
 Imports are deferred to the command that needs them, so `queuetui barge` never loads Textual, and the console
 never loads argparse unless its command line needs the full parser.
@@ -192,4 +192,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return _run_config(args)
     if args.command == "themes":
         return _run_themes()
+    if args.command == "floor":
+        from queuetui.headless.floor import run as run_floor
+
+        return run_floor(args)
     raise ValueError(f"no such command: {args.command}")

@@ -202,6 +202,22 @@ def _add_themes_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     )
 
 
+def _add_floor_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    floor = commands.add_parser(
+        "floor",
+        help="who else on the floor is on which call now (presence)",
+        description="List who is on which call now, from the presence store named by QUEUETUI_PRESENCE, the "
+        "profile's presence or the config file's. Exit codes: 0 done; 2 usage, config, or presence off; "
+        "5 the store cannot be reached.",
+    )
+    actions = floor.add_subparsers(dest="floor_action", metavar="ACTION", required=True)
+    who = actions.add_parser("who", help="list each console on a call: call, mode, who, host, for how long")
+    who.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    # SUPPRESS: a subcommand's default would otherwise wipe `queuetui --profile X floor who`.
+    who.add_argument("--profile", default=argparse.SUPPRESS, help="profile from the config file (env QUEUETUI_PROFILE)")
+    who.add_argument("--config", default=argparse.SUPPRESS, help="config file path (env QUEUETUI_CONFIG)")
+
+
 # Every command by name, in the order the help lists them.
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
     "barge": _add_barge_command,
@@ -211,6 +227,7 @@ COMMANDS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     "serve": _add_serve_command,
     "config": _add_config_command,
     "themes": _add_themes_command,
+    "floor": _add_floor_command,
 }
 
 

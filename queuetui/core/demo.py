@@ -46,9 +46,11 @@ def open_demo(
     sim: SimServer | None = None,
     *,
     locked: bool = False,
+    colleague: bool = False,
 ) -> Demo:
     """Start the simulator (unless one is given) and sign in to it; `locked`: this process talks to that simulator
-    alone from now on (a console served to a browser). Raises SessionRefused like `Session.open`."""
+    alone from now on (a console served to a browser); `colleague`: the scripted colleague a console shows on
+    the floor (presence), in a store of this demo's own. Raises SessionRefused like `Session.open`."""
     try:
         faults = demo_faults(os.environ.get(DEMO_LATENCY_ENV))
     except ValueError as problem:
@@ -67,4 +69,9 @@ def open_demo(
     except BaseException:
         sim.stop()
         raise
+    if colleague:
+        from queuetui.core.presence.demo_colleague import DemoPresence
+
+        presence = DemoPresence(session.clock().timestamp())
+        session.share_presence(presence.url, also_close=presence.close)
     return Demo(sim, session)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -76,6 +77,16 @@ class MonitoringState:
         self._current_turn = 0
         self._turns = itertools.count(1)
         self._asked: dict[str, int] = {}  # call id: its turn, for the action on its way (one a call at most)
+        self._listeners: list[Callable[[Monitoring | None], None]] = []
+
+    def observe(self, listener: Callable[[Monitoring | None], None]) -> None:
+        """Call `listener(current)` after each change, on the thread that made it, outside the lock."""
+        self._listeners.append(listener)
+
+    def _tell(self) -> None:
+        current = self.current
+        for listener in self._listeners:
+            listener(current)
 
     @property
     def current(self) -> Monitoring | None:
@@ -102,6 +113,13 @@ class MonitoringState:
             self._asked[call_id] = next(self._turns)
 
     def joined(
+        self, call_id: str, target_type: str, target: str, mode: SnoopType, phone: str, at: datetime
+    ) -> MonitoringChange:
+        change = self._joined(call_id, target_type, target, mode, phone, at)
+        self._tell()
+        return change
+
+    def _joined(
         self, call_id: str, target_type: str, target: str, mode: SnoopType, phone: str, at: datetime
     ) -> MonitoringChange:
         with self._lock:
@@ -132,6 +150,12 @@ class MonitoringState:
 
     def end(self, call_id: str | None = None) -> tuple[Monitoring, ...]:
         """End the legs on `call_id`, or every leg when it is None; returns what ended, the live leg first."""
+        ended = self._end(call_id)
+        if ended:
+            self._tell()
+        return ended
+
+    def _end(self, call_id: str | None) -> tuple[Monitoring, ...]:
         with self._lock:
             ended: list[Monitoring] = []
             if self._current is not None and call_id in (None, self._current.call_id):

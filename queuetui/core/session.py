@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from queuetui.core.floor.poller import CallPoller, Clock, FloorSnapshot
     from queuetui.core.floor.sources import CallSource
     from queuetui.core.floor.stale_list import StaleList
+    from queuetui.core.presence.entry import PresenceView
+    from queuetui.core.presence.watch import PresenceWatch
 
     # What `Seams.transport` takes, named here so front ends need not import httpx.
     Transport: TypeAlias = httpx.BaseTransport
@@ -136,6 +138,28 @@ class Session:
         self._floor_clock = floor_clock
         self._problems: list[str] = []
         self._credentials_checked = False
+        self.presence: PresenceWatch | None = None  # who else is on which call, once `watch_presence` starts it
+        self._presence_url = ""
+        self._display_name = ""
+        self._presence_closes: Callable[[], None] | None = None
+
+    # ----- presence: who else on the floor is on which call -----------------------------------------
+
+    def share_presence(self, url: str, display_name: str = "", also_close: Callable[[], None] | None = None) -> None:
+        """Publish this session's live state to the presence store at `url` ("": none) once watched; `also_close`
+        runs as the session closes (the demo's colleague and its store)."""
+        self._presence_url, self._display_name, self._presence_closes = url, display_name, also_close
+
+    def watch_presence(self, on_update: Callable[[PresenceView], None]) -> bool:
+        """Start publishing and watching presence, when a store is set; `on_update(view)` runs on the presence
+        thread. False when presence is off."""
+        if not self._presence_url:
+            return False
+        if self.presence is None:
+            from queuetui.core.presence.watch import watch_live
+
+            self.presence = watch_live(self.monitoring, self._presence_url, self._display_name, on_update)
+        return True
 
     # ----- the floor: the live call list ------------------------------------------------------------
 
@@ -449,4 +473,9 @@ class Session:
     def close(self) -> None:
         if self.floor is not None:
             self.floor.stop()
+        if self.presence is not None:
+            # Long enough to withdraw the row from a store at hand; one out of reach is left to the row's expiry.
+            self.presence.stop(timeout_s=0.5)
+        if self._presence_closes is not None:
+            self._presence_closes()
         self.service.close()

@@ -28,10 +28,11 @@ from queuetui.api.text import printable, terminal_safe, without_secrets
 from queuetui.core.config import paths
 from queuetui.core.config.settings import ConfigError, Overrides, Profile, load_config, select_profile
 from queuetui.core.demo import open_demo
-from queuetui.core.floor.calls import LiveCall, MappedCalls, text_cells
+from queuetui.core.floor.calls import LiveCall, MappedCalls
 from queuetui.core.floor.config import simulator_live_calls
 from queuetui.core.floor.sources import CallSource, CommandSource
 from queuetui.core.session import Session, SessionRefused
+from queuetui.headless.columns import print_columns
 from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
 
 _CREDENTIAL_FLAGS = {"ssid": "--ssid", "userId": "--user-id", "token": "--token"}
@@ -238,11 +239,7 @@ def _row(call: LiveCall, now: float) -> tuple[str, ...]:
 
 
 def _print_table(mapped: MappedCalls, description: str, fetched_at: float, out: TextIO) -> None:
-    rows = [_COLUMNS, *(_row(call, fetched_at) for call in mapped.calls)]
-    widths = [max(text_cells(row[column]) for row in rows) for column in range(len(_COLUMNS))]
-    for row in rows:
-        cells = (cell + " " * (width - text_cells(cell)) for cell, width in zip(row, widths, strict=True))
-        print("  ".join(cells).rstrip(), file=out)
+    print_columns([_COLUMNS, *(_row(call, fetched_at) for call in mapped.calls)], out)
     shown_time = datetime.fromtimestamp(fetched_at).strftime("%H:%M:%S")
     count = len(mapped.calls)
     summary = f"{count} live call{'' if count == 1 else 's'} from {printable(description, 200)} at {shown_time}"

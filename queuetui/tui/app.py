@@ -215,7 +215,13 @@ class QueueApp(App[None]):
         from queuetui.tui.boot import seams_of
 
         try:
-            demo = open_demo(self.config.profile, self.config.audit_path, seams_of(self.launch), sim=self.demo_sim)
+            demo = open_demo(
+                self.config.profile,
+                self.config.audit_path,
+                seams_of(self.launch),
+                sim=self.demo_sim,
+                colleague=self.launch.demo_colleague,
+            )
         except SessionRefused as refused:
             self._sign_in.refused(refused.label, refused.message)
             return
@@ -247,6 +253,7 @@ class QueueApp(App[None]):
             self.pop_screen()
         if checked:
             session.credentials_accepted()
+        self.config.share_presence(session)
         self.console_screen.attach(session)
         self.report(
             "info",

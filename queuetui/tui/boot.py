@@ -76,7 +76,9 @@ def load(launch: Launch) -> Boot:
 
     if launch.demo or launch.locked:
         try:
-            boot.demo = open_demo(profile, boot.audit_path, seams_of(launch), locked=launch.locked)
+            boot.demo = open_demo(
+                profile, boot.audit_path, seams_of(launch), locked=launch.locked, colleague=launch.demo_colleague
+            )
         except SessionRefused as refused:
             boot.demo_problem = str(refused)
     return boot

@@ -77,6 +77,16 @@ class ConfigKeeper:
 
         self._remember(secret_remembered(session.profile, credentials, remember))
 
+    def share_presence(self, session: Session) -> None:
+        """Before `session` is shown: the presence store it publishes to (its profile's, else the file's) and the
+        name the other consoles see. The demo's session has its own store, or none."""
+        if session.is_demo:
+            return
+        from queuetui.core.presence.setting import chosen_url
+
+        url = chosen_url(self.settings.presence, session.profile.presence)
+        session.share_presence(url, self.settings.display_name)
+
     def signed_out(self) -> None:
         """The secrets go; the profile and the user id stay for the next sign-in."""
         from queuetui.core.config.settings import Overrides

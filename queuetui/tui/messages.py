@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from queuetui.core.floor.poller import FloorSnapshot
     from queuetui.core.monitoring import Monitoring
     from queuetui.core.outcome import Outcome, RetryNotice
+    from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
     from queuetui.tui.tour import Happened
 
@@ -79,6 +80,14 @@ class FloorUpdated(Message):
         super().__init__()
         self.snapshot = snapshot
         self.ended = ended
+
+
+class PresenceUpdated(Message):
+    """What the floor's other consoles say they are on changed, or the presence store came or went."""
+
+    def __init__(self, view: PresenceView) -> None:
+        super().__init__()
+        self.view = view
 
 
 class TourEvent(Message):

@@ -36,3 +36,4 @@ class Launch:
     still: bool = False  # no blinking cursor or spinner: for snapshots and screenshots
     slow_link: bool = False  # `--slow-link`: as few bytes as can be (the config's `slow_link` turns it on too)
     clock: Callable[[], datetime] = local_now  # a fixed clock makes snapshots repeatable
+    demo_colleague: bool = True  # the demo's scripted colleague on the floor (presence)

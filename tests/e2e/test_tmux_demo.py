@@ -31,7 +31,7 @@ def test_demo_spy_in_tmux(isolated_home: Path):
         term.wait_for("C-10023 13 Asha")
         term.send("s")
         term.wait_for("SPY on C-10023 (agent 13):", timeout=10)  # the toast, then the log line
-        term.wait_for("C-10023 13 SPY     \u25cf LIVE", timeout=10)  # the sessions row, once the toast has gone
+        term.wait_for("C-10023 13  SPY     \u25cf LIVE", timeout=10)  # the sessions row, once the toast has gone
         term.wait_for("\u25cf ON C-10023 \u00b7 SPY")  # and the top line
 
         term.send("C-q")

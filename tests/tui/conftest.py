@@ -136,6 +136,8 @@ def make_app(audit_path: Path) -> Callable[..., Harness]:
         options.setdefault("retry", FAST_RETRY)
         options.setdefault("still", True)
         options.setdefault("clock", fixed_clock)
+        # Presence arrives on its own thread: a test about it turns the demo's colleague on.
+        options.setdefault("demo_colleague", False)
         app = create_app(**options)
         toasts = Toasts()
         toasts.attach(app)

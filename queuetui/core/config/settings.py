@@ -24,6 +24,7 @@ from queuetui.core.config.environment import Environment as Environment
 from queuetui.core.config.table_reader import Location, TableReader
 from queuetui.core.config.tomlfile import read_toml
 from queuetui.core.floor.config import BOOKKEEPING, LiveCallsConfig
+from queuetui.core.presence.setting import checked_url
 
 AuthKind = Literal["session", "token"]
 _MODES = ", ".join(mode.value for mode in SnoopType)
@@ -81,6 +82,7 @@ class Profile:
     ssid: str = ""
     token: str = ""
     live_calls: LiveCallsConfig = field(default_factory=LiveCallsConfig)
+    presence: str = ""  # this profile's presence store, over the file's top-level one
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
     @classmethod
@@ -112,6 +114,7 @@ class Profile:
             ssid=table.text("ssid", default.ssid),
             token=table.text("token", default.token),
             live_calls=LiveCallsConfig.read(table.table("live_calls")),
+            presence=table.text("presence", default.presence, checked_url),
             unknown=table.extra(),
         )
 
@@ -139,6 +142,10 @@ class Settings:
     profiles: dict[str, Profile] = field(default_factory=dict)
     # Binding id -> keys ("f2,ctrl+o"); the console checks the ids and clashes, since only it knows them.
     keymap: dict[str, str] = field(default_factory=dict)
+    # Where the floor's consoles say who is on which call ("sqlite:///…" or "postgresql://…"; "": no presence),
+    # and the name the others see for this supervisor (else the OS user's name).
+    presence: str = ""
+    display_name: str = ""
     # The console at the far end of a slow link (an SSH hop, a jump host): clocks in minutes, nothing that blinks,
     # spins or moves without news, so it writes as few bytes as it can (`--slow-link` turns it on for one run).
     slow_link: bool = False
@@ -154,6 +161,8 @@ class Settings:
             theme=table.text("theme", default.theme),
             profiles={str(name): Profile.read(profiles.table(str(name))) for name in profiles.data},
             keymap=table.texts_by_name("keymap"),
+            presence=table.text("presence", default.presence, checked_url),
+            display_name=table.text("display_name", default.display_name),
             slow_link=table.flag("slow_link", default.slow_link),
             unknown=table.extra(),
         )
@@ -251,6 +260,7 @@ def settings_data(settings: Settings) -> dict[str, object]:
     }
     if settings.keymap:  # no empty table in a file the user has never remapped a key in
         data["keymap"] = dict(settings.keymap)
+    data.update({name: value for name in ("presence", "display_name") if (value := getattr(settings, name))})
     if settings.slow_link:
         data["slow_link"] = True
     return {**data, **settings.unknown}

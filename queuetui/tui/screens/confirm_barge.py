@@ -1,4 +1,6 @@
-"""Asks before an audible barge. Cancel has the focus, so a stray Enter never puts a voice into a call; and only an
+"""Asks before an audible barge, and before a whisper or barge on a call another supervisor is on (presence),
+saying who and in which mode; a barge onto a call someone else is barging takes its own key, not the usual yes.
+Cancel has the focus, so a stray Enter never puts a voice into a call; and only an
 answer typed once the question is on screen barges, so a `y` typed ahead (say, `F4 Enter y` in one burst over a slow
 link, or with the command while the console starts) never answers a question nobody has seen."""
 
@@ -18,6 +20,7 @@ from queuetui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
+    from queuetui.core.presence.entry import Presence
 
 
 class ConfirmBargeScreen(Question[bool]):
@@ -54,28 +57,55 @@ class ConfirmBargeScreen(Question[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
         Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),
+        Binding(
+            "B",
+            "barge_too",
+            "Barge as well",
+            show=False,  # the box names it when it applies: on the key bar it would offer it on every barge
+            id="confirm.barge_too",
+            tooltip="Barge onto a call another supervisor is barging (y does not)",
+        ),
     ]
 
-    def __init__(self, request: BargeRequest) -> None:
+    def __init__(self, request: BargeRequest, others: tuple[Presence, ...] = (), now: float = 0.0) -> None:
         super().__init__()
         self.request = request
+        self.others = others  # the other supervisors on this call, as presence last said
+        self.barging = tuple(other for other in others if other.mode == "barge")
+        self.now = now
 
     def compose(self) -> ComposeResult:
         request = self.request
+        barge = request.snoop_type.value == "barge"
         with Vertical(id="confirm-box"):
-            yield Static("Barge into a live call?", id="confirm-title")
+            if not barge:
+                title = "Whisper on a call others are on?"
+            elif self.barging:
+                title = "Barge into a call ANOTHER SUPERVISOR IS BARGING?"
+            else:
+                title = "Barge into a live call?"
+            yield Static(title, id="confirm-title")
             yield Static(
                 f"Call {request.call_id}, {request.target_entity_type} {request.target_entity_val}.\n"
-                f"The agent AND THE CUSTOMER will hear you.\n"
-                f"DeepCall will ring {mask_phone(request.snooper_number)}.",
+                + self._others_words()
+                + ("The agent AND THE CUSTOMER will hear you.\n" if barge else "The agent will hear you.\n")
+                + f"DeepCall will ring {mask_phone(request.snooper_number)}.",
                 id="confirm-body",
             )
             yield Static("", id="confirm-keys")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="confirm-cancel", variant="primary", compact=True)
-                yield Button("Barge (audible)", id="confirm-yes", variant="error", compact=True)
+                label = "Barge (audible)" if barge else "Whisper"
+                yield Button(label, id="confirm-yes", variant="error", compact=True)
         # Its own key bar: the console's, still showing below, would offer keys that do nothing here.
         yield KeyBar()
+
+    def _others_words(self) -> str:
+        if not self.others:
+            return ""
+        from queuetui.core.presence.entry import others_words
+
+        return f"Also on it: {others_words(self.others, self.now)}.\n"
 
     def on_mount(self) -> None:
         # Notices sit at the bottom right, over this box on a small terminal: they would hide who will hear you,
@@ -85,11 +115,14 @@ class ConfirmBargeScreen(Question[bool]):
 
     def _answer_keys(self) -> str:
         """The answer keys in force: the user's keymap may have moved them (even swapped them)."""
-        keys: dict[str, list[str]] = {"confirm.barge": [], "confirm.cancel": []}
+        keys: dict[str, list[str]] = {"confirm.barge": [], "confirm.cancel": [], "confirm.barge_too": []}
         for key, active in self.active_bindings.items():
             if active.node is self and active.binding.id in keys:
                 keys[active.binding.id].append(self.app.get_key_display(Binding(key, "")))
-        return f"{' / '.join(keys['confirm.barge'])}  barge    {' / '.join(keys['confirm.cancel'])}  cancel"
+        yes = "confirm.barge_too" if self.barging else "confirm.barge"
+        verb = "whisper" if self.request.snoop_type.value == "whisper" else "barge"
+        verb = "barge as well" if self.barging else verb
+        return f"{' / '.join(keys[yes])}  {verb}    {' / '.join(keys['confirm.cancel'])}  cancel"
 
     def on_key(self, event: events.Key) -> None:
         # Keys typed while the console was busy (the Enter that opened this question waited for start-up, say) are
@@ -107,7 +140,8 @@ class ConfirmBargeScreen(Question[bool]):
         if active is None:
             return False
         action = active.binding.action
-        return action == "answer(True)" or (action == "press" and active.node is self.query_one("#confirm-yes"))
+        yes = "barge_too" if self.barging else "answer(True)"
+        return action == yes or (action == "press" and active.node is self.query_one("#confirm-yes"))
 
     def _refuse_early_barge(self) -> None:
         # Said in the box, not as a notice: a notice would cover it on a small terminal.
@@ -116,10 +150,30 @@ class ConfirmBargeScreen(Question[bool]):
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "confirm-yes" and self.barging:
+            self._ask_for_the_other_key()
+            return
         self.action_answer(event.button.id == "confirm-yes")
 
     def action_answer(self, confirmed: bool) -> None:
+        if confirmed and self.barging:  # the usual yes is not enough here
+            self._ask_for_the_other_key()
+            return
         if confirmed and not self.shown:  # by any other way than a key (a click) before the first frame
             self._refuse_early_barge()
             return
         self.dismiss(confirmed)
+
+    def action_barge_too(self) -> None:
+        if not self.barging:  # nobody else barging: this key means nothing here
+            return
+        if not self.shown:
+            self._refuse_early_barge()
+            return
+        self.dismiss(True)
+
+    def _ask_for_the_other_key(self) -> None:
+        who = ", ".join(other.who for other in self.barging)
+        self.query_one("#confirm-keys", Static).update(
+            f"{who} is barging this call: nothing sent. {self._answer_keys()}"
+        )

@@ -36,6 +36,7 @@ from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.messages import (
     FloorUpdated,
     LoginRequired,
+    PresenceUpdated,
     RetryScheduled,
     SendFinished,
     ShiftLoaded,
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from queuetui.core.floor.poller import FloorSnapshot
     from queuetui.core.floor.stale_list import StaleList
     from queuetui.core.monitoring import Monitoring
+    from queuetui.core.presence.entry import Presence, PresenceView
     from queuetui.core.session import Session
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
@@ -117,6 +119,7 @@ class ConsoleScreen(Screen[None]):
         self._reading: Session | None = None  # the session whose live list and shift read-back have started
         self._attached_tick = 0  # the status tick at which the session was attached
         self._resized_to: Size | None = None
+        self.presence: PresenceView | None = None  # who else is on which call, once the session's presence says
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -193,6 +196,9 @@ class ConsoleScreen(Screen[None]):
         self._sessions().clear_entries()
         floor = session is not None and session.watch_floor(self._floor_updated)
         self._floor.follow(session.floor if session is not None else None)
+        self.presence = None
+        if session is not None:
+            session.watch_presence(self._presence_updated)
         self.query_one("#top").set_class(floor, "-floor")
         # A session starts where the first one did: on the live list, else in the Call field. Only while no key
         # has come in since the last sign-out: a burst typed at launch keeps going where it was aimed. Counted as
@@ -248,8 +254,35 @@ class ConsoleScreen(Screen[None]):
                 phone=phone,
                 checked=session.credentials_checked,
                 left=session.monitoring.left,
+                others=self.presence.top_line_words(live.call_id if live else None, now.timestamp())
+                if self.presence is not None
+                else ("",),
             )
         )
+
+    # ----- presence: who else is on which call -------------------------------------------------------
+
+    def _presence_updated(self, view: PresenceView) -> None:
+        """On the presence thread: hand the view to the UI thread."""
+        self.post_message(PresenceUpdated(view))
+
+    def on_presence_updated(self, message: PresenceUpdated) -> None:
+        if self.session is None or self.session.presence is None:
+            return  # a view from a session signed out of since
+        came_back = self.presence is not None and not self.presence.available and message.view.available
+        if message.view.problem and (self.presence is None or not self.presence.problem):
+            self.log_line("warning", f"Presence unavailable (actions still go out): {message.view.problem}")
+        elif came_back:
+            self.log_line("info", "Presence is back")
+        self.presence = message.view
+        self._floor.table.mark_others(message.view.calls_with_others())
+        self.refresh_header()
+
+    def _others_on(self, request: BargeRequest) -> tuple[Presence, ...]:
+        """The other supervisors on the request's call, when it is one the supervisor will be heard on."""
+        if self.presence is None or request.snoop_type is SnoopType.SPY:
+            return ()
+        return self.presence.others_on(request.call_id)
 
     # ----- the floor --------------------------------------------------------------------------------
 
@@ -513,31 +546,35 @@ class ConsoleScreen(Screen[None]):
             return
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 
-        if session.needs_confirmation(request):
+        others = self._others_on(request)
+        if others or session.needs_confirmation(request):
             # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
             self._sends.confirming.add(request.call_id)
             self._update_send_button()
+            what = request.snoop_type.value.capitalize()
 
             def answered(confirmed: bool | None) -> None:
                 self._sends.confirming.discard(request.call_id)
                 self._notices.show_held()
                 if confirmed and self.session is not session:
                     # Signed out (and perhaps in as someone else) from the palette while the question was open:
-                    # the barge was asked for under the session that is gone.
-                    self.report("warning", f"Barge on call {request.call_id} not sent: you signed out meanwhile")
+                    # the action was asked for under the session that is gone.
+                    self.report("warning", f"{what} on call {request.call_id} not sent: you signed out meanwhile")
                     self._form.step_down_from_barge()
                     self._update_send_button()
-                elif confirmed:
+                elif confirmed and request.snoop_type is SnoopType.BARGE:
                     from queuetui.core.barge_check import Confirmed
 
                     self._dispatch(request, Confirmed.of(request, time.monotonic()))
+                elif confirmed:
+                    self._dispatch(request, stale=stale)
                 else:
-                    self.report("info", f"Barge on call {request.call_id} cancelled; nothing sent")
+                    self.report("info", f"{what} on call {request.call_id} cancelled; nothing sent")
                     self._saw(Happened("barge-cancelled"))
                     self._form.step_down_from_barge()
                     self._update_send_button()
 
-            self.app.push_screen(ConfirmBargeScreen(request), answered)
+            self.app.push_screen(ConfirmBargeScreen(request, others, self.clock().timestamp()), answered)
             return
         self._dispatch(request, stale=stale)
 

@@ -80,9 +80,10 @@ def duration(seconds: int | None, step: int = 1) -> str:
 COARSE_MINUTES = 5
 
 
-def row_cells(call: LiveCall, now: float, live: bool, step: int = 1) -> tuple[str, ...]:
-    """The row's cells, each exactly its column's width in terminal cells."""
-    marker = "\u25cf " if live else ("\u00d7 " if call.ended else "  ")
+def row_cells(call: LiveCall, now: float, live: bool, step: int = 1, others: bool = False) -> tuple[str, ...]:
+    """The row's cells, each exactly its column's width in terminal cells. `others`: another supervisor is on
+    the call (presence), marked `+` beside the live or ended mark."""
+    marker = ("\u25cf" if live else ("\u00d7" if call.ended else " ")) + ("+" if others else " ")
     agent = " ".join(part for part in (call.agent, call.agent_name) if part)
     state = _STATE_WORDS.get(call.state.value, "-") if call.state else "-"
     cells = (agent, call.customer_digits, call.queue, state)
@@ -162,6 +163,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.rows: FloorLayout | None = None  # from the first list: the live-call model loads after the first paint
         self.filter_text = ""
         self.live_call_id: str | None = None
+        self.others_on: frozenset[str] = frozenset()  # calls another supervisor is on (presence)
         self.shown: list[LiveCall] = []
         self.cells: list[tuple[str, ...]] = []
         self.lines: list[str] = []
@@ -169,8 +171,9 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
-        # By call id: what a row showed (the call, live or not, its duration's words), its cells and its line.
-        self._formatted: dict[str, tuple[tuple[LiveCall, bool, str], tuple[str, ...], str]] = {}
+        # By call id: what a row showed (the call, live or not, others on it or not, its duration's words), its
+        # cells and its line.
+        self._formatted: dict[str, tuple[tuple[LiveCall, bool, bool, str], tuple[str, ...], str]] = {}
         self.coarse = False  # durations in steps of COARSE_MINUTES, for a slow link
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
@@ -236,13 +239,13 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         step = COARSE_MINUTES if self.coarse else 1
         before, formatted = self._formatted, {}
         for call in self.shown:
-            live = call.call_id == self.live_call_id
-            key = (call, live, duration(call.duration_s(now), step))
+            live, others = call.call_id == self.live_call_id, call.call_id in self.others_on
+            key = (call, live, others, duration(call.duration_s(now), step))
             known = before.get(call.call_id)
             if known is not None and known[0] == key:
                 formatted[call.call_id] = known
             else:
-                cells = row_cells(call, now, live, step)
+                cells = row_cells(call, now, live, step, others)
                 formatted[call.call_id] = (key, cells, "".join(cells))
         self._formatted = formatted
         rows = [formatted[call.call_id] for call in self.shown]
@@ -272,6 +275,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._told.clear()
         self.shown, self.cells, self.lines, self._formatted = [], [], [], {}
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
+        self.others_on = frozenset()
         self.virtual_size = Size(WIDTH, 1)
         self._tell_highlighted()
         self.refresh()
@@ -285,6 +289,11 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def mark_live(self, call_id: str | None) -> None:
         if call_id != self.live_call_id:
             self.live_call_id = call_id
+            self.show()
+
+    def mark_others(self, call_ids: frozenset[str]) -> None:
+        if call_ids != self.others_on:
+            self.others_on = call_ids
             self.show()
 
     @property

@@ -3,6 +3,7 @@ masked identity and snooper. What is live never goes; the rest shrinks to fit, l
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ class HeaderFacts:
     phone: str = ""  # e.g. "☎ ringing"
     checked: bool = False  # the server has accepted these credentials at least once
     left: tuple[Monitoring, ...] = ()  # legs left to the phone that may still be connected, newest first
+    others: tuple[str, ...] = ("",)  # who else is on this call (presence), in words longest first
 
 
 def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False) -> str:
@@ -73,13 +75,24 @@ _BARE_LEGS = 3
 
 def top_line(facts: HeaderFacts, width: int) -> Text:
     """The longest variant that fits in `width` cells (the shortest, cut, when none does). The legs left to the
-    phone never go, like what is live: their words shrink before the environment badge goes."""
-    sized = [_variants(facts, left_words(facts.left, size)) for size in (*LEFT_WORD_SIZES, _BARE_LEGS)]
-    with_badge = [line for variants in sized[:-1] for line in variants[:-2]]
-    without_badge = [line for variants in sized[:-1] for line in variants[-2:]]
-    candidates = [*with_badge, *without_badge, *sized[-1]]
+    phone never go, like what is live, nor who else is on the call: their words shrink before the environment badge
+    goes."""
+    made: dict[tuple[str, int], list[Text]] = {}
+
+    def variants(others: str, size: int) -> list[Text]:
+        if (others, size) not in made:
+            made[others, size] = _variants(replace(facts, others=(others,)), left_words(facts.left, size))
+        return made[others, size]
+
+    # Made as they are tried: the first that fits is usually among the first few.
+    fit = [others for others in dict.fromkeys(facts.others) if cell_len(others) < width] or [facts.others[-1]]
+    sizes = [(others, size) for others in fit for size in LEFT_WORD_SIZES]
+    with_badge = (line for key in sizes for line in variants(*key)[:-2])
+    without_badge = (line for key in sizes for line in variants(*key)[-2:])
+    bare_legs = (line for others in fit for line in variants(others, _BARE_LEGS))
+    candidates = itertools.chain(with_badge, without_badge, bare_legs)
     fitting = next((line for line in candidates if line.cell_len <= width), None)
-    return fitting if fitting is not None else _ids_shortened(facts, width)
+    return fitting if fitting is not None else _ids_shortened(replace(facts, others=facts.others[-1:]), width)
 
 
 # Head, ellipsis and tail: fewer cells name no call at all.
@@ -118,6 +131,8 @@ def _variants(facts: HeaderFacts, left: str) -> list[Text]:
     phone hint and the host first, then the "ON" and the dots of the live words."""
     live_style = "bold reverse" if facts.live is not None else ""
     legs = Text.assemble(" ", (f" {left} ", "bold reverse")) if left else Text()
+    if facts.others[0]:  # who else is on the call goes with it, as the legs do
+        legs = Text.assemble(legs, " ", (f" {facts.others[0]} ", "reverse"))
     with_phone = Text.assemble((f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style), legs)
     live = Text.assemble((f" {live_words(facts.live, facts.elapsed)} ", live_style), legs)
     compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style), legs)
