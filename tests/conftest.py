@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers import FAST_RETRY
+from hypothesis import HealthCheck, settings
 from pgserver import PgServer
 
 from queuetui.api.client import ClientSettings, DeepCallClient, system_trust
@@ -26,6 +27,11 @@ from queuetui.core.config.settings import Profile
 from queuetui.core.service import BargeService, RateGuard
 from queuetui.core.session import Seams, Session
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
+
+# The suite runs with several workers a core: how fast a machine that busy draws inputs, or runs one, says
+# nothing about the code under test.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

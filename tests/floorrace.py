@@ -60,6 +60,7 @@ print(json.dumps({"calls": live}))
 
 _ESCAPE = re.compile(r"\x1b\[([0-9;]*)m")
 ENDED = "\u00d7"  # the marker of an ended call's row
+_SIDES = ("\u2502", "\u2551")  # the live list's left border: single, or double while it has the focus
 _SETTLE_S = 0.05  # longer than the terminal takes to show a frame the app has drawn
 
 
@@ -131,7 +132,7 @@ class Pane:
 def read_pane(escaped: str) -> Pane:
     lines = escaped.splitlines()
     plain = [_ESCAPE.sub("", line) for line in lines]
-    headers = [index for index, line in enumerate(plain) if line.startswith("\u2502") and "Call    Agent" in line]
+    headers = [index for index, line in enumerate(plain) if line.startswith(_SIDES) and "Call    Agent" in line]
     if not headers:
         raise AssertionError("no live list on screen:\n" + "\n".join(plain))
     header = headers[0]
@@ -139,13 +140,15 @@ def read_pane(escaped: str) -> Pane:
     highlighted = None
     whole = False
     for line, styled in zip(plain[header + 1 :], lines[header + 1 :], strict=False):
-        if not line.startswith("\u2502"):
+        if not line.startswith(_SIDES):
             break
         text = line[1:44]
         if not text[:10].strip():  # no marker, no call id: past the last row (a notice may cover the rest)
             whole = True
             break
-        after_border = styled[styled.index("\u2502") + 1 :]
+        border = re.search("|".join(_SIDES), styled)
+        assert border is not None  # the plain line starts with it
+        after_border = styled[border.end() :]
         opening = re.match(r"(?:\x1b\[[0-9;]*m)*", after_border)
         codes = _ESCAPE.findall(opening.group(0) if opening else "")
         if any("7" in code.split(";") for code in codes):
