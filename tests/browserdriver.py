@@ -126,6 +126,10 @@ class Tab:
     def wait_for_text(self, text: str, timeout: float = 30.0) -> None:
         self.page.wait_for_function("text => window.__screen().includes(text)", arg=text, timeout=timeout * 1000)
 
+    def wait_for_no_text(self, text: str, timeout: float = 30.0) -> None:
+        """Until `text` has gone: a dialog closed, say (the console behind it shows all the while)."""
+        self.page.wait_for_function("text => !window.__screen().includes(text)", arg=text, timeout=timeout * 1000)
+
     def wait_for_pattern(self, pattern: str, timeout: float = 10.0) -> None:
         self.page.wait_for_function(
             "source => new RegExp(source).test(window.__screen())", arg=pattern, timeout=timeout * 1000
