@@ -157,3 +157,32 @@ def test_a_file_that_cannot_be_opened_is_shown_and_retried(tmp_path: Path) -> No
         assert eventually(lambda: [r.call_id for r in SqliteStore(str(folder / "p.db")).read()] == ["C-1"])
     finally:
         watch.stop()
+
+
+def test_a_file_removed_or_replaced_mid_shift_is_unavailable_until_it_is_back(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    watch = PresenceWatch(lambda: open_store(f"sqlite://{path}"), ASHA, heartbeat_s=0.2)
+    watch.start()
+    try:
+        watch.claim("C-1", "spy", 1.0)
+        assert eventually(lambda: watch.view.available and watch.view.loaded)
+        kept = tmp_path / "kept.db"
+        path.rename(kept)  # the shared file taken away, its place filled with something that is no database
+        path.write_bytes(b"not a database" * 100)
+        assert eventually(lambda: not watch.view.available and "presence file" in watch.view.problem)
+        path.unlink()
+        kept.rename(path)  # back as it was
+        assert eventually(lambda: watch.view.available)
+        assert eventually(lambda: [r.call_id for r in SqliteStore(str(path)).read()] == ["C-1"])
+    finally:
+        watch.stop()
+
+
+def test_a_store_whose_file_is_gone_says_so_on_its_next_call(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    store = SqliteStore(str(path))
+    store.heartbeat("console-a")
+    path.unlink()
+    with pytest.raises(StoreUnavailable, match="presence file"):
+        store.read()
+    store.close()

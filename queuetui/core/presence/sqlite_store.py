@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS presence (
 """
 
 
+def _identity(path: str) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
+
+
 class SqliteStore:
     def __init__(self, path: str, *, expiry_s: float = EXPIRY_S, clock: Callable[[], float] = time.time) -> None:
         self.path = path
@@ -44,6 +49,7 @@ class SqliteStore:
             self._db = sqlite3.connect(path, timeout=1.0, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
+            self._opened = _identity(path)
             self._version = self._data_version()
         except (sqlite3.Error, OSError) as error:
             raise StoreUnavailable(f"presence file {path}: {error}") from None
@@ -62,10 +68,21 @@ class SqliteStore:
             os.close(fd)
 
     def _run(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        self._check_file()
         try:
             return self._db.execute(sql, parameters).fetchall()
         except sqlite3.Error as error:
             raise StoreUnavailable(f"presence file {self.path}: {error}") from None
+
+    def _check_file(self) -> None:
+        """An open connection goes on reading and writing a file that was removed, replaced or taken from the group
+        (it holds the old file open): the shared file is what the other consoles read, so this is the one to ask."""
+        try:
+            same = _identity(self.path) == self._opened and os.access(self.path, os.R_OK | os.W_OK)
+        except OSError as error:
+            raise StoreUnavailable(f"presence file {self.path}: {error.strerror}") from None
+        if not same:
+            raise StoreUnavailable(f"presence file {self.path} was replaced or may no longer be read and written")
 
     def publish(self, entry: Presence) -> None:
         now = self._clock()
