@@ -194,13 +194,14 @@ def test_a_barge_answer_typed_with_the_demo_command_sends_nothing(isolated_home:
     # Typed while the console starts, the Enter waits for the session and the y waits behind it: the question is
     # drawn before the y is handled, but the y was typed long before anyone could have read it.
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
-        term.send("C-10023", "Tab", "Tab", "Tab", "13", "F4", "Enter", "y")
+        # C-10017: the demo's colleague is on C-10023, and the top line then shortens its words to name her.
+        term.send("C-10017", "Tab", "Tab", "Tab", "7", "F4", "Enter", "y")
         term.wait_for("came before this question", timeout=20)  # the y, refused: every key has been handled
         assert CONFIRM_TITLE in term.capture()
         assert sent(isolated_home) == []
         term.send("y")
-        term.wait_for("ON C-10023 \u00b7 BARGE")
-    assert wait_for_records(isolated_home, 1) == [("C-10023", "barge", "ok")]
+        term.wait_for("ON C-10017 \u00b7 BARGE")
+    assert wait_for_records(isolated_home, 1) == [("C-10017", "barge", "ok")]
 
 
 def test_keys_typed_while_start_up_is_held_up_wait_for_it_then_act(isolated_home: Path) -> None:
@@ -219,17 +220,18 @@ def test_keys_typed_while_start_up_is_held_up_wait_for_it_then_act(isolated_home
 
     with TmuxSession([installed_command(), "--demo"], env=run_env(isolated_home), term="xterm") as term:
         try:
-            term.send("C-10023", "Tab", "F3", "Tab", "Tab", "13", "Enter")
+            # C-10017: a whisper on C-10023, which the demo's colleague is on, asks first.
+            term.send("C-10017", "Tab", "F3", "Tab", "Tab", "7", "Enter")
             assert eventually(start_up_reads_the_config, timeout=20), "start-up never opened the config"
             term.wait_for("starting", timeout=20)
             screen = term.capture()
             assert "starting" in screen.splitlines()[0], screen
-            assert not re.search(r"Call +C-10023", screen), screen  # the empty field's hint is "e.g. C-10023"
+            assert not re.search(r"Call +C-10017", screen), screen
         finally:
             for fd in writer:
                 os.close(fd)  # the reader is waiting: start-up goes on
-        term.wait_for("ON C-10023 \u00b7 WHISPER")
-    assert wait_for_records(isolated_home, 1) == [("C-10023", "whisper", "ok")]
+        term.wait_for("ON C-10017 \u00b7 WHISPER")
+    assert wait_for_records(isolated_home, 1) == [("C-10017", "whisper", "ok")]
 
 
 def test_a_call_copied_from_the_list_is_the_one_the_keys_typed_after_it_send(isolated_home: Path) -> None:
