@@ -13,6 +13,10 @@ from types import FrameType
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
+# A moment: the stop lands again once the import system's callback has returned.
+RESEND_AFTER_S = 0.001
+
+
 @contextlib.contextmanager
 def on_stop_signals(handler: Callable[[int], None], names: tuple[str, ...] = STOP_SIGNALS) -> Iterator[None]:
     """Run `handler(signum)` for each of these signals while inside; the handlers before are put back after.
@@ -25,7 +29,7 @@ def on_stop_signals(handler: Callable[[int], None], names: tuple[str, ...] = STO
             # Landed in the import system's own code, which may be a weakref callback run as an import's lock is
             # freed: an exception raised there is printed and dropped, and the stop would be lost. Sent again a
             # moment later, it lands in code that passes it on.
-            threading.Timer(0.001, os.kill, (os.getpid(), signum)).start()
+            threading.Timer(RESEND_AFTER_S, os.kill, (os.getpid(), signum)).start()
             return
         handler(signum)
 
