@@ -232,9 +232,3 @@ def pg() -> Iterator[PgServer]:
     server = PgServer().init()
     yield server
     server.remove()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The slow tests first, each kind in its usual order: under `pytest -n`, a long test handed out last is what
-    # the whole run ends up waiting for.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
