@@ -656,10 +656,13 @@ def test_the_live_list_and_the_log_grow_with_a_taller_terminal(make_app: Callabl
 
         async def steps(pilot: Pilot[None], terminal: tuple[int, int] = terminal, h: Harness = h) -> None:
             table = h.console.query_one(LiveCallsTable)
-            await wait_until(pilot, lambda: len(table.shown) >= 20)
-            await pilot.pause()
-            rows = [line for line in screen_text(h.app).splitlines() if LIST_ROW.match(line)]
-            seen[terminal] = (len(rows), h.console.query_one(LogPanel).size.height)
+
+            def rows() -> list[str]:
+                return [line for line in screen_text(h.app).splitlines() if LIST_ROW.match(line)]
+
+            # The floor loaded and its rows drawn (at least the 7 that fit at 80x24), before they are counted.
+            await wait_until(pilot, lambda: len(table.shown) >= 20 and len(rows()) >= 7)
+            seen[terminal] = (len(rows()), h.console.query_one(LogPanel).size.height)
 
         drive(h, steps, size=terminal)
     (small_rows, small_log), (tall_rows, tall_log) = seen[(80, 24)], seen[(80, 60)]
