@@ -9,12 +9,27 @@ from pathlib import Path
 from queuetui.api.credentials import parse_credentials
 from queuetui.core import embedded
 from queuetui.core.config.settings import Profile
+from queuetui.core.floor.alerts import AlertsConfig, Levels
 from queuetui.core.floor.config import simulator_live_calls
+from queuetui.core.floor.feeds_config import simulator_agents, simulator_floor_stats
 from queuetui.core.session import Seams, Session, SessionRefused
 from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.sim.demo import DEMO_LATENCY_ENV, demo_faults
 
 DEMO_SNOOPER = "9876543210"
+# Levels that the demo's floor crosses now and then, so a first look shows what they do; a profile's own win.
+# Its bell rings once per alarm: a demo left open stays quiet.
+DEMO_ALERTS = AlertsConfig(
+    levels={
+        "long_call": Levels(180, 300),
+        "long_hold": Levels(30, 60),
+        "long_ring": Levels(8, 11),
+        "callers_waiting": Levels(4, 6),
+        "longest_wait": Levels(60, 100),
+        "long_break": Levels(900, 1200),
+    },
+    bell_repeat_s=0,
+)
 
 
 @dataclass
@@ -36,6 +51,9 @@ def demo_profile(profile: Profile, sim: SimServer) -> Profile:
         auth="session",
         snooper_number=profile.snooper_number or DEMO_SNOOPER,
         live_calls=simulator_live_calls(),
+        floor_stats=simulator_floor_stats(),
+        agents=simulator_agents(),
+        alerts=profile.alerts if profile.alerts.any else DEMO_ALERTS,
     )
 
 

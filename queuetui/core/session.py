@@ -169,11 +169,13 @@ class Session:
         left to the phone) that ended because their call left the list. The caller starts it (`floor.start()`)
         once it can take updates: a console after the frame that shows the session, which the first fetch would
         otherwise hold up. Until then a barge is still checked, against a list fetched for it."""
+        from queuetui.core.floor.assess import FloorJudge
         from queuetui.core.floor.poller import CallPoller
 
         source = self.floor_source()
         if source is None:
             return False
+        source = self.with_floor_feeds(source)
 
         def updated(snapshot: FloorSnapshot) -> None:
             ended: tuple[Monitoring, ...] = ()
@@ -183,7 +185,10 @@ class Session:
                         ended += self.monitoring.end(leg.call_id)
             on_update(snapshot, ended)
 
-        self.floor = CallPoller(source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock)
+        judge = FloorJudge(self.profile.alerts)
+        self.floor = CallPoller(
+            source, self.profile.live_calls.refresh_s, updated, clock=self._floor_clock, judge=judge
+        )
         return True
 
     def floor_source(self) -> CallSource | None:
@@ -198,6 +203,14 @@ class Session:
         if config.source == "command" and not embedded.is_locked():
             return CommandSource.from_config(config, self.profile.read_timeout)
         return None
+
+    def with_floor_feeds(self, source: CallSource) -> CallSource:
+        """`source` with the profile's `floor_stats` and `agents` feeds fetched beside each list (`FloorFeeds`),
+        on this session's connection; a command feed not where commands are locked out (a served console)."""
+        from queuetui.core.floor.feeds import with_feeds
+
+        allowed = not embedded.is_locked()
+        return with_feeds(source, self.profile, self.service.client, self.credentials, command_allowed=allowed)
 
     def stale_list(self, mode: SnoopType) -> StaleList | None:
         """What an action in `mode` picked from the live list now must say of the list (in its notice, and through

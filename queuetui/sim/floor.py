@@ -29,6 +29,22 @@ FIRST_CALL_NUMBER = 20001  # ids C-20001, C-20002, ...: apart from the scripted 
 FIRST_AGENT_ID = 101
 _WARM_UP_S = 3600.0
 _REMEMBER_ENDED = 10_000  # ended ids remembered, to answer "that call has ended"
+WRAP_UP_S = 30.0  # an agent is in wrap-up this long after a call
+_BREAK_EVERY_S = 7200.0  # each agent takes one break in every two hours of simulated time,
+_BREAK_S = (300.0, 1200.0)  # of between five and twenty minutes
+
+
+@dataclass(frozen=True)
+class FloorAgent:
+    """One agent of the traffic as `Agent/live` shows them; `since` in epoch seconds."""
+
+    agent: str
+    name: str
+    state: str  # "available", "on a call", "wrap-up" or "break"
+    since: float
+    call_id: str | None
+    handled: int
+    missed: int
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,17 @@ class Floor:
             self._ending: list[tuple[float, int, str]] = []  # (ends, number, call id): a heap
             self._ended: OrderedDict[str, None] = OrderedDict()
             self._count = 0
+            self._lost = 0
+            self._last_end: dict[str, float] = {}
+            self._handled: dict[str, int] = {}
             self._next_arrival = self._gap()
+            # Breaks and missed counts from a random source of their own: the traffic stays as it was.
+            breaks = random.Random(self.seed + 1)  # noqa: S311 - simulated traffic
+            self._breaks = {
+                str(FIRST_AGENT_ID + n): (breaks.uniform(0, _BREAK_EVERY_S), breaks.uniform(*_BREAK_S))
+                for n in range(self.agents)
+            }
+            self._missed = {str(FIRST_AGENT_ID + n): breaks.choice((0, 0, 0, 1, 2)) for n in range(self.agents)}
 
     @property
     def speed(self) -> float:
@@ -127,6 +153,47 @@ class Floor:
             self._advance(self._now())
             return call_id in self._ended
 
+    def agents_now(self) -> list[FloorAgent]:
+        """Every agent of the traffic with their state now: on a call, in wrap-up just after one, on their break
+        (taken only between calls), else available."""
+        with self._lock:
+            now = self._now()
+            self._advance(now)
+            on_call = {call.agent: call for call in self._active.values()}
+            found: list[FloorAgent] = []
+            for number in range(self.agents):
+                agent = str(FIRST_AGENT_ID + number)
+                name = _NAMES[number % len(_NAMES)]
+                counts = (self._handled.get(agent, 0), self._missed[agent])
+                call = on_call.get(agent)
+                if call is not None:
+                    found.append(FloorAgent(agent, name, "on a call", call.started_at, call.call_id, *counts))
+                    continue
+                ended = self._last_end.get(agent)
+                start, length = self._breaks[agent]
+                into_break = (now - start) % _BREAK_EVERY_S
+                if ended is not None and now - ended < WRAP_UP_S:
+                    state, since = "wrap-up", ended
+                elif into_break < length:
+                    state, since = "break", now - into_break
+                else:
+                    state, since = "available", ended if ended is not None else self._sim_base
+                found.append(FloorAgent(agent, name, state, self._epoch(since), None, *counts))
+            return found
+
+    def queue_now(self) -> tuple[int, int, float | None]:
+        """Callers waiting, the longest wait in seconds, and the percent of calls answered since the start (None
+        before any): the ringing calls and a queue that swells and ebbs every few minutes."""
+        with self._lock:
+            now = self._now()
+            self._advance(now)
+            rings = [now - call.arrives for call in self._active.values() if now < call.answered]
+            swell = int(now // 90) % 6  # callers queued before any agent is offered them
+            waiting = len(rings) + swell
+            longest = max([*rings, (now % 90) + 20 * swell if swell else 0.0])
+            level = 100.0 * (self._count - self._lost) / self._count if self._count else None
+            return waiting, int(longest), level
+
     @property
     def started(self) -> int:
         """How many calls have come in since the (re)start, lost ones included."""
@@ -151,6 +218,8 @@ class Floor:
                 _, _, call_id = heapq.heappop(self._ending)
                 call = self._active.pop(call_id)
                 self._free.append(call.agent)
+                self._last_end[call.agent] = call.ends
+                self._handled[call.agent] = self._handled.get(call.agent, 0) + 1
                 self._ended[call_id] = None
                 if len(self._ended) > _REMEMBER_ENDED:
                     self._ended.popitem(last=False)
@@ -173,6 +242,7 @@ class Floor:
         held = rng.random() < 0.2
         hold_start, hold_length = rng.uniform(0.3, 0.6), rng.uniform(10.0, 40.0)
         if not self._free:
+            self._lost += 1
             return
         agent = self._free.pop(int(pick * len(self._free)))
         answered = at + ring

@@ -51,6 +51,14 @@ DEFAULT_CALLS: tuple[LiveCall, ...] = (
 )
 
 
+def _scripted_agents(opened: float) -> tuple[tuple[str, str, str, float, None, int, int], ...]:
+    """Agents off the traffic's rota: one whose break has gone on long, one signed out."""
+    return (
+        ("17", "Gita", "break", opened - 1500, None, 11, 0),
+        ("22", "Hari", "offline", opened - 5400, None, 4, 2),
+    )
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Either success (code None) or a DeepCall error code with its message."""
@@ -133,6 +141,38 @@ class Scenario:
         ]
         return items
 
+    def floor_stats(self, body: object) -> Verdict | dict[str, object]:
+        """`liveQueue/count`: the floor's figures in the default shape the client assumes (its fields are not
+        published): callers waiting, the longest wait in seconds, the service level in percent."""
+        refused = self._refused(body)
+        if refused is not None:
+            return refused
+        waiting, longest, level = self.floor.queue_now()
+        return {"waiting": waiting, "longestWait": longest, "serviceLevel": None if level is None else round(level, 1)}
+
+    def agents_live(self, body: object) -> Verdict | list[dict[str, object]]:
+        """`Agent/live`: every agent with state, since when, the call they are on and today's counts, in the
+        default shape the client assumes (its fields are not published; agent ids as text, as the one published
+        body has them). The scripted calls' agents come first, then two who are not on the traffic's rota."""
+        refused = self._refused(body)
+        if refused is not None:
+            return refused
+        opened = self.floor.started_at
+        items = [
+            _agent(c.agent, c.agent_name, "on a call", opened - c.running_s, c.call_id, 9, 1)
+            for c in self.calls.values()
+        ]
+        items += [_agent(*agent) for agent in _scripted_agents(opened)]
+        items += [
+            _agent(a.agent, a.name, a.state, a.since, a.call_id, a.handled, a.missed) for a in self.floor.agents_now()
+        ]
+        return items
+
+    def _refused(self, body: object) -> Verdict | None:
+        if not isinstance(body, dict):
+            return Verdict(1047, "Invalid request data: body must be a JSON object")
+        return self._check_auth(body)
+
     def _check_auth(self, body: dict[str, object]) -> Verdict | None:
         has_ssid = "ssid" in body
         has_token = "userId" in body or "token" in body
@@ -185,4 +225,18 @@ def _item(
         "campId": queue,
         "state": state,
         "startTime": int(started_at),
+    }
+
+
+def _agent(
+    agent: str, name: str, state: str, since: float, call_id: str | None, handled: int, missed: int
+) -> dict[str, object]:
+    return {
+        "agentId": agent,
+        "agentName": name,
+        "status": state,
+        "statusSince": int(since),
+        "callId": call_id,
+        "handled": handled,
+        "missed": missed,
     }

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,6 +25,8 @@ from queuetui.sim.scenario import SUCCESS_TEXT, Scenario, Verdict
 
 ENDPOINT = "/api/v2/queue/bargingCall"
 LIST_ENDPOINT = "/api/v2/queue/list"
+STATS_ENDPOINT = "/api/v2/liveQueue/count"
+AGENTS_ENDPOINT = "/api/v2/Agent/live"
 CONTROL_FAULTS = "/_sim/faults"
 CONTROL_STATS = "/_sim/stats"
 MAX_REQUEST_BYTES = 64 * 1024
@@ -133,6 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") == LIST_ENDPOINT:
             self.server.sim.handle_list(self, body)
             return
+        if self.path.rstrip("/") in (STATS_ENDPOINT, AGENTS_ENDPOINT):
+            self.server.sim.handle_feed(self, body)
+            return
         if self.path.rstrip("/") != ENDPOINT:
             self._send(404, "text/html; charset=utf-8", b"Cannot POST " + self.path.encode("ascii", "replace"))
             return
@@ -235,6 +241,7 @@ class SimServer:
         self.faults = Faults()
         self.list_faults = Faults()  # the same switches for `queue/list` only
         self._list_count = 0
+        self._feed_count = 0
         # The newest requests, for tests to inspect; capped so a long demo or a soak cannot grow without end.
         self.received: deque[ReceivedRequest] = deque(maxlen=KEEP_REQUESTS)
         self._count = 0
@@ -272,6 +279,12 @@ class SimServer:
         with self._lock:
             return self._list_count
 
+    @property
+    def feed_request_count(self) -> int:
+        """Requests to `liveQueue/count` and `Agent/live`."""
+        with self._lock:
+            return self._feed_count
+
     def start(self) -> SimServer:
         # A short poll interval: shutdown() waits up to one interval, and quitting the demo should feel instant.
         self._thread = threading.Thread(
@@ -294,6 +307,7 @@ class SimServer:
             self.received.clear()
             self._count = 0
             self._list_count = 0
+            self._feed_count = 0
         self.faults = Faults()
         self.list_faults = Faults()
         self.scenario.reset()
@@ -323,14 +337,26 @@ class SimServer:
     def handle_list(self, handler: _Handler, body: bytes) -> None:
         """`queue/list`: the live calls as JSON, with its own fault switches (`list_faults`) and count, so
         a console polling the list never changes what a test of actions sees."""
-        parsed = _parsed(body)
         with self._lock:
             self._list_count += 1
+        self._answer_feed(handler, body, self.scenario.live_list)
+
+    def handle_feed(self, handler: _Handler, body: bytes) -> None:
+        """`liveQueue/count` and `Agent/live`: the floor's figures and agents, under the list's fault switches,
+        counted apart from both the actions and the list."""
+        with self._lock:
+            self._feed_count += 1
+        stats = handler.path.rstrip("/") == STATS_ENDPOINT
+        self._answer_feed(handler, body, self.scenario.floor_stats if stats else self.scenario.agents_live)
+
+    def _answer_feed(self, handler: _Handler, body: bytes, answer_of: Callable[[object], object]) -> None:
+        parsed = _parsed(body)
+        with self._lock:
             fail_now = self.list_faults.take_failure()
         faults = self.list_faults
         if _misbehave(handler, faults, self._rng):
             return
-        answer = _forced_verdict(parsed, fail_now, faults) or self.scenario.live_list(parsed)
+        answer = _forced_verdict(parsed, fail_now, faults) or answer_of(parsed)
         if isinstance(answer, Verdict):
             _send_error(handler, answer, faults)
             return

@@ -23,10 +23,13 @@ from queuetui.core.audit.log import DEFAULT_MAX_BYTES
 from queuetui.core.config.environment import Environment as Environment
 from queuetui.core.config.table_reader import Location, TableReader
 from queuetui.core.config.tomlfile import read_toml
+from queuetui.core.floor.alerts import AlertsConfig
 from queuetui.core.floor.config import BOOKKEEPING, LiveCallsConfig
+from queuetui.core.floor.feeds_config import AgentsConfig, FloorStatsConfig
 from queuetui.core.presence.setting import checked_url
 
 AuthKind = Literal["session", "token"]
+_FLOOR_TABLES = ("live_calls", "floor_stats", "agents", "alerts")  # written only for what differs from defaults
 _MODES = ", ".join(mode.value for mode in SnoopType)
 
 
@@ -82,6 +85,9 @@ class Profile:
     ssid: str = ""
     token: str = ""
     live_calls: LiveCallsConfig = field(default_factory=LiveCallsConfig)
+    floor_stats: FloorStatsConfig = field(default_factory=FloorStatsConfig)
+    agents: AgentsConfig = field(default_factory=AgentsConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     presence: str = ""  # this profile's presence store, over the file's top-level one
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
@@ -114,6 +120,9 @@ class Profile:
             ssid=table.text("ssid", default.ssid),
             token=table.text("token", default.token),
             live_calls=LiveCallsConfig.read(table.table("live_calls")),
+            floor_stats=FloorStatsConfig.read(table.table("floor_stats")),
+            agents=AgentsConfig.read(table.table("agents")),
+            alerts=AlertsConfig.read(table.table("alerts")),
             presence=table.text("presence", default.presence, checked_url),
             unknown=table.extra(),
         )
@@ -124,14 +133,15 @@ class Profile:
         data: dict[str, object] = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name in ("unknown", "live_calls") or value == "":
+            if item.name in ("unknown", *_FLOOR_TABLES) or value == "":
                 continue
             if item.name in ("ssid", "token") and not self.remember_secret:
                 continue
             data[item.name] = in_effect(value)
-        live = self.live_calls.written()
-        if live:
-            data["live_calls"] = live
+        for name in _FLOOR_TABLES:
+            table = getattr(self, name).written()
+            if table:
+                data[name] = table
         return {**data, **self.unknown}
 
 
@@ -216,9 +226,9 @@ def _unknown_keys(settings: Settings) -> list[str]:
     found = [f"unknown key {name!r}" for name in settings.unknown]
     for name, profile in settings.profiles.items():
         found += [f"unknown key 'profiles.{name}.{key}'" for key in profile.unknown]
-        live = profile.live_calls
-        found += [f"unknown key 'profiles.{name}.live_calls.{key}'" for key in live.unknown]
-        found += [f"unknown key 'profiles.{name}.live_calls.fields.{key}'" for key in live.fields.unknown]
+        for feed in ("live_calls", "floor_stats", "agents"):
+            found += [f"unknown key {key!r}" for key in getattr(profile, feed).unknown_keys(f"profiles.{name}.{feed}")]
+        found += [f"unknown key 'profiles.{name}.alerts.{key}'" for key in profile.alerts.unknown]
     return found
 
 

@@ -142,12 +142,12 @@ class FieldMap:
             return before[1]
         return LiveCall(
             call_id,
-            agent=_text(self.agent.get(item)) if self.agent else None,
-            agent_name=_text(self.agent_name.get(item)) if self.agent_name else None,
+            agent=read_text(self.agent.get(item)) if self.agent else None,
+            agent_name=read_text(self.agent_name.get(item)) if self.agent_name else None,
             customer=_customer(self.customer.get(item)) if self.customer else None,
-            queue=_text(self.queue.get(item)) if self.queue else None,
+            queue=read_text(self.queue.get(item)) if self.queue else None,
             state=_state(self.state.get(item)) if self.state else None,
-            started_at=_epoch(self.started_at.get(item)) if self.started_at else None,
+            started_at=read_epoch(self.started_at.get(item)) if self.started_at else None,
         )
 
 
@@ -232,7 +232,7 @@ def _clean(text: str) -> str:
     return printable(text, MAX_TEXT)
 
 
-def _text(value: object) -> str | None:
+def read_text(value: object) -> str | None:
     """Text or a number as text (agent ids come as numbers in some feeds: 13 -> "13"); None otherwise."""
     if isinstance(value, str):  # the usual case first: this runs for every field of every call
         return _clean(value) or None
@@ -250,7 +250,7 @@ def _call_id(value: object) -> str | None:
     than an action takes (CALL_ID_MAX), or holding what a terminal cannot show (made safe, it would name another
     call)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _text(value)
+        return read_text(value)
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -271,7 +271,7 @@ def _state(value: object) -> CallState | None:
     return _STATE_WORDS.get(_SEPARATORS.sub(" ", value.strip().lower()))
 
 
-def _epoch(value: object) -> float | None:
+def read_epoch(value: object) -> float | None:
     """Epoch seconds from a number (seconds, or milliseconds when that large), a numeric string or an ISO
     8601 time. A time without a zone is read as this machine's local time."""
     if isinstance(value, bool):

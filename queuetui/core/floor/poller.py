@@ -33,7 +33,9 @@ from queuetui.api.errors import (
     TransportError,
     category_of,
 )
+from queuetui.core.floor.assess import FloorJudge, FloorView
 from queuetui.core.floor.calls import LiveCall, MappedCalls
+from queuetui.core.floor.feeds import MappedFloor
 from queuetui.core.floor.sources import CallSource, CommandFailed
 from queuetui.core.floor.stale_list import StaleList
 
@@ -75,6 +77,7 @@ class FloorSnapshot:
     refresh_s: float = 3.0
     skipped: int = 0  # items of the last answer that were not usable calls
     repeated: tuple[str, ...] = ()  # call ids the last answer listed more than once (the first is kept)
+    view: FloorView | None = None  # the health, agents and breaches of the last good list (None: not judged)
     _index: dict[str, LiveCall] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -149,8 +152,11 @@ class FloorTracker:
     to have ended by the feed), how long they stay shown, how many refreshes failed in a row. Not thread-safe
     on its own: CallPoller calls it under its fetch lock."""
 
-    def __init__(self, refresh_s: float, ended_linger_s: float = ENDED_LINGER_S) -> None:
+    def __init__(
+        self, refresh_s: float, ended_linger_s: float = ENDED_LINGER_S, judge: FloorJudge | None = None
+    ) -> None:
         self.refresh_s = refresh_s
+        self.judge = judge
         self.ended_linger_s = ended_linger_s
         self._live: dict[str, LiveCall] = {}
         self._ended: dict[str, tuple[LiveCall, float]] = {}  # call id -> (call as ended, monotonic time)
@@ -173,6 +179,10 @@ class FloorTracker:
         }
         self._live = live
         ended = tuple(call for call, _ in self._ended.values())
+        view = None
+        if self.judge is not None:
+            readings = mapped.feeds if isinstance(mapped, MappedFloor) else None
+            view = self.judge.judge(tuple(live.values()), readings, wall)
         self.snapshot = FloorSnapshot(
             calls=(*live.values(), *ended),
             fetched_at=wall,
@@ -180,6 +190,7 @@ class FloorTracker:
             refresh_s=self.refresh_s,
             skipped=mapped.skipped,
             repeated=mapped.repeated,
+            view=view,
         )
         return self.snapshot
 
@@ -208,6 +219,7 @@ class CallPoller:
         max_backoff_s: float = 60.0,
         min_gap_s: float = 1.0,
         ended_linger_s: float = ENDED_LINGER_S,
+        judge: FloorJudge | None = None,
     ) -> None:
         self.source = source
         self.refresh_s = refresh_s
@@ -215,7 +227,7 @@ class CallPoller:
         self.min_gap_s = min_gap_s
         self._on_update = on_update
         self._clock = clock or SystemClock()
-        self._tracker = FloorTracker(refresh_s, ended_linger_s)
+        self._tracker = FloorTracker(refresh_s, ended_linger_s, judge)
         self._fetch_lock = threading.Lock()  # held during a fetch: one at a time
         self._state_lock = threading.Lock()  # never held during a fetch: the UI may take it
         self._snapshot = self._tracker.snapshot

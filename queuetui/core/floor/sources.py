@@ -30,7 +30,7 @@ from queuetui.api.decode import decode
 from queuetui.api.errors import CallFailed
 from queuetui.api.text import printable, without_secrets
 from queuetui.core.floor.calls import FieldMap, Known, MappedCalls, items_at, map_calls
-from queuetui.core.floor.config import LiveCallsConfig
+from queuetui.core.floor.config import FeedConfig, LiveCallsConfig
 from queuetui.core.floor.json_pointer import JsonPointer
 
 # The command is the site's own program: it gets no credential of ours.
@@ -53,23 +53,29 @@ class CommandFailed(CallFailed):
     """The command could not be run, failed, took too long, or printed something that is not a live list."""
 
 
-class CallSource(ABC):
-    """One fetch at a time per caller; safe to use from any one thread (CallPoller serialises its fetches)."""
+class AnswerSource(ABC):
+    """Where a feed's answers come from (the live list, the floor's figures, the agents). One fetch at a time
+    per caller; safe to use from any one thread."""
 
     kind: str  # "deepcall" or "command": what `queuetui calls --json` reports as "source"
-
-    def __init__(self, fields: FieldMap) -> None:
-        self.fields = fields
-        self._known: Known = {}  # the last answer's items (see `map_calls`)
 
     @property
     @abstractmethod
     def description(self) -> str:
-        """Where the list comes from, for messages (no secret in it)."""
+        """Where the answers come from, for messages (no secret in it)."""
 
     @abstractmethod
     def fetch_answer(self) -> RawAnswer:
         """The answer as received, parsed; raises CallFailed."""
+
+
+class CallSource(AnswerSource):
+    """A source of the live list: its answers read through the profile's field mapping (CallPoller serialises
+    its fetches)."""
+
+    def __init__(self, fields: FieldMap) -> None:
+        self.fields = fields
+        self._known: Known = {}  # the last answer's items (see `map_calls`)
 
     @abstractmethod
     def items(self, document: object) -> list[object]:
@@ -80,14 +86,13 @@ class CallSource(ABC):
         return map_calls(self.items(self.fetch_answer().document), self.fields, self._known)
 
 
-class DeepCallSource(CallSource):
+class DeepCallAnswers(AnswerSource):
     """POSTs `{base_url}/{path}` with the credentials in the body exactly as bargingCall sends them, plus the
-    profile's `body` extras; the calls are the array at the `items` pointer."""
+    feed's `body` extras."""
 
     kind = "deepcall"
 
-    def __init__(self, client: DeepCallClient, credentials: SessionAuth | TokenAuth, config: LiveCallsConfig) -> None:
-        super().__init__(FieldMap.from_config(config.fields))
+    def __init__(self, client: DeepCallClient, credentials: SessionAuth | TokenAuth, config: FeedConfig) -> None:
         self.client = client
         self.credentials = credentials
         self.path = config.path
@@ -102,30 +107,31 @@ class DeepCallSource(CallSource):
         answer = self.client.post_json(self.path, self.body, self.credentials)
         return RawAnswer(without_secrets(answer.text, self.credentials.secrets()), answer.data)
 
+
+class DeepCallSource(DeepCallAnswers, CallSource):
+    """The live list from DeepCall: the calls are the array at the `items` pointer."""
+
+    def __init__(self, client: DeepCallClient, credentials: SessionAuth | TokenAuth, config: LiveCallsConfig) -> None:
+        DeepCallAnswers.__init__(self, client, credentials, config)
+        CallSource.__init__(self, FieldMap.from_config(config.fields))
+
     def items(self, document: object) -> list[object]:
         return items_at(document, self.items_pointer, self.client.host)
 
 
-class CommandSource(CallSource):
+class CommandAnswers(AnswerSource):
     """Runs the argv (no shell) in its own process group, with a timeout, and reads JSON from its standard
-    output: an array of calls, or an object `{"calls": [...]}`. At most `max_bytes` of output are read; more
-    is refused. The program inherits our environment minus queuetui's credential variables."""
+    output. At most `max_bytes` of output are read; more is refused. The program inherits our environment minus
+    queuetui's credential variables."""
 
     kind = "command"
 
-    def __init__(
-        self, argv: Sequence[str], fields: FieldMap, timeout_s: float, max_bytes: int = MAX_LIST_BODY_BYTES
-    ) -> None:
-        super().__init__(fields)
+    def __init__(self, argv: Sequence[str], timeout_s: float, max_bytes: int = MAX_LIST_BODY_BYTES) -> None:
         if not argv or not argv[0]:
             raise ValueError("a command source needs a program to run")
         self.argv = list(argv)
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
-
-    @classmethod
-    def from_config(cls, config: LiveCallsConfig, timeout_s: float) -> CommandSource:
-        return cls(config.command, FieldMap.from_config(config.fields), timeout_s)
 
     @property
     def description(self) -> str:
@@ -155,14 +161,6 @@ class CommandSource(CallSource):
                 f"{self._name} printed JSON that cannot be read (nested too deep or too long)"
             ) from None
         return RawAnswer(text, document)
-
-    def items(self, document: object) -> list[object]:
-        if isinstance(document, list):
-            return document
-        if isinstance(document, dict) and isinstance(document.get("calls"), list):
-            calls: list[object] = document["calls"]
-            return calls
-        raise CommandFailed(f'{self._name} printed JSON that is neither an array of calls nor {{"calls": [...]}}')
 
     def _run(self) -> bytes:
         environment = {name: value for name, value in os.environ.items() if name not in _WITHHELD_VARIABLES}
@@ -224,6 +222,40 @@ class CommandSource(CallSource):
 
     def _timed_out(self) -> CommandFailed:
         return CommandFailed(f"{self._name} did not finish within {self.timeout_s:g} s; stopped")
+
+
+class CommandSource(CommandAnswers, CallSource):
+    """The live list from the site's own program: an array of calls, or an object `{"calls": [...]}`."""
+
+    def __init__(
+        self, argv: Sequence[str], fields: FieldMap, timeout_s: float, max_bytes: int = MAX_LIST_BODY_BYTES
+    ) -> None:
+        CommandAnswers.__init__(self, argv, timeout_s, max_bytes)
+        CallSource.__init__(self, fields)
+
+    @classmethod
+    def from_config(cls, config: LiveCallsConfig, timeout_s: float) -> CommandSource:
+        return cls(config.command, FieldMap.from_config(config.fields), timeout_s)
+
+    def items(self, document: object) -> list[object]:
+        if isinstance(document, list):
+            return document
+        if isinstance(document, dict) and isinstance(document.get("calls"), list):
+            calls: list[object] = document["calls"]
+            return calls
+        raise CommandFailed(f'{self._name} printed JSON that is neither an array of calls nor {{"calls": [...]}}')
+
+
+def answers_from(
+    config: FeedConfig, client: DeepCallClient | None, credentials: SessionAuth | TokenAuth | None, timeout_s: float
+) -> AnswerSource | None:
+    """Where a feed's answers come from: None for `source = "none"`, and for a DeepCall feed without a client
+    (a command's live list, read without signing in)."""
+    if config.source == "command":
+        return CommandAnswers(config.command, timeout_s)
+    if config.source == "deepcall" and client is not None and credentials is not None:
+        return DeepCallAnswers(client, credentials, config)
+    return None
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,46 @@
+"""What a refresh of the floor says beyond its calls: the health, the agents and what is past a level, worked out
+on the thread that fetched (never the UI's) and carried by the snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from queuetui.api.errors import CallFailed
+from queuetui.core.floor.alerts import AlertsConfig, Breach, StateTimes, breaches
+from queuetui.core.floor.calls import LiveCall
+from queuetui.core.floor.feeds import FeedReadings
+from queuetui.core.floor.health import Agent, FloorHealth, floor_health
+
+
+@dataclass(frozen=True)
+class FloorView:
+    health: FloorHealth = field(default_factory=FloorHealth)
+    agents: tuple[Agent, ...] | None = None  # None: the profile has no agents feed, or it failed
+    breaches: tuple[Breach, ...] = ()
+    feed_errors: tuple[tuple[str, CallFailed], ...] = ()
+    worst: dict[str, Breach] = field(default_factory=dict)  # the worst breach of each call and agent, by its id
+    in_state_s: dict[str, int] = field(default_factory=dict)  # agents' time in state, by agent id
+
+
+class FloorJudge:
+    """Turns each refresh into a FloorView. Not thread-safe: the poller calls it under its fetch lock."""
+
+    def __init__(self, alerts: AlertsConfig) -> None:
+        self.alerts = alerts
+        self.times = StateTimes()
+
+    def judge(self, calls: Sequence[LiveCall], readings: FeedReadings | None, now: float) -> FloorView:
+        readings = readings or FeedReadings()
+        self.times.observe(calls, readings.agents, now)
+        health = floor_health(calls, readings.stats, readings.agents)
+        found = breaches(self.alerts, calls, readings.agents, health, self.times, now)
+        worst: dict[str, Breach] = {}
+        for breach in found:  # alarms first, so the first of a subject is its worst
+            worst.setdefault(breach.subject, breach)
+        in_state: dict[str, int] = {}
+        for agent in readings.agents or ():
+            seconds = self.times.agent_in_state_s(agent, now)
+            if seconds is not None:
+                in_state[agent.agent] = seconds
+        return FloorView(health, readings.agents, found, readings.errors, worst, in_state)

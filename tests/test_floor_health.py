@@ -1,0 +1,196 @@
+"""The floor's health, its optional feeds and its thresholds, without a UI: figures derived from the live list or
+read through a profile's own mapping (unknown stays unknown), breaches at warn and alarm, and a bell that rings
+once per alarm until acknowledged."""
+
+from __future__ import annotations
+
+import pytest
+
+from queuetui.core.config.settings import ConfigError, Profile, load_config
+from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Level, Levels, StateTimes, breaches
+from queuetui.core.floor.calls import CallState, LiveCall
+from queuetui.core.floor.feeds import AgentMap, StatsMap
+from queuetui.core.floor.feeds_config import AgentsConfig, AgentState, FloorStatsConfig
+from queuetui.core.floor.health import FloorHealth, floor_health
+from queuetui.sim import SimServer
+
+NOW = 1_800_000_000.0
+
+# A site whose feeds look nothing like the simulator's: nested, ids as numbers, states as codes.
+HELD_OUT = """
+[profiles.site.floor_stats]
+source = "command"
+command = ["/opt/site/stats"]
+items = "/result/queues/0"
+
+[profiles.site.floor_stats.fields]
+waiting = "/metrics/inQueue"
+longest_wait_s = "/metrics/oldestSec"
+service_level = ""
+
+[profiles.site.agents]
+source = "command"
+command = ["/opt/site/agents"]
+items = "/result/people"
+
+[profiles.site.agents.states]
+1 = "available"
+2 = "on a call"
+3 = "wrap-up"
+7 = "break"
+0 = "offline"
+
+[profiles.site.agents.fields]
+agent = "/id/num"
+name = "/display"
+state = "/presence/code"
+state_since = "/presence/at"
+call_id = "/current/call"
+handled = ""
+missed = ""
+
+[profiles.site.alerts]
+long_call_warn = 180
+long_call_alarm = 300
+long_break_alarm = 600
+"""
+
+STATS_ANSWER = {"result": {"queues": [{"metrics": {"inQueue": 7, "oldestSec": "95"}}]}}
+AGENTS_ANSWER = {
+    "result": {
+        "people": [
+            {"id": {"num": 13}, "display": "Asha", "presence": {"code": 2, "at": NOW - 60}, "current": {"call": 501}},
+            {"id": {"num": 14}, "display": "Ben", "presence": {"code": 7, "at": NOW - 700}},
+            {"id": {"num": 15}, "display": "Chen", "presence": {"code": 1}},
+            {"id": {"num": 16}, "display": "Dina", "presence": {"code": 99}},
+            {"display": "no id"},
+        ]
+    }
+}
+
+
+def _site_profile(write_config) -> Profile:
+    return load_config(write_config(HELD_OUT)).settings.profiles["site"]
+
+
+def test_a_held_out_shape_is_read_through_the_profiles_own_mapping(write_config):
+    profile = _site_profile(write_config)
+    stats = StatsMap.from_config(profile.floor_stats).read(STATS_ANSWER)
+    agents = AgentMap.from_config(profile.agents).read(AGENTS_ANSWER)
+    assert (stats.waiting, stats.longest_wait_s, stats.service_level) == (7, 95, None)
+    assert [(a.agent, a.state, a.call_id) for a in agents] == [
+        ("13", AgentState.ON_CALL, "501"),
+        ("14", AgentState.BREAK, None),
+        ("15", AgentState.AVAILABLE, None),
+        ("16", None, None),  # a code the profile does not map is not known, not guessed
+    ]
+    health = floor_health(None, stats, agents)
+    assert health.agents[AgentState.ON_CALL] == 1 and health.agents[AgentState.BREAK] == 1
+    assert health.talking is None  # no list yet: not 0
+    assert health.as_json()["service_level"] is None
+
+
+def test_the_tables_are_written_back_as_the_file_had_them(write_config):
+    profile = _site_profile(write_config)
+    written = profile.written()
+    assert written["agents"]["states"] == {
+        "1": "available",
+        "2": "on a call",
+        "3": "wrap-up",
+        "7": "break",
+        "0": "offline",
+    }
+    assert written["floor_stats"]["fields"]["waiting"] == "/metrics/inQueue"
+    assert written["alerts"] == {"long_call_warn": 180, "long_call_alarm": 300, "long_break_alarm": 600}
+    assert "agents" not in Profile().written() and "alerts" not in Profile().written()
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[profiles.x.agents.states]\n1 = "lunch"', "agents.states.1: must be one of available"),
+        ("[profiles.x.alerts]\nlong_call_warn = 300\nlong_call_alarm = 100", "long_call_alarm: must be at least"),
+        ('[profiles.x.agents.fields]\nagent = ""', "agents.fields.agent: is required"),
+        ('[profiles.x.floor_stats]\nitems = "data"', "floor_stats.items"),
+    ],
+)
+def test_a_wrong_table_is_named(write_config, text, problem):
+    with pytest.raises(ConfigError, match=problem):
+        load_config(write_config(text))
+
+
+def _call(call_id: str, state: CallState | None, started: float | None = None, agent: str | None = "1") -> LiveCall:
+    return LiveCall(call_id, agent=agent, state=state, started_at=started)
+
+
+def test_figures_come_from_the_list_where_they_can_and_are_unknown_where_they_cannot():
+    calls = [_call("a", CallState.TALKING), _call("b", CallState.RINGING, agent="2"), _call("c", CallState.ON_HOLD)]
+    health = floor_health(calls, None, None)
+    assert (health.talking, health.ringing, health.on_hold) == (1, 1, 1)
+    assert health.waiting is None and health.longest_wait_s is None and health.service_level is None
+    assert health.agents == {AgentState.ON_CALL: 2}
+    unknown_state = floor_health([*calls, _call("d", None)], None, None)
+    assert unknown_state.talking is None  # one call of unknown state makes every count unknown
+    assert floor_health([], None, None).talking == 0  # an empty floor is known to be empty
+
+
+def test_breaches_at_warn_and_alarm_for_calls_agents_and_the_floor():
+    config = AlertsConfig(
+        levels={"long_call": Levels(180, 300), "long_hold": Levels(30, 60), "callers_waiting": Levels(3, 5)}
+    )
+    times = StateTimes()
+    calls = [
+        _call("short", CallState.TALKING, NOW - 100),
+        _call("warned", CallState.TALKING, NOW - 200),
+        _call("alarmed", CallState.TALKING, NOW - 301),
+        _call("held", CallState.ON_HOLD, NOW - 10),
+    ]
+    times.observe(calls, None, NOW - 45)
+    found = breaches(config, calls, None, FloorHealth(waiting=6), times, NOW)
+    assert [(b.limit, b.subject, b.level) for b in found] == [
+        ("long_call", "alarmed", Level.ALARM),
+        ("callers_waiting", FLOOR, Level.ALARM),
+        ("long_call", "warned", Level.WARN),
+        ("long_hold", "held", Level.WARN),
+    ]
+    assert found[0].words == "ALARM long call alarmed 5:01 (alarm at 5:00)"
+    assert breaches(config, calls, None, FloorHealth(), times, NOW)[1].limit != "callers_waiting"  # unknown: no breach
+
+
+def test_an_alarm_rings_once_again_only_unacknowledged_and_new_when_it_comes_back():
+    alarm = breaches(
+        AlertsConfig(levels={"long_call": Levels(None, 300)}),
+        [_call("x", CallState.TALKING, NOW - 400)],
+        None,
+        FloorHealth(),
+        StateTimes(),
+        NOW,
+    )
+    bell = AlarmBell(repeat_s=60)
+    assert bell.ring(alarm, 0) == [(alarm[0], True)]
+    assert bell.ring(alarm, 30) == []
+    assert bell.ring(alarm, 61) == [(alarm[0], False)]  # not acknowledged: rings again, not a new log line
+    assert bell.acknowledge() == 1
+    assert bell.ring(alarm, 200) == []
+    assert bell.ring((), 201) == []  # cleared
+    assert bell.ring(alarm, 202) == [(alarm[0], True)]  # back: a new breach
+    assert AlarmBell(repeat_s=0).ring(alarm, 0) and AlarmBell(0).ring(alarm, 0) == [(alarm[0], True)]
+
+
+def test_the_simulator_serves_figures_and_agents_in_the_assumed_default_shape():
+    import httpx
+
+    from queuetui.sim import DEMO_SSID
+
+    with SimServer() as sim:
+        stats = httpx.post(f"{sim.url}/liveQueue/count", json={"ssid": DEMO_SSID}).json()["data"]
+        agents = httpx.post(f"{sim.url}/Agent/live/", json={"ssid": DEMO_SSID}).json()["data"]
+        refused = httpx.post(f"{sim.url}/Agent/live", json={"ssid": "wrong"}).json()
+        assert sim.feed_request_count == 3 and sim.list_request_count == 0
+    figures = StatsMap.from_config(FloorStatsConfig()).read({"data": stats})
+    assert figures.waiting is not None and figures.longest_wait_s is not None and figures.service_level is not None
+    read = AgentMap.from_config(AgentsConfig()).read({"data": agents})
+    states = {agent.state for agent in read}
+    assert {AgentState.ON_CALL, AgentState.BREAK, AgentState.OFFLINE} <= states
+    assert next(a for a in read if a.agent == "13").call_id == "C-10023"
+    assert refused["code"] == 1014
