@@ -72,7 +72,7 @@ def test_json_has_every_documented_key_and_unknown_fields_are_null(calls, floor_
     ran = calls("--json")
     assert ran.code == 0, ran.err
     result = json.loads(ran.out)
-    assert set(result) == {"calls", "source", "fetched_at"}
+    assert set(result) == {"calls", "source", "fetched_at", "stats", "agents", "alerts"}
     assert result["source"] == "deepcall"
     assert result["fetched_at"].endswith("+00:00")
     first = result["calls"][0]
@@ -109,7 +109,9 @@ def test_the_table_fits_a_terminal_and_says_where_it_came_from(calls, floor_prof
     lines = ran.out.splitlines()
     assert lines[0].split() == ["CALL", "AGENT", "NAME", "CUSTOMER", "QUEUE", "STATE", "DURATION"]
     assert lines[1].split() == ["C-10023", "13", "-", "••••1023", "billing", "-", "-"]
-    assert lines[-1].startswith(f"{len(lines) - 2} live calls from {sim.url}/queue/list at ")
+    health = next(number for number, line in enumerate(lines) if line.startswith("wait "))
+    assert health == len(lines) - 2  # the profile has no alerts: the health line alone under the table
+    assert lines[-1].startswith(f"{health - 1} live calls from {sim.url}/queue/list at ")
     assert "+9198" not in ran.out
 
 

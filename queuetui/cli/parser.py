@@ -56,6 +56,9 @@ def _add_calls_arguments(parser: argparse.ArgumentParser) -> None:
         "--raw", action="store_true", help="print the answer as received (secrets masked), to write a mapping"
     )
     parser.add_argument("--watch", action="store_true", help="refresh every refresh_s until Ctrl+C")
+    parser.add_argument(
+        "--fail-on-alarm", action="store_true", help="exit 7 when the floor is past an alarm level of [alerts]"
+    )
 
 
 def _add_audit_filters(parser: argparse.ArgumentParser, default: object) -> None:
@@ -127,7 +130,7 @@ def _add_calls_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="list the live calls (exit codes as barge)",
         description="Print the live calls from the profile's live call source ([profiles.NAME.live_calls]). "
         "Exit codes: 0 done; 2 usage or config problem, nothing fetched; 3 authentication; 4 DeepCall API "
-        "error; 5 network, protocol or source failure.",
+        "error; 5 network, protocol or source failure; 7 past an alarm level (with --fail-on-alarm).",
     )
     _add_calls_arguments(calls)
 

@@ -21,7 +21,7 @@ DEMO_SNOOPER = "9876543210"
 # Its bell rings once per alarm: a demo left open stays quiet.
 DEMO_ALERTS = AlertsConfig(
     levels={
-        "long_call": Levels(180, 300),
+        "long_call": Levels(300, 420),
         "long_hold": Levels(30, 60),
         "long_ring": Levels(8, 11),
         "callers_waiting": Levels(4, 6),

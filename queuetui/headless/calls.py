@@ -6,7 +6,10 @@ failure (a command that fails, times out or prints no JSON included). Failures g
 credentials masked (in every field of the list too: a server may echo them); with `--json` a failure is also one
 JSON object on stdout, `{"error": {...}, "source": ...}`. `--watch` refreshes every `refresh_s` until Ctrl+C
 (exit 0): a failure is printed and watching goes on, waiting twice as long after each failure in a row (at most
-a minute), except an authentication failure (exit 3), which no retry mends.
+a minute), except an authentication failure (exit 3), which no retry mends. With `--fail-on-alarm`, a floor past
+an alarm level of the profile's `[alerts]` exits 7 (after printing), so a script can notice it.
+Beside the calls: the floor's health (`stats`), the agents of the profile's `agents` feed and what is past a
+level (`alerts`), in the JSON and under the table.
 This module must not import Textual.
 """
 
@@ -28,12 +31,17 @@ from queuetui.api.text import printable, terminal_safe, without_secrets
 from queuetui.core.config import paths
 from queuetui.core.config.settings import ConfigError, Overrides, Profile, load_config, select_profile
 from queuetui.core.demo import open_demo
+from queuetui.core.floor.alerts import Level
+from queuetui.core.floor.assess import FloorJudge, FloorView
 from queuetui.core.floor.calls import LiveCall, MappedCalls
 from queuetui.core.floor.config import simulator_live_calls
+from queuetui.core.floor.feeds import MappedFloor, with_feeds
+from queuetui.core.floor.health import Agent
+from queuetui.core.floor.health_line import health_line
 from queuetui.core.floor.sources import CallSource, CommandSource
 from queuetui.core.session import Session, SessionRefused
 from queuetui.headless.columns import print_columns
-from queuetui.headless.exits import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
+from queuetui.headless.exits import EXIT_ALARM, EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
 
 _CREDENTIAL_FLAGS = {"ssid": "--ssid", "userId": "--user-id", "token": "--token"}
 _COLUMNS = ("CALL", "AGENT", "NAME", "CUSTOMER", "QUEUE", "STATE", "DURATION")
@@ -49,6 +57,7 @@ class _Opened:
     source: CallSource
     refresh_s: float
     secrets: tuple[str, ...]
+    judge: FloorJudge
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -91,7 +100,9 @@ def _open(args: argparse.Namespace, err: TextIO) -> Iterator[_Opened]:
         # Yet it may print ours, read from somewhere of the site's: masked wherever it does.
         known = (profile.ssid, profile.token, overrides.ssid or "", overrides.token or "")
         secrets = tuple(secret for secret in known if secret)
-        yield _Opened(CommandSource.from_config(config, profile.read_timeout), config.refresh_s, secrets)
+        # Its feeds too, but a DeepCall feed only with a DeepCall list: without one nothing here signs in.
+        source = with_feeds(CommandSource.from_config(config, profile.read_timeout), profile, None, None)
+        yield _Opened(source, config.refresh_s, secrets, FloorJudge(profile.alerts))
         return
     try:
         credentials = overrides.credentials(profile)
@@ -112,7 +123,13 @@ def _session_source(session: Session) -> _Opened:
     source = session.floor_source()
     if source is None:  # the caller checked the profile's source already
         raise _Refused("the profile has no live call source")
-    return _Opened(source, session.profile.live_calls.refresh_s, session.credentials.secrets())
+    profile = session.profile
+    return _Opened(
+        session.with_floor_feeds(source),
+        profile.live_calls.refresh_s,
+        session.credentials.secrets(),
+        FloorJudge(profile.alerts),
+    )
 
 
 def _profile(args: argparse.Namespace, err: TextIO) -> tuple[str, Profile, Overrides]:
@@ -144,12 +161,19 @@ def _once(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -
     except CallFailed as error:
         return _failed(error, opened, out if args.json else None, err)
     fetched_at = time.time()
+    readings = mapped.feeds if isinstance(mapped, MappedFloor) else None
+    view = opened.judge.judge(tuple(call for call in mapped.calls if not call.ended), readings, fetched_at)
     if args.json:
-        print(json.dumps(_as_json(mapped, opened.source.kind, fetched_at), ensure_ascii=False), file=out, flush=True)
+        document = {**_as_json(mapped, opened.source.kind, fetched_at), **_floor_json(view, opened.secrets, fetched_at)}
+        print(json.dumps(document, ensure_ascii=False), file=out, flush=True)
     else:
-        _print_table(mapped, opened.source.description, fetched_at, out)
+        _print_table(mapped, opened.source.description, fetched_at, out, view)
     if mapped.skipped:
         print(f"warning: {mapped.skipped} item(s) of the answer were not calls (no call id, or a repeat)", file=err)
+    for feed, problem in view.feed_errors:
+        print(f"warning: {feed}: {without_secrets(problem.message, opened.secrets)}", file=err)
+    if getattr(args, "fail_on_alarm", False) and any(b.level is Level.ALARM for b in view.breaches):
+        return EXIT_ALARM
     return EXIT_OK
 
 
@@ -157,7 +181,7 @@ def _watch(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) 
     failures = 0
     while True:
         code = _once(opened, args, out, err)
-        if code == EXIT_AUTH:
+        if code in (EXIT_AUTH, EXIT_ALARM):
             return code
         failures = 0 if code == EXIT_OK else failures + 1
         # Ctrl+C lands here most of the time: run() makes it exit 0.
@@ -225,6 +249,40 @@ def _as_json(mapped: MappedCalls, source: str, fetched_at: float) -> dict[str, o
     }
 
 
+def _agent_json(agent: Agent, secrets: tuple[str, ...], in_state_s: int | None) -> dict[str, object]:
+    def mask(text: str | None) -> str | None:
+        return without_secrets(text, secrets) if text and any(secrets) else text
+
+    return {
+        "agent": mask(agent.agent),
+        "name": mask(agent.name),
+        "state": agent.state.value if agent.state else None,
+        "in_state_s": in_state_s,
+        "call_id": mask(agent.call_id),
+        "handled": agent.handled,
+        "missed": agent.missed,
+    }
+
+
+def _floor_json(view: FloorView, secrets: tuple[str, ...], now: float) -> dict[str, object]:
+    """`stats` (null figures are unknown, never 0), `agents` (null without an agents feed) and `alerts`."""
+    agents = None
+    if view.agents is not None:
+        agents = [_agent_json(agent, secrets, view.in_state_s.get(agent.agent)) for agent in view.agents]
+    return {
+        "stats": view.health.as_json(),
+        "agents": agents,
+        "alerts": [breach.as_json() for breach in view.breaches],
+    }
+
+
+def _print_floor(view: FloorView, out: TextIO) -> None:
+    print(health_line(view), file=out)
+    for breach in view.breaches:
+        print(f"{breach.level.glyph}{breach.words}", file=out)
+    out.flush()
+
+
 def _duration(seconds: int | None) -> str:
     if seconds is None:
         return "-"
@@ -238,8 +296,9 @@ def _row(call: LiveCall, now: float) -> tuple[str, ...]:
     return (*(cell or "-" for cell in cells), _duration(call.duration_s(now)))
 
 
-def _print_table(mapped: MappedCalls, description: str, fetched_at: float, out: TextIO) -> None:
+def _print_table(mapped: MappedCalls, description: str, fetched_at: float, out: TextIO, view: FloorView) -> None:
     print_columns([_COLUMNS, *(_row(call, fetched_at) for call in mapped.calls)], out)
+    _print_floor(view, out)
     shown_time = datetime.fromtimestamp(fetched_at).strftime("%H:%M:%S")
     count = len(mapped.calls)
     summary = f"{count} live call{'' if count == 1 else 's'} from {printable(description, 200)} at {shown_time}"
