@@ -191,6 +191,15 @@ class Session:
         )
         return True
 
+    def alarm_to_syslog(self, fields: Mapping[str, object]) -> bool:
+        """Copy a new alarm of the floor to syslog when the profile copies its audit trail there (blocking for a
+        moment at most: off the UI thread). False when it does not."""
+        audit = self.service.audit
+        if audit is None or audit.syslog is None:
+            return False
+        audit.syslog.send_event("alarm", {"time": self.clock().isoformat(), "profile": self.name, **fields})
+        return True
+
     def floor_source(self) -> CallSource | None:
         """The profile's live call source, or None for `source = "none"`. A DeepCall source shares this
         session's connection (same base URL checks, TLS, proxy and timeouts) but never its action rate guard;

@@ -32,6 +32,7 @@ from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.sign_in import SignIn
 from queuetui.tui.startup import StartUp, console_classes, demo_intro, first_paint_theme
 from queuetui.tui.textual_private import keymap_of
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import ReportKind
 
 if TYPE_CHECKING:
@@ -294,6 +295,10 @@ class QueueApp(App[None]):
     def on_snooper_used(self, message: SnooperUsed) -> None:
         if self.session is not None:
             self.config.snooper_used(message.number, demo=self.session.is_demo)
+
+    def on_live_calls_table_triage_changed(self, message: LiveCallsTable.TriageChanged) -> None:
+        if self.session is not None:
+            self.config.triage_chosen(message.sort, message.only_marked, demo=self.session.is_demo)
 
     def watch_theme(self, theme: str) -> None:
         if self.ready.is_set() and not self.still:

@@ -98,6 +98,11 @@ class ConfigKeeper:
 
         self._remember(snooper_remembered(self.profile, number, demo=demo))
 
+    def triage_chosen(self, sort: str, only_marked: bool, *, demo: bool) -> None:
+        from queuetui.core.config.preferences import triage_remembered
+
+        self._remember(triage_remembered(self.profile, sort, only_marked, demo=demo))
+
     def theme_chosen(self, theme: str) -> None:
         from queuetui.core.config.preferences import theme_remembered
 

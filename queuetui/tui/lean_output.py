@@ -22,13 +22,16 @@ from rich.cells import get_character_cell_size
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-# A style (select graphic rendition); a move to a row and column; any other escape sequence; a line feed or a
-# carriage return.
+# A style (select graphic rendition); a move to a row and column; any other escape sequence, or the bell; a line
+# feed or a carriage return.
 _TOKENS = re.compile(
-    r"\x1b\[([0-9;]*)m|\x1b\[(\d+);(\d+)H|(\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.))|([\r\n])"
+    r"\x1b\[([0-9;]*)m|\x1b\[(\d+);(\d+)H|(\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)|\x07)|([\r\n])"
 )
-# Private modes that switch nothing on screen: the cursor's visibility, mouse and focus reports, pasting, wrapping.
-_HARMLESS = re.compile(r"\x1b\[\?[\d;]*[hl]|\x1b\[\?[\d;]*\$p|\x1b\[>\d*u|\x1b\[<u|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+# Private modes that switch nothing on screen: the cursor's visibility, mouse and focus reports, pasting, wrapping;
+# and the bell, which paints no cell.
+_HARMLESS = re.compile(
+    r"\x1b\[\?[\d;]*[hl]|\x1b\[\?[\d;]*\$p|\x1b\[>\d*u|\x1b\[<u|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x07"
+)
 _SCREEN_BUFFER = {"47", "1047", "1049"}
 _PLAIN = ""
 _WIDE_TAIL = ""  # the cell a wide character's right half covers

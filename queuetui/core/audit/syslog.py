@@ -56,7 +56,16 @@ class SyslogSink:
         if not_written:
             witness = {"file": f"not written: {not_written}"}
         level = logging.INFO if record.get("outcome") == "ok" and not not_written else logging.WARNING
-        message = rfc5424_message({**record, **witness}, line, hostname=self._hostname, procid=os.getpid())
+        self._emit(level, rfc5424_message({**record, **witness}, line, hostname=self._hostname, procid=os.getpid()))
+
+    def send_event(self, msg_id: str, fields: Mapping[str, object]) -> None:
+        """Send one event that is not an audit record (an alarm on the floor) as a warning: its fields as
+        structured data and, as JSON, its body. Never raises."""
+        line = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+        message = rfc5424_message(fields, line, hostname=self._hostname, procid=os.getpid(), msg_id=msg_id)
+        self._emit(logging.WARNING, message)
+
+    def _emit(self, level: int, message: str) -> None:
         entry = logging.LogRecord(__name__, level, __file__, 0, message, None, None)
         with self._lock:
             # During an outage, try without waiting at all: each action then costs nothing more.
@@ -77,11 +86,13 @@ class SyslogSink:
         self._handler.close()
 
 
-def rfc5424_message(record: Mapping[str, object], line: bytes, *, hostname: str, procid: int) -> str:
+def rfc5424_message(
+    record: Mapping[str, object], line: bytes, *, hostname: str, procid: int, msg_id: str = MSG_ID
+) -> str:
     """Everything after the PRI field (which the handler adds): VERSION TIMESTAMP HOSTNAME APP-NAME PROCID
     MSGID STRUCTURED-DATA MSG."""
     params = " ".join(f'{_param_name(key)}="{_param_value(value)}"' for key, value in record.items())
-    header = f"1 {_timestamp(record.get('time'))} {hostname} {APP_NAME} {procid} {MSG_ID}"
+    header = f"1 {_timestamp(record.get('time'))} {hostname} {APP_NAME} {procid} {msg_id}"
     return f"{header} [{SD_ID} {params}] {_BOM}{line.decode('utf-8', 'replace')}"
 
 

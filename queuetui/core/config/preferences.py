@@ -1,6 +1,6 @@
 """What the config file remembers of a supervisor's work, the same for every front end: the snooper number after
-each successful action, a sign-in's secrets when it was asked to remember them (forgotten when it was not), and the
-theme last chosen.
+each successful action, a sign-in's secrets when it was asked to remember them (forgotten when it was not), the
+theme last chosen, and the live list's order and filter.
 
 Each rule answers with the profile to store, or None when the file has nothing to learn; `stored` puts that
 profile into the settings the way the file keeps it. The console saves on a worker; `queuetui barge` saves at
@@ -42,6 +42,14 @@ def secret_remembered(profile: Profile, credentials: SessionAuth | TokenAuth, re
     if profile.remember_secret:
         return replace(profile, remember_secret=False, ssid="", token="")
     return None
+
+
+def triage_remembered(profile: Profile, sort: str, only_marked: bool, *, demo: bool) -> Profile | None:
+    """`profile` with the live list's order and filter as the supervisor left them; None when it has them already,
+    and for the demo's session, whose profile is the simulator's."""
+    if demo or (profile.floor_sort, profile.floor_only_marked) == (sort, only_marked):
+        return None
+    return replace(profile, floor_sort=sort, floor_only_marked=only_marked)
 
 
 def theme_remembered(settings: Settings, name: str, profile: Profile, theme: str) -> tuple[Settings, Profile] | None:

@@ -26,10 +26,12 @@ from queuetui.core.config.tomlfile import read_toml
 from queuetui.core.floor.alerts import AlertsConfig
 from queuetui.core.floor.config import BOOKKEEPING, LiveCallsConfig
 from queuetui.core.floor.feeds_config import AgentsConfig, FloorStatsConfig
+from queuetui.core.floor.triage import SORTS
 from queuetui.core.presence.setting import checked_url
 
 AuthKind = Literal["session", "token"]
 _FLOOR_TABLES = ("live_calls", "floor_stats", "agents", "alerts")  # written only for what differs from defaults
+_WRITTEN_WHEN_SET = ("floor_sort", "floor_only_marked")  # remembered choices: a default is not written
 _MODES = ", ".join(mode.value for mode in SnoopType)
 
 
@@ -88,6 +90,9 @@ class Profile:
     floor_stats: FloorStatsConfig = field(default_factory=FloorStatsConfig)
     agents: AgentsConfig = field(default_factory=AgentsConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    # The live list's order and whether it shows only the calls past a level, as the supervisor last left them.
+    floor_sort: str = "arrival"
+    floor_only_marked: bool = False
     presence: str = ""  # this profile's presence store, over the file's top-level one
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
@@ -123,6 +128,8 @@ class Profile:
             floor_stats=FloorStatsConfig.read(table.table("floor_stats")),
             agents=AgentsConfig.read(table.table("agents")),
             alerts=AlertsConfig.read(table.table("alerts")),
+            floor_sort=table.choice("floor_sort", default.floor_sort, SORTS),
+            floor_only_marked=table.flag("floor_only_marked", default.floor_only_marked),
             presence=table.text("presence", default.presence, checked_url),
             unknown=table.extra(),
         )
@@ -134,6 +141,8 @@ class Profile:
         for item in fields(self):
             value = getattr(self, item.name)
             if item.name in ("unknown", *_FLOOR_TABLES) or value == "":
+                continue
+            if item.name in _WRITTEN_WHEN_SET and value == getattr(Profile, item.name):
                 continue
             if item.name in ("ssid", "token") and not self.remember_secret:
                 continue

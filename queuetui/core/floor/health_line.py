@@ -33,13 +33,15 @@ def alarm_counts(breaches: tuple[Breach, ...]) -> tuple[int, int]:
     return alarms, len(breaches) - alarms
 
 
-def health_parts(view: FloorView) -> list[str]:
+def health_parts(view: FloorView, acknowledged: int = 0) -> list[str]:
+    """The line's parts; `acknowledged`: how many of the alarms the supervisor has acknowledged."""
     health = view.health
     parts: list[str] = []
     alarms, warnings = alarm_counts(view.breaches)
     summary = []
     if alarms:
-        summary.append(f"{Level.ALARM.glyph}{alarms} {Level.ALARM.words}")
+        acked = f" ({acknowledged} ack)" if acknowledged else ""
+        summary.append(f"{Level.ALARM.glyph}{alarms} {Level.ALARM.words}{acked}")
     if warnings:
         summary.append(f"{Level.WARN.glyph}{warnings} {Level.WARN.words}")
     if summary:
@@ -55,9 +57,9 @@ def health_parts(view: FloorView) -> list[str]:
     return parts
 
 
-def health_line(view: FloorView, width: int | None = None) -> str:
+def health_line(view: FloorView, width: int | None = None, *, acknowledged: int = 0) -> str:
     """The parts that fit in `width` cells (all of them when None), whole parts only."""
-    parts = health_parts(view)
+    parts = health_parts(view, acknowledged)
     line = parts[0]
     for part in parts[1:]:
         longer = line + SEPARATOR + part

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from queuetui.core.floor.calls import LiveCall, filter_calls
+from queuetui.core.floor.triage import sort_key
 
 
 class FloorLayout:
@@ -23,6 +24,8 @@ class FloorLayout:
     def __init__(self) -> None:
         self.rows: list[LiveCall] = []
         self._place: dict[str, int] = {}  # call id -> its index in `rows`
+        self._arrival: dict[str, int] = {}  # call id -> the order it came in, for laying the rows out as they came
+        self.sort = "arrival"  # the order the rows were last laid out in (see `triage.py`)
 
     @property
     def ended(self) -> int:
@@ -32,11 +35,12 @@ class FloorLayout:
         place = self._place.get(call_id)
         return None if place is None else self.rows[place]
 
-    def apply(self, calls: Iterable[LiveCall], ended_at: float) -> None:
+    def apply(self, calls: Iterable[LiveCall], ended_at: float) -> list[str]:
         """A refresh: `calls` as the source listed them (ended ones included, as FloorSnapshot keeps them for a
         while). A row whose call is missing is marked ended at `ended_at` (epoch seconds); a call first seen
-        already ended is not added."""
+        already ended is not added. The ids of the calls added, in their order."""
         seen: set[str] = set()
+        added: list[str] = []
         for call in calls:
             seen.add(call.call_id)
             place = self._place.get(call.call_id)
@@ -44,17 +48,34 @@ class FloorLayout:
                 self.rows[place] = call  # in its place, whatever the source's order; live again if listed again
             elif not call.ended:
                 self._place[call.call_id] = len(self.rows)
+                self._arrival.setdefault(call.call_id, len(self._arrival))
                 self.rows.append(call)
+                added.append(call.call_id)
         for place, call in enumerate(self.rows):
             if call.call_id not in seen and not call.ended:
                 self.rows[place] = call.as_ended(ended_at)
+        return added
 
-    def tidy(self, keep: str | None = None) -> int:
-        """Lay the rows out again without the ended calls, `keep` excepted; how many went."""
+    def tidy(self, keep: str | None = None, now: float | None = None) -> int:
+        """Lay the rows out again without the ended calls, `keep` excepted, in the order last asked for (at `now`,
+        epoch seconds, for an order by duration); how many went."""
         before = len(self.rows)
         self.rows = [call for call in self.rows if not call.ended or call.call_id == keep]
+        self._arrival = {call.call_id: self._arrival[call.call_id] for call in self.rows}
+        if now is not None:
+            self.order(self.sort, now)
         self._place = {call.call_id: place for place, call in enumerate(self.rows)}
         return before - len(self.rows)
+
+    def order(self, sort: str, now: float) -> None:
+        """Lay the rows out in `sort` order (see `triage.SORTS`) at `now`: asked for by a key, never by a refresh."""
+        self.sort = sort
+        arrival = self._arrival
+        self.rows.sort(key=lambda call: arrival.get(call.call_id, len(arrival)))
+        key = sort_key(sort, now)
+        if key is not None:
+            self.rows.sort(key=key)  # type: ignore[arg-type]  # each order's key compares with its own kind
+        self._place = {call.call_id: place for place, call in enumerate(self.rows)}
 
     def view(self, filter_text: str) -> list[LiveCall]:
         """The rows the filter keeps, in their order."""

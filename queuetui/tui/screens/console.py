@@ -33,6 +33,7 @@ from queuetui.api.text import mask_phone
 from queuetui.core.deepcall_words import took_it as deepcall_took_it
 from queuetui.core.monitoring import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
+from queuetui.tui.floor_alarms import FloorAlarms
 from queuetui.tui.messages import (
     FloorUpdated,
     LoginRequired,
@@ -51,6 +52,7 @@ from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.widgets.call_form import CallForm
 from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
+from queuetui.tui.widgets.health_line import HealthLine
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
 from queuetui.tui.widgets.live_calls import duration
@@ -120,11 +122,13 @@ class ConsoleScreen(Screen[None]):
         self._attached_tick = 0  # the status tick at which the session was attached
         self._resized_to: Size | None = None
         self.presence: PresenceView | None = None  # who else is on which call, once the session's presence says
+        self._alarms = FloorAlarms(lambda: self.query_one(HealthLine), self.log_line, self._ring_bell, self._to_syslog)
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
         framed = "-env-demo" if self._demo_layout else ""
         yield StatusHeader(id="status")
+        yield HealthLine(id="health")
         with Horizontal(id="top", classes="-floor" if self._demo_layout else ""):
             yield FloorPanel(id="floor", classes=framed)
             yield CallForm(id="form")
@@ -200,6 +204,10 @@ class ConsoleScreen(Screen[None]):
         if session is not None:
             session.watch_presence(self._presence_updated)
         self.query_one("#top").set_class(floor, "-floor")
+        self._alarms.attach(session.profile.alerts if session is not None and floor else None)
+        if session is not None:
+            self._floor.table.sort = session.profile.floor_sort
+            self._floor.table.only_marked = session.profile.floor_only_marked
         # A session starts where the first one did: on the live list, else in the Call field. Only while no key
         # has come in since the last sign-out: a burst typed at launch keeps going where it was aimed. Counted as
         # keys arrive, not as fields change: a key on its way to a field has not changed it yet.
@@ -291,6 +299,7 @@ class ConsoleScreen(Screen[None]):
         self.post_message(FloorUpdated(snapshot, ended))
 
     def on_floor_updated(self, message: FloorUpdated) -> None:
+        self._alarms.show(message.snapshot.view)
         for call_id in self._floor.show(message.snapshot):
             self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
         self._floor_failed(message.snapshot)
@@ -316,6 +325,20 @@ class ConsoleScreen(Screen[None]):
             return
         self.report("error", text)
         self.post_message(LoginRequired("Sign in again: the live list's server refused the credentials", refused=True))
+
+    def _ring_bell(self) -> None:
+        self.app.bell()
+
+    @work(thread=True, group="alarm-syslog", exit_on_error=False)
+    def _to_syslog(self, fields: dict[str, object]) -> None:
+        if self.session is not None:
+            self.session.alarm_to_syslog(fields)
+
+    def action_acknowledge(self) -> None:
+        if self._alarms.view is None:
+            raise SkipAction()
+        count = self._alarms.acknowledge()
+        self.log_line("info", f"Acknowledged {count} alarm{'' if count == 1 else 's'}: no more bells for them")
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
     # already typed, which would then land in the widget that had the focus before.

@@ -81,6 +81,15 @@ CONSOLE_BINDINGS: list[BindingType] = [
         id="console.first_match",
         tooltip="In the filter: go to the first match (Enter does too)",
     ),
+    # Not a priority: in a field `a` is a letter; on the list or anywhere else it acknowledges.
+    Binding(
+        "a",
+        "acknowledge",
+        "Ack",
+        show=False,
+        id="console.acknowledge",
+        tooltip="Acknowledge the alarms now on: the bell does not ring again for them",
+    ),
     Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
     Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
     # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.

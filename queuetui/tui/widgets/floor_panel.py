@@ -83,10 +83,14 @@ class FloorPanel(Vertical):
         snapshot = floor.snapshot
         table = self.table
         total = len(snapshot.calls)
-        count = f"{table.matches} of {total}" if table.filter_text else f"{total}"
+        count = f"{table.matches} of {total}" if table.filter_text or table.only_marked else f"{total}"
         noun = "call" if total == 1 else "calls"
         stale = snapshot.stale(floor.now())
-        self._show_subtitle(f"{count} {noun} \u00b7 {snapshot.status_words(floor.now())}")
+        from queuetui.core.floor.triage import SORT_WORDS
+
+        triage = [SORT_WORDS.get(table.sort, ""), "only !" if table.only_marked else ""]
+        shown = "".join(f"{words} \u00b7 " for words in triage if words)
+        self._show_subtitle(f"{count} {noun} \u00b7 {shown}{snapshot.status_words(floor.now())}")
         self.set_class(stale, "-stale")
         table.mark_stale(stale)
 
@@ -108,6 +112,9 @@ class FloorPanel(Vertical):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.show(filter_text=event.value)
         self.show_state()
+
+    def on_live_calls_table_triage_changed(self) -> None:
+        self.show_state()  # the message goes on up: the profile remembers the choice
 
     def on_live_calls_table_highlighted(self, message: LiveCallsTable.Highlighted) -> None:
         """An id too long for its cell is shown whole under the list while its row is highlighted: acting uses the

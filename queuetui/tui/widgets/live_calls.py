@@ -78,14 +78,25 @@ def duration(seconds: int | None, step: int = 1) -> str:
 
 # Over a slow link a call's duration is shown in steps of this many minutes: fewer rows change per refresh.
 COARSE_MINUTES = 5
+# How a row is marked: the word of the level it is past ("" for none), and whether its call is new this refresh.
+RowMark = tuple[str, bool]
+NO_MARK: RowMark = ("", False)
+_LEVEL_STYLES = {"ALARM": Style(bold=True, color="red"), "warn": Style(color="yellow")}
 
 
-def row_cells(call: LiveCall, now: float, live: bool, step: int = 1, others: bool = False) -> tuple[str, ...]:
+def row_cells(
+    call: LiveCall, now: float, live: bool, step: int = 1, others: bool = False, mark: RowMark = NO_MARK
+) -> tuple[str, ...]:
     """The row's cells, each exactly its column's width in terminal cells. `others`: another supervisor is on
-    the call (presence), marked `+` beside the live or ended mark."""
-    marker = ("\u25cf" if live else ("\u00d7" if call.ended else " ")) + ("+" if others else " ")
+    the call (presence), marked `+` beside the live or ended mark. `mark`: a call past a level has `!` there
+    instead and its level's word ("ALARM", "warn") for its state; a call new since the last refresh, `*`."""
+    level, new = mark
+    first = "\u25cf" if live else ("\u00d7" if call.ended else ("*" if new else " "))
+    marker = first + ("!" if level else "+" if others else " ")
     agent = " ".join(part for part in (call.agent, call.agent_name) if part)
     state = _STATE_WORDS.get(call.state.value, "-") if call.state else "-"
+    if level:
+        state = level
     cells = (agent, call.customer_digits, call.queue, state)
     return (
         marker,
@@ -138,6 +149,41 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             tooltip="Copy the highlighted call into the form",
         ),
         Binding(
+            "o",
+            "sort",
+            "Sort",
+            priority=True,
+            id="floor.sort",
+            tooltip="Sort: longest first, by state, by agent, by queue, as they came (a refresh keeps the rows still)",
+        ),
+        Binding(
+            "n",
+            "next_marked(1)",
+            "Next !",
+            show=False,
+            priority=True,
+            id="floor.next_marked",
+            tooltip="To the next call past a level (! on its row)",
+        ),
+        Binding(
+            "N",
+            "next_marked(-1)",
+            "Previous !",
+            show=False,
+            priority=True,
+            id="floor.previous_marked",
+            tooltip="To the previous call past a level",
+        ),
+        Binding(
+            "exclamation_mark",
+            "only_marked",
+            "Only !",
+            show=False,
+            priority=True,
+            id="floor.only_marked",
+            tooltip="Show only the calls past a level, or every call again",
+        ),
+        Binding(
             "r",
             "tidy",
             "Tidy",
@@ -157,6 +203,14 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             self.call_id = call_id
             self.shortened = shortened
 
+    class TriageChanged(Message):
+        """The supervisor chose another order or filter of the list: the profile remembers them."""
+
+        def __init__(self, sort: str, only_marked: bool) -> None:
+            super().__init__()
+            self.sort = sort
+            self.only_marked = only_marked
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: FloorSnapshot | None = None
@@ -173,7 +227,11 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.stale = False
         # By call id: what a row showed (the call, live or not, others on it or not, its duration's words), its
         # cells and its line.
-        self._formatted: dict[str, tuple[tuple[LiveCall, bool, bool, str], tuple[str, ...], str]] = {}
+        self._formatted: dict[str, tuple[tuple[LiveCall, bool, bool, str, RowMark], tuple[str, ...], str]] = {}
+        self.new_calls: frozenset[str] = frozenset()  # calls the last refresh added: marked for that refresh
+        self.sort = "arrival"  # the order asked for last (see `core/floor/triage.py`)
+        self.only_marked = False  # only the calls past a level
+        self._from_top = False  # the cursor is on the first row of an order just laid out
         self.coarse = False  # durations in steps of COARSE_MINUTES, for a slow link
         self._repeated: dict[str, None] = {}  # repeated ids seen since the last `take_repeated`, in order
         self._told: set[str] = set()
@@ -187,9 +245,13 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         """Show a new refresh and/or a new filter, keeping the cursor on the call it was on."""
         refreshed = snapshot is not None and snapshot is not self.snapshot
         if snapshot is not None and snapshot is not self.snapshot:
+            first = self.snapshot is None or not self.snapshot.loaded
             self.snapshot = snapshot
             if snapshot.loaded:
-                self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
+                added = self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
+                self.new_calls = frozenset() if first else frozenset(added)
+                if first and self.sort != self._rows().sort:  # the order the profile remembers
+                    self._rows().order(self.sort, snapshot.fetched_at or 0.0)
             self._repeated.update(dict.fromkeys(snapshot.repeated))
         if filter_text is not None:
             self.filter_text = filter_text
@@ -197,6 +259,9 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             return
         drawn, drawn_cursor = self.lines, self.cursor_row
         found = self._rows().view(self.filter_text)
+        if self.only_marked:
+            worst = self.snapshot.view.worst if self.snapshot.view is not None else {}
+            found = [call for call in found if call.call_id in worst or call.call_id == self.cursor_call]
         self.matches = len(found)
         self.shown = found[:MAX_ROWS]
         following = next((call for call in found[MAX_ROWS:] if call.call_id == self.cursor_call), None)
@@ -240,17 +305,23 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         before, formatted = self._formatted, {}
         for call in self.shown:
             live, others = call.call_id == self.live_call_id, call.call_id in self.others_on
-            key = (call, live, others, duration(call.duration_s(now), step))
+            mark = self.mark_of(call.call_id)
+            key = (call, live, others, duration(call.duration_s(now), step), mark)
             known = before.get(call.call_id)
             if known is not None and known[0] == key:
                 formatted[call.call_id] = known
             else:
-                cells = row_cells(call, now, live, step, others)
+                cells = row_cells(call, now, live, step, others, mark)
                 formatted[call.call_id] = (key, cells, "".join(cells))
         self._formatted = formatted
         rows = [formatted[call.call_id] for call in self.shown]
         self.cells = [cells for _, cells, _ in rows]
         self.lines = [line for _, _, line in rows]
+
+    def mark_of(self, call_id: str) -> RowMark:
+        view = self.snapshot.view if self.snapshot is not None else None
+        breach = view.worst.get(call_id) if view is not None else None
+        return (breach.level.words if breach is not None else "", call_id in self.new_calls)
 
     def take_repeated(self) -> list[str]:
         """Call ids the list has named more than once in one answer, each once a session: to be reported."""
@@ -326,7 +397,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if row >= len(self.lines):
             return Strip.blank(width, self.rich_style)  # a style of its own: NO_COLOR's filter needs one
         call = self.shown[row]
-        style = _ENDED if call.ended else (_DIM if self.stale else Style())
+        level = _LEVEL_STYLES.get(self.mark_of(call.call_id)[0]) if not call.ended else None
+        style = _ENDED if call.ended else (_DIM if self.stale else level or Style())
         if row == self.cursor_row and self.has_focus:
             style = style + _CURSOR
         elif row == self.cursor_row:
@@ -397,6 +469,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if not self.shown:
             return
         last = len(self.shown) - 1
+        self._from_top = False
         self.cursor_row = self._reach(last if row < 0 else min(row, last))
         self._follow()
         self._keep_cursor_visible()
@@ -404,8 +477,42 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.refresh()
 
     def action_tidy(self) -> None:
-        if self.rows is not None and self.rows.tidy(keep=self.cursor_call):
+        now = self.snapshot.fetched_at if self.snapshot is not None else None
+        if self.rows is not None and self.rows.tidy(keep=self.cursor_call, now=now):
             self.show()
+
+    def order(self, sort: str) -> None:
+        """Lay the rows out in `sort` order now (a remembered one, or the next one `o` asks for)."""
+        self.sort = sort
+        if self.rows is not None and self.snapshot is not None:
+            self.rows.order(sort, self.snapshot.fetched_at or 0.0)
+            self._reachable_from = {call_id: min(since, _KEYED) for call_id, since in self._reachable_from.items()}
+            self.show()
+
+    def action_sort(self) -> None:
+        from queuetui.core.floor.triage import next_sort
+
+        self.order(next_sort(self.sort))
+        # A new order is read from the top: the cursor goes there, and `n` counts its first row too.
+        self.action_cursor_to(0)
+        self._from_top = True
+        self.post_message(self.TriageChanged(self.sort, self.only_marked))
+
+    def action_only_marked(self) -> None:
+        self.only_marked = not self.only_marked
+        self.show()
+        self.post_message(self.TriageChanged(self.sort, self.only_marked))
+
+    def action_next_marked(self, step: int) -> None:
+        from queuetui.core.floor.triage import next_marked
+
+        view = self.snapshot.view if self.snapshot is not None else None
+        if view is None or not self.shown:
+            return
+        start = -1 if self._from_top and step > 0 else self.cursor_row
+        target = next_marked([call.call_id for call in self.shown], start, view.worst, step)
+        if target is not None:
+            self.action_cursor_to(target)
 
     def action_act(self, mode: str) -> None:
         call = self.highlighted

@@ -1,0 +1,46 @@
+"""The floor's health on one line under the top line: figures a supervisor reads at a glance, what is past a level
+marked by a glyph and a word (see `core/floor/health_line.py`) and coloured too. Redrawn in the cells that changed,
+and not at all when a refresh changes no figure: over an SSH link every cell counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+
+from queuetui.tui.widgets.one_line import OneLine
+
+if TYPE_CHECKING:
+    from queuetui.core.floor.assess import FloorView
+
+_ALARM = Style(bold=True, color="red")
+_WARN = Style(color="yellow")
+
+
+class HealthLine(OneLine):
+    DEFAULT_CSS = """
+    HealthLine { height: 1; display: none; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view: FloorView | None = None
+        self.acknowledged = 0  # alarms now on that the supervisor has acknowledged
+        self.text = ""
+
+    def show(self, view: FloorView | None, acknowledged: int) -> None:
+        self.view, self.acknowledged = view, acknowledged
+        self.redraw()
+
+    def line(self) -> Text:
+        if self.view is None:
+            self.text = ""
+            return Text("")
+        # Loaded with the first view, after the first frame: the core is not for start-up.
+        from queuetui.core.floor.health_line import health_line
+
+        self.text = health_line(self.view, max(1, self.size.width), acknowledged=self.acknowledged)
+        levels = {breach.level.words for breach in self.view.breaches}
+        style = _ALARM if "ALARM" in levels and self.acknowledged == 0 else _WARN if levels else Style()
+        return Text(self.text, style=style, no_wrap=True, overflow="crop")
