@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from queuetui.core.config.settings import ConfigError, Profile, load_config
-from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Level, Levels, StateTimes, breaches
+from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Level, Levels, StateTimes, alarms_of, breaches
 from queuetui.core.floor.calls import CallState, LiveCall
 from queuetui.core.floor.feeds import AgentMap, StatsMap
 from queuetui.core.floor.feeds_config import AgentsConfig, AgentState, FloorStatsConfig
@@ -158,7 +158,7 @@ def test_breaches_at_warn_and_alarm_for_calls_agents_and_the_floor():
 
 
 def test_an_alarm_rings_once_again_only_unacknowledged_and_new_when_it_comes_back():
-    alarm = breaches(
+    found = breaches(
         AlertsConfig(levels={"long_call": Levels(None, 300)}),
         [_call("x", CallState.TALKING, NOW - 400)],
         None,
@@ -166,15 +166,18 @@ def test_an_alarm_rings_once_again_only_unacknowledged_and_new_when_it_comes_bac
         StateTimes(),
         NOW,
     )
+    alarm, breach = alarms_of(found), found[0]
     bell = AlarmBell(repeat_s=60)
-    assert bell.ring(alarm, 0) == [(alarm[0], True)]
+    assert bell.ring(alarm, 0) == [(breach, True)]
     assert bell.ring(alarm, 30) == []
-    assert bell.ring(alarm, 61) == [(alarm[0], False)]  # not acknowledged: rings again, not a new log line
+    assert bell.ring(alarm, 61) == [(breach, False)]  # not acknowledged: rings again, not a new log line
     assert bell.acknowledge() == 1
     assert bell.ring(alarm, 200) == []
-    assert bell.ring((), 201) == []  # cleared
-    assert bell.ring(alarm, 202) == [(alarm[0], True)]  # back: a new breach
-    assert AlarmBell(repeat_s=0).ring(alarm, 0) and AlarmBell(0).ring(alarm, 0) == [(alarm[0], True)]
+    assert bell.ring({}, 201) == []  # cleared
+    assert bell.ring(alarm, 202) == [(breach, True)]  # back: a new breach
+    never_again = AlarmBell(repeat_s=0)
+    assert never_again.ring(alarm, 0) == [(breach, True)]
+    assert never_again.ring(alarm, 10_000) == []
 
 
 def test_the_simulator_serves_figures_and_agents_in_the_assumed_default_shape():

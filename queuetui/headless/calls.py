@@ -162,7 +162,8 @@ def _once(opened: _Opened, args: argparse.Namespace, out: TextIO, err: TextIO) -
         return _failed(error, opened, out if args.json else None, err)
     fetched_at = time.time()
     readings = mapped.feeds if isinstance(mapped, MappedFloor) else None
-    view = opened.judge.judge(tuple(call for call in mapped.calls if not call.ended), readings, fetched_at)
+    live = tuple(call for call in mapped.calls if not call.ended)
+    view = opened.judge.judge(live, readings, fetched_at, time.monotonic())
     if args.json:
         document = {**_as_json(mapped, opened.source.kind, fetched_at), **_floor_json(view, opened.secrets, fetched_at)}
         print(json.dumps(document, ensure_ascii=False), file=out, flush=True)

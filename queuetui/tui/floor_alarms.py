@@ -4,13 +4,15 @@ acknowledged, as the profile's `[alerts]` say), and `a` acknowledging every alar
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+LOGGED_PER_REFRESH = 3
+
 if TYPE_CHECKING:
-    from queuetui.core.floor.alerts import AlarmBell, AlertsConfig
+    from queuetui.core.floor.alerts import AlertsConfig
     from queuetui.core.floor.assess import FloorView
+    from queuetui.core.floor.poller import CallPoller
     from queuetui.tui.widgets.health_line import HealthLine
 
 
@@ -20,56 +22,61 @@ class FloorAlarms:
         health: Callable[[], HealthLine],
         log_line: Callable[[str, str], None],
         ring: Callable[[], None],
-        to_syslog: Callable[[dict[str, object]], object],
+        to_syslog: Callable[[list[dict[str, object]]], object],
     ) -> None:
         self._health = health
         self._log_line = log_line
         self._ring = ring
         self._to_syslog = to_syslog
         self._config: AlertsConfig | None = None
-        self._bell: AlarmBell | None = None
+        self._floor: CallPoller | None = None
         self.view: FloorView | None = None
 
-    def attach(self, config: AlertsConfig | None) -> None:
-        """A new session's thresholds (None: signed out); what the last one rang is forgotten."""
-        self._config, self._bell, self.view = config, None, None
+    def attach(self, config: AlertsConfig | None, floor: CallPoller | None) -> None:
+        """A new session's thresholds and floor (None: signed out, or no live list)."""
+        self._config, self._floor, self.view = config, floor, None
         health = self._health()
         health.show(None, 0)
-        health.display = config is not None
+        health.display = config is not None and floor is not None
 
     def show(self, view: FloorView | None) -> None:
         """A refresh's view of the floor (None: not judged yet)."""
         if view is None or self._config is None:
             return
-        self.view = view
-        if self._bell is None:
-            from queuetui.core.floor.alerts import AlarmBell
+        from queuetui.core.floor.alerts import Level
 
-            self._bell = AlarmBell(self._config.bell_repeat_s)
-        ringing = self._bell.ring(view.breaches, time.monotonic())
-        for breach, new in ringing:
-            if new:
-                self._log_line("warning", f"{breach.level.glyph}{breach.words} (a: acknowledge)")
-                self._to_syslog({**breach.as_json(), "words": breach.words})
+        self.view = view
+        ringing = view.rang  # worked out on the poller's thread
+        new = [breach for breach, first in ringing if first]
+        # A line each for the first few: the log panel is for reading, and a floor that crosses hundreds of levels
+        # at once (a console opened on a busy floor) would bury everything else and hold the UI up.
+        for breach in new[:LOGGED_PER_REFRESH]:
+            self._log_line("warning", f"{breach.level.glyph}{breach.words} (a: acknowledge)")
+        if len(new) > LOGGED_PER_REFRESH:
+            more = len(new) - LOGGED_PER_REFRESH
+            self._log_line(
+                "warning", f"{Level.ALARM.glyph}and {more} more new alarm{'' if more == 1 else 's'} (! lists them)"
+            )
+        if new:
+            self._to_syslog([{**breach.as_json(), "words": breach.words} for breach in new])
         if ringing and self._config.bell:
             self._ring()
         self._show_line()
 
     def acknowledge(self) -> int:
         """Acknowledge every alarm now on: the bell does not ring again for them. How many were new to it."""
-        if self._bell is None:
+        if self._floor is None:
             return 0
-        count = self._bell.acknowledge()
+        count = self._floor.acknowledge_alarms()
         self._show_line()
         return count
 
     @property
     def unacknowledged(self) -> int:
-        return self._bell.unacknowledged if self._bell is not None else 0
+        return self._floor.unacknowledged_alarms() if self._floor is not None else 0
 
     def _show_line(self) -> None:
         view = self.view
         if view is None:
             return
-        alarms = sum(1 for breach in view.breaches if breach.level.words == "ALARM")
-        self._health().show(view, alarms - self.unacknowledged)
+        self._health().show(view, len(view.alarms) - self.unacknowledged)

@@ -645,7 +645,7 @@ def test_larger_terminals_give_the_form_and_the_sessions_list_more_room(
 
 
 # A live-list row, inside the panel's light side or (with the focus) its double one.
-LIST_ROW = re.compile("^[\u2502\u2551][ \u25cf\u00d7] C-\\d")
+LIST_ROW = re.compile("^[\u2502\u2551][ \u25cf\u00d7*][ +!]C-\\d")
 
 
 def test_the_live_list_and_the_log_grow_with_a_taller_terminal(make_app: Callable[..., Harness]) -> None:

@@ -10,7 +10,8 @@ alarms ring the bell (`AlarmBell`: a new alarm once, again every `bell_repeat_s`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -85,9 +86,6 @@ class AlertsConfig:
     @property
     def any(self) -> bool:
         return bool(self.levels)
-
-    def of(self, key: str) -> Levels:
-        return self.levels.get(key, Levels())
 
     @classmethod
     def read(cls, table: TableReader) -> AlertsConfig:
@@ -196,10 +194,11 @@ class StateTimes:
         return None if since is None or since[0] != agent.state else max(0, int(now - since[1]))
 
 
-def _breach(config: AlertsConfig, key: str, subject: str, value: float | None) -> Breach | None:
-    levels = config.of(key)
+def _breach(levels: Levels | None, key: str, subject: str, value: float | None) -> Breach | None:
+    if levels is None or value is None:
+        return None
     level = levels.level(value)
-    if level is None or value is None:
+    if level is None:
         return None
     threshold = levels.alarm if level is Level.ALARM else levels.warn
     assert threshold is not None  # noqa: S101 - a level is reached only past a threshold that is set
@@ -217,43 +216,55 @@ def breaches(
     """Every call, agent and figure past a level at `now` (epoch seconds), alarms first, then the longest."""
     if not config.any:
         return ()
+    # Looked up once: this runs for every call of a floor of thousands, on every refresh.
+    long_call, long_hold, long_ring = (config.levels.get(key) for key in ("long_call", "long_hold", "long_ring"))
     found: list[Breach | None] = []
     for call in calls:
         if call.ended:
             continue
-        found.append(_breach(config, "long_call", call.call_id, call.duration_s(now)))
-        if call.state is CallState.ON_HOLD:
-            found.append(_breach(config, "long_hold", call.call_id, times.call_in_state_s(call, now)))
-        elif call.state is CallState.RINGING:
-            found.append(_breach(config, "long_ring", call.call_id, times.call_in_state_s(call, now)))
+        if long_call is not None:
+            found.append(_breach(long_call, "long_call", call.call_id, call.duration_s(now)))
+        if call.state is CallState.ON_HOLD and long_hold is not None:
+            found.append(_breach(long_hold, "long_hold", call.call_id, times.call_in_state_s(call, now)))
+        elif call.state is CallState.RINGING and long_ring is not None:
+            found.append(_breach(long_ring, "long_ring", call.call_id, times.call_in_state_s(call, now)))
+    long_break = config.levels.get("long_break")
     for agent in agents or ():
-        if agent.state is AgentState.BREAK:
-            found.append(_breach(config, "long_break", agent.agent, times.agent_in_state_s(agent, now)))
-    found.append(_breach(config, "callers_waiting", FLOOR, health.waiting))
-    found.append(_breach(config, "longest_wait", FLOOR, health.longest_wait_s))
+        if agent.state is AgentState.BREAK and long_break is not None:
+            found.append(_breach(long_break, "long_break", agent.agent, times.agent_in_state_s(agent, now)))
+    found.append(_breach(config.levels.get("callers_waiting"), "callers_waiting", FLOOR, health.waiting))
+    found.append(_breach(config.levels.get("longest_wait"), "longest_wait", FLOOR, health.longest_wait_s))
     kept = [breach for breach in found if breach is not None]
     kept.sort(key=lambda breach: (-breach.level, -breach.value))
     return tuple(kept)
 
 
+def alarms_of(found: Iterable[Breach]) -> dict[tuple[str, str], Breach]:
+    return {breach.key: breach for breach in found if breach.level is Level.ALARM}
+
+
 class AlarmBell:
     """Which alarms ring: a new one at once, one not acknowledged again every `repeat_s` (0: never), none that
-    was acknowledged while it lasts. A breach that clears and comes back is new. Not thread-safe: the thread
-    that shows the floor owns it."""
+    was acknowledged while it lasts. A breach that clears and comes back is new. Thread-safe: the poller rings it
+    (a floor of thousands of alarms costs the UI thread nothing), the console acknowledges."""
 
     def __init__(self, repeat_s: float) -> None:
         self.repeat_s = repeat_s
         self._rung: dict[tuple[str, str], float] = {}  # alarm -> when it last rang (monotonic)
         self._acknowledged: set[tuple[str, str]] = set()
-        self._current: dict[tuple[str, str], Breach] = {}
+        self._current: Mapping[tuple[str, str], Breach] = {}
+        self._lock = threading.Lock()
 
-    def ring(self, found: Sequence[Breach], now: float) -> list[tuple[Breach, bool]]:
-        """The alarms among `found` that ring now, each with whether it is new (a new one goes to the log and
-        syslog; a repeat only rings); `now` on a monotonic clock."""
-        alarms = {breach.key: breach for breach in found if breach.level is Level.ALARM}
+    def ring(self, alarms: Mapping[tuple[str, str], Breach], now: float) -> list[tuple[Breach, bool]]:
+        """The alarms (by key) that ring now, each with whether it is new (a new one goes to the log and syslog; a
+        repeat only rings); `now` on a monotonic clock."""
+        with self._lock:
+            return self._ring(alarms, now)
+
+    def _ring(self, alarms: Mapping[tuple[str, str], Breach], now: float) -> list[tuple[Breach, bool]]:
         self._current = alarms
         self._rung = {key: at for key, at in self._rung.items() if key in alarms}
-        self._acknowledged &= alarms.keys()
+        self._acknowledged.intersection_update(alarms)
         ringing: list[tuple[Breach, bool]] = []
         for key, breach in alarms.items():
             if key in self._acknowledged:
@@ -266,13 +277,12 @@ class AlarmBell:
 
     def acknowledge(self) -> int:
         """Acknowledge every alarm now on; how many were not acknowledged yet."""
-        fresh = self._current.keys() - self._acknowledged
-        self._acknowledged |= fresh
-        return len(fresh)
-
-    def acknowledged(self, breach: Breach) -> bool:
-        return breach.key in self._acknowledged
+        with self._lock:
+            fresh = self._current.keys() - self._acknowledged
+            self._acknowledged |= fresh
+            return len(fresh)
 
     @property
     def unacknowledged(self) -> int:
-        return len(self._current.keys() - self._acknowledged)
+        with self._lock:
+            return len(self._current.keys() - self._acknowledged)

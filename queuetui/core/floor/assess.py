@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from queuetui.api.errors import CallFailed
-from queuetui.core.floor.alerts import AlertsConfig, Breach, StateTimes, breaches
+from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Breach, StateTimes, alarms_of, breaches
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds import FeedReadings
 from queuetui.core.floor.health import Agent, FloorHealth, floor_health
@@ -21,6 +21,15 @@ class FloorView:
     feed_errors: tuple[tuple[str, CallFailed], ...] = ()
     worst: dict[str, Breach] = field(default_factory=dict)  # the worst breach of each call and agent, by its id
     in_state_s: dict[str, int] = field(default_factory=dict)  # agents' time in state, by agent id
+    # Worked out here, off the UI thread, for what the console reads on every refresh:
+    alarms: dict[tuple[str, str], Breach] = field(default_factory=dict)  # the breaches at alarm level, by key
+    floor: dict[str, Breach] = field(default_factory=dict)  # the breaches of the floor's figures, by limit
+    rang: tuple[tuple[Breach, bool], ...] = ()  # the alarms that ring with this refresh, each with whether it is new
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """How many breaches are alarms, and how many warnings."""
+        return len(self.alarms), len(self.breaches) - len(self.alarms)
 
 
 class FloorJudge:
@@ -29,8 +38,12 @@ class FloorJudge:
     def __init__(self, alerts: AlertsConfig) -> None:
         self.alerts = alerts
         self.times = StateTimes()
+        self.bell = AlarmBell(alerts.bell_repeat_s)
 
-    def judge(self, calls: Sequence[LiveCall], readings: FeedReadings | None, now: float) -> FloorView:
+    def judge(
+        self, calls: Sequence[LiveCall], readings: FeedReadings | None, now: float, monotonic: float
+    ) -> FloorView:
+        """The view at `now` (epoch seconds); `monotonic` times the bell's repeats."""
         readings = readings or FeedReadings()
         self.times.observe(calls, readings.agents, now)
         health = floor_health(calls, readings.stats, readings.agents)
@@ -43,4 +56,7 @@ class FloorJudge:
             seconds = self.times.agent_in_state_s(agent, now)
             if seconds is not None:
                 in_state[agent.agent] = seconds
-        return FloorView(health, readings.agents, found, readings.errors, worst, in_state)
+        alarms = alarms_of(found)
+        floor = {breach.limit: breach for breach in found if breach.subject == FLOOR}
+        rang = tuple(self.bell.ring(alarms, monotonic))
+        return FloorView(health, readings.agents, found, readings.errors, worst, in_state, alarms, floor, rang)

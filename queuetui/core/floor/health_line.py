@@ -8,7 +8,7 @@ carries its mark (a glyph and a word), so the line reads the same without colour
 
 from __future__ import annotations
 
-from queuetui.core.floor.alerts import FLOOR, Breach, Level
+from queuetui.core.floor.alerts import Level
 from queuetui.core.floor.assess import FloorView
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import UNKNOWN, clock_text, count_text
@@ -24,20 +24,15 @@ _AGENT_WORDS = (
 
 
 def _floor_mark(view: FloorView, limit: str) -> str:
-    breach = next((b for b in view.breaches if b.subject == FLOOR and b.limit == limit), None)
+    breach = view.floor.get(limit)
     return breach.level.mark if breach is not None else ""
-
-
-def alarm_counts(breaches: tuple[Breach, ...]) -> tuple[int, int]:
-    alarms = sum(1 for breach in breaches if breach.level is Level.ALARM)
-    return alarms, len(breaches) - alarms
 
 
 def health_parts(view: FloorView, acknowledged: int = 0) -> list[str]:
     """The line's parts; `acknowledged`: how many of the alarms the supervisor has acknowledged."""
     health = view.health
     parts: list[str] = []
-    alarms, warnings = alarm_counts(view.breaches)
+    alarms, warnings = view.counts
     summary = []
     if alarms:
         acked = f" ({acknowledged} ack)" if acknowledged else ""

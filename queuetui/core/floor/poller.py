@@ -182,7 +182,7 @@ class FloorTracker:
         view = None
         if self.judge is not None:
             readings = mapped.feeds if isinstance(mapped, MappedFloor) else None
-            view = self.judge.judge(tuple(live.values()), readings, wall)
+            view = self.judge.judge(tuple(live.values()), readings, wall, now)
         self.snapshot = FloorSnapshot(
             calls=(*live.values(), *ended),
             fetched_at=wall,
@@ -254,6 +254,15 @@ class CallPoller:
     def now(self) -> float:
         """The poller clock's monotonic time, the scale of `FloorSnapshot.age_s` and `stale`."""
         return self._clock.monotonic()
+
+    def acknowledge_alarms(self) -> int:
+        """Acknowledge the floor's alarms now on (see `AlarmBell`); how many were not acknowledged yet."""
+        judge = self._tracker.judge
+        return judge.bell.acknowledge() if judge is not None else 0
+
+    def unacknowledged_alarms(self) -> int:
+        judge = self._tracker.judge
+        return judge.bell.unacknowledged if judge is not None else 0
 
     def due_in(self) -> float | None:
         """Seconds until the next scheduled refresh; None while paused."""

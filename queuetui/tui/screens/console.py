@@ -204,7 +204,7 @@ class ConsoleScreen(Screen[None]):
         if session is not None:
             session.watch_presence(self._presence_updated)
         self.query_one("#top").set_class(floor, "-floor")
-        self._alarms.attach(session.profile.alerts if session is not None and floor else None)
+        self._alarms.attach(session.profile.alerts if session is not None else None, session.floor if session else None)
         if session is not None:
             self._floor.table.sort = session.profile.floor_sort
             self._floor.table.only_marked = session.profile.floor_only_marked
@@ -330,9 +330,10 @@ class ConsoleScreen(Screen[None]):
         self.app.bell()
 
     @work(thread=True, group="alarm-syslog", exit_on_error=False)
-    def _to_syslog(self, fields: dict[str, object]) -> None:
+    def _to_syslog(self, alarms: list[dict[str, object]]) -> None:
         if self.session is not None:
-            self.session.alarm_to_syslog(fields)
+            for fields in alarms:
+                self.session.alarm_to_syslog(fields)
 
     def action_acknowledge(self) -> None:
         if self._alarms.view is None:

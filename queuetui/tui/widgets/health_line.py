@@ -41,6 +41,6 @@ class HealthLine(OneLine):
         from queuetui.core.floor.health_line import health_line
 
         self.text = health_line(self.view, max(1, self.size.width), acknowledged=self.acknowledged)
-        levels = {breach.level.words for breach in self.view.breaches}
-        style = _ALARM if "ALARM" in levels and self.acknowledged == 0 else _WARN if levels else Style()
+        alarms, warnings = self.view.counts
+        style = _ALARM if alarms > self.acknowledged else _WARN if alarms or warnings else Style()
         return Text(self.text, style=style, no_wrap=True, overflow="crop")
