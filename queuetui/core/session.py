@@ -404,13 +404,16 @@ class Session:
         cancel: threading.Event | None = None,
         confirmed: Confirmed | None = None,
         stale: StaleList | None = None,
+        *,
+        follow: bool = False,
     ) -> Outcome:
         """Send an admitted request (blocking: run it off the UI thread). A barge that `needs_confirmation` goes only
         with the supervisor's `confirmed` yes, and any barge only once the live list, re-checked within the profile's
         `barge_check_s` of that yes, still shows its call with its agent (see `barge_check`). A success moves
         the monitoring state, unless an action on another call, admitted after this one, has already moved it (see
         `MonitoringState`). `stale` is the stale list the request was picked from (see `stale_list`): its records say
-        how old that list was."""
+        how old that list was; `follow`: a spy the console sent by itself on a followed agent's new call, which its
+        records say (`"via": "follow"`)."""
         if request.snoop_type is SnoopType.BARGE:
             from queuetui.core.barge_check import Confirmed, recheck
 
@@ -425,7 +428,8 @@ class Session:
             )
             if checked.problem:
                 return replace(self.service.release(request, checked.problem), ask_again=checked.ask_again)
-        outcome = self.service.perform(request, on_retry, cancel, stale.record() if stale is not None else None)
+        extra = {**(stale.record() if stale is not None else {}), **({"via": "follow"} if follow else {})}
+        outcome = self.service.perform(request, on_retry, cancel, extra or None)
         if not outcome.ok:
             return self._with_listed_agent(outcome)
         change = self.monitoring.joined(

@@ -14,6 +14,7 @@ from queuetui.tui.screens.hang_up import HangUpScreen
 from queuetui.tui.screens.help import HelpScreen
 from queuetui.tui.screens.login import LoginScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
+from queuetui.tui.widgets.agents_table import AgentsTable
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.sessions_table import SessionsTable
@@ -28,6 +29,7 @@ def binding_sections(everywhere: Sequence[BindingType]) -> Sections:
         ("Console", list(ConsoleScreen.BINDINGS)),
         ("Mode selector (when focused)", list(ModeSelector.BINDINGS)),
         ("Live calls (when focused)", list(LiveCallsTable.BINDINGS)),
+        ("Agents (when focused)", list(AgentsTable.BINDINGS)),
         ("Sessions list (when focused)", list(SessionsTable.BINDINGS)),
         ("Sign in", list(LoginScreen.BINDINGS)),
         ("Barge confirmation", list(ConfirmBargeScreen.BINDINGS)),

@@ -38,23 +38,35 @@ class Sends:
         return set(self.started) | self.confirming
 
     def start(
-        self, session: Session, request: BargeRequest, confirmed: Confirmed | None, stale: StaleList | None
+        self,
+        session: Session,
+        request: BargeRequest,
+        confirmed: Confirmed | None,
+        stale: StaleList | None,
+        follow: bool = False,
     ) -> None:
         """Send `request`, which `session` has admitted, on a worker."""
         self.started[request.call_id] = time.monotonic()
-        send = partial(self._send, session, request, confirmed, stale)
+        send = partial(self._send, session, request, confirmed, stale, follow)
         worker = self._screen.run_worker(send, name="send", group="send", thread=True, exit_on_error=False)
         self._workers[worker] = request
 
     def _send(
-        self, session: Session, request: BargeRequest, confirmed: Confirmed | None, stale: StaleList | None
+        self,
+        session: Session,
+        request: BargeRequest,
+        confirmed: Confirmed | None,
+        stale: StaleList | None,
+        follow: bool,
     ) -> None:
         cancel = get_current_worker().cancelled_event
 
         def on_retry(notice: RetryNotice) -> None:
             self._screen.post_message(RetryScheduled(notice))
 
-        outcome = session.perform(request, on_retry=on_retry, cancel=cancel, confirmed=confirmed, stale=stale)
+        outcome = session.perform(
+            request, on_retry=on_retry, cancel=cancel, confirmed=confirmed, stale=stale, follow=follow
+        )
         self._screen.post_message(SendFinished(request, outcome))
 
     def failed(self, event: Worker.StateChanged) -> BargeRequest | None:

@@ -16,6 +16,8 @@ from helpers import outcome_records
 
 from queuetui.core.config.settings import load_config
 from queuetui.sim import DEMO_SSID
+from queuetui.sim.scenario import LiveCall as ScriptedCall
+from queuetui.tui.widgets.agents_table import AgentsTable
 from queuetui.tui.widgets.health_line import HealthLine
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from tui.conftest import drive, rows_seen, settle, started, wait_until
@@ -197,3 +199,76 @@ def test_sort_by_duration_then_n_lands_on_the_longest_call_past_a_level_and_s_sp
     assert outcome_records(audit_path)[-1]["call_id"] == "C-4"
     kept = load_config(isolated_home / ".config" / "queuetui" / "config.toml").settings.profiles["floor"]
     assert (kept.floor_sort, kept.floor_only_marked) == ("duration", True)  # remembered for this profile
+
+
+def _follow_spies(isolated_home: Path) -> None:
+    config = isolated_home / ".config" / "queuetui" / "config.toml"
+    config.write_text(config.read_text().replace("syslog = true\n", "syslog = true\nfollow_spies = true\n", 1))
+
+
+def _on_the_simulator(sim, monkeypatch, *calls: tuple[str, str]) -> None:
+    for call_id, agent in calls:
+        monkeypatch.setitem(sim.scenario.calls, call_id, ScriptedCall(call_id, agent, "billing", "+919800011023"))
+
+
+def test_the_agents_view_acts_on_an_agents_call_and_f_follows_them_to_their_next_call(
+    floor_app, feeds, sim, monkeypatch
+):
+    _on_the_simulator(sim, monkeypatch, ("C-2", "14"), ("C-9", "13"))
+    h = floor_app()
+    calls = feeds["calls"]
+    seen: dict[str, object] = {}
+
+    async def steps(pilot):
+        table = await on_the_floor(pilot)
+        await pilot.press("v")
+        agents = pilot.app.console_screen.query_one(AgentsTable)
+        assert agents.has_focus
+        seen["rows"] = [(row.agent, row.state.value if row.state else None) for row in agents.rows]
+        await pilot.press("down", "s")  # agent 14, on C-2
+        await settle(pilot)
+        assert agents.has_focus
+        await pilot.press("up", "f")  # follow agent 13
+        assert "following agent 13" in h.header
+        await pilot.press("v")
+        assert table.has_focus
+        calls.write_text(json.dumps({"calls": [_call("C-1", 13, 100), _call("C-2", 14, 250), _call("C-9", 13, 5)]}))
+        await wait_until(pilot, lambda: any("Agent 13 took C-9" in line for line in h.log_lines), timeout=10)
+        row = next(index for index, call in enumerate(table.shown) if call.call_id == "C-9")
+        assert table.cells[row][0].startswith("*")  # marked new
+        await pilot.press("F")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert seen["rows"] == [
+        ("13", "on a call"),
+        ("14", "on a call"),
+        ("15", "on a call"),
+        ("16", "break"),
+        ("17", "available"),
+    ]
+    sent = [(r.parsed["callId"], r.parsed["snoopType"], r.parsed["targetEntityVal"]) for r in sim.received]
+    assert sent == [("C-2", "spy", "14"), ("C-9", "spy", "13")]
+
+
+def test_with_follow_spies_the_followed_agents_next_call_is_spied_on_and_recorded_as_a_follow(
+    floor_app, feeds, sim, audit_path, isolated_home, monkeypatch
+):
+    _on_the_simulator(sim, monkeypatch, ("C-9", "13"))
+    _follow_spies(isolated_home)
+    h = floor_app()
+    calls = feeds["calls"]
+
+    async def steps(pilot):
+        table = await on_the_floor(pilot)
+        await pilot.press("f")  # on C-1: follow its agent, 13
+        assert "following agent 13 (spies)" in h.header
+        calls.write_text(json.dumps({"calls": [_call("C-1", 13, 100), _call("C-9", 13, 5)]}))
+        await wait_until(pilot, lambda: any(call.call_id == "C-9" for call in table.shown), timeout=10)
+        await settle(pilot)
+
+    drive(h, steps)
+    sent = [(r.parsed["callId"], r.parsed["snoopType"]) for r in sim.received]
+    assert sent == [("C-9", "spy")]  # spy only, never whisper or barge
+    record = outcome_records(audit_path)[-1]
+    assert (record["call_id"], record["mode"], record["via"]) == ("C-9", "spy", "follow")

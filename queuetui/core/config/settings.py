@@ -31,7 +31,7 @@ from queuetui.core.presence.setting import checked_url
 
 AuthKind = Literal["session", "token"]
 _FLOOR_TABLES = ("live_calls", "floor_stats", "agents", "alerts")  # written only for what differs from defaults
-_WRITTEN_WHEN_SET = ("floor_sort", "floor_only_marked")  # remembered choices: a default is not written
+_WRITTEN_WHEN_SET = ("floor_sort", "floor_only_marked", "follow_spies")  # remembered choices: a default is not written
 _MODES = ", ".join(mode.value for mode in SnoopType)
 
 
@@ -93,6 +93,8 @@ class Profile:
     # The live list's order and whether it shows only the calls past a level, as the supervisor last left them.
     floor_sort: str = "arrival"
     floor_only_marked: bool = False
+    # Following an agent spies on their next call by itself (spy only; recorded as a follow). Off unless set.
+    follow_spies: bool = False
     presence: str = ""  # this profile's presence store, over the file's top-level one
     unknown: dict[str, object] = field(default_factory=dict)  # keys this version does not know: kept, reported
 
@@ -130,6 +132,7 @@ class Profile:
             alerts=AlertsConfig.read(table.table("alerts")),
             floor_sort=table.choice("floor_sort", default.floor_sort, SORTS),
             floor_only_marked=table.flag("floor_only_marked", default.floor_only_marked),
+            follow_spies=table.flag("follow_spies", default.follow_spies),
             presence=table.text("presence", default.presence, checked_url),
             unknown=table.extra(),
         )

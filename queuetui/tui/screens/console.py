@@ -34,6 +34,7 @@ from queuetui.core.deepcall_words import took_it as deepcall_took_it
 from queuetui.core.monitoring import Change
 from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.floor_alarms import FloorAlarms
+from queuetui.tui.following import Following
 from queuetui.tui.messages import (
     FloorUpdated,
     LoginRequired,
@@ -49,13 +50,14 @@ from queuetui.tui.outcome_words import elapsed, left_words, success_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
 from queuetui.tui.sends import Sends
 from queuetui.tui.tour import Happened, KeysOf, Tour
+from queuetui.tui.widgets.agents_table import AgentsTable
 from queuetui.tui.widgets.call_form import CallForm
 from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.health_line import HealthLine
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
-from queuetui.tui.widgets.live_calls import duration
+from queuetui.tui.widgets.live_calls import LiveCallsTable, duration
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.session_entry import SessionEntry
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
 
     from queuetui.api.models import BargeRequest
     from queuetui.core.barge_check import Confirmed
+    from queuetui.core.floor.calls import LiveCall
     from queuetui.core.floor.poller import FloorSnapshot
     from queuetui.core.floor.stale_list import StaleList
     from queuetui.core.monitoring import Monitoring
@@ -122,6 +125,7 @@ class ConsoleScreen(Screen[None]):
         self._attached_tick = 0  # the status tick at which the session was attached
         self._resized_to: Size | None = None
         self.presence: PresenceView | None = None  # who else is on which call, once the session's presence says
+        self._following = Following()
         self._alarms = FloorAlarms(lambda: self.query_one(HealthLine), self.log_line, self._ring_bell, self._to_syslog)
 
     def compose(self) -> ComposeResult:
@@ -204,6 +208,7 @@ class ConsoleScreen(Screen[None]):
         if session is not None:
             session.watch_presence(self._presence_updated)
         self.query_one("#top").set_class(floor, "-floor")
+        self._following.stop()
         self._alarms.attach(session.profile.alerts if session is not None else None, session.floor if session else None)
         if session is not None:
             self._floor.table.sort = session.profile.floor_sort
@@ -265,6 +270,7 @@ class ConsoleScreen(Screen[None]):
                 others=self.presence.top_line_words(live.call_id if live else None, now.timestamp())
                 if self.presence is not None
                 else ("",),
+                following=self._following.words,
             )
         )
 
@@ -303,6 +309,7 @@ class ConsoleScreen(Screen[None]):
         for call_id in self._floor.show(message.snapshot):
             self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
         self._floor_failed(message.snapshot)
+        self._followed_call_started(message.snapshot)
         for ended in message.ended:
             self.report(
                 "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
@@ -357,9 +364,12 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(await self._floor.to_first_match())
 
     def on_floor_panel_act_on(self, message: FloorPanel.ActOn) -> None:
+        self._act_on(message.call, message.mode)
+
+    def _act_on(self, call: LiveCall, mode: SnoopType, *, follow: bool = False) -> None:
+        """Act on a call picked from the floor (a row of the list or the agents, or a followed agent's new call)."""
         from queuetui.api.fields import FieldErrors
 
-        call = message.call
         if self.session is None:
             return
         if call.agent is None:
@@ -367,7 +377,7 @@ class ConsoleScreen(Screen[None]):
             return
         fields = {
             "callId": call.call_id,
-            "snoopType": message.mode.value,
+            "snoopType": mode.value,
             "targetEntityType": "agent",
             "targetEntityVal": call.agent,
             "snooperNumber": self._form.field("#snooper").value,
@@ -377,14 +387,46 @@ class ConsoleScreen(Screen[None]):
         except FieldErrors as errors:
             # The list keeps the focus: the keys typed behind this one are meant for it, not for a form field. The
             # form's own field (the snooper number) is marked; the rest came from the list, not the form.
-            self.report("warning", f"{message.mode.value.upper()} on {call.call_id} not sent: {errors}")
+            self.report("warning", f"{mode.value.upper()} on {call.call_id} not sent: {errors}")
             if any(problem.field == "snooperNumber" for problem in errors.problems):
                 self._form.mark_invalid("snooperNumber")
             return
-        stale = self.session.stale_list(message.mode)
+        stale = self.session.stale_list(mode)
         if stale is not None:
-            self.report("warning", stale.caution(message.mode.value, call.call_id))
-        self.request_send(request, stale)
+            self.report("warning", stale.caution(mode.value, call.call_id))
+        self.request_send(request, stale, follow=follow)
+
+    # ----- following an agent -----------------------------------------------------------------------
+
+    def on_agents_table_follow(self, message: AgentsTable.Follow) -> None:
+        self._follow(message.agent)
+
+    def on_live_calls_table_follow(self, message: LiveCallsTable.Follow) -> None:
+        self._follow(message.agent)
+
+    def _follow(self, agent: str) -> None:
+        if self.session is None:
+            return
+        spies = self.session.profile.follow_spies
+        self.report("info", self._following.start(agent, spies))
+        self.refresh_header()
+
+    def action_spy_followed(self) -> None:
+        call = self._following.new_call
+        if call is None:
+            raise SkipAction()
+        self._act_on(call, SnoopType.SPY)
+
+    def _followed_call_started(self, snapshot: FloorSnapshot) -> None:
+        """A followed agent's new call: said, marked (a new row), and spied on when the profile says so."""
+        call = self._following.took(snapshot, self._floor.table.new_calls)
+        if call is None:
+            return
+        if self._following.spies:
+            self.report("info", f"Agent {call.agent} took {call.call_id}: spying on it (following)")
+            self._act_on(call, SnoopType.SPY, follow=True)
+        else:
+            self.report("info", f"Agent {call.agent} took {call.call_id} (marked *): F spies on it")
 
     def on_floor_panel_not_acted(self, message: FloorPanel.NotActed) -> None:
         self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
@@ -558,7 +600,7 @@ class ConsoleScreen(Screen[None]):
     def _paste_refused(self, event: FormInput.PasteRefused) -> None:
         self.report("warning", f"Paste refused: {event.reason}; nothing was changed")
 
-    def request_send(self, request: BargeRequest, stale: StaleList | None = None) -> None:
+    def request_send(self, request: BargeRequest, stale: StaleList | None = None, *, follow: bool = False) -> None:
         """Send after the checks a supervisor relies on: barge only when confirmed, never twice at once. `stale`:
         the stale live list the request was picked from, which its audit records name."""
         session = self.session
@@ -600,10 +642,15 @@ class ConsoleScreen(Screen[None]):
 
             self.app.push_screen(ConfirmBargeScreen(request, others, self.clock().timestamp()), answered)
             return
-        self._dispatch(request, stale=stale)
+        self._dispatch(request, stale=stale, follow=follow)
 
     def _dispatch(
-        self, request: BargeRequest, confirmed: Confirmed | None = None, stale: StaleList | None = None
+        self,
+        request: BargeRequest,
+        confirmed: Confirmed | None = None,
+        stale: StaleList | None = None,
+        *,
+        follow: bool = False,
     ) -> None:
         session = self.session
         if session is None:
@@ -612,7 +659,7 @@ class ConsoleScreen(Screen[None]):
         if refused is not None:
             self._finish(request, refused)
             return
-        self._sends.start(session, request, confirmed, stale)
+        self._sends.start(session, request, confirmed, stale, follow)
         self._update_send_button()
         self.log_line("request", request.describe())
         if request.snoop_type is SnoopType.BARGE:

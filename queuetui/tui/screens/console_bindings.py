@@ -90,6 +90,14 @@ CONSOLE_BINDINGS: list[BindingType] = [
         id="console.acknowledge",
         tooltip="Acknowledge the alarms now on: the bell does not ring again for them",
     ),
+    Binding(
+        "F",
+        "spy_followed",
+        "Spy followed",
+        show=False,
+        id="console.spy_followed",
+        tooltip="Spy on the new call of the agent you follow (f on an agent or a call follows them)",
+    ),
     Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
     Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
     # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.

@@ -18,6 +18,7 @@ from textual.geometry import Region
 from textual.widgets import Input, Static
 
 from queuetui.tui.widgets import floor_intents
+from queuetui.tui.widgets.agents_table import AgentsTable
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 
@@ -47,6 +48,7 @@ class FloorPanel(Vertical):
             yield FormInput(placeholder="/ filter: call, agent, customer, queue", id="filter", compact=True)
             yield Static("", id="floor-age")
         yield LiveCallsTable(id="calls")
+        yield AgentsTable(id="agents")
         yield Static("", id="floor-detail")
 
     def on_mount(self) -> None:
@@ -55,6 +57,25 @@ class FloorPanel(Vertical):
     @property
     def table(self) -> LiveCallsTable:
         return self.query_one(LiveCallsTable)
+
+    @property
+    def agents(self) -> AgentsTable:
+        return self.query_one(AgentsTable)
+
+    def on_live_calls_table_show_agents(self, message: LiveCallsTable.ShowAgents) -> None:
+        message.stop()
+        self._show_view(agents=True)
+
+    def on_agents_table_show_calls(self, message: AgentsTable.ShowCalls) -> None:
+        message.stop()
+        self._show_view(agents=False)
+
+    def _show_view(self, *, agents: bool) -> None:
+        """The agents instead of the calls, or back: the same frame, filter and state line."""
+        self.table.display, self.agents.display = not agents, agents
+        self.border_title = "Agents" if agents else "Live calls"
+        self.agents.show(self._floor.snapshot if self._floor is not None else None)
+        self.screen.set_focus(self.agents if agents else self.table)
 
     @property
     def filter_field(self) -> Input:
@@ -70,6 +91,7 @@ class FloorPanel(Vertical):
         """Show a refresh of the list; the ids it names more than once (the first of each is shown)."""
         table = self.table
         table.show(snapshot)
+        self.agents.show(snapshot)
         repeated = table.take_repeated()
         self._arrived.set()
         self.show_state()
@@ -111,6 +133,7 @@ class FloorPanel(Vertical):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.show(filter_text=event.value)
+        self.agents.show(self._floor.snapshot if self._floor is not None else None, filter_text=event.value)
         self.show_state()
 
     def on_live_calls_table_triage_changed(self) -> None:

@@ -184,6 +184,10 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             tooltip="Show only the calls past a level, or every call again",
         ),
         Binding(
+            "f", "follow", "Follow", show=False, priority=True, id="floor.follow", tooltip="Follow the call's agent"
+        ),
+        Binding("v", "agents", "Agents", show=False, priority=True, id="floor.agents", tooltip="The agents view"),
+        Binding(
             "r",
             "tidy",
             "Tidy",
@@ -202,6 +206,16 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             super().__init__()
             self.call_id = call_id
             self.shortened = shortened
+
+    class Follow(Message):
+        """Follow the agent of the highlighted call."""
+
+        def __init__(self, agent: str) -> None:
+            super().__init__()
+            self.agent = agent
+
+    class ShowAgents(Message):
+        """The agents view instead of the calls."""
 
     class TriageChanged(Message):
         """The supervisor chose another order or filter of the list: the profile remembers them."""
@@ -524,6 +538,14 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             self.post_message(NotActed(SnoopType(mode), "the live list has not loaded yet"))
         else:
             self.post_message(NotActed(SnoopType(mode), "no call is highlighted in the live list"))
+
+    def action_follow(self) -> None:
+        call = self.highlighted
+        if call is not None and call.agent is not None:
+            self.post_message(self.Follow(call.agent))
+
+    def action_agents(self) -> None:
+        self.post_message(self.ShowAgents())
 
     def action_copy(self) -> None:
         call = self.highlighted

@@ -34,6 +34,7 @@ class HeaderFacts:
     checked: bool = False  # the server has accepted these credentials at least once
     left: tuple[Monitoring, ...] = ()  # legs left to the phone that may still be connected, newest first
     others: tuple[str, ...] = ("",)  # who else is on this call (presence), in words longest first
+    following: str = ""  # "following agent 13": the agent whose next call is watched for
 
 
 def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False) -> str:
@@ -133,6 +134,8 @@ def _variants(facts: HeaderFacts, left: str) -> list[Text]:
     legs = Text.assemble(" ", (f" {left} ", "bold reverse")) if left else Text()
     if facts.others[0]:  # who else is on the call goes with it, as the legs do
         legs = Text.assemble(legs, " ", (f" {facts.others[0]} ", "reverse"))
+    if facts.following:  # and whom the supervisor follows: a spy may start by itself
+        legs = Text.assemble(legs, " ", (f" {facts.following} ", "reverse"))
     with_phone = Text.assemble((f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style), legs)
     live = Text.assemble((f" {live_words(facts.live, facts.elapsed)} ", live_style), legs)
     compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style), legs)

@@ -1,0 +1,73 @@
+"""The agents view's rows: every agent with state, time in state, the call they are on and today's counts, from
+the profile's `agents` feed, or, without one, the agents the live list shows on calls. Worked out from a snapshot,
+cheap enough for every refresh of a floor of a thousand agents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from queuetui.core.floor.assess import FloorView
+from queuetui.core.floor.calls import LiveCall
+from queuetui.core.floor.feeds_config import AgentState
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRow:
+    agent: str
+    name: str | None
+    state: AgentState | None
+    in_state_s: int | None
+    call: LiveCall | None  # the live call the agent is on, when the live list shows one
+    handled: int | None = None
+    missed: int | None = None
+    level: str = ""  # the word of the level the agent is past ("ALARM", "warn"), "" for none
+
+
+def agent_rows(calls: Sequence[LiveCall], view: FloorView | None, now: float) -> list[AgentRow]:
+    """In the feed's order (the live list's, without a feed). An agent's call is the live call the feed names, or
+    else the live list's call for that agent."""
+    on_call: dict[str, LiveCall] = {}
+    by_id: dict[str, LiveCall] = {}
+    for call in calls:
+        if call.ended:
+            continue
+        by_id[call.call_id] = call
+        if call.agent is not None:
+            on_call.setdefault(call.agent, call)
+    worst = view.worst if view is not None else {}
+
+    def level(agent: str) -> str:
+        breach = worst.get(agent)
+        return breach.level.words if breach is not None and breach.limit == "long_break" else ""
+
+    if view is not None and view.agents is not None:
+        return [
+            AgentRow(
+                agent.agent,
+                agent.name,
+                agent.state,
+                view.in_state_s.get(agent.agent),
+                (by_id.get(agent.call_id) if agent.call_id else None) or on_call.get(agent.agent),
+                agent.handled,
+                agent.missed,
+                level(agent.agent),
+            )
+            for agent in view.agents
+        ]
+    return [
+        AgentRow(agent, call.agent_name, AgentState.ON_CALL, call.duration_s(now), call, level=level(agent))
+        for agent, call in on_call.items()
+    ]
+
+
+def filter_agents(rows: Sequence[AgentRow], text: str) -> list[AgentRow]:
+    """The rows whose agent id, name or call id contain every word of `text` (case-insensitive)."""
+    words = text.lower().split()
+    if not words:
+        return list(rows)
+
+    def key(row: AgentRow) -> str:
+        return "\n".join(part.lower() for part in (row.agent, row.name, row.call.call_id if row.call else None) if part)
+
+    return [row for row in rows if all(word in key(row) for word in words)]
