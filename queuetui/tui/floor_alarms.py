@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-LOGGED_PER_REFRESH = 3
+LOGGED_PER_REFRESH = 1
 
 if TYPE_CHECKING:
     from queuetui.core.floor.alerts import AlertsConfig
@@ -48,7 +48,7 @@ class FloorAlarms:
         self.view = view
         ringing = view.rang  # worked out on the poller's thread
         new = [breach for breach, first in ringing if first]
-        # A line each for the first few: the log panel is for reading, and a floor that crosses hundreds of levels
+        # A line for the first: the log panel is for reading, and a floor that crosses hundreds of levels
         # at once (a console opened on a busy floor) would bury everything else and hold the UI up.
         for breach in new[:LOGGED_PER_REFRESH]:
             self._log_line("warning", f"{breach.level.glyph}{breach.words} (a: acknowledge)")

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from queuetui.core.floor.assess import FloorView
+from queuetui.core.floor.alerts import Breach
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds_config import AgentState
+from queuetui.core.floor.health import Agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +25,15 @@ class AgentRow:
     level: str = ""  # the word of the level the agent is past ("ALARM", "warn"), "" for none
 
 
-def agent_rows(calls: Sequence[LiveCall], view: FloorView | None, now: float) -> list[AgentRow]:
-    """In the feed's order (the live list's, without a feed). An agent's call is the live call the feed names, or
-    else the live list's call for that agent."""
+def agent_rows(
+    calls: Sequence[LiveCall],
+    agents: Sequence[Agent] | None,
+    in_state_s: dict[str, int],
+    worst: dict[str, Breach],
+    now: float,
+) -> tuple[AgentRow, ...]:
+    """In the feed's order (the live list's, without a feed: `agents` None). An agent's call is the live call the
+    feed names, or else the live list's call for that agent. Worked out on the poller's thread with each refresh."""
     on_call: dict[str, LiveCall] = {}
     by_id: dict[str, LiveCall] = {}
     for call in calls:
@@ -35,30 +42,29 @@ def agent_rows(calls: Sequence[LiveCall], view: FloorView | None, now: float) ->
         by_id[call.call_id] = call
         if call.agent is not None:
             on_call.setdefault(call.agent, call)
-    worst = view.worst if view is not None else {}
 
     def level(agent: str) -> str:
         breach = worst.get(agent)
         return breach.level.words if breach is not None and breach.limit == "long_break" else ""
 
-    if view is not None and view.agents is not None:
-        return [
+    if agents is not None:
+        return tuple(
             AgentRow(
                 agent.agent,
                 agent.name,
                 agent.state,
-                view.in_state_s.get(agent.agent),
+                in_state_s.get(agent.agent),
                 (by_id.get(agent.call_id) if agent.call_id else None) or on_call.get(agent.agent),
                 agent.handled,
                 agent.missed,
                 level(agent.agent),
             )
-            for agent in view.agents
-        ]
-    return [
+            for agent in agents
+        )
+    return tuple(
         AgentRow(agent, call.agent_name, AgentState.ON_CALL, call.duration_s(now), call, level=level(agent))
         for agent, call in on_call.items()
-    ]
+    )
 
 
 def filter_agents(rows: Sequence[AgentRow], text: str) -> list[AgentRow]:

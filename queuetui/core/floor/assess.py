@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from queuetui.api.errors import CallFailed
+from queuetui.core.floor.agent_rows import AgentRow, agent_rows
 from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Breach, StateTimes, alarms_of, breaches
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds import FeedReadings
@@ -25,6 +26,7 @@ class FloorView:
     alarms: dict[tuple[str, str], Breach] = field(default_factory=dict)  # the breaches at alarm level, by key
     floor: dict[str, Breach] = field(default_factory=dict)  # the breaches of the floor's figures, by limit
     rang: tuple[tuple[Breach, bool], ...] = ()  # the alarms that ring with this refresh, each with whether it is new
+    agent_rows: tuple[AgentRow, ...] = ()  # the agents view's rows
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -59,4 +61,5 @@ class FloorJudge:
         alarms = alarms_of(found)
         floor = {breach.limit: breach for breach in found if breach.subject == FLOOR}
         rang = tuple(self.bell.ring(alarms, monotonic))
-        return FloorView(health, readings.agents, found, readings.errors, worst, in_state, alarms, floor, rang)
+        rows = agent_rows(calls, readings.agents, in_state, worst, now)
+        return FloorView(health, readings.agents, found, readings.errors, worst, in_state, alarms, floor, rang, rows)

@@ -5,6 +5,7 @@ follows the agent. A line-API widget: a thousand agents cost a string each per r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import set_cell_size
@@ -29,6 +30,15 @@ WIDTH = sum(width for _, width in COLUMNS)
 _STATE_WORDS = {"available": "free", "on a call": "on call", "wrap-up": "wrap-up", "break": "break", "offline": "off"}
 _HEADER = Style(bold=True, underline=True)
 _LEVEL_STYLES = {"ALARM": Style(bold=True, color="red"), "warn": Style(color="yellow")}
+
+
+RowKey = tuple[object, ...]
+
+
+def row_key(row: AgentRow) -> RowKey:
+    """What a row shows: its line is formatted again only when this changes (time in state in whole minutes)."""
+    call = row.call.call_id if row.call is not None else None
+    return (row.agent, row.name, row.state, duration(row.in_state_s), call, row.handled, row.missed, row.level)
 
 
 def agent_cells(row: AgentRow) -> tuple[str, ...]:
@@ -90,9 +100,10 @@ class AgentsTable(SteadyScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows: list[AgentRow] = []
-        self.lines: list[str] = []
-        self.levels: list[str] = []
+        self.rows: Sequence[AgentRow] = ()
+        # Lines are formatted as they are drawn, each once while it shows the same: a thousand agents refreshing
+        # every second would otherwise cost the UI thread a thousand lines of cell measuring per refresh.
+        self._lines: dict[RowKey, str] = {}
         self.cursor_row = 0
         self.cursor_agent: str | None = None
         self.filter_text = ""
@@ -104,16 +115,18 @@ class AgentsTable(SteadyScrollView, can_focus=True):
             self.filter_text = filter_text
         if snapshot is None or not self.display:
             return
-        from queuetui.core.floor.agent_rows import agent_rows, filter_agents
+        from queuetui.core.floor.agent_rows import filter_agents
 
-        rows = filter_agents(agent_rows(snapshot.calls, snapshot.view, snapshot.fetched_at or 0.0), self.filter_text)
-        lines = ["".join(agent_cells(row)) for row in rows]
-        places = {row.agent: index for index, row in enumerate(rows)}
-        self.cursor_row = places.get(self.cursor_agent or "", min(self.cursor_row, max(0, len(rows) - 1)))
-        changed = lines != self.lines
-        self.rows, self.lines, self.levels = rows, lines, [row.level for row in rows]
+        every = snapshot.view.agent_rows if snapshot.view is not None else ()
+        rows = tuple(filter_agents(every, self.filter_text)) if self.filter_text.strip() else every
+        cursor = next((index for index, row in enumerate(rows) if row.agent == self.cursor_agent), None)
+        self.cursor_row = cursor if cursor is not None else min(self.cursor_row, max(0, len(rows) - 1))
+        changed = rows != self.rows
+        self.rows = rows
+        if len(self._lines) > 4 * len(rows) + 100:
+            self._lines = {}  # what no row shows any more
         self.cursor_agent = rows[self.cursor_row].agent if rows else None
-        size = Size(WIDTH, len(lines) + 1)
+        size = Size(WIDTH, len(rows) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
         if changed:
@@ -128,12 +141,16 @@ class AgentsTable(SteadyScrollView, can_focus=True):
         if y == 0:
             return Strip([Segment(self._header[:width].ljust(width), _HEADER)])
         row = int(self.scroll_offset.y) + y - 1
-        if row >= len(self.lines):
+        if row >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        style = _LEVEL_STYLES.get(self.levels[row], Style())
+        key = row_key(self.rows[row])
+        line = self._lines.get(key)
+        if line is None:
+            line = self._lines[key] = "".join(agent_cells(self.rows[row]))
+        style = _LEVEL_STYLES.get(self.rows[row].level, Style())
         if row == self.cursor_row:
             style = style + (Style(reverse=True) if self.has_focus else Style(underline=True))
-        return Strip([Segment(self.lines[row], style)]).adjust_cell_length(width, style)
+        return Strip([Segment(line, style)]).adjust_cell_length(width, style)
 
     def on_focus(self) -> None:
         self.refresh()
