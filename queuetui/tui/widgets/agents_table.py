@@ -167,12 +167,7 @@ class AgentsTable(SteadyScrollView, can_focus=True):
         last = len(self.rows) - 1
         self.cursor_row = last if row < 0 else min(row, last)
         self.cursor_agent = self.rows[self.cursor_row].agent
-        visible = max(1, self.scrollable_content_region.height - 1)
-        top = int(self.scroll_offset.y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
+        self.scroll_row_into_view(self.cursor_row)
         self.refresh()
 
     def action_act(self, mode: str) -> None:

@@ -452,12 +452,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._keep_cursor_visible()
 
     def _keep_cursor_visible(self) -> None:
-        visible = max(1, self.scrollable_content_region.height - 1)
-        top = int(self.scroll_offset.y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
+        self.scroll_row_into_view(self.cursor_row)
 
     def all_reachable_from(self) -> float:
         """From when a key typed may move onto any row shown (on Textual's clock)."""
