@@ -17,16 +17,17 @@ from queuetui.sim import DEMO_SSID, SimServer
 from queuetui.sim.demo import DEMO_LATENCY_ENV, demo_faults
 
 DEMO_SNOOPER = "9876543210"
-# Levels that the demo's floor crosses now and then, so a first look shows what they do; a profile's own win.
-# Its bell rings once per alarm: a demo left open stays quiet.
+# Levels the demo's floor reaches: warnings from the first look (a long hold, a long break, the queue), alarms a
+# few minutes in (that hold and that break go on; now and then a long call). A profile's own levels win. Its bell
+# rings once per alarm: a demo left open stays quiet.
 DEMO_ALERTS = AlertsConfig(
     levels={
-        "long_call": Levels(300, 420),
-        "long_hold": Levels(30, 60),
-        "long_ring": Levels(8, 11),
-        "callers_waiting": Levels(4, 6),
-        "longest_wait": Levels(60, 100),
-        "long_break": Levels(900, 1200),
+        "long_call": Levels(300, 600),
+        "long_hold": Levels(60, 600),
+        "long_ring": Levels(30, 90),
+        "callers_waiting": Levels(5, 9),
+        "longest_wait": Levels(90, 150),
+        "long_break": Levels(900, 1800),
     },
     bell_repeat_s=0,
 )

@@ -190,7 +190,7 @@ class Floor:
             rings = [now - call.arrives for call in self._active.values() if now < call.answered]
             swell = int(now // 90) % 6  # callers queued before any agent is offered them
             waiting = len(rings) + swell
-            longest = max([*rings, (now % 90) + 20 * swell if swell else 0.0])
+            longest = max([*rings, (now % 90) + 10 * swell if swell else 0.0])
             level = 100.0 * (self._count - self._lost) / self._count if self._count else None
             return waiting, int(longest), level
 

@@ -166,13 +166,15 @@ class ConsoleScreen(Screen[None]):
     def use_slow_link(self, on: bool) -> None:
         """At the far end of a slow link every byte counts: the live time and the calls' durations change once a
         minute or more, fields do not blink, the sending line does not spin or count, and the live list has no
-        scrollbar to redraw as calls come and go (its title gives the count)."""
+        scrollbar to redraw as calls come and go (its title gives the count), and the health line's figures change
+        at most once a minute (its alarms at once)."""
         self.slow_link = on
         for field in self.query(Input):
             field.cursor_blink = not (self.still or on)
         table = self._floor.table
         table.coarse = on
         table.set_class(on, "-slow-link")
+        self.query_one(HealthLine).slow_link = on
         self.refresh_header()
 
     def show_sessions(self) -> None:
@@ -419,7 +421,7 @@ class ConsoleScreen(Screen[None]):
 
     def _followed_call_started(self, snapshot: FloorSnapshot) -> None:
         """A followed agent's new call: said, marked (a new row), and spied on when the profile says so."""
-        call = self._following.took(snapshot, self._floor.table.new_calls)
+        call = self._following.took(snapshot, self._floor.table.added)
         if call is None:
             return
         if self._following.spies:

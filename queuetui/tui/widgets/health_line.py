@@ -4,6 +4,7 @@ and not at all when a refresh changes no figure: over an SSH link every cell cou
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -14,6 +15,7 @@ from queuetui.tui.widgets.one_line import OneLine
 if TYPE_CHECKING:
     from queuetui.core.floor.assess import FloorView
 
+SLOW_LINK_EVERY_S = 60.0
 _ALARM = Style(bold=True, color="red")
 _WARN = Style(color="yellow")
 
@@ -28,9 +30,18 @@ class HealthLine(OneLine):
         self.view: FloorView | None = None
         self.acknowledged = 0  # alarms now on that the supervisor has acknowledged
         self.text = ""
+        self.slow_link = False  # figures at most once a minute: see `show`
+        self._shown_at = 0.0  # when the figures were last shown (monotonic)
 
     def show(self, view: FloorView | None, acknowledged: int) -> None:
-        self.view, self.acknowledged = view, acknowledged
+        """Show a refresh's figures. Over a slow link the figures wait out a minute since they were last shown (the
+        longest wait alone would change every refresh), unless what is past a level or acknowledged changed."""
+        now = time.monotonic()
+        if self.slow_link and view is not None and self.view is not None:
+            same_alarms = (len(view.alarms), view.floor.keys()) == (len(self.view.alarms), self.view.floor.keys())
+            if same_alarms and acknowledged == self.acknowledged and now - self._shown_at < SLOW_LINK_EVERY_S:
+                return
+        self.view, self.acknowledged, self._shown_at = view, acknowledged, now
         self.redraw()
 
     def line(self) -> Text:

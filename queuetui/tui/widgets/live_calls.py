@@ -242,7 +242,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         # By call id: what a row showed (the call, live or not, others on it or not, its duration's words), its
         # cells and its line.
         self._formatted: dict[str, tuple[tuple[LiveCall, bool, bool, str, RowMark], tuple[str, ...], str]] = {}
-        self.new_calls: frozenset[str] = frozenset()  # calls the last refresh added: marked for that refresh
+        self.added: frozenset[str] = frozenset()  # calls the last refresh added (not its first)
+        self.new_calls: frozenset[str] = frozenset()  # those marked new for that refresh
         self.sort = "arrival"  # the order asked for last (see `core/floor/triage.py`)
         self.only_marked = False  # only the calls past a level
         self._from_top = False  # the cursor is on the first row of an order just laid out
@@ -263,7 +264,9 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             self.snapshot = snapshot
             if snapshot.loaded:
                 added = self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
-                self.new_calls = frozenset() if first else frozenset(added)
+                self.added = frozenset() if first else frozenset(added)
+                # Over a slow link a new row is not marked: the mark and its going would redraw it twice more.
+                self.new_calls = frozenset() if self.coarse else self.added
                 if first and self.sort != self._rows().sort:  # the order the profile remembers
                     self._rows().order(self.sort, snapshot.fetched_at or 0.0)
             self._repeated.update(dict.fromkeys(snapshot.repeated))
