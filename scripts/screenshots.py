@@ -62,6 +62,11 @@ async def shoot(out: Path) -> list[Path]:
             app.clear_notifications()
             await pilot.pause()
             save(app, "console-idle")
+            await pilot.press("v")  # the agents view, and back to the calls
+            await pilot.pause()
+            save(app, "console-agents")
+            await pilot.press("v")
+            await pilot.pause()
 
             sim = app.demo_sim
             if sim is None:
