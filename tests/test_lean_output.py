@@ -168,3 +168,11 @@ def test_a_clear_a_new_screen_or_a_new_size_sends_everything_again(change):
     else:
         screen.write("\x1b[2J" if change == "clear" else "\x1b[?1049h", (80, 24))
         assert "hello" in screen.write(line, (80, 24))
+
+
+def test_the_bell_goes_out_every_time_and_paints_no_cell():
+    screen = Screen()
+    screen.write("\x1b[1;1Hab", (80, 24))
+    assert screen.write("\x07", (80, 24)) == "\x07"
+    assert screen.write("\x07", (80, 24)) == "\x07"  # a second alarm rings again
+    assert screen.write("\x1b[1;1Hab", (80, 24)) == "\x1b[1;3H"  # the cells it did not paint are still known
