@@ -238,6 +238,9 @@ def test_the_agents_view_acts_on_an_agents_call_and_f_follows_them_to_their_next
         assert table.cells[row][0].startswith("*")  # marked new
         await pilot.press("F")
         await settle(pilot)
+        pilot.app.console_screen.set_focus(table)
+        await pilot.press("v", "slash", *"17", "enter")  # the filter's first match, in the view shown
+        assert agents.has_focus and agents.highlighted.agent == "17"
 
     drive(h, steps)
     assert seen["rows"] == [

@@ -119,12 +119,16 @@ class FloorPanel(Vertical):
     def clear_filter(self) -> None:
         self.filter_field.value = ""
 
-    async def to_first_match(self) -> LiveCallsTable:
+    async def to_first_match(self) -> LiveCallsTable | AgentsTable:
         """Filter with what the filter holds now and put the cursor on the first match, once the first list is in
         (or `FLOOR_WAIT_S` has passed); the list, for the focus."""
         if self._floor is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), FLOOR_WAIT_S)
+        if self.agents.display:  # the agents view is the one shown: its first match
+            self.agents.show(self._floor.snapshot if self._floor is not None else None, self.filter_field.value)
+            self.agents.action_cursor_to(0)
+            return self.agents
         table = self.table
         table.show(filter_text=self.filter_field.value)
         table.first_match()
