@@ -226,7 +226,9 @@ def wait_for_pane(term: TmuxSession, ready: Callable[[Pane], bool]) -> Pane:
 
 
 def _filter_line(pane: Pane) -> str:
-    return pane.text.splitlines()[2]
+    """The line above the list's column titles: the filter (the health line may sit above the panel)."""
+    lines = pane.text.splitlines()
+    return next(lines[index - 1] for index, line in enumerate(lines) if "Call    Agent" in line)
 
 
 def _reset(term: TmuxSession, mark: str) -> None:
