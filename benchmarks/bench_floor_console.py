@@ -65,7 +65,8 @@ def floor_config(home: Path, port: int) -> Path:
 
 
 def filter_line(screen: str) -> str:
-    return screen.splitlines()[2] if len(screen.splitlines()) > 2 else ""
+    lines = screen.splitlines()  # the line above the list's column titles (the health line may come first)
+    return next((lines[index - 1] for index, line in enumerate(lines) if "Call    Agent" in line and index), "")
 
 
 def main() -> None:
