@@ -181,7 +181,7 @@ def read_keys_with(parser: Callable[[bool], XTermParser]) -> None:
         return
     from textual.drivers import linux_driver  # the driver names its parser at this module's level
 
-    linux_driver.XTermParser = parser  # type: ignore[attr-defined]
+    linux_driver.XTermParser = parser  # type: ignore[attr-defined,assignment]
 
 
 def cut_escape_wait(parser: XTermParser) -> bool:

@@ -36,6 +36,7 @@ from queuetui.api.errors import (
 from queuetui.core.floor.calls import LiveCall, MappedCalls
 from queuetui.core.floor.sources import CallSource, CommandFailed
 from queuetui.core.floor.stale_list import StaleList
+from queuetui.core.floor.turns import taking_turns
 
 STALE_AFTER_MISSES = 3
 ENDED_LINGER_S = 5.0
@@ -158,7 +159,7 @@ class FloorTracker:
 
     def apply(self, mapped: MappedCalls, now: float, wall: float) -> FloorSnapshot:
         live: dict[str, LiveCall] = {}
-        for call in mapped.calls:
+        for call in taking_turns(mapped.calls):
             if call.ended:
                 if call.call_id not in self._ended:
                     self._ended[call.call_id] = (call.as_ended(wall), now)
