@@ -433,7 +433,10 @@ def test_a_row_a_refresh_adds_is_reached_only_by_keys_typed_a_reaction_time_afte
         await on_the_floor(pilot)
         table = table_of(pilot)
         snapshot = table.snapshot
-        newer = replace(snapshot, calls=(*snapshot.calls, LiveCall("C-10099", agent="9")), refreshed_at=1001.0)
+        added = LiveCall("C-10099", agent="9")
+        newer = replace(
+            snapshot, calls=(*snapshot.calls, added), refreshed_at=1001.0, number=snapshot.number + 1, changed=(added,)
+        )
         table.show(newer)  # as a refresh would, with the keys below already in the queue
         burst(h, ("end", None), ("down", None), ("pagedown", None))
         await settle(pilot)

@@ -13,8 +13,12 @@ its last answer either.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from queuetui.core.floor.calls import LiveCall, filter_calls
+
+if TYPE_CHECKING:
+    from queuetui.core.floor.poller import FloorSnapshot
 
 
 class FloorLayout:
@@ -23,6 +27,7 @@ class FloorLayout:
     def __init__(self) -> None:
         self.rows: list[LiveCall] = []
         self._place: dict[str, int] = {}  # call id -> its index in `rows`
+        self.laid_out = 0  # the number of the last list laid out (see `FloorSnapshot.number`)
 
     @property
     def ended(self) -> int:
@@ -32,10 +37,26 @@ class FloorLayout:
         place = self._place.get(call_id)
         return None if place is None else self.rows[place]
 
+    def follow(self, snapshot: FloorSnapshot) -> None:
+        """A refresh of the poller's. The list after the one laid out last brings only the calls it changed: a call
+        that left it is among them, ended (see `FloorTracker`). Any other list is laid out whole."""
+        if snapshot.number == self.laid_out + 1:
+            self._take(snapshot.changed)
+        elif snapshot.number != self.laid_out:
+            self.apply(snapshot.calls, snapshot.fetched_at or 0.0)
+        self.laid_out = snapshot.number
+
     def apply(self, calls: Iterable[LiveCall], ended_at: float) -> None:
         """A refresh: `calls` as the source listed them (ended ones included, as FloorSnapshot keeps them for a
         while). A row whose call is missing is marked ended at `ended_at` (epoch seconds); a call first seen
         already ended is not added."""
+        seen = self._take(calls)
+        for place, call in enumerate(self.rows):
+            if call.call_id not in seen and not call.ended:
+                self.rows[place] = call.as_ended(ended_at)
+
+    def _take(self, calls: Iterable[LiveCall]) -> set[str]:
+        """Each call into its row, or a new row at the end unless it has ended; the ids taken."""
         seen: set[str] = set()
         for call in calls:
             seen.add(call.call_id)
@@ -45,9 +66,7 @@ class FloorLayout:
             elif not call.ended:
                 self._place[call.call_id] = len(self.rows)
                 self.rows.append(call)
-        for place, call in enumerate(self.rows):
-            if call.call_id not in seen and not call.ended:
-                self.rows[place] = call.as_ended(ended_at)
+        return seen
 
     def tidy(self, keep: str | None = None) -> int:
         """Lay the rows out again without the ended calls, `keep` excepted; how many went."""

@@ -65,7 +65,9 @@ class FloorSnapshot:
     `calls` holds the live calls in the source's order, then the calls that ended in the last few seconds
     (state ENDED, `ended_at` set) so a table can show them leaving. `fetched_at` is the epoch time of the last
     good list and `refreshed_at` the poller clock's monotonic time of it (both None before the first one).
-    `failures` counts refreshes failed in a row and `error` is the last one (None after a success).
+    `failures` counts refreshes failed in a row and `error` is the last one (None after a success). `number` counts
+    the good lists so far, and `changed` holds the calls of this one that are not as the list numbered one less had
+    them (new, changed, or ended since): a reader that has followed every list need look at those alone.
     """
 
     calls: tuple[LiveCall, ...] = ()
@@ -76,6 +78,8 @@ class FloorSnapshot:
     refresh_s: float = 3.0
     skipped: int = 0  # items of the last answer that were not usable calls
     repeated: tuple[str, ...] = ()  # call ids the last answer listed more than once (the first is kept)
+    number: int = 0
+    changed: tuple[LiveCall, ...] = field(default=(), repr=False, compare=False)
     _index: dict[str, LiveCall] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -174,13 +178,19 @@ class FloorTracker:
         }
         self._live = live
         ended = tuple(call for call, _ in self._ended.values())
+        calls = (*live.values(), *ended)
+        last = self.snapshot
+        # An unchanged item is mapped to the very call it was mapped to before (see `map_calls`).
+        changed = tuple(call for call in taking_turns(calls) if last.find(call.call_id) is not call)
         self.snapshot = FloorSnapshot(
-            calls=(*live.values(), *ended),
+            calls=calls,
             fetched_at=wall,
             refreshed_at=now,
             refresh_s=self.refresh_s,
             skipped=mapped.skipped,
             repeated=mapped.repeated,
+            number=last.number + 1,
+            changed=changed,
         )
         return self.snapshot
 

@@ -191,7 +191,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if snapshot is not None and snapshot is not self.snapshot:
             self.snapshot = snapshot
             if snapshot.loaded:
-                self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
+                self._rows().follow(snapshot)
             self._repeated.update(dict.fromkeys(snapshot.repeated))
         if filter_text is not None:
             self.filter_text = filter_text
