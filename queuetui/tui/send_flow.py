@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -33,47 +34,38 @@ if TYPE_CHECKING:
     from queuetui.tui.widgets.call_form import CallForm
 
 
+@dataclass(eq=False, kw_only=True)
 class SendFlow:
-    def __init__(
-        self,
-        screen: Screen[None],
-        *,
-        session: Callable[[], Session | None],
-        form: Callable[[], CallForm],
-        presence: Callable[[], PresenceView | None],
-        clock: Callable[[], datetime],
-        voice: Voice,
-        saw: Callable[[Happened], None],
-        answered: Callable[[], None],
-        outcome: Callable[[BargeRequest, Outcome], None],
-    ) -> None:
-        self._screen = screen
-        self._session = session
-        self._form = form
-        self._presence = presence
-        self._clock = clock
-        self._voice = voice
-        self._saw = saw
-        self._answered = answered  # a question closed: held notices may show
-        self._outcome = outcome
-        self.sends = Sends(screen)
+    screen: Screen[None]
+    session: Callable[[], Session | None]
+    form: Callable[[], CallForm]
+    presence: Callable[[], PresenceView | None]
+    clock: Callable[[], datetime]
+    voice: Voice
+    saw: Callable[[Happened], None]
+    answered: Callable[[], None]  # a question closed: held notices may show
+    outcome: Callable[[BargeRequest, Outcome], None]
+    sends: Sends = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sends = Sends(self.screen)
 
     def update_button(self) -> None:
-        self._form().show_busy(self.sends.busy)
+        self.form().show_busy(self.sends.busy)
 
     def send_fields(self, fields: Mapping[str, object]) -> None:
         """Send the form's fields, or mark what is wrong with them."""
         from queuetui.api.fields import FieldErrors
 
-        session = self._session()
+        session = self.session()
         if session is None:
             return
-        form = self._form()
+        form = self.form()
         try:
             request = session.prepare(fields)
         except FieldErrors as errors:
             form.show_errors(errors)
-            self._voice.log("error", f"Not sent: {errors}")
+            self.voice.log("error", f"Not sent: {errors}")
             return
         form.clear_errors()
         self.request_send(request)
@@ -82,13 +74,13 @@ class SendFlow:
         """Act on a row of the floor, with the form's snooper number."""
         from queuetui.api.fields import FieldErrors
 
-        session = self._session()
+        session = self.session()
         if session is None:
             return
         if call.agent is None:
-            self._voice.report("error", f"The live list does not say which agent is on {call.call_id}: use the form")
+            self.voice.report("error", f"The live list does not say which agent is on {call.call_id}: use the form")
             return
-        form = self._form()
+        form = self.form()
         fields = {
             "callId": call.call_id,
             "snoopType": mode.value,
@@ -101,30 +93,30 @@ class SendFlow:
         except FieldErrors as errors:
             # The list keeps the focus: the keys typed behind this one are meant for it, not for a form field. The
             # form's own field (the snooper number) is marked; the rest came from the list, not the form.
-            self._voice.report("warning", f"{mode.value.upper()} on {call.call_id} not sent: {errors}")
+            self.voice.report("warning", f"{mode.value.upper()} on {call.call_id} not sent: {errors}")
             if any(problem.field == "snooperNumber" for problem in errors.problems):
                 form.mark_invalid("snooperNumber")
             return
         stale = session.stale_list(mode)
         if stale is not None:
-            self._voice.report("warning", stale.caution(mode.value, call.call_id))
+            self.voice.report("warning", stale.caution(mode.value, call.call_id))
         self.request_send(request, stale)
 
     def request_send(self, request: BargeRequest, stale: StaleList | None = None) -> None:
         """Send after the checks a supervisor relies on: barge only when confirmed, never twice at once. `stale`:
         the stale live list the request was picked from, which its audit records name."""
-        session = self._session()
+        session = self.session()
         if session is None:
-            self._screen.post_message(LoginRequired("Sign in first"))
+            self.screen.post_message(LoginRequired("Sign in first"))
             return
         if request.call_id in self.sends.confirming:
-            self._voice.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
+            self.voice.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
             return
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 
         others = self._others_on(request)
         if others or session.needs_confirmation(request):
-            self._ask(ConfirmBargeScreen(request, others, self._clock().timestamp()), session, request, stale)
+            self._ask(ConfirmBargeScreen(request, others, self.clock().timestamp()), session, request, stale)
             return
         self._dispatch(request, stale=stale)
 
@@ -138,12 +130,12 @@ class SendFlow:
 
         def answered(confirmed: bool | None) -> None:
             self.sends.confirming.discard(request.call_id)
-            self._answered()
-            if confirmed and self._session() is not session:
+            self.answered()
+            if confirmed and self.session() is not session:
                 # Signed out (and perhaps in as someone else) from the palette while the question was open: the
                 # action was asked for under the session that is gone.
-                self._voice.report("warning", f"{what} on call {request.call_id} not sent: you signed out meanwhile")
-                self._form().step_down_from_barge()
+                self.voice.report("warning", f"{what} on call {request.call_id} not sent: you signed out meanwhile")
+                self.form().step_down_from_barge()
                 self.update_button()
             elif confirmed and request.snoop_type is SnoopType.BARGE:
                 from queuetui.core.barge_check import Confirmed
@@ -152,16 +144,16 @@ class SendFlow:
             elif confirmed:
                 self._dispatch(request, stale=stale)
             else:
-                self._voice.report("info", f"{what} on call {request.call_id} cancelled; nothing sent")
-                self._saw(Happened("barge-cancelled"))
-                self._form().step_down_from_barge()
+                self.voice.report("info", f"{what} on call {request.call_id} cancelled; nothing sent")
+                self.saw(Happened("barge-cancelled"))
+                self.form().step_down_from_barge()
                 self.update_button()
 
-        self._screen.app.push_screen(question, answered)
+        self.screen.app.push_screen(question, answered)
 
     def _others_on(self, request: BargeRequest) -> tuple[Presence, ...]:
         """The other supervisors on the request's call, when it is one the supervisor will be heard on."""
-        presence = self._presence()
+        presence = self.presence()
         if presence is None or request.snoop_type is SnoopType.SPY:
             return ()
         return presence.others_on(request.call_id)
@@ -169,18 +161,18 @@ class SendFlow:
     def _dispatch(
         self, request: BargeRequest, confirmed: Confirmed | None = None, stale: StaleList | None = None
     ) -> None:
-        session = self._session()
+        session = self.session()
         if session is None:
             return
         refused = session.admit(request)
         if refused is not None:
-            self._outcome(request, refused)
+            self.outcome(request, refused)
             return
         self.sends.start(session, request, confirmed, stale)
         self.update_button()
-        self._voice.log("request", request.describe())
+        self.voice.log("request", request.describe())
         if request.snoop_type is SnoopType.BARGE:
-            self._form().step_down_from_barge()
+            self.form().step_down_from_barge()
 
     def worker_changed(self, event: Worker.StateChanged) -> None:
         request = self.sends.failed(event)
@@ -188,7 +180,7 @@ class SendFlow:
             # A bug, not a server answer: say so plainly and free the call; the app keeps running.
             self.update_button()
             error = event.worker.error
-            self._voice.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
+            self.voice.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
 
     def retry_scheduled(self, message: RetryScheduled) -> None:
         """One notice for a call's retries (at the first); every retry goes to the log and the status line."""
@@ -200,10 +192,10 @@ class SendFlow:
         )
         self.sends.retrying[notice.request.call_id] = f"retry {retry} of {notice.max_attempts - 1}"
         if retry == 1:
-            self._voice.report("warning", text)
+            self.voice.report("warning", text)
         else:
-            self._voice.log("warning", text)
+            self.voice.log("warning", text)
 
     def finished(self, message: SendFinished) -> None:
         self.sends.finished(message.request.call_id)
-        self._outcome(message.request, message.outcome)
+        self.outcome(message.request, message.outcome)

@@ -26,9 +26,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
-from queuetui.api.text import mask_phone
+from queuetui.tui.floor_report import report_floor_failure, report_presence
+from queuetui.tui.hang_up_flow import HangUpFlow
 from queuetui.tui.messages import (
     FloorUpdated,
     LoginRequired,
@@ -41,10 +41,11 @@ from queuetui.tui.messages import (
 )
 from queuetui.tui.notices import Notices
 from queuetui.tui.outcome_report import FollowUp, record_outcome, report_outcome
-from queuetui.tui.outcome_words import elapsed, left_words
+from queuetui.tui.outcome_words import left_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
 from queuetui.tui.send_flow import SendFlow
 from queuetui.tui.shift_readback import ShiftReadBack
+from queuetui.tui.top_line import top_line_facts
 from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.tour_guide import TourGuide
 from queuetui.tui.voice import Voice
@@ -53,7 +54,6 @@ from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
-from queuetui.tui.widgets.live_calls import duration
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
@@ -110,10 +110,11 @@ class ConsoleScreen(Screen[None]):
         self.session: Session | None = None
         self._guide = TourGuide(self, "tour")
         self._notices = Notices(lambda: self.app, self._dialog_open, lambda: self.tour is not None)
-        self._voice = Voice(self.report, self.log_line)
+        self._voice = voice = Voice(self.report, self.log_line)
+        session = self._signed_in  # the helpers read the session in force when they act
         self._flow = SendFlow(
-            self,
-            session=lambda: self.session,
+            screen=self,
+            session=session,
             form=lambda: self._form,
             presence=lambda: self.presence,
             clock=self.clock,
@@ -121,6 +122,9 @@ class ConsoleScreen(Screen[None]):
             saw=self._guide.saw,
             answered=self._notices.show_held,
             outcome=self._finish,
+        )
+        self._hang_up = HangUpFlow(
+            voice=voice, session=session, ended=self._show_live, saw=self._guide.saw, clock=self.clock, screen=self
         )
         self._shift = ShiftReadBack(self, lambda entry: self._sessions().record(entry), self._voice)
         self._tick = 0
@@ -154,6 +158,9 @@ class ConsoleScreen(Screen[None]):
         self.refresh_header()
         self.set_interval(0.1, self._tick_status, pause=False)
         self.set_focus(self._form.field("#call-id"))
+
+    def _signed_in(self) -> Session | None:
+        return self.session
 
     @property
     def _form(self) -> CallForm:
@@ -250,25 +257,8 @@ class ConsoleScreen(Screen[None]):
                 return  # still starting: nothing to say yet
             header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
-        now = self.clock()
-        since = (now - live.mode_since).total_seconds() if live else 0.0
-        phone = live.phone_words(now, session.is_demo) if live else ""
-        header.show(
-            HeaderFacts(
-                session.environment,
-                f"{session.name}@{session.host}",
-                session.credentials.identity,
-                self._masked_snooper(),
-                live=live,
-                elapsed=duration(int(since)) if self.slow_link else elapsed(since),
-                phone=phone,
-                checked=session.credentials_checked,
-                left=session.monitoring.left,
-                others=self.presence.top_line_words(live.call_id if live else None, now.timestamp())
-                if self.presence is not None
-                else ("",),
-            )
-        )
+        snooper = self._form.field("#snooper").value
+        header.show(top_line_facts(session, self.presence, self.clock(), snooper, coarse=self.slow_link))
 
     # ----- presence: who else is on which call -------------------------------------------------------
 
@@ -279,11 +269,7 @@ class ConsoleScreen(Screen[None]):
     def on_presence_updated(self, message: PresenceUpdated) -> None:
         if self.session is None or self.session.presence is None:
             return  # a view from a session signed out of since
-        came_back = self.presence is not None and not self.presence.available and message.view.available
-        if message.view.problem and (self.presence is None or not self.presence.problem):
-            self.log_line("warning", f"Presence unavailable (actions still go out): {message.view.problem}")
-        elif came_back:
-            self.log_line("info", "Presence is back")
+        report_presence(self.presence, message.view, self._voice)
         self.presence = message.view
         self._floor.table.mark_others(message.view.calls_with_others())
         self.refresh_header()
@@ -297,29 +283,15 @@ class ConsoleScreen(Screen[None]):
     def on_floor_updated(self, message: FloorUpdated) -> None:
         for call_id in self._floor.show(message.snapshot):
             self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
-        self._floor_failed(message.snapshot)
+        if self.session is not None and report_floor_failure(message.snapshot, self.session, self._voice):
+            refused = "Sign in again: the live list's server refused the credentials"
+            self.post_message(LoginRequired(refused, refused=True))
         for ended in message.ended:
             self.report(
                 "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
             )
         if message.ended:
             self._show_live()
-
-    def _floor_failed(self, snapshot: FloorSnapshot) -> None:
-        """A failed refresh goes to the log whole, as an action's failure does; a refusal of the credentials
-        sends the supervisor back to sign in, the console kept as it is under the sign-in screen."""
-        error = snapshot.error
-        if error is None or self.session is None:
-            return
-        from queuetui.api.errors import category_of
-        from queuetui.api.text import without_secrets
-
-        text = f"Live list: {without_secrets(error.message, self.session.credentials.secrets())}"
-        if category_of(error) is not Category.AUTH:
-            self.log_line("error", f"{text} ({snapshot.failures} in a row)")
-            return
-        self.report("error", text)
-        self.post_message(LoginRequired("Sign in again: the live list's server refused the credentials", refused=True))
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
     # already typed, which would then land in the widget that had the focus before.
@@ -392,10 +364,6 @@ class ConsoleScreen(Screen[None]):
     def action_shift_summary(self) -> None:
         if self.session is not None:
             self._shift.open_summary(self.session)
-
-    def _masked_snooper(self) -> str:
-        digits = self._form.field("#snooper").value.replace(" ", "").replace("-", "")
-        return mask_phone(digits) if digits else ""
 
     # ----- reporting --------------------------------------------------------------------------------
 
@@ -505,33 +473,7 @@ class ConsoleScreen(Screen[None]):
         self.request_send(message.request)
 
     def action_hung_up(self) -> None:
-        """End the leg the supervisor hung up: the only one there is, or the one (or all) they pick when more than
-        one may still be on the phone."""
-        session = self.session
-        legs = session.monitoring.legs if session is not None else ()
-        if session is None or not legs:
-            self.report("info", "Not on a call: nothing to end")
-            return
-        if len(legs) == 1:
-            self._hung_up(session, legs[0].call_id)
-            return
-        from queuetui.tui.screens.hang_up import ALL, HangUpScreen
-
-        def answered(call_id: str | None) -> None:
-            if call_id is not None and self.session is session:
-                self._hung_up(session, None if call_id == ALL else call_id)
-
-        self.app.push_screen(HangUpScreen(legs, session.monitoring.current, self.clock()), answered)
-
-    def _hung_up(self, session: Session, call_id: str | None) -> None:
-        result = session.hung_up(call_id)
-        self._guide.saw(Happened("hung-up"))
-        for ended in result.ended:
-            lasted = elapsed((self.clock() - ended.since).total_seconds())
-            self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended after {lasted})")
-        if result.audit_problem:
-            self.report("error", f"NOT recorded in the audit trail: {result.audit_problem}")
-        self._show_live()
+        self._hang_up.hung_up()
 
     def _show_live(self) -> None:
         """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
