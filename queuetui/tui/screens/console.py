@@ -1,11 +1,12 @@
 """The console: what is live on the top line, the floor panel, the call form, this shift's sessions and the log.
 
-The screen routes what its panels ask for (`CallForm.Submitted`, the floor panel's `ActOn`) to the session and shows
-what comes back. The request is read from the form at the moment Enter (or Ctrl+S) is pressed, in key order: keys
-typed after it change only the next action. Keys typed while the console is still starting are held by the app's
-key gate and typed in once it has its session, profile and keymap; an Enter in the filter waits for the first live
-list. Sends run in thread workers through the core session, so the UI never waits on the network; the session
-refuses a call already in flight.
+The screen routes what its panels ask for (`CallForm.Submitted`, the floor panel's `ActOn`) to the session, through
+the flows beside it (`send_flow`, `hang_up_flow`, `shift_readback`, `tour_guide`), and shows what comes back
+(`outcome_report`, `floor_report`, `top_line`). The request is read from the form at the moment Enter (or Ctrl+S) is
+pressed, in key order: keys typed after it change only the next action. Keys typed while the console is still
+starting are held by the app's key gate and typed in once it has its session, profile and keymap; an Enter in the
+filter waits for the first live list. Sends run in thread workers through the core session, so the UI never waits on
+the network; the session refuses a call already in flight.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class ConsoleScreen(Screen[None]):
             form=lambda: self._form,
             presence=lambda: self.presence,
             clock=self.clock,
-            voice=self._voice,
+            voice=voice,
             saw=self._guide.saw,
             answered=self._notices.show_held,
             outcome=self._finish,
@@ -126,7 +127,7 @@ class ConsoleScreen(Screen[None]):
         self._hang_up = HangUpFlow(
             voice=voice, session=session, ended=self._show_live, saw=self._guide.saw, clock=self.clock, screen=self
         )
-        self._shift = ShiftReadBack(self, lambda entry: self._sessions().record(entry), self._voice)
+        self._shift = ShiftReadBack(self, lambda entry: self._sessions().record(entry), voice)
         self._tick = 0
         self._resumed = False
         self._started_up = False  # start-up is over: signed in (a demo), or the sign-in screen is up
