@@ -9,7 +9,6 @@ palette's commands are `tui/palette_commands.py`'s.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -106,20 +105,10 @@ class QueueApp(App[None]):
     # ----- lifecycle --------------------------------------------------------------------------------
 
     def get_driver_class(self) -> type[Driver]:
-        driver = super().get_driver_class()
-        from textual.drivers.linux_driver import LinuxDriver
+        from queuetui.tui.terminal_driver import terminal_driver
 
-        from queuetui.tui.ascii_terminal import ascii_driver, wants_ascii
-        from queuetui.tui.lean_output import lean_driver
-
-        # A terminal only: a browser (`queuetui serve`) reads UTF-8 whatever the console's locale, and its bytes
-        # do not cross the SSH link.
-        if not issubclass(driver, LinuxDriver):
-            return driver
-        if wants_ascii(os.environ):
-            self.plain_ascii = True
-            return lean_driver(ascii_driver(driver))
-        return lean_driver(driver)
+        driver, self.plain_ascii = terminal_driver(super().get_driver_class())
+        return driver
 
     def get_key_display(self, binding: Binding) -> str:
         shown = super().get_key_display(binding)
