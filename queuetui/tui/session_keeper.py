@@ -37,8 +37,8 @@ class SessionKeeper:
     sign_in: SignIn = field(init=False)
 
     def __post_init__(self) -> None:
-        app, launch = self.app, self.launch
-        self.sign_in = SignIn(app, launch, self.config, self.key_gate, self.voice.report, self.adopt, self._demo)
+        report = self.voice.report
+        self.sign_in = SignIn(self.app, self.launch, self.config, self.key_gate, report, self.adopt, self._demo)
 
     def _demo(self) -> SimServer | None:
         return self.demo_sim
