@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
+import threading
 from collections.abc import Callable
 
+import httpx
 import pytest
 from rawserver import RawServer, answer
 from run_cli import run_queuetui
 
+from queuetui.api.client import ClientSettings, DeepCallClient
 from queuetui.core.audit.log import read_audit
 from queuetui.core.config import paths
 from queuetui.core.config.settings import Profile, load_config
+from queuetui.core.outcome import Interrupted
 from queuetui.sim import DEMO_SSID, DEMO_TOKEN, DEMO_USER_ID, SimServer
 from queuetui.sim.scenario import RESTRICTED_SSID
 
@@ -304,3 +309,37 @@ def test_environment_is_not_the_parents():
     # The isolation fixture must hold for the child processes too, or these tests would touch a real home.
     assert paths.audit_file().is_relative_to(os.environ["HOME"])
     assert "QUEUETUI_SSID" not in os.environ
+
+
+class StopInsideTheLibrary(httpx.BaseTransport):
+    """A stop signal landing inside the HTTP library at its worst moment: a lock taken, then the handler's
+    exception raised before the block that frees it begins. Closing the connections needs that lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.close_waited = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.lock.acquire()
+        raise Interrupted(signal.SIGTERM)
+
+    def close(self) -> None:
+        # Forever in the real library; here a while, so that the test reports the wait instead of hanging.
+        if not self.lock.acquire(timeout=2):
+            self.close_waited = True
+
+
+def test_a_stop_inside_the_http_library_ends_the_barge_recorded_and_never_waits_on_its_locks(barge, monkeypatch):
+    stuck = StopInsideTheLibrary()
+    opened = DeepCallClient.__init__
+
+    def with_the_transport(self: DeepCallClient, settings: ClientSettings, transport: object = None) -> None:
+        opened(self, settings, stuck)
+
+    monkeypatch.setattr(DeepCallClient, "__init__", with_the_transport)
+    done = barge()
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert "stopped by SIGTERM" in done.stderr
+    assert not stuck.close_waited, "the stopped barge waited for a lock the stop left taken"
+    attempt, record = read_audit(paths.audit_file()).records
+    assert (attempt["event"], record["attempt"], record["outcome"]) == ("attempt", attempt["attempt"], "interrupted")

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -300,23 +297,6 @@ def test_themes_command_lists_sources_and_survives_a_bad_user_file():
     assert "broken" not in lines
     assert str(bad) in result.stderr
     assert "1 theme file(s) skipped" in result.stderr
-
-
-@pytest.mark.slow  # builds in an isolated environment, fetching the build backend when it is not cached
-def test_wheel_carries_the_builtin_themes(tmp_path: Path):
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("queuetui-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        shipped = {
-            Path(name).name: archive.read(name) for name in archive.namelist() if name.startswith("queuetui/themes/")
-        }
-    assert shipped == {path.name: path.read_bytes() for path in BUILTIN_FILES}
-    assert len(shipped) >= 4
 
 
 def sixteen_colour(colour: Color) -> Color:

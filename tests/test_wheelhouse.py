@@ -1,17 +1,18 @@
 """The offline install kit: the wheelhouse script's folder installs queuetui with no index at all, and the
-installed command finds its built-in themes (so they ship inside the wheel)."""
+installed command finds its built-in themes (the wheel carries every one, byte for byte)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-BUILTIN_THEMES = sorted(path.stem for path in (REPO / "themes").glob("*.toml"))
+BUILTIN_FILES = sorted((REPO / "themes").glob("*.toml"))
 
 
 def offline_env() -> dict[str, str]:
@@ -33,7 +34,12 @@ def test_wheelhouse_installs_offline_and_runs(tmp_path: Path):
         timeout=600,
     )
     assert (wheelhouse / "SHA256SUMS").is_file()
-    assert len(list(wheelhouse.glob("queuetui-*.whl"))) == 1
+    (wheel,) = wheelhouse.glob("queuetui-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {
+            Path(name).name: archive.read(name) for name in archive.namelist() if name.startswith("queuetui/themes/")
+        }
+    assert shipped == {path.name: path.read_bytes() for path in BUILTIN_FILES}
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -69,4 +75,4 @@ def test_wheelhouse_installs_offline_and_runs(tmp_path: Path):
     assert themes_run.returncode == 0, themes_run.stderr
     assert themes_run.stderr == ""
     listed = {line.lstrip("* ").split()[0] for line in themes_run.stdout.splitlines() if " builtin " in line}
-    assert listed == set(BUILTIN_THEMES)
+    assert listed == {path.stem for path in BUILTIN_FILES}

@@ -43,9 +43,10 @@ pytestmark = [
     pytest.mark.skipif(not have_tmux() and not os.environ.get("CI"), reason="tmux is not installed"),
 ]
 
-# 300 bursts in parts of 100, so that `pytest -n` runs the parts side by side.
+# 150 bursts in parts of 50, so that `pytest -n` runs the parts side by side.
 RACE_SEEDS = (29, 30, 31)
-RACE_BURSTS = 100
+RACE_BURSTS = 50
+UNDECIDED_AT_MOST = 3  # of 50; CI has seen 3 in 100 on a loaded machine
 
 
 @pytest.mark.parametrize("seed", RACE_SEEDS)
@@ -57,7 +58,7 @@ def test_bursts_around_refreshes_of_a_reordering_churning_list_act_on_the_call_s
     assert tally.bursts == RACE_BURSTS
     # Nearly every burst is decided; the few left are refusals whose notice a newer one took down before it was read
     # (nothing reached the audit trail for them, so none can be a burst that acted on the wrong call).
-    assert len(tally.undecided) <= RACE_BURSTS // 20, tally.undecided
+    assert len(tally.undecided) <= UNDECIDED_AT_MOST, tally.undecided
     assert tally.matched > RACE_BURSTS // 2, tally  # most bursts act: the harness is not judging refusals only
 
 
@@ -154,7 +155,7 @@ def test_s_right_after_the_highlighted_call_ends_on_a_floor_over_the_row_cap_is_
     floor = Floor(isolated_home)
     rng = random.Random(29)
     with racing_console(isolated_home, installed_command(), floor.source) as (term, audit):
-        for row in rows_to_try(rng, 40):
+        for row in rows_to_try(rng, 20):
             end_highlighted_and_press_s(term, floor, audit, row, [rng.uniform(0.0, 0.03)])
 
 

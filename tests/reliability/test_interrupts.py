@@ -38,7 +38,7 @@ from reliability import barge_forker
 pytestmark = pytest.mark.slow
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL)
-FORKED_PER_SIGNAL = 46
+FORKED_PER_SIGNAL = 24
 INSTALLED_PER_SIGNAL = 2
 AT_ONCE = 8  # runs in flight together: the simulator holds each request until its signal
 HOLD_S = 60.0  # far longer than any run: every signal lands before an answer could
@@ -149,11 +149,11 @@ class Forker:
             env=env,
         )
 
-    def ask(self, line: str) -> int:
+    def ask(self, line: str) -> str:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
-        return int(self.process.stdout.readline())
+        return self.process.stdout.readline().strip()
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -188,11 +188,13 @@ def test_barge_interrupted_at_random_moments_loses_no_record(holding_sim, live_c
             started = []
             for run in forked[batch : batch + AT_ONCE]:
                 args = barge_args(sim.url, "--call-id", run.call_id, "--audit-file", str(run.audit))[1:]
-                started.append((run, forker.ask(" ".join(["start", str(tmp_path / "out"), str(run.err), *args]))))
+                started.append((run, int(forker.ask(" ".join(["start", str(tmp_path / "out"), str(run.err), *args])))))
             for run, pid in started:
                 strike(run, pid, sim, rng)
             for run, pid in started:
-                run.exit_code = forker.ask(f"wait {pid}")
+                answer = forker.ask(f"wait {pid} {DEADLINE_S}")
+                assert answer != "hung", f"{run.call_id}: still running {DEADLINE_S:.0f} s after its signal"
+                run.exit_code = int(answer)
     finally:
         forker.close()
     for run in installed:
