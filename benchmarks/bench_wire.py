@@ -125,7 +125,7 @@ def echo_figures(figures: dict[str, float], name: str, echoes: list[float]) -> N
 DIALOGS = (
     ("F1 help", b"\x1bOP", "Keys (Esc closes)"),
     ("F6 shift", b"\x1b[17~", "This shift"),
-    ("palette", b"\x10", "Search"),
+    ("palette", b"\x10", "Type part of"),
 )
 
 

@@ -169,7 +169,7 @@ def test_text_from_the_feed_is_made_safe_and_short():
 def test_a_long_call_id_is_kept_whole_and_one_that_names_no_call_is_skipped():
     long_id = "20260107101500-" + "7" * 60
     assert FULL.read({"callId": long_id}).call_id == long_id
-    for unusable in ("C-\x1b[2J1", "C-\u202e1", "x" * (CALL_ID_MAX + 1), "   ", 1.5, True, ["C-1"]):
+    for unusable in ("C-\x1b[2J1", "C-\u202e1", "C-\t1", "C-  1", "x" * (CALL_ID_MAX + 1), "   ", 1.5, True, ["C-1"]):
         assert FULL.read({"callId": unusable}) is None
     assert FULL.read({"callId": 10023}).call_id == "10023"
 

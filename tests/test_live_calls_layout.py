@@ -5,8 +5,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queuetui.core.floor.calls import CallState, LiveCall
+from queuetui.core.floor.calls import CallState, FieldMap, LiveCall, map_calls
+from queuetui.core.floor.config import LiveCallFields
 from queuetui.core.floor.layout import FloorLayout
+from queuetui.core.floor.poller import FloorTracker
+
+FIELDS = FieldMap.from_config(LiveCallFields(state="/state"))
 
 
 def calls(*ids: str) -> list[LiveCall]:
@@ -97,3 +101,46 @@ def test_no_refresh_moves_a_row_or_drops_one(refreshes):
         assert set(after[len(before) :]) <= set(listed)  # only calls just listed join, at the end
         live = {call.call_id for call in layout.rows if not call.ended}
         assert live == set(listed)
+
+
+# Each refresh: the calls the answer lists (an id, and a state of its own), whether the supervisor tidies after it,
+# and whether the layout is handed this refresh (a console that missed one lays the next out whole).
+_ANSWERS = st.lists(
+    st.tuples(
+        st.lists(st.tuples(st.sampled_from("ABCDEFGHIJ"), st.sampled_from(list(CallState))), unique_by=lambda c: c[0]),
+        st.booleans(),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=15,
+)
+
+
+@given(_ANSWERS)
+def test_following_the_pollers_changes_lays_out_the_rows_a_whole_list_would(answers):
+    tracker = FloorTracker(refresh_s=1.0, ended_linger_s=2.0)
+    known: dict = {}
+    following, whole = FloorLayout(), FloorLayout()
+    for second, (listed, tidy, handed) in enumerate(answers):
+        items = [{"callId": call_id, "state": state.value} for call_id, state in listed]
+        snapshot = tracker.apply(map_calls(items, FIELDS, known), float(second), 1000.0 + second)
+        if not handed:
+            continue
+        following.follow(snapshot)
+        whole.apply(snapshot.calls, snapshot.fetched_at or 0.0)
+        assert following.rows == whole.rows
+        if tidy:
+            assert following.tidy() == whole.tidy()
+
+
+def test_a_list_that_changed_nothing_hands_the_layout_nothing():
+    tracker = FloorTracker(refresh_s=1.0)
+    known: dict = {}
+    items = [{"callId": f"C-{n}", "state": "talking"} for n in range(100)]
+    first = tracker.apply(map_calls(items, FIELDS, known), 1.0, 1001.0)
+    assert len(first.changed) == 100
+    items[7] = {"callId": "C-7", "state": "on hold"}
+    second = tracker.apply(map_calls(items, FIELDS, known), 2.0, 1002.0)
+    assert [call.call_id for call in second.changed] == ["C-7"]
+    third = tracker.apply(map_calls(items, FIELDS, known), 3.0, 1003.0)
+    assert third.changed == ()

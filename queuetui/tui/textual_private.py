@@ -19,7 +19,7 @@ This module loads with the first frame: it imports only what Textual has importe
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual._time import get_time
@@ -69,7 +69,8 @@ NAMES: tuple[Private, ...] = (
     Private(
         "textual._xterm_parser:XTermParser",
         "_timeout_time",
-        "when the parser's wait after an ESC ends: a key that starts no key code ends it at once",
+        "when the parser's wait after an ESC ends: a key that starts no key code, or nothing behind an ESC read alone, "
+        "ends it at once",
     ),
     Private(
         "textual.drivers.linux_driver",
@@ -173,14 +174,14 @@ def character_to_key(character: str) -> str:
     return _character_to_key(character)
 
 
-def read_keys_with(parser: type[XTermParser]) -> None:
-    """Make Textual's terminal driver read keys with `parser` (before the app runs). Windows consoles send keys,
-    not bytes: their driver is left as it is."""
+def read_keys_with(parser: Callable[[bool], XTermParser]) -> None:
+    """Make Textual's terminal driver read keys with the parser `parser(debug)` makes (before the app runs). Windows
+    consoles send keys, not bytes: their driver is left as it is."""
     if sys.platform == "win32":
         return
     from textual.drivers import linux_driver  # the driver names its parser at this module's level
 
-    linux_driver.XTermParser = parser  # type: ignore[attr-defined]
+    linux_driver.XTermParser = parser  # type: ignore[attr-defined,assignment]
 
 
 def cut_escape_wait(parser: XTermParser) -> bool:

@@ -1,6 +1,7 @@
 """The installed `queuetui --demo` on a pseudo-terminal at 80x24 with TERM=xterm: the bytes a terminal at the far
-end of an SSH link receives, left alone, launching, spying from the list and closing a dialog. Bytes do not depend
-on the machine's speed, so a loaded machine neither passes nor fails this by itself."""
+end of an SSH link receives, left alone, launching, spying from the list and closing a dialog, and an Esc typed
+alone closing a dialog without Textual's wait for a key code. Bytes do not depend on the machine's speed, so a
+loaded machine neither passes nor fails this by itself."""
 
 from __future__ import annotations
 
@@ -68,3 +69,15 @@ def test_launch_a_spy_and_closing_a_dialog_send_what_changed(isolated_home: Path
     assert launch <= LAUNCH_BUDGET, f"launch to usable wrote {launch} bytes"
     assert spy <= SPY_BUDGET, f"a spy wrote {spy} bytes before the top line showed it"
     assert closed <= CLOSE_BUDGET, f"closing the shift summary wrote {closed} bytes"
+
+
+def test_an_escape_typed_alone_closes_a_dialog_without_waiting_for_a_key_code(isolated_home: Path):
+    # Textual tells an Esc from the start of a key code by waiting after it. Told to wait far longer than this test
+    # does, it shows that an Esc typed alone, with nothing behind it, is not kept waiting at all.
+    env = {**run_env(isolated_home), "ESCDELAY": "600000"}
+    with PtyProgram([installed_command(), "--demo"], env=env) as term:
+        term.wait_for("demo@", timeout=30)
+        term.wait_quiet(0.5)
+        term.wait_for("This shift (Esc closes)", since=term.send(b"\x1b[17~"))  # F6
+        term.wait_quiet(0.5)
+        term.wait_for("Call    Agent", since=term.send(b"\x1b"), timeout=20)  # the live list it covered, drawn again

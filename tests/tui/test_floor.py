@@ -116,7 +116,7 @@ def test_numeric_agent_ids_are_sent_as_text_and_the_customer_shows_only_four_dig
         await on_the_floor(pilot)
         table = table_of(pilot)
         assert table.cell_text(0, 3) == "1023"
-        assert "919800011023" not in "".join(table.lines)
+        assert "919800011023" not in "".join(table.line(row) or "" for row in range(len(table.shown)))
         await pilot.press("w")
         await settle(pilot)
 
@@ -154,7 +154,7 @@ def test_an_ended_call_is_shown_ended_and_an_action_on_it_is_refused(floor_app, 
         await wait_until(pilot, lambda: table.shown[0].ended, timeout=5)
         # It stays where it was, marked, and the cursor stays on it.
         assert table.highlighted.call_id == "C-10023"
-        assert table.lines[table.cursor_row].startswith("\u00d7 C-10023")
+        assert (table.line(table.cursor_row) or "").startswith("\u00d7 C-10023")
         await pilot.press("s")
         await settle(pilot)
         assert any("SPY not sent: C-10023 has ended" in line for line in h.log_lines)
@@ -394,7 +394,7 @@ def test_long_ids_emoji_and_wide_names_stay_in_their_columns_and_act_with_the_wh
         assert table.cell_text(0, 1) != table.cell_text(1, 1)  # shortened in the middle: the tails differ
         assert table.cell_text(0, 1).endswith("42") and table.cell_text(1, 1).endswith("43")
         for row in range(2):
-            assert [cell_len(cell) for cell in table.cells[row]] == [width for _, width in COLUMNS]
+            assert [cell_len(cell) for cell in table.cells(row)] == [width for _, width in COLUMNS]
         await pilot.press("down", "s")
         await settle(pilot)
 
@@ -433,7 +433,10 @@ def test_a_row_a_refresh_adds_is_reached_only_by_keys_typed_a_reaction_time_afte
         await on_the_floor(pilot)
         table = table_of(pilot)
         snapshot = table.snapshot
-        newer = replace(snapshot, calls=(*snapshot.calls, LiveCall("C-10099", agent="9")), refreshed_at=1001.0)
+        added = LiveCall("C-10099", agent="9")
+        newer = replace(
+            snapshot, calls=(*snapshot.calls, added), refreshed_at=1001.0, number=snapshot.number + 1, changed=(added,)
+        )
         table.show(newer)  # as a refresh would, with the keys below already in the queue
         burst(h, ("end", None), ("down", None), ("pagedown", None))
         await settle(pilot)
@@ -524,3 +527,40 @@ def test_a_spy_from_a_list_that_stopped_answering_says_how_old_it_is_in_its_noti
     assert [(r["call_id"], r["outcome"], r["list_age_s"]) for r in outcome_records(audit_path)] == [
         ("C-10023", "ok", 20)
     ]
+
+
+def test_only_the_rows_on_screen_are_formatted_when_the_list_shows_scrolls_and_is_filtered(
+    floor_app, floor_file, monkeypatch
+):
+    # The console's thread formats the rows the supervisor sees, not the hundreds the table holds: on a floor of
+    # thousands refreshing every second, formatting them all held up the keys typed meanwhile.
+    from queuetui.tui.widgets import live_calls
+
+    formatted: list[str] = []
+    real_row_cells = live_calls.row_cells
+
+    def counted(call, *args, **kwargs):
+        formatted.append(call.call_id)
+        return real_row_cells(call, *args, **kwargs)
+
+    monkeypatch.setattr(live_calls, "row_cells", counted)
+    floor_file.write_text(json.dumps({"calls": big_floor(300)}))
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot, 300)
+        table = table_of(pilot)
+        on_screen = table.size.height - 1
+        assert 0 < len(formatted) <= on_screen
+        formatted.clear()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: table.highlighted is not None and table.highlighted.call_id == "C-30299")
+        assert "C-30299" in screen_text(pilot.app)  # formatted as it scrolled into view
+        assert 0 < len(formatted) <= on_screen
+        formatted.clear()
+        await pilot.press("slash", *"c-301")  # a hundred matches, none on screen before
+        await wait_until(pilot, lambda: table.filter_text == "c-301")
+        assert "C-30199" in screen_text(pilot.app)  # the cursor stays on the last row
+        assert 0 < len(formatted) <= on_screen
+
+    drive(h, steps)

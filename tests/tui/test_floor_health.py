@@ -117,7 +117,7 @@ def test_the_health_line_shows_a_sites_own_figures_and_unknown_as_unknown(floor_
     async def steps(pilot):
         table = await on_the_floor(pilot)
         seen["health"] = health_text(pilot)
-        seen["row"] = table.lines[1]
+        seen["row"] = table.line(1)
 
     drive(h, steps, size=(120, 30))
     assert seen["health"] == (
@@ -139,7 +139,7 @@ def test_an_alarm_rings_once_is_logged_and_sent_to_syslog_once_and_a_stops_the_b
         assert table.cell_text(1, 5) == "warn" and bells == []
         calls.write_text(json.dumps({"calls": [_call("C-1", 13, 100), _call("C-2", 14, 320), _call("C-3", 15, 30)]}))
         await wait_until(pilot, lambda: table.cell_text(1, 5) == "ALARM", timeout=10)
-        assert table.cells[1][0] == " !"
+        assert table.cells(1)[0] == " !"
         assert bells == [1]
         updates = h.handled["FloorUpdated"]
         # Not acknowledged, it rings again after bell_repeat_s: the key is what stops it.
@@ -235,7 +235,7 @@ def test_the_agents_view_acts_on_an_agents_call_and_f_follows_them_to_their_next
         calls.write_text(json.dumps({"calls": [_call("C-1", 13, 100), _call("C-2", 14, 250), _call("C-9", 13, 5)]}))
         await wait_until(pilot, lambda: any("Agent 13 took C-9" in line for line in h.log_lines), timeout=10)
         row = next(index for index, call in enumerate(table.shown) if call.call_id == "C-9")
-        assert table.cells[row][0].startswith("*")  # marked new
+        assert table.cells(row)[0].startswith("*")  # marked new
         await pilot.press("F")
         await settle(pilot)
         pilot.app.console_screen.set_focus(table)

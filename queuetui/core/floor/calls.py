@@ -22,6 +22,7 @@ from queuetui.api.fields import CALL_ID_MAX
 from queuetui.api.text import mask_customer, printable
 from queuetui.core.floor.config import LiveCallFields
 from queuetui.core.floor.json_pointer import JsonPointer
+from queuetui.core.floor.turns import taking_turns
 
 MAX_TEXT = 64  # longer names are cut: a table cell, not a document
 # Epoch numbers above this are milliseconds: as seconds they would be later than the year 5000.
@@ -134,7 +135,10 @@ class FieldMap:
     def read(self, item: object, known: Known | None = None) -> LiveCall | None:
         """One item as a call, or None when it has no usable call id. `known`: the items read before, by call id,
         with the call each was read as; an item equal to its call's is not read again."""
-        call_id = _call_id(self.call_id.get(item))
+        raw_id = self.call_id.get(item)
+        # An id that names a call read before was found usable then, as it is: not checked again for every call of
+        # every answer.
+        call_id = raw_id if isinstance(raw_id, str) and known is not None and raw_id in known else _call_id(raw_id)
         if call_id is None:
             return None
         before = known.get(call_id) if known is not None else None
@@ -158,14 +162,15 @@ Known = dict[str, tuple[object, LiveCall]]
 def map_calls(items: Sequence[object], fields: FieldMap, known: Known | None = None) -> MappedCalls:
     """The calls in `items`. With `known` (kept by the caller from one answer to the next), an item unchanged since
     the last answer is not read again: on a floor of thousands of calls most are unchanged, and reading them all
-    held the interpreter, on the poller's thread, while the console waited to echo a key."""
+    held the interpreter, on the poller's thread, while the console waited to echo a key. The loop takes turns with
+    the console's threads (see `turns`)."""
     before = dict(known) if known is not None else None
     if known is not None:
         known.clear()  # only this answer's items are kept: a call gone from the list is forgotten
     calls: list[LiveCall] = []
     seen: set[str] = set()
     repeated: dict[str, None] = {}
-    for item in items:
+    for item in taking_turns(items):
         call = fields.read(item, before)
         if call is None:
             continue
@@ -254,9 +259,11 @@ def _call_id(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > CALL_ID_MAX or printable(text, CALL_ID_MAX) != text:
+    if not text or len(text) > CALL_ID_MAX:
         return None
-    return text
+    # Most ids are plain ASCII, which holds no control character to make safe: only runs of spaces could differ.
+    safe = " ".join(text.split()) if text.isascii() and text.isprintable() else printable(text, CALL_ID_MAX)
+    return text if safe == text else None
 
 
 def _customer(value: object) -> str | None:

@@ -13,9 +13,13 @@ its last answer either.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from queuetui.core.floor.calls import LiveCall, filter_calls
 from queuetui.core.floor.triage import sort_key
+
+if TYPE_CHECKING:
+    from queuetui.core.floor.poller import FloorSnapshot
 
 
 class FloorLayout:
@@ -26,6 +30,8 @@ class FloorLayout:
         self._place: dict[str, int] = {}  # call id -> its index in `rows`
         self._arrival: dict[str, int] = {}  # call id -> the order it came in, for laying the rows out as they came
         self.sort = "arrival"  # the order the rows were last laid out in (see `triage.py`)
+        self.laid_out = 0  # the number of the last list laid out (see `FloorSnapshot.number`)
+        self.added: list[str] = []  # the calls the last refresh added, in their order
 
     @property
     def ended(self) -> int:
@@ -35,12 +41,29 @@ class FloorLayout:
         place = self._place.get(call_id)
         return None if place is None else self.rows[place]
 
-    def apply(self, calls: Iterable[LiveCall], ended_at: float) -> list[str]:
+    def follow(self, snapshot: FloorSnapshot) -> None:
+        """A refresh of the poller's. The list after the one laid out last brings only the calls it changed: a call
+        that left it is among them, ended (see `FloorTracker`). Any other list is laid out whole."""
+        self.added = []
+        if snapshot.number == self.laid_out + 1:
+            self._take(snapshot.changed)
+        elif snapshot.number != self.laid_out:
+            self.apply(snapshot.calls, snapshot.fetched_at or 0.0)
+        self.laid_out = snapshot.number
+
+    def apply(self, calls: Iterable[LiveCall], ended_at: float) -> None:
         """A refresh: `calls` as the source listed them (ended ones included, as FloorSnapshot keeps them for a
         while). A row whose call is missing is marked ended at `ended_at` (epoch seconds); a call first seen
-        already ended is not added. The ids of the calls added, in their order."""
+        already ended is not added."""
+        self.added = []
+        seen = self._take(calls)
+        for place, call in enumerate(self.rows):
+            if call.call_id not in seen and not call.ended:
+                self.rows[place] = call.as_ended(ended_at)
+
+    def _take(self, calls: Iterable[LiveCall]) -> set[str]:
+        """Each call into its row, or a new row at the end unless it has ended; the ids taken."""
         seen: set[str] = set()
-        added: list[str] = []
         for call in calls:
             seen.add(call.call_id)
             place = self._place.get(call.call_id)
@@ -50,11 +73,8 @@ class FloorLayout:
                 self._place[call.call_id] = len(self.rows)
                 self._arrival.setdefault(call.call_id, len(self._arrival))
                 self.rows.append(call)
-                added.append(call.call_id)
-        for place, call in enumerate(self.rows):
-            if call.call_id not in seen and not call.ended:
-                self.rows[place] = call.as_ended(ended_at)
-        return added
+                self.added.append(call.call_id)
+        return seen
 
     def tidy(self, keep: str | None = None, now: float | None = None) -> int:
         """Lay the rows out again without the ended calls, `keep` excepted, in the order last asked for (at `now`,

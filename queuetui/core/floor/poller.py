@@ -38,6 +38,7 @@ from queuetui.core.floor.calls import LiveCall, MappedCalls
 from queuetui.core.floor.feeds import MappedFloor
 from queuetui.core.floor.sources import CallSource, CommandFailed
 from queuetui.core.floor.stale_list import StaleList
+from queuetui.core.floor.turns import taking_turns
 
 STALE_AFTER_MISSES = 3
 ENDED_LINGER_S = 5.0
@@ -66,7 +67,9 @@ class FloorSnapshot:
     `calls` holds the live calls in the source's order, then the calls that ended in the last few seconds
     (state ENDED, `ended_at` set) so a table can show them leaving. `fetched_at` is the epoch time of the last
     good list and `refreshed_at` the poller clock's monotonic time of it (both None before the first one).
-    `failures` counts refreshes failed in a row and `error` is the last one (None after a success).
+    `failures` counts refreshes failed in a row and `error` is the last one (None after a success). `number` counts
+    the good lists so far, and `changed` holds the calls of this one that are not as the list numbered one less had
+    them (new, changed, or ended since): a reader that has followed every list need look at those alone.
     """
 
     calls: tuple[LiveCall, ...] = ()
@@ -77,6 +80,8 @@ class FloorSnapshot:
     refresh_s: float = 3.0
     skipped: int = 0  # items of the last answer that were not usable calls
     repeated: tuple[str, ...] = ()  # call ids the last answer listed more than once (the first is kept)
+    number: int = 0
+    changed: tuple[LiveCall, ...] = field(default=(), repr=False, compare=False)
     view: FloorView | None = None  # the health, agents and breaches of the last good list (None: not judged)
     _index: dict[str, LiveCall] = field(init=False, repr=False, compare=False)
 
@@ -164,7 +169,7 @@ class FloorTracker:
 
     def apply(self, mapped: MappedCalls, now: float, wall: float) -> FloorSnapshot:
         live: dict[str, LiveCall] = {}
-        for call in mapped.calls:
+        for call in taking_turns(mapped.calls):
             if call.ended:
                 if call.call_id not in self._ended:
                     self._ended[call.call_id] = (call.as_ended(wall), now)
@@ -183,13 +188,19 @@ class FloorTracker:
         if self.judge is not None:
             readings = mapped.feeds if isinstance(mapped, MappedFloor) else None
             view = self.judge.judge(tuple(live.values()), readings, wall, now)
+        calls = (*live.values(), *ended)
+        last = self.snapshot
+        # An unchanged item is mapped to the very call it was mapped to before (see `map_calls`).
+        changed = tuple(call for call in taking_turns(calls) if last.find(call.call_id) is not call)
         self.snapshot = FloorSnapshot(
-            calls=(*live.values(), *ended),
+            calls=calls,
             fetched_at=wall,
             refreshed_at=now,
             refresh_s=self.refresh_s,
             skipped=mapped.skipped,
             repeated=mapped.repeated,
+            number=last.number + 1,
+            changed=changed,
             view=view,
         )
         return self.snapshot

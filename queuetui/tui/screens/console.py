@@ -1,17 +1,18 @@
 """The console: what is live on the top line, the floor panel, the call form, this shift's sessions and the log.
 
-The screen routes what its panels ask for (`CallForm.Submitted`, the floor panel's `ActOn`) to the session and shows
-what comes back. The request is read from the form at the moment Enter (or Ctrl+S) is pressed, in key order: keys
-typed after it change only the next action. Keys typed while the console is still starting are held by the app's
-key gate and typed in once it has its session, profile and keymap; an Enter in the filter waits for the first live
-list. Sends run in thread workers through the core session, so the UI never waits on the network; the session
-refuses a call already in flight.
+The screen routes what its panels ask for (`CallForm.Submitted`, the floor panel's `ActOn`) to the session, through
+the flows beside it (`send_flow`, `hang_up_flow`, `shift_readback`, `tour_guide`), and shows what comes back
+(`outcome_report`, `floor_report`, `top_line`). The request is read from the form at the moment Enter (or Ctrl+S) is
+pressed, in key order: keys typed after it change only the next action. Keys typed while the console is still
+starting are held by the app's key gate and typed in once it has its session, profile and keymap; an Enter in the
+filter waits for the first live list. Sends run in thread workers through the core session, so the UI never waits on
+the network; the session refuses a call already in flight.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -27,14 +28,11 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from queuetui.api.errors import Category
 from queuetui.api.modes import SnoopType
-from queuetui.api.text import mask_phone
-from queuetui.core.deepcall_words import took_it as deepcall_took_it
-from queuetui.core.monitoring import Change
-from queuetui.core.outcome import Outcome, OutcomeKind
 from queuetui.tui.floor_alarms import FloorAlarms
+from queuetui.tui.floor_report import report_floor_failure, report_presence
 from queuetui.tui.following import Following
+from queuetui.tui.hang_up_flow import HangUpFlow
 from queuetui.tui.messages import (
     FloorUpdated,
     LoginRequired,
@@ -46,10 +44,15 @@ from queuetui.tui.messages import (
     TourEvent,
 )
 from queuetui.tui.notices import Notices
-from queuetui.tui.outcome_words import elapsed, left_words, success_words
+from queuetui.tui.outcome_report import FollowUp, record_outcome, report_outcome
+from queuetui.tui.outcome_words import left_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
-from queuetui.tui.sends import Sends
+from queuetui.tui.send_flow import SendFlow
+from queuetui.tui.shift_readback import ShiftReadBack
+from queuetui.tui.top_line import top_line_facts
 from queuetui.tui.tour import Happened, KeysOf, Tour
+from queuetui.tui.tour_guide import TourGuide
+from queuetui.tui.voice import Voice
 from queuetui.tui.widgets.agents_table import AgentsTable
 from queuetui.tui.widgets.call_form import CallForm
 from queuetui.tui.widgets.floor_panel import FloorPanel
@@ -57,22 +60,21 @@ from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.health_line import HealthLine
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
-from queuetui.tui.widgets.live_calls import LiveCallsTable, duration
+from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 from queuetui.tui.widgets.mode_selector import ModeSelector
-from queuetui.tui.widgets.session_entry import SessionEntry
 from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
 
 if TYPE_CHECKING:
     from textual.css.query import QueryType
 
     from queuetui.api.models import BargeRequest
-    from queuetui.core.barge_check import Confirmed
     from queuetui.core.floor.calls import LiveCall
     from queuetui.core.floor.poller import FloorSnapshot
     from queuetui.core.floor.stale_list import StaleList
     from queuetui.core.monitoring import Monitoring
-    from queuetui.core.presence.entry import Presence, PresenceView
+    from queuetui.core.outcome import Outcome
+    from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
@@ -114,19 +116,34 @@ class ConsoleScreen(Screen[None]):
         self.slow_link = False  # see `use_slow_link`
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
-        self._sends = Sends(self)
+        self._guide = TourGuide(self, "tour")
         self._notices = Notices(lambda: self.app, self._dialog_open, lambda: self.tour is not None)
+        self._voice = voice = Voice(self.report, self.log_line)
+        session = self._signed_in  # the helpers read the session in force when they act
+        self._flow = SendFlow(
+            screen=self,
+            session=session,
+            form=lambda: self._form,
+            presence=lambda: self.presence,
+            clock=self.clock,
+            voice=voice,
+            saw=self._guide.saw,
+            answered=self._notices.show_held,
+            outcome=self._finish,
+        )
+        self._hang_up = HangUpFlow(
+            voice=voice, session=session, ended=self._show_live, saw=self._guide.saw, clock=self.clock, screen=self
+        )
+        self._shift = ShiftReadBack(self, lambda entry: self._sessions().record(entry), voice)
         self._tick = 0
-        self.tour: Tour | None = None
         self._resumed = False
         self._started_up = False  # start-up is over: signed in (a demo), or the sign-in screen is up
         self._typed = False  # a key has come in while this screen was on top
-        self._reading: Session | None = None  # the session whose live list and shift read-back have started
         self._attached_tick = 0  # the status tick at which the session was attached
         self._resized_to: Size | None = None
         self.presence: PresenceView | None = None  # who else is on which call, once the session's presence says
-        self._following = Following()
         self._alarms = FloorAlarms(lambda: self.query_one(HealthLine), self.log_line, self._ring_bell, self._to_syslog)
+        self._following = Following()
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -152,6 +169,9 @@ class ConsoleScreen(Screen[None]):
         self.refresh_header()
         self.set_interval(0.1, self._tick_status, pause=False)
         self.set_focus(self._form.field("#call-id"))
+
+    def _signed_in(self) -> Session | None:
+        return self.session
 
     @property
     def _form(self) -> CallForm:
@@ -255,26 +275,9 @@ class ConsoleScreen(Screen[None]):
                 return  # still starting: nothing to say yet
             header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
-        now = self.clock()
-        since = (now - live.mode_since).total_seconds() if live else 0.0
-        phone = live.phone_words(now, session.is_demo) if live else ""
-        header.show(
-            HeaderFacts(
-                session.environment,
-                f"{session.name}@{session.host}",
-                session.credentials.identity,
-                self._masked_snooper(),
-                live=live,
-                elapsed=duration(int(since)) if self.slow_link else elapsed(since),
-                phone=phone,
-                checked=session.credentials_checked,
-                left=session.monitoring.left,
-                others=self.presence.top_line_words(live.call_id if live else None, now.timestamp())
-                if self.presence is not None
-                else ("",),
-                following=self._following.words,
-            )
-        )
+        snooper = self._form.field("#snooper").value
+        facts = top_line_facts(session, self.presence, self.clock(), snooper, coarse=self.slow_link)
+        header.show(replace(facts, following=self._following.words))
 
     # ----- presence: who else is on which call -------------------------------------------------------
 
@@ -285,20 +288,10 @@ class ConsoleScreen(Screen[None]):
     def on_presence_updated(self, message: PresenceUpdated) -> None:
         if self.session is None or self.session.presence is None:
             return  # a view from a session signed out of since
-        came_back = self.presence is not None and not self.presence.available and message.view.available
-        if message.view.problem and (self.presence is None or not self.presence.problem):
-            self.log_line("warning", f"Presence unavailable (actions still go out): {message.view.problem}")
-        elif came_back:
-            self.log_line("info", "Presence is back")
+        report_presence(self.presence, message.view, self._voice)
         self.presence = message.view
         self._floor.table.mark_others(message.view.calls_with_others())
         self.refresh_header()
-
-    def _others_on(self, request: BargeRequest) -> tuple[Presence, ...]:
-        """The other supervisors on the request's call, when it is one the supervisor will be heard on."""
-        if self.presence is None or request.snoop_type is SnoopType.SPY:
-            return ()
-        return self.presence.others_on(request.call_id)
 
     # ----- the floor --------------------------------------------------------------------------------
 
@@ -310,7 +303,9 @@ class ConsoleScreen(Screen[None]):
         self._alarms.show(message.snapshot.view)
         for call_id in self._floor.show(message.snapshot):
             self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
-        self._floor_failed(message.snapshot)
+        if self.session is not None and report_floor_failure(message.snapshot, self.session, self._voice):
+            refused = "Sign in again: the live list's server refused the credentials"
+            self.post_message(LoginRequired(refused, refused=True))
         self._followed_call_started(message.snapshot)
         for ended in message.ended:
             self.report(
@@ -318,22 +313,6 @@ class ConsoleScreen(Screen[None]):
             )
         if message.ended:
             self._show_live()
-
-    def _floor_failed(self, snapshot: FloorSnapshot) -> None:
-        """A failed refresh goes to the log whole, as an action's failure does; a refusal of the credentials
-        sends the supervisor back to sign in, the console kept as it is under the sign-in screen."""
-        error = snapshot.error
-        if error is None or self.session is None:
-            return
-        from queuetui.api.errors import category_of
-        from queuetui.api.text import without_secrets
-
-        text = f"Live list: {without_secrets(error.message, self.session.credentials.secrets())}"
-        if category_of(error) is not Category.AUTH:
-            self.log_line("error", f"{text} ({snapshot.failures} in a row)")
-            return
-        self.report("error", text)
-        self.post_message(LoginRequired("Sign in again: the live list's server refused the credentials", refused=True))
 
     def _ring_bell(self) -> None:
         self.app.bell()
@@ -349,6 +328,37 @@ class ConsoleScreen(Screen[None]):
             raise SkipAction()
         count = self._alarms.acknowledge()
         self.log_line("info", f"Acknowledged {count} alarm{'' if count == 1 else 's'}: no more bells for them")
+
+    # ----- following an agent -----------------------------------------------------------------------
+
+    def on_agents_table_follow(self, message: AgentsTable.Follow) -> None:
+        self._follow(message.agent)
+
+    def on_live_calls_table_follow(self, message: LiveCallsTable.Follow) -> None:
+        self._follow(message.agent)
+
+    def _follow(self, agent: str) -> None:
+        if self.session is None:
+            return
+        self.report("info", self._following.start(agent, self.session.profile.follow_spies))
+        self.refresh_header()
+
+    def action_spy_followed(self) -> None:
+        call = self._following.new_call
+        if call is None:
+            raise SkipAction()
+        self._flow.act_on(call, SnoopType.SPY)
+
+    def _followed_call_started(self, snapshot: FloorSnapshot) -> None:
+        """A followed agent's new call: said, marked (a new row), and spied on when the profile says so."""
+        call: LiveCall | None = self._following.took(snapshot, self._floor.table.added)
+        if call is None:
+            return
+        if self._following.spies:
+            self.report("info", f"Agent {call.agent} took {call.call_id}: spying on it (following)")
+            self._flow.act_on(call, SnoopType.SPY, follow=True)
+        else:
+            self.report("info", f"Agent {call.agent} took {call.call_id} (marked *): F spies on it")
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
     # already typed, which would then land in the widget that had the focus before.
@@ -366,69 +376,7 @@ class ConsoleScreen(Screen[None]):
         self.set_focus(await self._floor.to_first_match())
 
     def on_floor_panel_act_on(self, message: FloorPanel.ActOn) -> None:
-        self._act_on(message.call, message.mode)
-
-    def _act_on(self, call: LiveCall, mode: SnoopType, *, follow: bool = False) -> None:
-        """Act on a call picked from the floor (a row of the list or the agents, or a followed agent's new call)."""
-        from queuetui.api.fields import FieldErrors
-
-        if self.session is None:
-            return
-        if call.agent is None:
-            self.report("error", f"The live list does not say which agent is on {call.call_id}: use the form")
-            return
-        fields = {
-            "callId": call.call_id,
-            "snoopType": mode.value,
-            "targetEntityType": "agent",
-            "targetEntityVal": call.agent,
-            "snooperNumber": self._form.field("#snooper").value,
-        }
-        try:
-            request = self.session.prepare(fields)
-        except FieldErrors as errors:
-            # The list keeps the focus: the keys typed behind this one are meant for it, not for a form field. The
-            # form's own field (the snooper number) is marked; the rest came from the list, not the form.
-            self.report("warning", f"{mode.value.upper()} on {call.call_id} not sent: {errors}")
-            if any(problem.field == "snooperNumber" for problem in errors.problems):
-                self._form.mark_invalid("snooperNumber")
-            return
-        stale = self.session.stale_list(mode)
-        if stale is not None:
-            self.report("warning", stale.caution(mode.value, call.call_id))
-        self.request_send(request, stale, follow=follow)
-
-    # ----- following an agent -----------------------------------------------------------------------
-
-    def on_agents_table_follow(self, message: AgentsTable.Follow) -> None:
-        self._follow(message.agent)
-
-    def on_live_calls_table_follow(self, message: LiveCallsTable.Follow) -> None:
-        self._follow(message.agent)
-
-    def _follow(self, agent: str) -> None:
-        if self.session is None:
-            return
-        spies = self.session.profile.follow_spies
-        self.report("info", self._following.start(agent, spies))
-        self.refresh_header()
-
-    def action_spy_followed(self) -> None:
-        call = self._following.new_call
-        if call is None:
-            raise SkipAction()
-        self._act_on(call, SnoopType.SPY)
-
-    def _followed_call_started(self, snapshot: FloorSnapshot) -> None:
-        """A followed agent's new call: said, marked (a new row), and spied on when the profile says so."""
-        call = self._following.took(snapshot, self._floor.table.added)
-        if call is None:
-            return
-        if self._following.spies:
-            self.report("info", f"Agent {call.agent} took {call.call_id}: spying on it (following)")
-            self._act_on(call, SnoopType.SPY, follow=True)
-        else:
-            self.report("info", f"Agent {call.agent} took {call.call_id} (marked *): F spies on it")
+        self._flow.act_on(message.call, message.mode)
 
     def on_floor_panel_not_acted(self, message: FloorPanel.NotActed) -> None:
         self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
@@ -475,50 +423,14 @@ class ConsoleScreen(Screen[None]):
         self._notices.show_held()
 
     def _start_reading(self) -> None:
-        """Start the attached session's live list and the read-back of its shift, once per session."""
-        session = self.session
-        if session is None or session is self._reading:
-            return
-        self._reading = session
-        if session.floor is not None:
-            session.floor.start()
-        self._load_shift(session)
-
-    @work(thread=True, group="shift", exclusive=True, exit_on_error=False)
-    def _load_shift(self, session: Session) -> None:
-        actions, _ = session.shift()
-        self.post_message(ShiftLoaded(session, actions))
+        self._shift.start(self.session)
 
     def on_shift_loaded(self, message: ShiftLoaded) -> None:
-        if message.session is not self.session or not message.actions:
-            return  # signed out or in again meanwhile: that shift is not this one
-        table = self._sessions()
-        for action in message.actions:
-            table.record(SessionEntry(action.when, action.request, action.outcome))
-        count = len(message.actions)
-        actions = "1 action" if count == 1 else f"{count} actions"
-        self.log_line("info", f"This shift so far: {actions}, read back from the audit trail")
-        for action in message.actions:
-            if action.unanswered:
-                self.report("warning", f"{action.unanswered}: check your phone and the call")
+        self._shift.loaded(message, self.session)
 
     def action_shift_summary(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        self._open_summary(session)
-
-    @work(thread=True, group="shift-summary", exclusive=True, exit_on_error=False)
-    def _open_summary(self, session: Session) -> None:
-        from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
-
-        _, summary = session.shift()
-        self.app.call_from_thread(self.app.push_screen, ShiftSummaryScreen(summary))
-        self.post_message(TourEvent(Happened("shift-summary")))
-
-    def _masked_snooper(self) -> str:
-        digits = self._form.field("#snooper").value.replace(" ", "").replace("-", "")
-        return mask_phone(digits) if digits else ""
+        if self.session is not None:
+            self._shift.open_summary(self.session)
 
     # ----- reporting --------------------------------------------------------------------------------
 
@@ -531,7 +443,7 @@ class ConsoleScreen(Screen[None]):
         self._notices.say(kind, message)
 
     def _dialog_open(self) -> bool:
-        return bool(self._sends.confirming) or isinstance(self.app.screen, ModalScreen)
+        return bool(self._flow.sends.confirming) or isinstance(self.app.screen, ModalScreen)
 
     # ----- mode and status line ---------------------------------------------------------------------
 
@@ -543,10 +455,7 @@ class ConsoleScreen(Screen[None]):
             if self.session.monitoring.current is not None:
                 self.refresh_header()  # the live time, once a second
             self._floor.show_state()
-        self._form.show_sending(self._sends.status(self._tick, self.still or self.slow_link))
-
-    def _update_send_button(self) -> None:
-        self._form.show_busy(self._sends.busy)
+        self._form.show_sending(self._flow.sends.status(self._tick, self.still or self.slow_link))
 
     # ----- sending ----------------------------------------------------------------------------------
 
@@ -567,24 +476,10 @@ class ConsoleScreen(Screen[None]):
             # the one the supervisor asked for.
             self.report("error", f"{refused.value.upper()} is not allowed in this profile: nothing sent")
             return
-        self._send_fields(form.fields())
+        self._flow.send_fields(form.fields())
 
     def on_call_form_submitted(self, message: CallForm.Submitted) -> None:
-        self._send_fields(message.fields)
-
-    def _send_fields(self, fields: dict[str, object]) -> None:
-        from queuetui.api.fields import FieldErrors
-
-        if self.session is None:
-            return
-        try:
-            request = self.session.prepare(fields)
-        except FieldErrors as errors:
-            self._form.show_errors(errors)
-            self.log_line("error", f"Not sent: {errors}")
-            return
-        self._form.clear_errors()
-        self.request_send(request)
+        self._flow.send_fields(message.fields)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -593,7 +488,7 @@ class ConsoleScreen(Screen[None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id == "call-id":
-            self._update_send_button()
+            self._flow.update_button()
         elif event.input.id == "snooper":
             self.refresh_header()
         event.input.remove_class("-invalid")
@@ -602,143 +497,35 @@ class ConsoleScreen(Screen[None]):
     def _paste_refused(self, event: FormInput.PasteRefused) -> None:
         self.report("warning", f"Paste refused: {event.reason}; nothing was changed")
 
-    def request_send(self, request: BargeRequest, stale: StaleList | None = None, *, follow: bool = False) -> None:
-        """Send after the checks a supervisor relies on: barge only when confirmed, never twice at once. `stale`:
-        the stale live list the request was picked from, which its audit records name."""
-        session = self.session
-        if session is None:
-            self.post_message(LoginRequired("Sign in first"))
-            return
-        if request.call_id in self._sends.confirming:
-            self.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
-            return
-        from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
-
-        others = self._others_on(request)
-        if others or session.needs_confirmation(request):
-            # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
-            self._sends.confirming.add(request.call_id)
-            self._update_send_button()
-            what = request.snoop_type.value.capitalize()
-
-            def answered(confirmed: bool | None) -> None:
-                self._sends.confirming.discard(request.call_id)
-                self._notices.show_held()
-                if confirmed and self.session is not session:
-                    # Signed out (and perhaps in as someone else) from the palette while the question was open:
-                    # the action was asked for under the session that is gone.
-                    self.report("warning", f"{what} on call {request.call_id} not sent: you signed out meanwhile")
-                    self._form.step_down_from_barge()
-                    self._update_send_button()
-                elif confirmed and request.snoop_type is SnoopType.BARGE:
-                    from queuetui.core.barge_check import Confirmed
-
-                    self._dispatch(request, Confirmed.of(request, time.monotonic()))
-                elif confirmed:
-                    self._dispatch(request, stale=stale)
-                else:
-                    self.report("info", f"{what} on call {request.call_id} cancelled; nothing sent")
-                    self._saw(Happened("barge-cancelled"))
-                    self._form.step_down_from_barge()
-                    self._update_send_button()
-
-            self.app.push_screen(ConfirmBargeScreen(request, others, self.clock().timestamp()), answered)
-            return
-        self._dispatch(request, stale=stale, follow=follow)
-
-    def _dispatch(
-        self,
-        request: BargeRequest,
-        confirmed: Confirmed | None = None,
-        stale: StaleList | None = None,
-        *,
-        follow: bool = False,
-    ) -> None:
-        session = self.session
-        if session is None:
-            return
-        refused = session.admit(request)
-        if refused is not None:
-            self._finish(request, refused)
-            return
-        self._sends.start(session, request, confirmed, stale, follow)
-        self._update_send_button()
-        self.log_line("request", request.describe())
-        if request.snoop_type is SnoopType.BARGE:
-            self._form.step_down_from_barge()
+    def request_send(self, request: BargeRequest, stale: StaleList | None = None) -> None:
+        self._flow.request_send(request, stale)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        request = self._sends.failed(event)
-        if request is not None:
-            # A bug, not a server answer: say so plainly and free the call; the app keeps running.
-            self._update_send_button()
-            error = event.worker.error
-            self.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
+        self._flow.worker_changed(event)
 
     def on_retry_scheduled(self, message: RetryScheduled) -> None:
-        """One toast for a call's retries (at the first); every retry goes to the log and the status line."""
-        notice = message.notice
-        retry = notice.attempt - 1
-        text = (
-            f"Call {notice.request.call_id} is still being processed (1501): "
-            f"retry {retry} of {notice.max_attempts - 1} in {notice.delay_s:.1f} s"
-        )
-        self._sends.retrying[notice.request.call_id] = f"retry {retry} of {notice.max_attempts - 1}"
-        if retry == 1:
-            self.report("warning", text)
-        else:
-            self.log_line("warning", text)
+        self._flow.retry_scheduled(message)
 
     def on_send_finished(self, message: SendFinished) -> None:
-        self._sends.finished(message.request.call_id)
-        self._finish(message.request, message.outcome)
+        self._flow.finished(message)
 
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
-        self._update_send_button()
-        kind = outcome.change.kind if outcome.change is not None else None
-        self._sessions().record(
-            SessionEntry(self.clock(), request, outcome),
-            live=kind is not None and kind is not Change.OVERTAKEN,
-            left=kind is Change.REPLACED,
-            overtaken=kind is Change.OVERTAKEN,
-        )
-        self._report_outcome(outcome)
-        if self.session is not None:
-            for problem in self.session.take_problems():
-                self.report("warning", problem)
-        self._saw(Happened("outcome", outcome))
-        live = self.session.monitoring.current if self.session is not None else None
-        self._floor.table.mark_live(live.call_id if live else None)
-        self.refresh_header()
+        """An outcome: the Send button, the sessions list, the log and a notice, the tour, the top line."""
+        self._flow.update_button()
+        record_outcome(self._sessions(), self.clock(), request, outcome)
+        report_outcome(outcome, self.session, self._voice, self._follow_up)
+        self._guide.saw(Happened("outcome", outcome))
+        self._mark_live()
 
-    def _report_outcome(self, outcome: Outcome) -> None:
-        if outcome.audit_problem:
-            self.report("error", f"Answer NOT recorded in the audit trail (its attempt is): {outcome.audit_problem}")
-        if outcome.ok:
-            if self.session is not None and self.session.credentials_accepted():
-                self.log_line("ok", "DeepCall accepted your sign-in")
-            self.log_line("ok", deepcall_took_it(outcome))
-            self.report("ok", success_words(outcome))
-            change = outcome.change
-            if change is not None and change.before is not None and change.kind in (Change.REPLACED, Change.OVERTAKEN):
-                self.log_line("info", left_words(change.before))
-            if outcome.request is not None:
-                self.post_message(SnooperUsed(outcome.request.snooper_number))
-            return
-        if outcome.kind is OutcomeKind.REFUSED:
-            self.report("warning", outcome.message)
-            if outcome.ask_again is not None:
-                self.request_send(outcome.ask_again)
-            return
-        if outcome.category is Category.AUTH:
-            self.report("error", outcome.message)
+    def _follow_up(self, follow_up: FollowUp) -> None:
+        if follow_up.snooper_used is not None:
+            self.post_message(SnooperUsed(follow_up.snooper_used))
+        if follow_up.ask_again is not None:
+            self.request_send(follow_up.ask_again)
+        if follow_up.sign_in_again:
             self.post_message(LoginRequired("Sign in again: the server refused the credentials", refused=True))
-            return
-        self.report("error", outcome.message)
-        if outcome.server_text:
-            self.log_line("info", f"DeepCall said: {outcome.server_text}")
-        if outcome.field:
-            self._form.focus_field(outcome.field, outcome.request)
+        if follow_up.mark_field is not None:
+            self._form.focus_field(follow_up.mark_field, follow_up.sent)
 
     # ----- other actions ----------------------------------------------------------------------------
 
@@ -753,69 +540,35 @@ class ConsoleScreen(Screen[None]):
         self.request_send(message.request)
 
     def action_hung_up(self) -> None:
-        """End the leg the supervisor hung up: the only one there is, or the one (or all) they pick when more than
-        one may still be on the phone."""
-        session = self.session
-        legs = session.monitoring.legs if session is not None else ()
-        if session is None or not legs:
-            self.report("info", "Not on a call: nothing to end")
-            return
-        if len(legs) == 1:
-            self._hung_up(session, legs[0].call_id)
-            return
-        from queuetui.tui.screens.hang_up import ALL, HangUpScreen
-
-        def answered(call_id: str | None) -> None:
-            if call_id is not None and self.session is session:
-                self._hung_up(session, None if call_id == ALL else call_id)
-
-        self.app.push_screen(HangUpScreen(legs, session.monitoring.current, self.clock()), answered)
-
-    def _hung_up(self, session: Session, call_id: str | None) -> None:
-        result = session.hung_up(call_id)
-        self._saw(Happened("hung-up"))
-        for ended in result.ended:
-            lasted = elapsed((self.clock() - ended.since).total_seconds())
-            self.report("ok", f"Off {ended.call_id}: you hung up ({ended.mode.value.upper()} ended after {lasted})")
-        if result.audit_problem:
-            self.report("error", f"NOT recorded in the audit trail: {result.audit_problem}")
-        self._show_live()
+        self._hang_up.hung_up()
 
     def _show_live(self) -> None:
         """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
-        live = self.session.monitoring.current if self.session is not None else None
-        if live is None:
+        if self.session is None or self.session.monitoring.current is None:
             self._sessions().end_live()
+        self._mark_live()
+
+    def _mark_live(self) -> None:
+        """The live list's marker and the top line on the call the supervisor is on now."""
+        live = self.session.monitoring.current if self.session is not None else None
         self._floor.table.mark_live(live.call_id if live else None)
         self.refresh_header()
 
     # ----- the tour and the room --------------------------------------------------------------------
 
+    @property
+    def tour(self) -> Tour | None:
+        return self._guide.tour
+
     def start_tour(self, keys_of: KeysOf) -> None:
-        self.tour = Tour(keys_of)
-        self._show_tour()
+        self._guide.start(keys_of)
 
     def action_leave_tour(self) -> None:
-        if self.tour is None:
+        if not self._guide.leave():
             raise SkipAction()
-        self.tour = None
-        self._show_tour()
 
     def on_tour_event(self, message: TourEvent) -> None:
-        self._saw(message.happened)
-
-    def _saw(self, happened: Happened) -> None:
-        if self.tour is not None and self.tour.saw(happened):
-            self._show_tour()
-
-    def _show_tour(self) -> None:
-        panel = self.query_one("#tour", Static)
-        panel.display = self.tour is not None
-        # The step's text sits above the key bar: during the tour, notices stack up from above it.
-        for rack in self.query("#textual-toastrack"):
-            rack.set_class(self.tour is not None, "-above-tour")
-        if self.tour is not None:
-            panel.update(f"Tour {self.tour.progress}  {self.tour.text}  (Esc leaves)")
+        self._guide.saw(message.happened)
 
     def show_keys(self, on: bool) -> None:
         if self.is_mounted:  # not while the app is closing down
@@ -849,8 +602,7 @@ class ConsoleScreen(Screen[None]):
         if self.session is not None:
             self.session.monitoring.end()
         self._form.clear_errors()
-        if self.tour is not None:
-            self.start_tour(self.tour.keys_of)
+        self._guide.restart()
         self.refresh_header()
 
     def action_clear_log(self) -> None:
@@ -869,4 +621,4 @@ class ConsoleScreen(Screen[None]):
 
     @property
     def in_flight(self) -> frozenset[str]:
-        return frozenset(self._sends.started)
+        return frozenset(self._flow.sends.started)

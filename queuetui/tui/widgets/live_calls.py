@@ -1,8 +1,10 @@
 """The floor: live calls in a table, and keys that act on the highlighted call.
 
-A line-API widget: each row is formatted once per refresh into one string, and painting a line is one strip
-from it. A floor of thousands of calls refreshing every second stays cheap to draw, where a cell-by-cell table
-re-renders every cell on every refresh. At most MAX_ROWS calls are listed; the filter narrows a bigger floor.
+A line-API widget: a row is formatted into one string when it is first drawn, and again only when what it shows
+has changed; painting a line is one strip from it. Only the rows on screen are formatted and compared, so a floor
+of thousands of calls refreshing every second, or a keystroke in the filter, costs the console's thread the few
+rows the supervisor sees, where a cell-by-cell table re-renders every cell on every refresh. At most MAX_ROWS calls
+are listed; the filter narrows a bigger floor.
 
 The rows keep their places across refreshes (see `FloorLayout`): a new call joins at the end, an ended one is
 marked where it is until the supervisor tidies the list (`r`), and the cursor stays on its call. Only a key of
@@ -233,14 +235,14 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.live_call_id: str | None = None
         self.others_on: frozenset[str] = frozenset()  # calls another supervisor is on (presence)
         self.shown: list[LiveCall] = []
-        self.cells: list[tuple[str, ...]] = []
-        self.lines: list[str] = []
+        self._now = 0.0  # the epoch time durations are counted to: the shown list's
+        self._drawn: dict[int, str | None] = {}  # by row, the lines on screen as the last `show` left them
         self.matches = 0
         self.cursor_row = 0
         self.cursor_call: str | None = None  # the call the cursor is on: it stays there whatever a refresh does
         self.stale = False
-        # By call id: what a row showed (the call, live or not, others on it or not, its duration's words), its
-        # cells and its line.
+        # By call id, for rows formatted since the cache was last trimmed: what the row showed (the call, live or
+        # not, others on it or not, its duration's words, its mark), its cells and its line.
         self._formatted: dict[str, tuple[tuple[LiveCall, bool, bool, str, RowMark], tuple[str, ...], str]] = {}
         self.added: frozenset[str] = frozenset()  # calls the last refresh added (not its first)
         self.new_calls: frozenset[str] = frozenset()  # those marked new for that refresh
@@ -263,18 +265,19 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             first = self.snapshot is None or not self.snapshot.loaded
             self.snapshot = snapshot
             if snapshot.loaded:
-                added = self._rows().apply(snapshot.calls, snapshot.fetched_at or 0.0)
-                self.added = frozenset() if first else frozenset(added)
+                layout = self._rows()
+                layout.follow(snapshot)
+                self.added = frozenset() if first else frozenset(layout.added)
                 # Over a slow link a new row is not marked: the mark and its going would redraw it twice more.
                 self.new_calls = frozenset() if self.coarse else self.added
-                if first and self.sort != self._rows().sort:  # the order the profile remembers
-                    self._rows().order(self.sort, snapshot.fetched_at or 0.0)
+                if first and self.sort != layout.sort:  # the order the profile remembers
+                    layout.order(self.sort, snapshot.fetched_at or 0.0)
             self._repeated.update(dict.fromkeys(snapshot.repeated))
         if filter_text is not None:
             self.filter_text = filter_text
         if self.snapshot is None:
             return
-        drawn, drawn_cursor = self.lines, self.cursor_row
+        drawn, drawn_cursor = self._drawn, self.cursor_row
         found = self._rows().view(self.filter_text)
         if self.only_marked:
             worst = self.snapshot.view.worst if self.snapshot.view is not None else {}
@@ -284,8 +287,9 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         following = next((call for call in found[MAX_ROWS:] if call.call_id == self.cursor_call), None)
         if following is not None:  # the cursor's call is always in the table, whatever the cap
             self.shown[-1] = following
-        now = self.snapshot.fetched_at or 0.0
-        self._format_rows(now)
+        self._now = self.snapshot.fetched_at or 0.0
+        if len(self._formatted) > 2 * MAX_ROWS:  # rows no longer shown, or shown long ago: formatted again if need be
+            self._formatted = {}
         rows = {call.call_id: index for index, call in enumerate(self.shown)}
         if self.cursor_call in rows:
             self.cursor_row = rows[self.cursor_call]
@@ -297,14 +301,13 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         known, new = self._reachable_from, _UNSEEN if refreshed else _KEYED
         self._reachable_from = {call.call_id: known.get(call.call_id, new) for call in self.shown}
         self._unseen = [call_id for call_id, since in self._reachable_from.items() if since == _UNSEEN]
-        size = Size(WIDTH, len(self.lines) + 1)
+        size = Size(WIDTH, len(self.shown) + 1)
         if size != self.virtual_size:
             # Only the scrollbar follows the number of rows: the rows on screen are redrawn below, if they changed.
             self.set_reactive(LiveCallsTable.virtual_size, size)
             self.refresh(repaint=False, layout=True)
-        changed = {
-            row for row in range(max(len(drawn), len(self.lines))) if drawn[row : row + 1] != self.lines[row : row + 1]
-        }
+        self._drawn = self._lines_on_screen()
+        changed = {row for row, line in self._drawn.items() if row not in drawn or drawn[row] != line}
         if drawn_cursor != self.cursor_row:
             changed.update((drawn_cursor, self.cursor_row))
         if self._unseen:
@@ -315,25 +318,31 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._tell_highlighted()
         self._refresh_rows(changed)
 
-    def _format_rows(self, now: float) -> None:
-        """The shown rows' cells and lines. A row is formatted again only when what it shows changed: on a floor of
-        thousands of calls refreshing every second, formatting every row each time held the keys up."""
+    def _lines_on_screen(self) -> dict[int, str | None]:
+        """The rows the table's height has room for at its scroll position, and their lines (None: no row)."""
+        top = int(self.scroll_offset.y)
+        return {row: self.line(row) for row in range(top, top + max(0, self.size.height - 1))}
+
+    def _formatted_row(self, call: LiveCall) -> tuple[tuple[str, ...], str]:
+        """The row's cells and line, formatted again only when what it shows has changed."""
         step = COARSE_MINUTES if self.coarse else 1
-        before, formatted = self._formatted, {}
-        for call in self.shown:
-            live, others = call.call_id == self.live_call_id, call.call_id in self.others_on
-            mark = self.mark_of(call.call_id)
-            key = (call, live, others, duration(call.duration_s(now), step), mark)
-            known = before.get(call.call_id)
-            if known is not None and known[0] == key:
-                formatted[call.call_id] = known
-            else:
-                cells = row_cells(call, now, live, step, others, mark)
-                formatted[call.call_id] = (key, cells, "".join(cells))
-        self._formatted = formatted
-        rows = [formatted[call.call_id] for call in self.shown]
-        self.cells = [cells for _, cells, _ in rows]
-        self.lines = [line for _, _, line in rows]
+        live, others = call.call_id == self.live_call_id, call.call_id in self.others_on
+        mark = self.mark_of(call.call_id)
+        key = (call, live, others, duration(call.duration_s(self._now), step), mark)
+        known = self._formatted.get(call.call_id)
+        if known is None or known[0] != key:
+            cells = row_cells(call, self._now, live, step, others, mark)
+            known = (key, cells, "".join(cells))
+            self._formatted[call.call_id] = known
+        return known[1], known[2]
+
+    def line(self, row: int) -> str | None:
+        """The text of row `row` (from 0, under the column titles); None past the last."""
+        return self._formatted_row(self.shown[row])[1] if 0 <= row < len(self.shown) else None
+
+    def cells(self, row: int) -> tuple[str, ...]:
+        """Row `row`'s cells, each exactly its column's width."""
+        return self._formatted_row(self.shown[row])[0]
 
     def mark_of(self, call_id: str) -> RowMark:
         view = self.snapshot.view if self.snapshot is not None else None
@@ -361,7 +370,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self._reachable_from, self._unseen = {}, []
         self._repeated.clear()
         self._told.clear()
-        self.shown, self.cells, self.lines, self._formatted = [], [], [], {}
+        self.shown, self._formatted, self._drawn = [], {}, {}
         self.cursor_row, self.cursor_call, self.matches, self.live_call_id = 0, None, 0, None
         self.others_on = frozenset()
         self.virtual_size = Size(WIDTH, 1)
@@ -392,7 +401,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         self.action_cursor_to(0)
 
     def cell_text(self, row: int, column: int) -> str:
-        return self.cells[row][column].strip()
+        return self.cells(row)[column].strip()
 
     # ----- drawing ----------------------------------------------------------------------------------
 
@@ -411,7 +420,8 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
         if y == 0:  # the column titles stay put while the rows scroll under them
             return Strip([Segment(self._header[:width].ljust(width), _HEADER)])
         row = int(self.scroll_offset.y) + y - 1
-        if row >= len(self.lines):
+        line = self.line(row)
+        if line is None:
             return Strip.blank(width, self.rich_style)  # a style of its own: NO_COLOR's filter needs one
         call = self.shown[row]
         level = _LEVEL_STYLES.get(self.mark_of(call.call_id)[0]) if not call.ended else None
@@ -420,7 +430,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             style = style + _CURSOR
         elif row == self.cursor_row:
             style = style + Style(underline=True)
-        return Strip([Segment(self.lines[row], style)]).adjust_cell_length(width, style)
+        return Strip([Segment(line, style)]).adjust_cell_length(width, style)
 
     def _refresh_rows(self, rows: set[int]) -> None:
         """Redraw these rows where they are on screen, and nothing else: a refresh that changes no row sends
