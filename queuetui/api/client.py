@@ -215,6 +215,7 @@ class DeepCallClient:
         self._pool: httpx.Client | None = None
         self._pool_lock = threading.Lock()
         self._closed = False
+        self._cut_off = False  # a stop cut a request off inside the library: the pool is never closed
         self._stopped = False  # no new request may start: signed out, or closing
         # Any other host reads proxy settings from the environment: built now, so a bad one refuses the session
         # at sign-in. For this machine nothing is read, so nothing can fail: the pool (with httpx, httpcore and
@@ -301,6 +302,13 @@ class DeepCallClient:
             raise ProtocolError(f"{self.host}: the connection dropped before the answer was complete") from None
         except httpx.HTTPError as error:
             raise ProtocolError(f"{self.host}: {type(error).__name__}") from None
+        except BaseException as stop:
+            if not isinstance(stop, Exception):
+                # A stop (Ctrl+C, a signal's exception) is raised wherever this thread is: perhaps inside the
+                # library, between its pool taking a lock and the block that frees it, and closing the pool would
+                # wait for that lock forever. The process is ending; its connections end with it.
+                self._cut_off = True
+            raise
 
     def _post(self, url: str, content: bytes, limit: int) -> tuple[int, bytes]:
         deadline = time.monotonic() + self.settings.total_timeout
@@ -334,7 +342,7 @@ class DeepCallClient:
         with self._pool_lock:
             self._stopped = True
             self._closed = True
-            if self._pool is not None:
+            if self._pool is not None and not self._cut_off:
                 self._pool.close()
 
     def __enter__(self) -> DeepCallClient:

@@ -164,39 +164,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if refused.label == AUDIT_LABEL:
             return _report(Outcome(OutcomeKind.UNRECORDED, f"Not sent: {message}"), args.json, out, err)
         return _refuse(message, None, args.json, out, err)
-    stopped = False
-    try:
-        acted = _act(session, raw, args, out, err)
-    except (KeyboardInterrupt, Interrupted):
-        # A stop is raised wherever the main thread is: perhaps inside the HTTP library, between taking its
-        # connection pool's lock and the block that frees it, where closing the client would wait for that lock
-        # forever. The process is ending, and its connections end with it.
-        stopped = True
-        raise
-    finally:
-        if not stopped:
-            session.close()
-    if isinstance(acted, int):
-        return acted
-    request, outcome = acted
-    if outcome.ok:
-        try:
-            save_snooper(
-                loaded.path, loaded.settings, name, session.profile, request.snooper_number, demo=session.is_demo
-            )
-        except (ConfigError, OSError) as problem:
-            print(f"warning: the snooper number was not remembered: {printable(str(problem))}", file=err)
-    return _report(outcome, args.json, out, err)
-
-
-def _with_flags(errors: FieldErrors) -> str:
-    return "; ".join(f"{p} (--{_FLAGS[p.field]})" for p in errors.problems)
-
-
-def _act(
-    session: Session, raw: dict[str, object], args: argparse.Namespace, out: TextIO, err: TextIO
-) -> tuple[BargeRequest, Outcome] | int:
-    """The request checked, confirmed and sent: it and its outcome, or the exit code of a refusal."""
     try:
         request = session.prepare(raw)
         asks = session.needs_confirmation(request)
@@ -220,4 +187,17 @@ def _act(
             print(f"warning: {problem}", file=err)
     except FieldErrors as errors:
         return _refuse(_with_flags(errors), errors.first_field, args.json, out, err)
-    return request, outcome
+    finally:
+        session.close()
+    if outcome.ok:
+        try:
+            save_snooper(
+                loaded.path, loaded.settings, name, session.profile, request.snooper_number, demo=session.is_demo
+            )
+        except (ConfigError, OSError) as problem:
+            print(f"warning: the snooper number was not remembered: {printable(str(problem))}", file=err)
+    return _report(outcome, args.json, out, err)
+
+
+def _with_flags(errors: FieldErrors) -> str:
+    return "; ".join(f"{p} (--{_FLAGS[p.field]})" for p in errors.problems)

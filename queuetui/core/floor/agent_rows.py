@@ -11,6 +11,7 @@ from queuetui.core.floor.alerts import Breach
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent
+from queuetui.core.floor.turns import taking_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ def agent_rows(
     feed names, or else the live list's call for that agent. Worked out on the poller's thread with each refresh."""
     on_call: dict[str, LiveCall] = {}
     by_id: dict[str, LiveCall] = {}
-    for call in calls:
+    for call in taking_turns(calls):
         if call.ended:
             continue
         by_id[call.call_id] = call

@@ -19,6 +19,7 @@ from queuetui.core.config.table_reader import TableReader
 from queuetui.core.floor.calls import CallState, LiveCall
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent, FloorHealth, clock_text
+from queuetui.core.floor.turns import taking_turns
 
 FLOOR = "floor"  # the subject of a breach of a figure of the whole floor
 
@@ -167,7 +168,7 @@ class StateTimes:
 
     def observe(self, calls: Iterable[LiveCall], agents: Sequence[Agent] | None, now: float) -> None:
         seen: dict[str, tuple[CallState | None, float]] = {}
-        for call in calls:
+        for call in taking_turns(calls):
             before = self._calls.get(call.call_id)
             seen[call.call_id] = before if before is not None and before[0] == call.state else (call.state, now)
         self._calls = seen
@@ -219,7 +220,7 @@ def breaches(
     # Looked up once: this runs for every call of a floor of thousands, on every refresh.
     long_call, long_hold, long_ring = (config.levels.get(key) for key in ("long_call", "long_hold", "long_ring"))
     found: list[Breach | None] = []
-    for call in calls:
+    for call in taking_turns(calls):
         if call.ended:
             continue
         if long_call is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from queuetui.core.floor.calls import CallState, LiveCall
 from queuetui.core.floor.feeds_config import AgentState
+from queuetui.core.floor.turns import taking_turns
 
 UNKNOWN = "?"
 
@@ -74,7 +75,7 @@ class FloorHealth:
 def _count_states(calls: Sequence[LiveCall]) -> dict[CallState, int] | None:
     """Calls by state; None when any live call's state is not known (a feed without states, or an unknown word)."""
     counts = dict.fromkeys((CallState.TALKING, CallState.RINGING, CallState.ON_HOLD), 0)
-    for call in calls:
+    for call in taking_turns(calls):
         if call.state is None:
             return None
         if call.state in counts:
