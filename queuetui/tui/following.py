@@ -19,11 +19,13 @@ class Following:
         self.new_call: LiveCall | None = None  # the followed agent's latest new call, for `F`
 
     @property
-    def words(self) -> str:
-        """What the top line says ("" when following nobody)."""
+    def words(self) -> tuple[str, ...]:
+        """What the top line says, longest first, for the line to take the longest that fits beside the environment
+        badge ("" when following nobody)."""
         if self.agent is None:
-            return ""
-        return f"following agent {self.agent}" + (" (spies)" if self.spies else "")
+            return ("",)
+        spies = " (spies)" if self.spies else ""
+        return f"following agent {self.agent}{spies}", f"follow {self.agent}{spies}"
 
     def start(self, agent: str, spies: bool) -> str:
         """Follow `agent` (again on the one followed: stop); what the log says of it."""

@@ -84,3 +84,20 @@ def test_a_live_call_id_too_long_for_the_line_is_shortened_in_the_middle_never_c
                 assert word in line, (width, line)
     assert "1-0042 SPY" in top_line(with_leg, 90).plain and "2-0042 BARGE" in top_line(with_leg, 90).plain
     assert long_id in top_line(replace(alone, host=""), 200).plain
+
+
+def test_whom_the_supervisor_follows_shrinks_before_the_badge_goes():
+    # Following an agent whose next call the console spies on by itself, on a spy: alone, and with a leg left to
+    # the phone, where the words about the follow shrink so that the badge stays (from 66 and 91 columns).
+    alone = replace(
+        facts(SnoopType.SPY, Environment.DEMO), phone="", following=("following agent 21 (spies)", "follow 21 (spies)")
+    )
+    with_a_leg = replace(alone, left=(Monitoring("C-10017", "agent", "7", SnoopType.SPY, WHEN, WHEN, "9876543210"),))
+    for shown, narrowest in ((alone, 66), (with_a_leg, 91)):
+        for width in range(narrowest, 121):
+            line = top_line(shown, width).plain
+            assert len(line) <= width, (width, line)
+            for words in ("C-10023", "SPY", "21 (spies)", " DEMO ", *(("C-10017",) if shown.left else ())):
+                assert words in line, (width, line)
+    assert "following agent 21 (spies)" in top_line(alone, 80).plain
+    assert "follow 21 (spies)" in top_line(with_a_leg, 91).plain

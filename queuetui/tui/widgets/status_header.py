@@ -34,7 +34,7 @@ class HeaderFacts:
     checked: bool = False  # the server has accepted these credentials at least once
     left: tuple[Monitoring, ...] = ()  # legs left to the phone that may still be connected, newest first
     others: tuple[str, ...] = ("",)  # who else is on this call (presence), in words longest first
-    following: str = ""  # "following agent 13": the agent whose next call is watched for
+    following: tuple[str, ...] = ("",)  # whom the supervisor follows ("following agent 13"), in words longest first
 
 
 def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False) -> str:
@@ -77,23 +77,31 @@ _BARE_LEGS = 3
 def top_line(facts: HeaderFacts, width: int) -> Text:
     """The longest variant that fits in `width` cells (the shortest, cut, when none does). The legs left to the
     phone never go, like what is live, nor who else is on the call: their words shrink before the environment badge
-    goes."""
-    made: dict[tuple[str, int], list[Text]] = {}
+    goes, nor whom the supervisor follows."""
+    made: dict[tuple[str, str, int], list[Text]] = {}
 
-    def variants(others: str, size: int) -> list[Text]:
-        if (others, size) not in made:
-            made[others, size] = _variants(replace(facts, others=(others,)), left_words(facts.left, size))
-        return made[others, size]
+    def variants(others: str, following: str, size: int) -> list[Text]:
+        key = (others, following, size)
+        if key not in made:
+            words = replace(facts, others=(others,), following=(following,))
+            made[key] = _variants(words, left_words(facts.left, size))
+        return made[key]
+
+    def fitting_words(longest_first: tuple[str, ...]) -> list[str]:
+        return [words for words in dict.fromkeys(longest_first) if cell_len(words) < width] or [longest_first[-1]]
 
     # Made as they are tried: the first that fits is usually among the first few.
-    fit = [others for others in dict.fromkeys(facts.others) if cell_len(others) < width] or [facts.others[-1]]
-    sizes = [(others, size) for others in fit for size in LEFT_WORD_SIZES]
+    shown = [
+        (others, following) for others in fitting_words(facts.others) for following in fitting_words(facts.following)
+    ]
+    sizes = [(*words, size) for words in shown for size in LEFT_WORD_SIZES]
     with_badge = (line for key in sizes for line in variants(*key)[:-2])
     without_badge = (line for key in sizes for line in variants(*key)[-2:])
-    bare_legs = (line for others in fit for line in variants(others, _BARE_LEGS))
+    bare_legs = (line for words in shown for line in variants(*words, _BARE_LEGS))
     candidates = itertools.chain(with_badge, without_badge, bare_legs)
     fitting = next((line for line in candidates if line.cell_len <= width), None)
-    return fitting if fitting is not None else _ids_shortened(replace(facts, others=facts.others[-1:]), width)
+    shortest = replace(facts, others=facts.others[-1:], following=facts.following[-1:])
+    return fitting if fitting is not None else _ids_shortened(shortest, width)
 
 
 # Head, ellipsis and tail: fewer cells name no call at all.
@@ -134,8 +142,8 @@ def _variants(facts: HeaderFacts, left: str) -> list[Text]:
     legs = Text.assemble(" ", (f" {left} ", "bold reverse")) if left else Text()
     if facts.others[0]:  # who else is on the call goes with it, as the legs do
         legs = Text.assemble(legs, " ", (f" {facts.others[0]} ", "reverse"))
-    if facts.following:  # and whom the supervisor follows: a spy may start by itself
-        legs = Text.assemble(legs, " ", (f" {facts.following} ", "reverse"))
+    if facts.following[0]:  # and whom the supervisor follows: a spy may start by itself
+        legs = Text.assemble(legs, " ", (f" {facts.following[0]} ", "reverse"))
     with_phone = Text.assemble((f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style), legs)
     live = Text.assemble((f" {live_words(facts.live, facts.elapsed)} ", live_style), legs)
     compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style), legs)
