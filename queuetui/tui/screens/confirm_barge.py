@@ -55,7 +55,12 @@ class ConfirmBargeScreen(Question[bool]):
     # the app's queue), it would take the focus back from a Tab typed right behind the key that opened it.
     AUTO_FOCUS = "#confirm-cancel"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent"),
+        # Priority: acted on as it is read, so that the keys typed behind it reach the console (a key the screen
+        # binds otherwise acts only once it has bubbled back to the app, behind them). Only the cancel: a yes
+        # must first pass the check that it was typed after the question was shown.
+        Binding(
+            "n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent", priority=True
+        ),
         Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),
         Binding(
             "B",

@@ -48,7 +48,10 @@ class HangUpScreen(Question[str | None]):
     AUTO_FOCUS = "#hang-up-legs"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "dismiss('*')", "All", id="hang_up.all", tooltip="All of them: my phone is down"),
-        Binding("escape", "dismiss(None)", "Cancel", id="hang_up.cancel", tooltip="Cancel: nothing ends"),
+        # Priority, as every key that closes a dialog: the keys typed behind it reach the console.
+        Binding(
+            "escape", "dismiss(None)", "Cancel", id="hang_up.cancel", tooltip="Cancel: nothing ends", priority=True
+        ),
     ]
     _KEYS = "Enter ends the highlighted call \u00b7 a all of them \u00b7 Esc cancel"
 

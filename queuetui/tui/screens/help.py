@@ -58,7 +58,10 @@ class HelpScreen(ModalScreen[None]):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close help", id="help.close")]
+    # Priority, as every key that closes a dialog: the keys typed behind it reach the console.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "dismiss", "Close help", id="help.close", priority=True)
+    ]
 
     def __init__(self, sections: list[tuple[str, list[BindingType]]], keymap: Mapping[str, str]) -> None:
         super().__init__()

@@ -48,7 +48,8 @@ class ShiftSummaryScreen(ModalScreen[None]):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close", id="shift.close")]
+    # Priority, as every key that closes a dialog: the keys typed behind it reach the console.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close", id="shift.close", priority=True)]
 
     def __init__(self, summary: ShiftSummary) -> None:
         super().__init__()
