@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.shift_summary import ShiftSummaryScreen
 from queuetui.tui.widgets.live_calls import LiveCallsTable
-from tui.conftest import drive, press_for_screen, rows_seen, wait_until
+from tui.conftest import Harness, drive, press_for_screen, rows_seen, wait_until
 
 
 def burst(pilot: Pilot[None], *keys: str) -> None:
@@ -20,14 +20,18 @@ def burst(pilot: Pilot[None], *keys: str) -> None:
         pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
+async def on_the_list(pilot: Pilot[None], h: Harness) -> None:
+    table = h.console.query_one(LiveCallsTable)
+    await wait_until(pilot, lambda: bool(table.shown))
+    table.focus()
+    await rows_seen(pilot)
+
+
 def test_a_key_typed_behind_the_cancel_of_the_barge_question_acts_on_the_list(make_app):
     h = make_app(demo=True)
 
     async def steps(pilot: Pilot[None]) -> None:
-        table = h.console.query_one(LiveCallsTable)
-        await wait_until(pilot, lambda: bool(table.shown))
-        table.focus()
-        await rows_seen(pilot)
+        await on_the_list(pilot, h)
         question = await press_for_screen(pilot, "b", ConfirmBargeScreen)
         await wait_until(pilot, lambda: question.shown)
         burst(pilot, "n", "w")
@@ -41,10 +45,7 @@ def test_a_key_typed_behind_the_escape_that_closes_the_shift_summary_acts_on_the
     h = make_app(demo=True)
 
     async def steps(pilot: Pilot[None]) -> None:
-        table = h.console.query_one(LiveCallsTable)
-        await wait_until(pilot, lambda: bool(table.shown))
-        table.focus()
-        await rows_seen(pilot)
+        await on_the_list(pilot, h)
         await press_for_screen(pilot, "f6", ShiftSummaryScreen)
         burst(pilot, "escape", "s")
         await wait_until(pilot, lambda: "SPY" in h.header and "not on a call" not in h.header)
