@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -43,7 +44,14 @@ def start_queuetui(*args: str, env: Mapping[str, str] | None = None) -> subproce
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        preexec_fn=_interruptible,
     )
+
+
+def _interruptible() -> None:
+    """In the child, before the command starts: SIGINT as a terminal gives a command typed at its prompt. A suite
+    run as a background job has it ignored, and a child would inherit that, never to see the test's Ctrl+C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _here(argv: list[str]) -> subprocess.CompletedProcess[str]:
