@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from rich.cells import get_character_cell_size
@@ -113,14 +114,24 @@ class Screen:
             for first, last in runs:
                 start, end = self._whole_characters(painted, row, first, last)
                 out.append(f"\x1b[{row + 1};{start + 1}H")
-                for column in range(start, end + 1):
+                column = start
+                while column <= end:
                     char, style = painted[(row, column)]
-                    if char == _WIDE_TAIL:
+                    blank = self._blank(painted, row, column, end)
+                    if blank is not None:
+                        blank_end, erase = blank
+                        if _background(shown) != _background(style) or not _blank_safe(shown):
+                            out.append(_switch(shown, style))
+                            shown = style
+                        out.append(erase)
+                        column = blank_end + 1
                         continue
-                    if style != shown:
-                        out.append(_switch(shown, style))
-                        shown = style
-                    out.append(char)
+                    if char != _WIDE_TAIL:
+                        if style != shown:
+                            out.append(_switch(shown, style))
+                            shown = style
+                        out.append(char)
+                    column += 1
         if shown != _PLAIN:
             out.append("\x1b[0m")
         for (row, column), cell in painted.items():
@@ -132,6 +143,27 @@ class Screen:
                 del self.cells[(row, column + 1)]
             self.cells[(row, column)] = cell
         return "".join(out)
+
+    def _blank(self, painted: dict[tuple[int, int], Cell], row: int, start: int, end: int) -> tuple[int, str] | None:
+        """The last column of the blank cells from `start` (up to `end`) and the erase that paints them as they are to
+        be, when it takes fewer bytes than writing them; else None. An erase blanks cells in the current background
+        colour (xterm, tmux and xterm.js all do), so only cells whose style shows nothing on a blank but its
+        background qualify, and none beside half of a wide character, which a terminal may blank with it."""
+        char, style = painted[(row, start)]
+        if char != " " or not _blank_safe(style) or _is_tail(self.cells.get((row, start))):
+            return None
+        background = _background(style)
+        stop = start
+        while stop < end:
+            following = painted[(row, stop + 1)]
+            if following[0] != " " or not _blank_safe(following[1]) or _background(following[1]) != background:
+                break
+            stop += 1
+        if _is_tail(self.cells.get((row, stop + 1))):
+            return None
+        to_line_end = self.size is not None and stop == self.size[0] - 1
+        erase = _erase(stop - start + 1, ends_run=stop == end, to_line_end=to_line_end)
+        return (stop, erase) if len(erase) < stop - start + 1 else None
 
     def _whole_characters(
         self, painted: dict[tuple[int, int], Cell], row: int, start: int, end: int
@@ -146,6 +178,29 @@ class Screen:
         while tail(painted.get((row, end + 1))):
             end += 1
         return start, end
+
+
+def _erase(count: int, *, ends_run: bool, to_line_end: bool) -> str:
+    """The sequence that blanks `count` cells from the cursor and leaves it after them, or where the run ends (the
+    next run starts with a move of its own)."""
+    if to_line_end:
+        return "\x1b[K"
+    return f"\x1b[{count}X" if ends_run else f"\x1b[{count}X\x1b[{count}C"
+
+
+# Attributes a blank cell does not show: only its background, and reverse video, underlines, strike and overline
+# would, are what an erase leaves out.
+_UNSEEN_ON_A_BLANK = {"fg", "bg", "underline", "1", "2", "3", "5", "6", "8"}
+
+
+@cache
+def _blank_safe(style: str) -> bool:
+    return _UNSEEN_ON_A_BLANK.issuperset(_attributes(style))
+
+
+@cache
+def _background(style: str) -> str | None:
+    return _attributes(style).get("bg")
 
 
 def _known_between(painted: dict[tuple[int, int], Cell], row: int, start: int, end: int) -> bool:

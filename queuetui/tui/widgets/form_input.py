@@ -12,13 +12,20 @@ here a field's own bindings run in its own queue, in order with the characters a
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from queuetui.tui.textual_private import bindings_of, keymap_of
 
 
 class FormInput(Input):
+    # Input sets its virtual size from its text on every key, and Widget's reactive lays the whole screen out for
+    # it: on a console of many widgets that layout, not the field, is what an echo waits for. A field of a set width
+    # has nothing to lay out (Input asks for a layout itself when its width follows its text).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
     class PasteRefused(Message):
         def __init__(self, field: FormInput, reason: str) -> None:
             super().__init__()
