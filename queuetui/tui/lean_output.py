@@ -99,7 +99,8 @@ class Screen:
         """The sequences that paint the cells of `painted` that differ from the screen, and the screen updated."""
         changed: dict[int, list[int]] = {}
         for (row, column), cell in painted.items():
-            if self.cells.get((row, column)) != cell:
+            known = self.cells.get((row, column))
+            if known != cell and (known is None or _look(known) != _look(cell)):
                 changed.setdefault(row, []).append(column)
         out: list[str] = []
         shown = _PLAIN
@@ -196,6 +197,12 @@ _UNSEEN_ON_A_BLANK = {"fg", "bg", "underline", "1", "2", "3", "5", "6", "8"}
 @cache
 def _blank_safe(style: str) -> bool:
     return _UNSEEN_ON_A_BLANK.issuperset(_attributes(style))
+
+
+def _look(cell: Cell) -> Cell:
+    """What a cell shows: a blank whose style shows nothing but its background looks as any other such blank."""
+    char, style = cell
+    return (" ", f"bg {_background(style)}") if char == " " and _blank_safe(style) else cell
 
 
 @cache

@@ -138,8 +138,9 @@ class AgentsTable(SteadyScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        base = self.rich_style  # the panel's colours, as the live calls' rows carry them
         if y == 0:
-            return Strip([Segment(self._header[:width].ljust(width), _HEADER)])
+            return Strip([Segment(self._header[:width].ljust(width), base + _HEADER)])
         row = int(self.scroll_offset.y) + y - 1
         if row >= len(self.rows):
             return Strip.blank(width, self.rich_style)
@@ -147,7 +148,7 @@ class AgentsTable(SteadyScrollView, can_focus=True):
         line = self._lines.get(key)
         if line is None:
             line = self._lines[key] = "".join(agent_cells(self.rows[row]))
-        style = _LEVEL_STYLES.get(self.rows[row].level, Style())
+        style = base + _LEVEL_STYLES.get(self.rows[row].level, Style())
         if row == self.cursor_row:
             style = style + (Style(reverse=True) if self.has_focus else Style(underline=True))
         return Strip([Segment(line, style)]).adjust_cell_length(width, style)

@@ -417,15 +417,18 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        # The rows carry the panel's own colours: without them a dialog drawn over the console, which gives its
+        # colours to every cell that has none, changed each row's cells on opening and again on closing.
+        base = self.rich_style
         if y == 0:  # the column titles stay put while the rows scroll under them
-            return Strip([Segment(self._header[:width].ljust(width), _HEADER)])
+            return Strip([Segment(self._header[:width].ljust(width), base + _HEADER)])
         row = int(self.scroll_offset.y) + y - 1
         line = self.line(row)
         if line is None:
             return Strip.blank(width, self.rich_style)  # a style of its own: NO_COLOR's filter needs one
         call = self.shown[row]
         level = _LEVEL_STYLES.get(self.mark_of(call.call_id)[0]) if not call.ended else None
-        style = _ENDED if call.ended else (_DIM if self.stale else level or Style())
+        style = base + (_ENDED if call.ended else (_DIM if self.stale else level or Style()))
         if row == self.cursor_row and self.has_focus:
             style = style + _CURSOR
         elif row == self.cursor_row:
