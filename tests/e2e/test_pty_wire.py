@@ -27,7 +27,7 @@ SPY_BUDGET = 2_500
 # What each dialog covered, drawn again, and the clock's tick if it falls in the window: a dialog that dimmed the
 # console behind it, or gave its colours to every cell that had none, changed every cell of the console twice;
 # blanks written as spaces cost a byte each.
-CLOSE_BUDGETS = {"F1 help": 3_400, "F6 shift summary": 1_400, "command palette": 2_500}
+CLOSE_BUDGETS = {"F1 help": 3_400, "F6 shift summary": 1_100, "command palette": 1_900}
 DIALOGS = (
     ("F1 help", b"\x1bOP", "Keys (Esc closes)"),
     ("F6 shift summary", b"\x1b[17~", "This shift (Esc closes)"),

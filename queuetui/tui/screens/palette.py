@@ -17,12 +17,16 @@ from queuetui.tui.textual_private import event_time
 
 class Palette(CommandPalette):
     # Textual's magnifying glass is an emoji: two cells of `??` on a terminal without UTF-8, and drawn in black.
-    # Textual lists up to 70% of the screen's height: every row of it is the console's to draw again when the
-    # palette closes, and over an SSH link that is what Esc waits for. Five commands at a time, the rest a scroll
-    # or a letter away.
+    # Textual's palette spans the screen's width and lists up to 70% of its height: every cell of it is the
+    # console's to draw again when the palette closes, and over an SSH link that is what Esc waits for. Narrower,
+    # and five commands at a time, the rest a scroll or a letter away.
     DEFAULT_CSS = """
         Palette SearchIcon {
             color: $text-muted;
+        }
+        Palette > Vertical {
+            width: 64;
+            max-width: 100%;
         }
         Palette CommandList {
             max-height: 10;

@@ -35,12 +35,16 @@ class ShiftSummaryScreen(ModalScreen[None]):
         ShiftSummaryScreen {
             align: center middle;
         }
+        /* As wide as what it shows: what it covers is what the console draws again when it closes. */
         #shift-box {
-            width: 64;
+            width: auto;
             max-width: 100%;
             height: auto;
             border: round $primary;
             padding: 0 1;
+        }
+        #shift-box > Static {
+            width: auto;
         }
         #shift-hint {
             color: $text-muted;
@@ -63,7 +67,7 @@ class ShiftSummaryScreen(ModalScreen[None]):
         with Vertical(id="shift-box"):
             yield Static(f"{done}; on shift {minutes // 60} h {minutes % 60:02} min", id="shift-line")
             yield Static(summary_table(summary), id="shift-table")
-            yield Static("The audit trail keeps every record: queuetui audit --since today", id="shift-hint")
+            yield Static("Every record: queuetui audit --since today", id="shift-hint")
 
     def on_mount(self) -> None:
         self.query_one("#shift-box").border_title = "This shift (Esc closes)"
