@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
     from queuetui.core.floor.stale_list import StaleList
     from queuetui.core.outcome import Outcome
+    from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
@@ -111,7 +112,7 @@ class ConsoleScreen(Screen[None]):
             screen=self,
             session=session,
             form=lambda: self._form,
-            presence=lambda: self._watch.presence,
+            presence=lambda: self.presence,
             clock=self.clock,
             voice=voice,
             saw=self._guide.saw,
@@ -173,6 +174,11 @@ class ConsoleScreen(Screen[None]):
     @property
     def _floor(self) -> FloorPanel:
         return self.query_one(FloorPanel)
+
+    @property
+    def presence(self) -> PresenceView | None:
+        """Who else is on which call, once the session's presence says."""
+        return self._watch.presence
 
     # ----- the session ------------------------------------------------------------------------------
 
@@ -260,7 +266,7 @@ class ConsoleScreen(Screen[None]):
             header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
         snooper = self._form.field("#snooper").value
-        facts = top_line_facts(session, self._watch.presence, self.clock(), snooper, coarse=self.slow_link)
+        facts = top_line_facts(session, self.presence, self.clock(), snooper, coarse=self.slow_link)
         header.show(replace(facts, following=self._watch.following.words))
 
     # ----- the floor: its refreshes, presence, alarms, following ----------------------------------------
