@@ -12,7 +12,6 @@ the network; the session refuses a call already in flight.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -39,6 +38,7 @@ from queuetui.tui.outcome_report import record_outcome, report_outcome
 from queuetui.tui.outcome_words import left_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
 from queuetui.tui.send_flow import SendFlow
+from queuetui.tui.sessions_frame import SessionsFrame
 from queuetui.tui.shift_readback import ShiftReadBack
 from queuetui.tui.top_line import top_line_facts
 from queuetui.tui.tour import Happened, KeysOf, Tour
@@ -132,12 +132,12 @@ class ConsoleScreen(Screen[None]):
             legs_ended=self._show_live,
             top_line_changed=self.refresh_header,
         )
-        self._shift = ShiftReadBack(self, lambda entry: self._sessions().record(entry), voice)
+        self._sessions = SessionsFrame(self, "#sessions-waiting")
+        self._shift = ShiftReadBack(self, session, lambda entry: self._sessions.table().record(entry), voice)
         self._keys = KeysSeen(self, lambda: self.query_one(KeyCaster))
         self._on_top = OnTop(self, session, self._notices.show_held)
         self._tick = 0
         self._started_up = False  # start-up is over: signed in (a demo), or the sign-in screen is up
-        self._attached_tick = 0  # the status tick at which the session was attached
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -149,7 +149,7 @@ class ConsoleScreen(Screen[None]):
             yield CallForm(id="form")
         with Horizontal(id="bottom"):
             yield LogPanel(id="log", classes=framed)
-            # Its table comes with the rest of start-up: see `show_sessions`.
+            # Its table comes with the rest of start-up: see `SessionsFrame`.
             yield Static(id="sessions-waiting", classes=framed)
         yield Static("", id="tour")
         yield KeyCaster(id="keys")
@@ -197,21 +197,8 @@ class ConsoleScreen(Screen[None]):
         self.refresh_header()
 
     def show_sessions(self) -> None:
-        """Put the sessions list's table in its frame, as start-up's worker is done. It is Textual's DataTable, which
-        the first frame would wait about 10 ms for (its module, its styles, its layout); the frame shows the list
-        empty until then, and no action can be recorded before a session opens."""
-        from queuetui.tui.widgets.sessions_table import SessionsTable  # loaded by `boot`, off this thread
-
-        waiting = self.query_one("#sessions-waiting")
-        table = SessionsTable(id="sessions", classes=" ".join(waiting.classes))
-        table.border_title = SESSIONS_TITLE
-        self.query_one("#bottom").mount(table, before=waiting)
-        waiting.remove()
-
-    def _sessions(self) -> SessionsTable:
-        from queuetui.tui.widgets.sessions_table import SessionsTable
-
-        return self.query_one(SessionsTable)
+        """Start-up's worker is done: the sessions list's table goes in its frame (see `SessionsFrame`)."""
+        self._sessions.fill()
 
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
@@ -222,7 +209,7 @@ class ConsoleScreen(Screen[None]):
             self.report("warning", left_words(live))
         self.session = session
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
-        self._sessions().clear_entries()
+        self._sessions.table().clear_entries()
         floor = self._watch.attach(session)
         self.query_one("#top").set_class(floor, "-floor")
         # A session starts where the first one did: on the live list, else in the Call field. Only while no key
@@ -233,13 +220,7 @@ class ConsoleScreen(Screen[None]):
         elif not self._keys.typed:
             self.set_focus(self._floor.table if floor else self._form.field("#call-id"))
         if session is not None:
-            # After the frame that shows the session: begun now, the first fetch of the live list (and the HTTP
-            # client it imports) and the read of the audit trail hold that frame up by about 14 ms. Textual runs
-            # this on the screen on top at the time, which may close first (help opened and shut at once): the
-            # status tick starts them too, a second on. Not sooner: the next tick may be due at once (it waited out
-            # the start-up), and on a loaded machine the frame may take longer than a tick.
-            self._attached_tick = self._tick
-            self.call_after_refresh(self._start_reading)
+            self._shift.attached()  # its live list and the read-back of its shift start after the frame that shows it
             profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
             for panel in self.query("#floor, #log, #sessions"):
@@ -261,13 +242,12 @@ class ConsoleScreen(Screen[None]):
         live = session.monitoring.current if session is not None else None
         self._form.show_live_mode(live.mode if live is not None else None)
         if session is None:
-            if header.facts is None:
-                return  # still starting: nothing to say yet
-            header.show(HeaderFacts(header.facts.environment, "", "", ""))
+            if header.facts is not None:  # else still starting: nothing to say yet
+                header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
         snooper = self._form.field("#snooper").value
-        facts = top_line_facts(session, self.presence, self.clock(), snooper, coarse=self.slow_link)
-        header.show(replace(facts, following=self._watch.following.words))
+        following = self._watch.following.words
+        header.show(top_line_facts(session, self.presence, self.clock(), snooper, following, coarse=self.slow_link))
 
     # ----- the floor: its refreshes, presence, alarms, following ----------------------------------------
 
@@ -336,15 +316,11 @@ class ConsoleScreen(Screen[None]):
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         self._on_top.back(event)
 
-    def _start_reading(self) -> None:
-        self._shift.start(self.session)
-
     def on_shift_loaded(self, message: ShiftLoaded) -> None:
-        self._shift.loaded(message, self.session)
+        self._shift.loaded(message)
 
     def action_shift_summary(self) -> None:
-        if self.session is not None:
-            self._shift.open_summary(self.session)
+        self._shift.open_summary()
 
     # ----- reporting --------------------------------------------------------------------------------
 
@@ -363,8 +339,7 @@ class ConsoleScreen(Screen[None]):
 
     def _tick_status(self) -> None:
         self._tick += 1
-        if self._tick - self._attached_tick >= 10:
-            self._start_reading()
+        self._shift.tick()
         if self._tick % 10 == 0 and self.session is not None:
             if self.session.monitoring.current is not None:
                 self.refresh_header()  # the live time, once a second
@@ -417,7 +392,7 @@ class ConsoleScreen(Screen[None]):
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
         """An outcome: the Send button, the sessions list, the log and a notice, the tour, the top line."""
         self._flow.update_button()
-        record_outcome(self._sessions(), self.clock(), request, outcome)
+        record_outcome(self._sessions.table(), self.clock(), request, outcome)
         report_outcome(outcome, self.session, self._voice, self._flow.follow_up)
         self._guide.saw(Happened("outcome", outcome))
         self._mark_live()
@@ -440,7 +415,7 @@ class ConsoleScreen(Screen[None]):
     def _show_live(self) -> None:
         """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
         if self.session is None or self.session.monitoring.current is None:
-            self._sessions().end_live()
+            self._sessions.table().end_live()
         self._mark_live()
 
     def _mark_live(self) -> None:
@@ -484,7 +459,7 @@ class ConsoleScreen(Screen[None]):
     def reset(self) -> None:
         """Between two runs of a training: an empty log and sessions list, nothing live, the filter cleared."""
         self.query_one(LogPanel).clear()
-        self._sessions().clear_entries()
+        self._sessions.table().clear_entries()
         self._floor.table.mark_live(None)
         self._floor.clear_filter()
         if self.session is not None:
