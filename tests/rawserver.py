@@ -7,10 +7,13 @@ connection reads is kept, so a test can prove what reached the server, or that n
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import socket
 import ssl
 import struct
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -72,6 +75,15 @@ class Connection:
     def wait(self, seconds: float) -> bool:
         """Sleep, but wake at once when the server stops; True when it stopped."""
         return self.server.stopping.wait(seconds)
+
+    def wait_acknowledged(self, timeout: float = 5.0) -> None:
+        """Until the client's kernel has acknowledged every byte sent (this socket's send queue is empty)."""
+        unacknowledged = array.array("i", [0])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            fcntl.ioctl(self.sock.fileno(), termios.TIOCOUTQ, unacknowledged)
+            if unacknowledged[0] == 0 or self.wait(0.001):
+                return
 
     def reset(self) -> None:
         """Close with an RST instead of a FIN, as a crashed peer or a middlebox would."""
@@ -210,7 +222,7 @@ def reset_mid_body(declared: int, sent: int) -> Behaviour:
     def run(conn: Connection) -> None:
         conn.read_request()
         conn.send(http_response(200, b"y" * sent, length=declared))
-        time.sleep(0.05)  # let the partial body arrive first, so the reset lands mid-body
+        conn.wait_acknowledged()  # the partial body is with the client first, so the reset lands mid-body
         conn.reset()
 
     return run

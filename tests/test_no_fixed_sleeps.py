@@ -18,7 +18,6 @@ ALLOWED = {
     "tmuxdriver.py": "wait_for polls the terminal for a text",
     "ptydriver.py": "its waits poll what the terminal was sent for a marker, any output, or quiet",
     "servedriver.py": "wait_until polls a condition with a deadline",
-    "rawserver.py": "a server that misbehaves on purpose: a reset timed to land after part of a body",
     "test_no_fixed_sleeps.py": "this test, which names what it looks for",
     "floorrace.py": "the race harness types bursts at chosen moments around a refresh: the timing is what it tests",
 }

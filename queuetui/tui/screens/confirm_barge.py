@@ -56,20 +56,21 @@ class ConfirmBargeScreen(Question[bool]):
     # the app's queue), it would take the focus back from a Tab typed right behind the key that opened it.
     AUTO_FOCUS = "#confirm-cancel"
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: acted on as it is read, so that the keys typed behind it reach the console (a key the screen
-        # binds otherwise acts only once it has bubbled back to the app, behind them). Only the cancel: a yes
-        # must first pass the check that it was typed after the question was shown.
+        # Priority: acted on as it is read, so that the keys typed behind them reach the console (a key the
+        # screen binds otherwise acts only once it has bubbled back to the app, behind them). A yes still checks,
+        # in its action, that it was typed after the question was shown.
         Binding(
             "n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent", priority=True
         ),
         # One of the two is on offer (see `check_action`): y, or B where another supervisor is barging.
-        Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge"),
+        Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge", priority=True),
         Binding(
             "B",
             "barge_too",
             "Barge as well",
             id="confirm.barge_too",
             tooltip="Barge onto a call another supervisor is barging (y does not)",
+            priority=True,
         ),
     ]
 
@@ -140,7 +141,7 @@ class ConfirmBargeScreen(Question[bool]):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        if self.barging and event.key in self._usual_yes_keys():
+        if self.barging and event.key in self._usual_yes_keys():  # not bound here: see `check_action`
             event.stop()
             event.prevent_default()
             if self.typed_before_shown(event):
@@ -148,11 +149,9 @@ class ConfirmBargeScreen(Question[bool]):
             else:
                 self._ask_for_the_other_key()
             return
-        # Keys typed while the console was busy (the Enter that opened this question waited for start-up, say) are
-        # handled only now, after the question is drawn, and would otherwise answer it.
-        if not self.typed_before_shown(event):
-            return
-        if self._would_barge(event.key):
+        # Enter on the Barge button, typed while the console was busy (the Enter that opened this question waited
+        # for start-up, say) and handled only now, after the question is drawn. The yes keys check this themselves.
+        if self.typed_before_shown(event) and self._presses_yes(event.key):
             event.stop()
             event.prevent_default()
             self._refuse_early_barge()
@@ -162,14 +161,9 @@ class ConfirmBargeScreen(Question[bool]):
         declared = next(b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == "confirm.barge")
         return [key.strip() for key in keymap_of(self.app).get("confirm.barge", declared).split(",")]
 
-    def _would_barge(self, key: str) -> bool:
-        """Whether `key` answers yes here: the barge key (remappable), or Enter on the Barge button."""
+    def _presses_yes(self, key: str) -> bool:
         active = self.active_bindings.get(key)
-        if active is None:
-            return False
-        action = active.binding.action
-        yes = "barge_too" if self.barging else "answer(True)"
-        return action == yes or (action == "press" and active.node is self.query_one("#confirm-yes"))
+        return active is not None and active.binding.action == "press" and active.node is self.query_one("#confirm-yes")
 
     def _refuse_early_barge(self) -> None:
         # Said in the box, not as a notice: a notice would cover it on a small terminal.
@@ -187,7 +181,7 @@ class ConfirmBargeScreen(Question[bool]):
         if confirmed and self.barging:  # the usual yes is not enough here
             self._ask_for_the_other_key()
             return
-        if confirmed and not self.shown:  # by any other way than a key (a click) before the first frame
+        if confirmed and self.answered_before_shown():
             self._refuse_early_barge()
             return
         self.dismiss(confirmed)
@@ -195,7 +189,7 @@ class ConfirmBargeScreen(Question[bool]):
     def action_barge_too(self) -> None:
         if not self.barging:  # nobody else barging: this key means nothing here
             return
-        if not self.shown:
+        if self.answered_before_shown():
             self._refuse_early_barge()
             return
         self.dismiss(True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -47,8 +46,10 @@ class HangUpScreen(Question[str | None]):
     # them is then refused by `on_key` rather than lost by chance.
     AUTO_FOCUS = "#hang-up-legs"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "dismiss('*')", "All", id="hang_up.all", tooltip="All of them: my phone is down"),
-        # Priority, as every key that closes a dialog: the keys typed behind it reach the console.
+        # Priority, as every key that closes a dialog: the keys typed behind it reach the console. The answers
+        # check, in their action, that they were typed after the question was shown.
+        Binding("enter", "end_highlighted", "End", id="hang_up.end", tooltip="End the highlighted call", priority=True),
+        Binding("a", "all", "All", id="hang_up.all", tooltip="All of them: my phone is down", priority=True),
         Binding(
             "escape", "dismiss(None)", "Cancel", id="hang_up.cancel", tooltip="Cancel: nothing ends", priority=True
         ),
@@ -77,14 +78,22 @@ class HangUpScreen(Question[str | None]):
         where = "live" if leg == self.live else "left to your phone"
         return f"{leg.call_id} {leg.mode.value.upper()}: {leg.mode.heard_by} ({where}, {minutes:02}:{seconds:02})"
 
-    def on_key(self, event: events.Key) -> None:
+    def action_end_highlighted(self) -> None:
+        legs = self.query_one(OptionList)
+        if legs.highlighted is not None:
+            self._answer(legs.get_option_at_index(legs.highlighted).id)
+
+    def action_all(self) -> None:
+        self._answer(ALL)
+
+    def _answer(self, leg: str | None) -> None:
         # An answer typed before the question was drawn (`F5 Enter` in one burst) answers nothing; the box says so.
-        if event.key in ("enter", "a") and self.typed_before_shown(event):
-            event.stop()
-            event.prevent_default()
+        if self.answered_before_shown():
             self.query_one("#hang-up-keys", Static).update(
                 f"That key came before this question was shown: nothing ended. {self._KEYS}"
             )
+            return
+        self.dismiss(leg)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

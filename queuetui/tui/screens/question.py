@@ -12,6 +12,7 @@ from typing import TypeVar
 from textual import events
 from textual.screen import ModalScreen
 
+from queuetui.tui.key_time import typed_at
 from queuetui.tui.textual_private import event_time
 
 Answer = TypeVar("Answer")
@@ -37,3 +38,10 @@ class Question(ModalScreen[Answer]):
 
     def typed_before_shown(self, event: events.Key) -> bool:
         return self._shown_at is None or event.time <= self._shown_at
+
+    def answered_before_shown(self) -> bool:
+        """Whether the key that runs the action being handled was typed before the question was drawn.
+
+        For the answers bound with priority: they act as the key is read, so that the keys typed behind them reach
+        the screen below, and their action never sees the key event."""
+        return self._shown_at is None or typed_at() <= self._shown_at
