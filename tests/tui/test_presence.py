@@ -69,15 +69,20 @@ def test_a_colleague_on_your_call_shows_on_the_top_line_and_the_list(make_app, s
     drive(h, steps, size=(100, 24))
 
 
+async def whisper_question(pilot, h) -> ConfirmBargeScreen:
+    """A whisper on C-10023, which the colleague has been listening to for 30 s: the question it opens."""
+    await signed_in(pilot)
+    await wait_until(pilot, lambda: _sees(h, "C-10023", "spy"))
+    await fill_form(pilot, "C-10023", "13", mode="whisper")
+    return await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+
+
 def test_a_whisper_asks_first_when_someone_else_is_on_the_call(make_app, sim, colleague):
     h = make_app(base_url=sim.url)
     colleague.claim("C-10023", "spy", h.console.clock().timestamp() - 30)
 
     async def steps(pilot):
-        await signed_in(pilot)
-        await wait_until(pilot, lambda: _sees(h, "C-10023", "spy"))
-        await fill_form(pilot, "C-10023", "13", mode="whisper")
-        dialog = await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+        dialog = await whisper_question(pilot, h)
         body = str(dialog.query_one("#confirm-body").render())
         assert "Also on it: Asha (SPY, 30 s)" in body
         assert sim.request_count == 0
@@ -93,10 +98,7 @@ def test_a_whisper_asked_again_while_its_question_is_open_says_whisper(make_app,
     colleague.claim("C-10023", "spy", h.console.clock().timestamp() - 30)
 
     async def steps(pilot):
-        await signed_in(pilot)
-        await wait_until(pilot, lambda: _sees(h, "C-10023", "spy"))
-        await fill_form(pilot, "C-10023", "13", mode="whisper")
-        dialog = await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+        dialog = await whisper_question(pilot, h)
         h.console.request_send(dialog.request)
         await pilot.press("n")
         await settle(pilot)
