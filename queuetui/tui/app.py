@@ -19,7 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
-from queuetui.tui.boot_adoption import adopt_keymap, adopt_themes
+from queuetui.tui.app_bindings import APP_BINDINGS
+from queuetui.tui.boot_adoption import adopt_keymap, adopt_themes, report_boot_problems
 from queuetui.tui.config_keeper import ConfigKeeper
 from queuetui.tui.first_theme import APP_VARIABLE_DEFAULTS
 from queuetui.tui.key_gate import KeyGate
@@ -47,28 +48,7 @@ if TYPE_CHECKING:
 class QueueApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "queuetui"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f1", "help", "Help", id="app.help", tooltip="This list of keys"),
-        # For terminals that do not send F-keys: works wherever it would not type a question mark.
-        Binding("question_mark", "help", "Help", show=False, id="app.help_alt", tooltip="This list of keys"),
-        # Priority, so focus moves before the keys behind it are routed: type-ahead over a slow SSH link
-        # arrives as one burst, and without this "C-1<Tab>13" would all land in the first field.
-        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next"),
-        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous"),
-        # Priority, and here rather than on the sign-in screen: the console replaces that screen before the keys
-        # typed after Enter are routed, so they reach the console, not a form already read. Ctrl+J: an Enter
-        # typed before the app has the terminal (a burst typed with the command) arrives as a line feed.
-        Binding(
-            "enter,ctrl+j",
-            "sign_in",
-            "Sign in",
-            show=False,
-            priority=True,
-            id="app.sign_in",
-            tooltip="On the sign-in screen: sign in with the form as typed",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     # Whether the terminal gets plain ASCII, which Textual's own __init__ decides (`get_driver_class`): keys are
     # then spelt out.
@@ -136,13 +116,7 @@ class QueueApp(App[None]):
         adopt_keymap(self, boot, self.binding_sections, self._voice)
         console.show_sessions()
         self.ready.set()
-        if boot.config_problem:
-            self.report(
-                "error",
-                f"Config not used (defaults instead, and it will not be overwritten): {boot.config_problem}",
-            )
-        for warning in boot.warnings:
-            self.report("warning", warning)
+        report_boot_problems(boot, self._voice)
         console.show_keys(self.launch.show_keys)
         self.slow_link = self.launch.slow_link or boot.settings.slow_link
         console.use_slow_link(self.slow_link)

@@ -1,5 +1,6 @@
 """What the app takes from start-up's `Boot` besides the session: the validated themes and the theme in force, and
-the user's keymap checked against every binding. Problems go to the log, with one notice for them all."""
+the user's keymap checked against every binding. Problems go to the log, with one notice for them all; a config
+that could not be used and the config's warnings each get a notice of their own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ from textual.binding import BindingType
 if TYPE_CHECKING:
     from queuetui.tui.boot import Boot
     from queuetui.tui.voice import Voice
+
+
+def report_boot_problems(boot: Boot, voice: Voice) -> None:
+    if boot.config_problem:
+        voice.report(
+            "error", f"Config not used (defaults instead, and it will not be overwritten): {boot.config_problem}"
+        )
+    for warning in boot.warnings:
+        voice.report("warning", warning)
 
 
 def adopt_themes(app: App[None], boot: Boot, voice: Voice) -> None:

@@ -1,6 +1,6 @@
 """What the console says when an action's outcome comes back, and what it does next: the log and a notice for every
 outcome, the sign-in accepted the first time it works, the leg it left, what DeepCall said of a failure. The
-follow-ups (ask again, sign in again, mark a field, remember the snooper) are handed to the screen to carry out."""
+follow-ups (ask again, sign in again, mark a field, remember the snooper) are handed to the send flow to carry out."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """From what the supervisor asked for to a send on its way: the form's fields or a row of the floor made into a
 request by the session, the barge question (and the warning that others on the call will hear you) asked first
 when the session or the floor's presence says so, then the send on a worker (`Sends`). A barge waiting for its
-answer holds its call: Enter again behind the question opens no second one. Outcomes go to `outcome`."""
+answer holds its call: Enter again behind the question opens no second one. Outcomes go to `outcome`, and what
+their report asks for next comes back to `follow_up`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from queuetui.api.modes import SnoopType
-from queuetui.tui.messages import LoginRequired
+from queuetui.tui.messages import LoginRequired, SnooperUsed
 from queuetui.tui.sends import Sends
 from queuetui.tui.tour import Happened
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from queuetui.core.presence.entry import Presence, PresenceView
     from queuetui.core.session import Session
     from queuetui.tui.messages import RetryScheduled, SendFinished
+    from queuetui.tui.outcome_report import FollowUp
     from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
     from queuetui.tui.voice import Voice
     from queuetui.tui.widgets.call_form import CallForm
@@ -52,6 +54,21 @@ class SendFlow:
 
     def update_button(self) -> None:
         self.form().show_busy(self.sends.busy)
+
+    def send_form(self, started_up: bool) -> None:
+        """Enter in the form: its fields as they are now. Not before start-up is over (a click: keys typed this early
+        are held until it is)."""
+        if not started_up:
+            self.voice.report("error", "Still starting: nothing sent")
+            return
+        form = self.form()
+        refused = form.modes.take_refused()
+        if refused is not None:
+            # A mode key the profile refused, then Enter: the form still shows the mode before it, which is not
+            # the one the supervisor asked for.
+            self.voice.report("error", f"{refused.value.upper()} is not allowed in this profile: nothing sent")
+            return
+        self.send_fields(form.fields())
 
     def send_fields(self, fields: Mapping[str, object]) -> None:
         """Send the form's fields, or mark what is wrong with them."""
@@ -207,3 +224,14 @@ class SendFlow:
     def finished(self, message: SendFinished) -> None:
         self.sends.finished(message.request.call_id)
         self.outcome(message.request, message.outcome)
+
+    def follow_up(self, follow_up: FollowUp) -> None:
+        """What the report of an outcome asks for next (`outcome_report`)."""
+        if follow_up.snooper_used is not None:
+            self.screen.post_message(SnooperUsed(follow_up.snooper_used))
+        if follow_up.ask_again is not None:
+            self.request_send(follow_up.ask_again)
+        if follow_up.sign_in_again:
+            self.screen.post_message(LoginRequired("Sign in again: the server refused the credentials", refused=True))
+        if follow_up.mark_field is not None:
+            self.form().focus_field(follow_up.mark_field, follow_up.sent)

@@ -1,5 +1,5 @@
 """What the top line says of a signed-in session: where and who, the snooper number masked, the call the supervisor
-is on and for how long, the legs left to the phone, and who else is on that call."""
+is on and for how long, the legs left to the phone, who else is on that call, and whom the supervisor follows."""
 
 from __future__ import annotations
 
@@ -22,9 +22,16 @@ def _masked(typed: str) -> str:
 
 
 def top_line_facts(
-    session: Session, presence: PresenceView | None, now: datetime, snooper: str, *, coarse: bool
+    session: Session,
+    presence: PresenceView | None,
+    now: datetime,
+    snooper: str,
+    following: tuple[str, ...],
+    *,
+    coarse: bool,
 ) -> HeaderFacts:
-    """`snooper` as typed in the form; `coarse`: the live time in minutes, for a slow link."""
+    """`snooper` as typed in the form; `following` in words, longest first; `coarse`: the live time in minutes, for a
+    slow link."""
     live = session.monitoring.current
     since = (now - live.mode_since).total_seconds() if live else 0.0
     return HeaderFacts(
@@ -40,4 +47,5 @@ def top_line_facts(
         others=presence.top_line_words(live.call_id if live else None, now.timestamp())
         if presence is not None
         else ("",),
+        following=following,
     )

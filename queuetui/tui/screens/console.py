@@ -1,8 +1,8 @@
 """The console: what is live on the top line, the floor panel, the call form, this shift's sessions and the log.
 
 The screen routes what its panels ask for (`CallForm.Submitted`, the floor panel's `ActOn`) to the session, through
-the flows beside it (`send_flow`, `hang_up_flow`, `shift_readback`, `tour_guide`), and shows what comes back
-(`outcome_report`, `floor_report`, `top_line`). The request is read from the form at the moment Enter (or Ctrl+S) is
+the flows beside it (`send_flow`, `hang_up_flow`, `floor_watch`, `shift_readback`, `tour_guide`), and shows what comes
+back (`outcome_report`, `top_line`). The request is read from the form at the moment Enter (or Ctrl+S) is
 pressed, in key order: keys typed after it change only the next action. Keys typed while the console is still
 starting are held by the app's key gate and typed in once it has its session, profile and keymap; an Enter in the
 filter waits for the first live list. Sends run in thread workers through the core session, so the UI never waits on
@@ -12,16 +12,14 @@ the network; the session refuses a call already in flight.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -29,25 +27,18 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from queuetui.api.modes import SnoopType
-from queuetui.tui.floor_alarms import FloorAlarms
-from queuetui.tui.floor_report import report_floor_failure, report_presence
-from queuetui.tui.following import Following
+from queuetui.tui.floor_watch import FloorWatch
 from queuetui.tui.hang_up_flow import HangUpFlow
-from queuetui.tui.messages import (
-    FloorUpdated,
-    LoginRequired,
-    PresenceUpdated,
-    RetryScheduled,
-    SendFinished,
-    ShiftLoaded,
-    SnooperUsed,
-    TourEvent,
-)
+from queuetui.tui.keys_seen import KeysSeen
+from queuetui.tui.log_export import export_log
+from queuetui.tui.messages import FloorUpdated, PresenceUpdated, RetryScheduled, SendFinished, ShiftLoaded, TourEvent
 from queuetui.tui.notices import Notices
-from queuetui.tui.outcome_report import FollowUp, record_outcome, report_outcome
+from queuetui.tui.on_top import OnTop
+from queuetui.tui.outcome_report import record_outcome, report_outcome
 from queuetui.tui.outcome_words import left_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
 from queuetui.tui.send_flow import SendFlow
+from queuetui.tui.sessions_frame import SessionsFrame
 from queuetui.tui.shift_readback import ShiftReadBack
 from queuetui.tui.top_line import top_line_facts
 from queuetui.tui.tour import Happened, KeysOf, Tour
@@ -69,10 +60,7 @@ if TYPE_CHECKING:
     from textual.css.query import QueryType
 
     from queuetui.api.models import BargeRequest
-    from queuetui.core.floor.calls import LiveCall
-    from queuetui.core.floor.poller import FloorSnapshot
     from queuetui.core.floor.stale_list import StaleList
-    from queuetui.core.monitoring import Monitoring
     from queuetui.core.outcome import Outcome
     from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
@@ -134,16 +122,22 @@ class ConsoleScreen(Screen[None]):
         self._hang_up = HangUpFlow(
             voice=voice, session=session, ended=self._show_live, saw=self._guide.saw, clock=self.clock, screen=self
         )
-        self._shift = ShiftReadBack(self, lambda entry: self._sessions().record(entry), voice)
+        self._watch = FloorWatch(
+            screen=self,
+            session=session,
+            panel=lambda: self._floor,
+            health=lambda: self.query_one(HealthLine),
+            voice=voice,
+            act_on=self._flow.act_on,
+            legs_ended=self._show_live,
+            top_line_changed=self.refresh_header,
+        )
+        self._sessions = SessionsFrame(self, "#sessions-waiting")
+        self._shift = ShiftReadBack(self, session, lambda entry: self._sessions.table().record(entry), voice)
+        self._keys = KeysSeen(self, lambda: self.query_one(KeyCaster))
+        self._on_top = OnTop(self, session, self._notices.show_held)
         self._tick = 0
-        self._resumed = False
         self._started_up = False  # start-up is over: signed in (a demo), or the sign-in screen is up
-        self._typed = False  # a key has come in while this screen was on top
-        self._attached_tick = 0  # the status tick at which the session was attached
-        self._resized_to: Size | None = None
-        self.presence: PresenceView | None = None  # who else is on which call, once the session's presence says
-        self._alarms = FloorAlarms(lambda: self.query_one(HealthLine), self.log_line, self._ring_bell, self._to_syslog)
-        self._following = Following()
 
     def compose(self) -> ComposeResult:
         # The profile is not known yet (it loads after the first paint): `attach` fills it in.
@@ -155,7 +149,7 @@ class ConsoleScreen(Screen[None]):
             yield CallForm(id="form")
         with Horizontal(id="bottom"):
             yield LogPanel(id="log", classes=framed)
-            # Its table comes with the rest of start-up: see `show_sessions`.
+            # Its table comes with the rest of start-up: see `SessionsFrame`.
             yield Static(id="sessions-waiting", classes=framed)
         yield Static("", id="tour")
         yield KeyCaster(id="keys")
@@ -181,6 +175,11 @@ class ConsoleScreen(Screen[None]):
     def _floor(self) -> FloorPanel:
         return self.query_one(FloorPanel)
 
+    @property
+    def presence(self) -> PresenceView | None:
+        """Who else is on which call, once the session's presence says."""
+        return self._watch.presence
+
     # ----- the session ------------------------------------------------------------------------------
 
     def use_slow_link(self, on: bool) -> None:
@@ -198,21 +197,8 @@ class ConsoleScreen(Screen[None]):
         self.refresh_header()
 
     def show_sessions(self) -> None:
-        """Put the sessions list's table in its frame, as start-up's worker is done. It is Textual's DataTable, which
-        the first frame would wait about 10 ms for (its module, its styles, its layout); the frame shows the list
-        empty until then, and no action can be recorded before a session opens."""
-        from queuetui.tui.widgets.sessions_table import SessionsTable  # loaded by `boot`, off this thread
-
-        waiting = self.query_one("#sessions-waiting")
-        table = SessionsTable(id="sessions", classes=" ".join(waiting.classes))
-        table.border_title = SESSIONS_TITLE
-        self.query_one("#bottom").mount(table, before=waiting)
-        waiting.remove()
-
-    def _sessions(self) -> SessionsTable:
-        from queuetui.tui.widgets.sessions_table import SessionsTable
-
-        return self.query_one(SessionsTable)
+        """Start-up's worker is done: the sessions list's table goes in its frame (see `SessionsFrame`)."""
+        self._sessions.fill()
 
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
@@ -223,33 +209,18 @@ class ConsoleScreen(Screen[None]):
             self.report("warning", left_words(live))
         self.session = session
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
-        self._sessions().clear_entries()
-        floor = session is not None and session.watch_floor(self._floor_updated)
-        self._floor.follow(session.floor if session is not None else None)
-        self.presence = None
-        if session is not None:
-            session.watch_presence(self._presence_updated)
+        self._sessions.table().clear_entries()
+        floor = self._watch.attach(session)
         self.query_one("#top").set_class(floor, "-floor")
-        self._following.stop()
-        self._alarms.attach(session.profile.alerts if session is not None else None, session.floor if session else None)
-        if session is not None:
-            self._floor.table.sort = session.profile.floor_sort
-            self._floor.table.only_marked = session.profile.floor_only_marked
         # A session starts where the first one did: on the live list, else in the Call field. Only while no key
         # has come in since the last sign-out: a burst typed at launch keeps going where it was aimed. Counted as
         # keys arrive, not as fields change: a key on its way to a field has not changed it yet.
         if session is None:
-            self._typed = False
-        elif not self._typed:
+            self._keys.typed = False
+        elif not self._keys.typed:
             self.set_focus(self._floor.table if floor else self._form.field("#call-id"))
         if session is not None:
-            # After the frame that shows the session: begun now, the first fetch of the live list (and the HTTP
-            # client it imports) and the read of the audit trail hold that frame up by about 14 ms. Textual runs
-            # this on the screen on top at the time, which may close first (help opened and shut at once): the
-            # status tick starts them too, a second on. Not sooner: the next tick may be due at once (it waited out
-            # the start-up), and on a loaded machine the frame may take longer than a tick.
-            self._attached_tick = self._tick
-            self.call_after_refresh(self._start_reading)
+            self._shift.attached()  # its live list and the read-back of its shift start after the frame that shows it
             profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
             for panel in self.query("#floor, #log, #sessions"):
@@ -271,94 +242,34 @@ class ConsoleScreen(Screen[None]):
         live = session.monitoring.current if session is not None else None
         self._form.show_live_mode(live.mode if live is not None else None)
         if session is None:
-            if header.facts is None:
-                return  # still starting: nothing to say yet
-            header.show(HeaderFacts(header.facts.environment, "", "", ""))
+            if header.facts is not None:  # else still starting: nothing to say yet
+                header.show(HeaderFacts(header.facts.environment, "", "", ""))
             return
         snooper = self._form.field("#snooper").value
-        facts = top_line_facts(session, self.presence, self.clock(), snooper, coarse=self.slow_link)
-        header.show(replace(facts, following=self._following.words))
+        following = self._watch.following.words
+        header.show(top_line_facts(session, self.presence, self.clock(), snooper, following, coarse=self.slow_link))
 
-    # ----- presence: who else is on which call -------------------------------------------------------
-
-    def _presence_updated(self, view: PresenceView) -> None:
-        """On the presence thread: hand the view to the UI thread."""
-        self.post_message(PresenceUpdated(view))
-
-    def on_presence_updated(self, message: PresenceUpdated) -> None:
-        if self.session is None or self.session.presence is None:
-            return  # a view from a session signed out of since
-        report_presence(self.presence, message.view, self._voice)
-        self.presence = message.view
-        self._floor.table.mark_others(message.view.calls_with_others())
-        self.refresh_header()
-
-    # ----- the floor --------------------------------------------------------------------------------
-
-    def _floor_updated(self, snapshot: FloorSnapshot, ended: tuple[Monitoring, ...]) -> None:
-        """On the poller's thread: hand the refresh to the UI thread."""
-        self.post_message(FloorUpdated(snapshot, ended))
+    # ----- the floor: its refreshes, presence, alarms, following ----------------------------------------
 
     def on_floor_updated(self, message: FloorUpdated) -> None:
-        self._alarms.show(message.snapshot.view)
-        for call_id in self._floor.show(message.snapshot):
-            self.report("warning", f"The live list names {call_id} more than once: the first one is shown")
-        if self.session is not None and report_floor_failure(message.snapshot, self.session, self._voice):
-            refused = "Sign in again: the live list's server refused the credentials"
-            self.post_message(LoginRequired(refused, refused=True))
-        self._followed_call_started(message.snapshot)
-        for ended in message.ended:
-            self.report(
-                "info", f"{ended.call_id} left the live list: you are off it ({ended.mode.value.upper()} ended)"
-            )
-        if message.ended:
-            self._show_live()
+        self._watch.refreshed(message)
 
-    def _ring_bell(self) -> None:
-        self.app.bell()
-
-    @work(thread=True, group="alarm-syslog", exit_on_error=False)
-    def _to_syslog(self, alarms: list[dict[str, object]]) -> None:
-        if self.session is not None:
-            for fields in alarms:
-                self.session.alarm_to_syslog(fields)
+    def on_presence_updated(self, message: PresenceUpdated) -> None:
+        self._watch.presence_updated(message)
 
     def action_acknowledge(self) -> None:
-        if self._alarms.view is None:
+        if not self._watch.acknowledge():
             raise SkipAction()
-        count = self._alarms.acknowledge()
-        self.log_line("info", f"Acknowledged {count} alarm{'' if count == 1 else 's'}: no more bells for them")
-
-    # ----- following an agent -----------------------------------------------------------------------
 
     def on_agents_table_follow(self, message: AgentsTable.Follow) -> None:
-        self._follow(message.agent)
+        self._watch.follow(message.agent)
 
     def on_live_calls_table_follow(self, message: LiveCallsTable.Follow) -> None:
-        self._follow(message.agent)
-
-    def _follow(self, agent: str) -> None:
-        if self.session is None:
-            return
-        self.report("info", self._following.start(agent, self.session.profile.follow_spies))
-        self.refresh_header()
+        self._watch.follow(message.agent)
 
     def action_spy_followed(self) -> None:
-        call = self._following.new_call
-        if call is None:
+        if not self._watch.spy_followed():
             raise SkipAction()
-        self._flow.act_on(call, SnoopType.SPY)
-
-    def _followed_call_started(self, snapshot: FloorSnapshot) -> None:
-        """A followed agent's new call: said, marked (a new row), and spied on when the profile says so."""
-        call: LiveCall | None = self._following.took(snapshot, self._floor.table.added)
-        if call is None:
-            return
-        if self._following.spies:
-            self.report("info", f"Agent {call.agent} took {call.call_id}: spying on it (following)")
-            self._flow.act_on(call, SnoopType.SPY, follow=True)
-        else:
-            self.report("info", f"Agent {call.agent} took {call.call_id} (marked *): F spies on it")
 
     # Focus moves with `set_focus`, at once: `Widget.focus()` waits its turn in the app's queue, behind keys
     # already typed, which would then land in the widget that had the focus before.
@@ -397,40 +308,19 @@ class ConsoleScreen(Screen[None]):
         return target
 
     def on_screen_suspend(self) -> None:
-        self._resized_to = None
-        if isinstance(self.app.screen, ModalScreen):
-            # Notices already up would be drawn over the dialog that has just opened; the log keeps every word.
-            self.app.clear_notifications()
-        if self.session is not None and self.session.floor is not None:
-            self.session.floor.pause()
+        self._on_top.covered()
 
     def on_resize(self, event: events.Resize) -> None:
-        # Textual sends the terminal's size once more after the first frames, unchanged, and lays out and
-        # repaints the whole console for it: about 15 ms while the session is being opened. A repeat is known
-        # only while this screen stays on top: below another one it is resized without being told.
-        if event.size == self._resized_to:
-            event.prevent_default()
-        self._resized_to = event.size
+        self._on_top.resized(event)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Textual restyles every widget of a screen that resumes. The first time, they were styled as they
-        # mounted a moment before, with nothing changed since: skipping it is about 15 ms of the first paint.
-        if not self._resumed:
-            event.refresh_styles = False
-            self._resumed = True
-        if self.session is not None and self.session.floor is not None:
-            self.session.floor.resume()
-        self._notices.show_held()
-
-    def _start_reading(self) -> None:
-        self._shift.start(self.session)
+        self._on_top.back(event)
 
     def on_shift_loaded(self, message: ShiftLoaded) -> None:
-        self._shift.loaded(message, self.session)
+        self._shift.loaded(message)
 
     def action_shift_summary(self) -> None:
-        if self.session is not None:
-            self._shift.open_summary(self.session)
+        self._shift.open_summary()
 
     # ----- reporting --------------------------------------------------------------------------------
 
@@ -449,8 +339,7 @@ class ConsoleScreen(Screen[None]):
 
     def _tick_status(self) -> None:
         self._tick += 1
-        if self._tick - self._attached_tick >= 10:
-            self._start_reading()
+        self._shift.tick()
         if self._tick % 10 == 0 and self.session is not None:
             if self.session.monitoring.current is not None:
                 self.refresh_header()  # the live time, once a second
@@ -467,16 +356,7 @@ class ConsoleScreen(Screen[None]):
         form = self._form
         if focused is not None and focused is not form and form not in focused.ancestors:
             raise SkipAction()  # Enter elsewhere (a list, a button outside the form) keeps its own meaning
-        if not self._started_up:  # a click: keys typed this early are held until start-up is over
-            self.report("error", "Still starting: nothing sent")
-            return
-        refused = form.modes.take_refused()
-        if refused is not None:
-            # A mode key the profile refused, then Enter: the form still shows the mode before it, which is not
-            # the one the supervisor asked for.
-            self.report("error", f"{refused.value.upper()} is not allowed in this profile: nothing sent")
-            return
-        self._flow.send_fields(form.fields())
+        self._flow.send_form(self._started_up)
 
     def on_call_form_submitted(self, message: CallForm.Submitted) -> None:
         self._flow.send_fields(message.fields)
@@ -512,20 +392,10 @@ class ConsoleScreen(Screen[None]):
     def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
         """An outcome: the Send button, the sessions list, the log and a notice, the tour, the top line."""
         self._flow.update_button()
-        record_outcome(self._sessions(), self.clock(), request, outcome)
-        report_outcome(outcome, self.session, self._voice, self._follow_up)
+        record_outcome(self._sessions.table(), self.clock(), request, outcome)
+        report_outcome(outcome, self.session, self._voice, self._flow.follow_up)
         self._guide.saw(Happened("outcome", outcome))
         self._mark_live()
-
-    def _follow_up(self, follow_up: FollowUp) -> None:
-        if follow_up.snooper_used is not None:
-            self.post_message(SnooperUsed(follow_up.snooper_used))
-        if follow_up.ask_again is not None:
-            self.request_send(follow_up.ask_again)
-        if follow_up.sign_in_again:
-            self.post_message(LoginRequired("Sign in again: the server refused the credentials", refused=True))
-        if follow_up.mark_field is not None:
-            self._form.focus_field(follow_up.mark_field, follow_up.sent)
 
     # ----- other actions ----------------------------------------------------------------------------
 
@@ -545,7 +415,7 @@ class ConsoleScreen(Screen[None]):
     def _show_live(self) -> None:
         """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
         if self.session is None or self.session.monitoring.current is None:
-            self._sessions().end_live()
+            self._sessions.table().end_live()
         self._mark_live()
 
     def _mark_live(self) -> None:
@@ -571,32 +441,25 @@ class ConsoleScreen(Screen[None]):
         self._guide.saw(message.happened)
 
     def show_keys(self, on: bool) -> None:
-        if self.is_mounted:  # not while the app is closing down
-            self.query_one(KeyCaster).set_class(on, "-on")
+        self._keys.show(on)
 
     @property
     def showing_keys(self) -> bool:
-        return self.query_one(KeyCaster).has_class("-on")
+        return self._keys.showing
 
     def keys_held_for_it(self) -> None:
         """Keys typed before start-up was over will be typed in once the session is attached: they count as keys
         come in, so attaching it leaves the focus where they are going."""
-        self._typed = True
+        self._keys.typed = True
 
     def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
         """Every key as the app receives it, before it is routed."""
-        if not self.is_mounted:
-            return
-        if self.app.screen is self:  # not `is_current`: that is true below a sign-in screen too
-            self._typed = True
-        caster = self.query_one(KeyCaster)
-        if caster.has_class("-on"):
-            caster.add(key, character, secret)
+        self._keys.pressed(key, character, secret)
 
     def reset(self) -> None:
         """Between two runs of a training: an empty log and sessions list, nothing live, the filter cleared."""
         self.query_one(LogPanel).clear()
-        self._sessions().clear_entries()
+        self._sessions.table().clear_entries()
         self._floor.table.mark_live(None)
         self._floor.clear_filter()
         if self.session is not None:
@@ -609,15 +472,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(LogPanel).clear()
 
     def action_export_log(self) -> None:
-        from queuetui.core.config import paths
-
-        path = paths.state_dir() / "logs" / f"queuetui-log-{self.clock():%Y%m%d-%H%M%S}.txt"
-        try:
-            count = self.query_one(LogPanel).export(path)
-        except OSError as problem:
-            self.report("error", f"Could not export the log: {problem.strerror}")
-            return
-        self.report("ok", f"Exported {count} log lines to {path}")
+        export_log(self.query_one(LogPanel), self.clock(), self._voice)
 
     @property
     def in_flight(self) -> frozenset[str]:

@@ -1,0 +1,37 @@
+"""Keys as the app receives them, before any widget sees them. The key caster shows them while it is on (what a room
+watching the presenter should see; a secret field's as dots), and a key that comes in while the console is on top
+counts as typed: attaching a session then leaves the focus where the keys are going rather than moving it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from queuetui.tui.widgets.key_caster import KeyCaster
+
+
+class KeysSeen:
+    def __init__(self, screen: Screen[None], caster: Callable[[], KeyCaster]) -> None:
+        self._screen = screen
+        self._caster = caster
+        self.typed = False  # a key has come in while the console was on top (the console resets it at sign-out)
+
+    def show(self, on: bool) -> None:
+        if self._screen.is_mounted:  # not while the app is closing down
+            self._caster().set_class(on, "-on")
+
+    @property
+    def showing(self) -> bool:
+        return self._caster().has_class("-on")
+
+    def pressed(self, key: str, character: str | None, secret: bool) -> None:
+        if not self._screen.is_mounted:
+            return
+        if self._screen.app.screen is self._screen:  # not `is_current`: that is true below a sign-in screen too
+            self.typed = True
+        caster = self._caster()
+        if caster.has_class("-on"):
+            caster.add(key, character, secret)
