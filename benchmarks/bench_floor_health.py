@@ -34,7 +34,8 @@ AGENTS = 1000
 QUEUES = ("billing", "support", "sales", "retention")
 
 
-def _files(folder: Path) -> dict[str, Path]:
+def floor_files(folder: Path) -> dict[str, Path]:
+    """The live list, the agents and the floor's figures, each in a file a `command` source prints."""
     now = time.time()
     calls = [
         {
@@ -60,10 +61,22 @@ def _files(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def _config(folder: Path, base_url: str, files: dict[str, Path], feeds: bool) -> None:
+# Levels most calls and agents cross while the benchmark runs (the prepared calls' durations spread over ten minutes).
+CROSSED_LEVELS = (
+    "long_call_warn = 300\nlong_call_alarm = 420\nlong_hold_warn = 60\nlong_ring_alarm = 30\n"
+    "callers_waiting_warn = 10\nlongest_wait_alarm = 120\nlong_break_alarm = 1200\n"
+)
+
+
+def floor_config(
+    base_url: str, files: dict[str, Path], feeds: bool, refresh_s: float = 0.5, levels: str = CROSSED_LEVELS
+) -> str:
+    """A profile signing in to `base_url` with the live list of `files`; with `feeds`, the floor's figures, the
+    agents and `levels` too. The two differ in nothing else."""
     text = (
         f'default_profile = "floor"\n[profiles.floor]\nbase_url = "{base_url}"\nsnooper_number = "9876543210"\n'
-        f'[profiles.floor.live_calls]\nsource = "command"\ncommand = ["cat", "{files["calls"]}"]\nrefresh_s = 0.5\n'
+        f'[profiles.floor.live_calls]\nsource = "command"\ncommand = ["cat", "{files["calls"]}"]\n'
+        f"refresh_s = {refresh_s}\n"
         '[profiles.floor.live_calls.fields]\nagent_name = "/agentName"\nstate = "/state"\nstarted_at = "/startTime"\n'
     )
     if feeds:
@@ -71,18 +84,17 @@ def _config(folder: Path, base_url: str, files: dict[str, Path], feeds: bool) ->
             f'[profiles.floor.floor_stats]\nsource = "command"\ncommand = ["cat", "{files["stats"]}"]\n'
             f'[profiles.floor.agents]\nsource = "command"\ncommand = ["cat", "{files["agents"]}"]\n'
             '[profiles.floor.agents.states]\n1 = "available"\n2 = "on a call"\n3 = "wrap-up"\n7 = "break"\n'
-            "[profiles.floor.alerts]\nlong_call_warn = 300\nlong_call_alarm = 420\nlong_hold_warn = 60\n"
-            "long_ring_alarm = 30\ncallers_waiting_warn = 10\nlongest_wait_alarm = 120\nlong_break_alarm = 1200\n"
+            f"[profiles.floor.alerts]\n{levels}"
         )
-    path = folder / "cfg" / "queuetui" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    return text
 
 
 def _measure(
     folder: Path, base_url: str, files: dict[str, Path], feeds: bool, refreshes: int, agents_view: bool = False
 ) -> dict[str, list[float]]:
-    _config(folder, base_url, files, feeds)
+    path = folder / "cfg" / "queuetui" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(floor_config(base_url, files, feeds))
     times: dict[str, list[float]] = {"ui": [], "judge": []}
     shown = ConsoleScreen.on_floor_updated
     judged = FloorJudge.judge
@@ -139,7 +151,7 @@ def main() -> None:
             XDG_STATE_HOME=str(folder / "state"),
             QUEUETUI_SSID=DEMO_SSID,
         )
-        files = _files(folder)
+        files = floor_files(folder)
         alone = _measure(folder, sim.url, files, False, args.refreshes)
         health = _measure(folder, sim.url, files, True, args.refreshes)
         agents = _measure(folder, sim.url, files, True, args.refreshes, agents_view=True)

@@ -198,7 +198,7 @@ def test_shift_records_skip_rotated_files_that_end_before_the_day(audit_path: Pa
 def test_shift_summary_counts_modes_and_outcomes_and_time_on_shift(audit_path: Path):
     write_day(audit_path)
     summary = shift_summary(shift_records(audit_path, "asha", "floor", "ssid ••••1a2b", date(2025, 3, 10)))
-    assert summary.records == 4
+    assert summary.actions == 4
     assert summary.by_mode == {"spy": 1, "whisper": 1, "barge": 2}
     assert summary.by_outcome == {"ok": 3, "api_error": 1}
     assert summary.by_mode_and_outcome == {("spy", "ok"): 1, ("whisper", "ok"): 1, ("barge", "api_error"): 1,
@@ -207,9 +207,19 @@ def test_shift_summary_counts_modes_and_outcomes_and_time_on_shift(audit_path: P
     assert summary.on_shift == timedelta(hours=11, minutes=59)
 
 
+def test_a_hang_up_ends_an_action_and_is_not_counted_as_another():
+    spy = record(1, datetime(2025, 3, 10, 9, tzinfo=IST))
+    hung_up = record(1, datetime(2025, 3, 10, 9, 5, tzinfo=IST), event="hung_up", outcome="hung_up")
+    whisper = record(2, datetime(2025, 3, 10, 9, 6, tzinfo=IST), mode="whisper")
+    summary = shift_summary([spy, hung_up, whisper])
+    assert (summary.actions, summary.by_mode) == (2, {"spy": 1, "whisper": 1})
+    assert summary.by_mode_and_outcome == {("spy", "ok"): 1, ("spy", "hung_up"): 1, ("whisper", "ok"): 1}
+    assert summary.on_shift == timedelta(minutes=6)
+
+
 def test_an_empty_shift_has_no_time_on_it():
     summary = shift_summary([])
-    assert (summary.records, summary.by_mode, summary.first, summary.on_shift) == (0, {}, None, timedelta(0))
+    assert (summary.actions, summary.by_mode, summary.first, summary.on_shift) == (0, {}, None, timedelta(0))
 
 
 # ----- attempts and their outcomes ---------------------------------------------------------------------------

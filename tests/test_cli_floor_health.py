@@ -109,8 +109,8 @@ def test_the_table_ends_with_the_health_line_and_the_alarms_in_words(write_confi
     ran = run_queuetui("calls", "--fail-on-alarm", in_process=True)
     assert ran.returncode == 7, ran.stderr
     lines = ran.stdout.splitlines()
-    health = next(line for line in lines if line.startswith("!!1 ALARM"))
+    health = next(line for line in lines if line.startswith("!!ALARM 1 "))
     assert "wait 7 max 1:35" in health and "talk ? ring ? hold ?" in health and "SL ?" in health
-    assert "free 1 busy 2 wrap 0 brk 1 off 0" in health
+    assert "agents: free 1 call 2 wrap 0 brk 1 off 0" in health
     assert any(line.startswith("!!ALARM long call 501 ") for line in lines)
     assert any(line.startswith("!warn break too long 15 ") for line in lines)

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING
 
 from queuetui.api.errors import Category
 
+# The outcome recorded for a leg the supervisor hung up: the end of an action, not an action of its own. Nothing
+# is sent for it (DeepCall has no call to end a barge).
+HUNG_UP = "hung_up"
+
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
     from queuetui.core.monitoring import MonitoringChange

@@ -40,10 +40,10 @@ from queuetui.core.audit.access import AuditWriteError
 from queuetui.core.audit.log import AuditLog
 from queuetui.core.audit.who import identity_fields
 from queuetui.core.deepcall_words import floor_words
+from queuetui.core.outcome import HUNG_UP, stop_name
 from queuetui.core.outcome import Outcome as Outcome
 from queuetui.core.outcome import OutcomeKind as OutcomeKind
 from queuetui.core.outcome import RetryNotice as RetryNotice
-from queuetui.core.outcome import stop_name
 
 if TYPE_CHECKING:
     from queuetui.api.models import BargeRequest
@@ -337,14 +337,14 @@ class BargeService:
         """Record that the supervisor hung up `leg` at `at` (no request goes out: DeepCall has no call for it), with
         its mode and how long it lasted. Returns why the record could not be written ("" when it was)."""
         return self.record_event(
-            "hung_up",
+            HUNG_UP,
             {
                 "call_id": leg.call_id,
                 "mode": leg.mode.value,
                 "target_type": leg.target_type,
                 "target": leg.target,
                 "snooper": leg.phone,
-                "outcome": "hung_up",
+                "outcome": HUNG_UP,
                 "since": leg.since.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
                 "duration_s": round(max(0.0, (at - leg.since).total_seconds()), 1),
             },

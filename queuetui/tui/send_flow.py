@@ -127,8 +127,10 @@ class SendFlow:
         if session is None:
             self.screen.post_message(LoginRequired("Sign in first"))
             return
-        if request.call_id in self.sends.confirming:
-            self.voice.report("warning", f"Barge on call {request.call_id} is waiting for your answer; not sent again")
+        asked = self.sends.confirming.get(request.call_id)  # a whisper asks too, when others are on the call
+        if asked is not None:
+            waiting = f"{asked} on call {request.call_id} is waiting for your answer"
+            self.voice.report("warning", f"{waiting}; not sent again")
             return
         from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 
@@ -142,12 +144,12 @@ class SendFlow:
         self, question: ConfirmBargeScreen, session: Session, request: BargeRequest, stale: StaleList | None
     ) -> None:
         # Reserve the call now: Enter pressed again behind the dialog must not open a second one.
-        self.sends.confirming.add(request.call_id)
-        self.update_button()
         what = request.snoop_type.value.capitalize()
+        self.sends.confirming[request.call_id] = what
+        self.update_button()
 
         def answered(confirmed: bool | None) -> None:
-            self.sends.confirming.discard(request.call_id)
+            self.sends.confirming.pop(request.call_id, None)
             self.answered()
             if confirmed and self.session() is not session:
                 # Signed out (and perhaps in as someone else) from the palette while the question was open: the

@@ -29,13 +29,13 @@ class Sends:
         self._screen = screen
         self.started: dict[str, float] = {}  # call id -> when its send started, for the spinner
         self.retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
-        self.confirming: set[str] = set()  # barges waiting for the supervisor's answer
+        self.confirming: dict[str, str] = {}  # call id -> the action ("Barge", "Whisper") waiting for a yes
         self._workers: dict[Worker[None], BargeRequest] = {}
 
     @property
     def busy(self) -> set[str]:
         """The calls Send is off for: being sent, or waiting for a yes."""
-        return set(self.started) | self.confirming
+        return set(self.started) | set(self.confirming)
 
     def start(
         self,

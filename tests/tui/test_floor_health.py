@@ -121,7 +121,7 @@ def test_the_health_line_shows_a_sites_own_figures_and_unknown_as_unknown(floor_
 
     drive(h, steps, size=(120, 30))
     assert seen["health"] == (
-        "!1 warn | wait 3 max 1:15 | talk 3 ring 0 hold 0 | free 1 busy 3 wrap 0 brk 1 off 0 | SL ?"
+        "!warn 1 | wait 3 max 1:15 | SL ? | calls: talk 3 ring 0 hold 0 | agents: free 1 call 3 wrap 0 brk 1 off 0"
     )
     assert "!C-2" in seen["row"] and "warn" in seen["row"]
 

@@ -15,6 +15,7 @@ from queuetui.core.presence.opening import open_store
 from queuetui.core.presence.watch import PresenceWatch
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from tui.conftest import (
     barge_dialog,
@@ -68,15 +69,20 @@ def test_a_colleague_on_your_call_shows_on_the_top_line_and_the_list(make_app, s
     drive(h, steps, size=(100, 24))
 
 
+async def whisper_question(pilot, h) -> ConfirmBargeScreen:
+    """A whisper on C-10023, which the colleague has been listening to for 30 s: the question it opens."""
+    await signed_in(pilot)
+    await wait_until(pilot, lambda: _sees(h, "C-10023", "spy"))
+    await fill_form(pilot, "C-10023", "13", mode="whisper")
+    return await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+
+
 def test_a_whisper_asks_first_when_someone_else_is_on_the_call(make_app, sim, colleague):
     h = make_app(base_url=sim.url)
     colleague.claim("C-10023", "spy", h.console.clock().timestamp() - 30)
 
     async def steps(pilot):
-        await signed_in(pilot)
-        await wait_until(pilot, lambda: _sees(h, "C-10023", "spy"))
-        await fill_form(pilot, "C-10023", "13", mode="whisper")
-        dialog = await press_for_screen(pilot, "enter", ConfirmBargeScreen)
+        dialog = await whisper_question(pilot, h)
         body = str(dialog.query_one("#confirm-body").render())
         assert "Also on it: Asha (SPY, 30 s)" in body
         assert sim.request_count == 0
@@ -85,6 +91,21 @@ def test_a_whisper_asks_first_when_someone_else_is_on_the_call(make_app, sim, co
 
     drive(h, steps)
     assert snoop_types(sim) == ["whisper"]
+
+
+def test_a_whisper_asked_again_while_its_question_is_open_says_whisper(make_app, sim, colleague):
+    h = make_app(base_url=sim.url)
+    colleague.claim("C-10023", "spy", h.console.clock().timestamp() - 30)
+
+    async def steps(pilot):
+        dialog = await whisper_question(pilot, h)
+        h.console.request_send(dialog.request)
+        await pilot.press("n")
+        await settle(pilot)
+
+    drive(h, steps)
+    assert h.toasts.of("warning") == ["Whisper on call C-10023 is waiting for your answer; not sent again"]
+    assert sim.request_count == 0
 
 
 def test_a_barge_onto_a_call_a_colleague_is_barging_takes_the_extra_key(make_app, sim, colleague):
@@ -96,6 +117,8 @@ def test_a_barge_onto_a_call_a_colleague_is_barging_takes_the_extra_key(make_app
         await wait_until(pilot, lambda: _sees(h, "C-10023", "barge"))
         dialog = await barge_dialog(pilot)
         assert "ANOTHER SUPERVISOR IS BARGING" in str(dialog.query_one("#confirm-title").render())
+        # The key bar offers the key that sends here, B; y only says why it does not.
+        assert "B Barge as well" in _key_bar(dialog) and "y Barge" not in _key_bar(dialog)
         await pilot.press("y")
         await wait_until(pilot, lambda: "Asha is barging this call: nothing sent" in _keys_line(dialog))
         await pilot.press("enter")  # on Cancel, where the focus is: the usual answers never barge here
@@ -105,9 +128,19 @@ def test_a_barge_onto_a_call_a_colleague_is_barging_takes_the_extra_key(make_app
         dialog = await barge_dialog(pilot)
         await pilot.press("B")
         await settle(pilot)
+        colleague.claim(None)
+        await wait_until(pilot, lambda: not h.console.presence.others_on("C-10023"))
+        dialog = await barge_dialog(pilot)
+        assert "y Barge" in _key_bar(dialog) and "Barge as well" not in _key_bar(dialog)
+        await pilot.press("n")
+        await settle(pilot)
 
     drive(h, steps)
     assert snoop_types(sim) == ["barge"]
+
+
+def _key_bar(dialog: ConfirmBargeScreen) -> str:
+    return dialog.query_one(KeyBar).line().plain
 
 
 def _keys_line(dialog: ConfirmBargeScreen) -> str:

@@ -69,7 +69,7 @@ def test_f6_sums_up_the_shift(make_app, sim, write_config):
         await send_call(pilot, "C-10023", "13")
         await send_call(pilot, "C-10023", "13", mode="whisper")
         summary = await press_for_screen(pilot, "f6", ShiftSummaryScreen)
-        assert summary.summary.records == 2
+        assert summary.summary.actions == 2
         assert summary.summary.by_mode == {"spy": 1, "whisper": 1}
 
     drive(h, steps)

@@ -19,6 +19,7 @@ from pathlib import Path
 from queuetui.core.audit.chain import without_chain
 from queuetui.core.audit.files import TrailLine, file_lines, last_line, trail_files, trail_lines
 from queuetui.core.audit.when import start_of_day
+from queuetui.core.outcome import HUNG_UP
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,9 @@ def shift_records(path: Path, os_user: str, profile: str, identity: str, day: da
 
 @dataclass(frozen=True)
 class ShiftSummary:
-    records: int
-    by_mode: dict[str, int]
-    by_outcome: dict[str, int]
+    actions: int  # spies, whispers and barges asked for; a leg's hang-up ends one and is not one of its own
+    by_mode: dict[str, int]  # actions
+    by_outcome: dict[str, int]  # records, hang-ups included
     by_mode_and_outcome: dict[tuple[str, str], int]
     first: datetime | None
     last: datetime | None
@@ -166,10 +167,11 @@ def shift_summary(records: Iterable[Mapping[str, object]]) -> ShiftSummary:
     by_mode: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()
     for (mode, outcome), count in pairs.items():
-        by_mode[mode] += count
         by_outcome[outcome] += count
+        if outcome != HUNG_UP:
+            by_mode[mode] += count
     return ShiftSummary(
-        records=sum(pairs.values()),
+        actions=sum(by_mode.values()),
         by_mode=dict(by_mode),
         by_outcome=dict(by_outcome),
         by_mode_and_outcome=dict(pairs),

@@ -10,6 +10,7 @@ alarms ring the bell (`AlarmBell`: a new alarm once, again every `bell_repeat_s`
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -206,6 +207,12 @@ def _breach(levels: Levels | None, key: str, subject: str, value: float | None) 
     return Breach(key, subject, level, value, threshold)
 
 
+def _lowest(levels: Levels | None) -> float:
+    """The lowest level set, infinity for none: a value below it is past no level."""
+    set_ = [level for level in (levels.warn, levels.alarm) if level is not None] if levels is not None else []
+    return min(set_, default=math.inf)
+
+
 def breaches(
     config: AlertsConfig,
     calls: Iterable[LiveCall],
@@ -219,16 +226,25 @@ def breaches(
         return ()
     # Looked up once: this runs for every call of a floor of thousands, on every refresh.
     long_call, long_hold, long_ring = (config.levels.get(key) for key in ("long_call", "long_hold", "long_ring"))
+    # The lowest level of each, for a call below it to cost no more than a comparison: the poller's thread runs
+    # this while the console waits for the interpreter.
+    call_from, hold_from, ring_from = (_lowest(levels) for levels in (long_call, long_hold, long_ring))
     found: list[Breach | None] = []
     for call in taking_turns(calls):
-        if call.ended:
+        state = call.state
+        if state is CallState.ENDED:
             continue
-        if long_call is not None:
-            found.append(_breach(long_call, "long_call", call.call_id, call.duration_s(now)))
-        if call.state is CallState.ON_HOLD and long_hold is not None:
-            found.append(_breach(long_hold, "long_hold", call.call_id, times.call_in_state_s(call, now)))
-        elif call.state is CallState.RINGING and long_ring is not None:
-            found.append(_breach(long_ring, "long_ring", call.call_id, times.call_in_state_s(call, now)))
+        duration = call.duration_s(now)
+        if duration is not None and duration >= call_from:
+            found.append(_breach(long_call, "long_call", call.call_id, duration))
+        if state is CallState.ON_HOLD and long_hold is not None:
+            held = times.call_in_state_s(call, now)
+            if held is not None and held >= hold_from:
+                found.append(_breach(long_hold, "long_hold", call.call_id, held))
+        elif state is CallState.RINGING and long_ring is not None:
+            rung = times.call_in_state_s(call, now)
+            if rung is not None and rung >= ring_from:
+                found.append(_breach(long_ring, "long_ring", call.call_id, rung))
     long_break = config.levels.get("long_break")
     for agent in agents or ():
         if agent.state is AgentState.BREAK and long_break is not None:

@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from queuetui.api.text import mask_phone
 from queuetui.tui.screens.question import Question
+from queuetui.tui.textual_private import keymap_of
 from queuetui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -61,12 +62,12 @@ class ConfirmBargeScreen(Question[bool]):
         Binding(
             "n,escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Cancel: nothing is sent", priority=True
         ),
+        # One of the two is on offer (see `check_action`): y, or B where another supervisor is barging.
         Binding("y", "answer(True)", "Barge", id="confirm.barge", tooltip="Confirm the audible barge", priority=True),
         Binding(
             "B",
             "barge_too",
             "Barge as well",
-            show=False,  # the box names it when it applies: on the key bar it would offer it on every barge
             id="confirm.barge_too",
             tooltip="Barge onto a call another supervisor is barging (y does not)",
             priority=True,
@@ -130,13 +131,35 @@ class ConfirmBargeScreen(Question[bool]):
         verb = "barge as well" if self.barging else verb
         return f"{' / '.join(keys[yes])}  {verb}    {' / '.join(keys['confirm.cancel'])}  cancel"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The key bar offers the key that sends: where another supervisor is barging that is B, and y only says so
+        (`on_key`)."""
+        if action == "answer" and parameters == (True,):
+            return not self.barging
+        if action == "barge_too":
+            return bool(self.barging)
+        return True
+
     def on_key(self, event: events.Key) -> None:
+        if self.barging and event.key in self._usual_yes_keys():  # not bound here: see `check_action`
+            event.stop()
+            event.prevent_default()
+            if self.typed_before_shown(event):
+                self._refuse_early_barge()
+            else:
+                self._ask_for_the_other_key()
+            return
         # Enter on the Barge button, typed while the console was busy (the Enter that opened this question waited
         # for start-up, say) and handled only now, after the question is drawn. The yes keys check this themselves.
         if self.typed_before_shown(event) and self._presses_yes(event.key):
             event.stop()
             event.prevent_default()
             self._refuse_early_barge()
+
+    def _usual_yes_keys(self) -> list[str]:
+        """The keys of the usual yes, as the keymap left them: not bound while another supervisor is barging."""
+        declared = next(b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == "confirm.barge")
+        return [key.strip() for key in keymap_of(self.app).get("confirm.barge", declared).split(",")]
 
     def _presses_yes(self, key: str) -> bool:
         active = self.active_bindings.get(key)

@@ -62,7 +62,7 @@ class ShiftSummaryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         minutes = int(summary.on_shift.total_seconds() // 60)
-        actions = "1 action" if summary.records == 1 else f"{summary.records} actions"
+        actions = "1 action" if summary.actions == 1 else f"{summary.actions} actions"
         done = f"{actions} today since {summary.first.astimezone():%H:%M}" if summary.first else "No actions yet today"
         with Vertical(id="shift-box"):
             yield Static(f"{done}; on shift {minutes // 60} h {minutes % 60:02} min", id="shift-line")
