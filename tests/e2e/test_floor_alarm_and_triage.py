@@ -58,10 +58,10 @@ def test_an_alarm_rings_the_bell_once_and_a_keeps_it_quiet(
     with PtyProgram([installed_command(), "--profile", "desk"], env=env) as term:
         term.wait_for("Sign in", timeout=30)
         term.send(b"\r")
-        term.wait_for("!1 warn", timeout=30)
+        term.wait_for("!warn 1", timeout=30)
         assert _bells(term) == 0
         state.write_text(json.dumps({"calls": [_call("C-1", 13, 320)]}))
-        term.wait_for("!!1 ALARM", timeout=30)
+        term.wait_for("!!ALARM 1", timeout=30)
         assert eventually(lambda: _bells(term) == 1)
         term.wait_for("(1 ack)", since=term.send(b"a"))
         acknowledged = len(runs.read_text())
@@ -84,7 +84,7 @@ def test_sort_by_duration_then_n_lands_on_the_longest_call_past_a_level_and_s_sp
     with TmuxSession([installed_command(), "--profile", "desk"], env=env, term="xterm") as term:
         term.wait_for("Sign in", timeout=20)
         term.send("Enter")
-        term.wait_for("!!1 ALARM", timeout=20)
+        term.wait_for("!!ALARM 1", timeout=20)
         term.send_once_read(REACTION_S, "o", "n", "s")  # the list read, then one burst
         term.wait_for("ON C-4 \u00b7 SPY", timeout=10)
     assert [r.parsed["callId"] for r in sim.received] == ["C-4"]
