@@ -18,6 +18,7 @@ from queuetui.core.config.settings import load_config
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import LiveCall as ScriptedCall
 from queuetui.tui.widgets.agents_table import AgentsTable
+from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.health_line import HealthLine
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from tui.conftest import drive, rows_seen, settle, started, wait_until
@@ -224,6 +225,8 @@ def test_the_agents_view_acts_on_an_agents_call_and_f_follows_them_to_their_next
         await pilot.press("v")
         agents = pilot.app.console_screen.query_one(AgentsTable)
         assert agents.has_focus
+        panel = pilot.app.console_screen.query_one(FloorPanel)
+        seen["state line"] = [str(panel.border_subtitle).split(" \u00b7 ")[0]]  # counts what the frame shows
         seen["rows"] = [(row.agent, row.state.value if row.state else None) for row in agents.rows]
         await pilot.press("down", "s")  # agent 14, on C-2
         await settle(pilot)
@@ -241,6 +244,10 @@ def test_the_agents_view_acts_on_an_agents_call_and_f_follows_them_to_their_next
         pilot.app.console_screen.set_focus(table)
         await pilot.press("v", "slash", *"17", "enter")  # the filter's first match, in the view shown
         assert agents.has_focus and agents.highlighted.agent == "17"
+        panel.show_state()  # as the console's clock does each second
+        seen["state line"].append(str(panel.border_subtitle).split(" \u00b7 ")[0])
+        await pilot.press("v")
+        seen["state line"].append(str(panel.border_subtitle).split(" \u00b7 ")[0])
 
     drive(h, steps)
     assert seen["rows"] == [
@@ -252,6 +259,8 @@ def test_the_agents_view_acts_on_an_agents_call_and_f_follows_them_to_their_next
     ]
     sent = [(r.parsed["callId"], r.parsed["snoopType"], r.parsed["targetEntityVal"]) for r in sim.received]
     assert sent == [("C-2", "spy", "14"), ("C-9", "spy", "13")]
+    words = seen["state line"]
+    assert words[:2] == ["5 agents", "1 of 5 agents"] and words[2].endswith(" calls"), words
 
 
 def test_with_follow_spies_the_followed_agents_next_call_is_spied_on_and_recorded_as_a_follow(

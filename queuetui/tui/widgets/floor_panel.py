@@ -75,6 +75,7 @@ class FloorPanel(Vertical):
         self.table.display, self.agents.display = not agents, agents
         self.border_title = "Agents" if agents else "Live calls"
         self.agents.show(self._floor.snapshot if self._floor is not None else None)
+        self.show_state()
         self.screen.set_focus(self.agents if agents else self.table)
 
     @property
@@ -104,9 +105,14 @@ class FloorPanel(Vertical):
             return
         snapshot = floor.snapshot
         table = self.table
-        total = len(snapshot.calls)
-        count = f"{table.matches} of {total}" if table.filter_text or table.only_marked else f"{total}"
-        noun = "call" if total == 1 else "calls"
+        if self.agents.display:  # the line counts what the frame shows
+            total = len(snapshot.view.agent_rows) if snapshot.view is not None else 0
+            filtered, matches, noun = bool(self.agents.filter_text.strip()), len(self.agents.rows), "agent"
+        else:
+            total = len(snapshot.calls)
+            filtered, matches, noun = bool(table.filter_text or table.only_marked), table.matches, "call"
+        count = f"{matches} of {total}" if filtered else f"{total}"
+        noun = noun if total == 1 else f"{noun}s"
         stale = snapshot.stale(floor.now())
         from queuetui.core.floor.triage import SORT_WORDS
 
