@@ -30,8 +30,10 @@ IDS = (LONG_ID, *TWINS)
 
 def floor_panel(screen: str) -> str:
     """The live list's panel at 80 columns, its rows joined with their padding stripped: an id wrapped over lines
-    of its own reads whole."""
-    return "".join(row[1:43].strip() for row in screen.splitlines()[1:12])
+    of its own reads whole. Found by its title: the health line above it takes one row or two."""
+    lines = screen.splitlines()
+    top = next(index for index, line in enumerate(lines) if "Live calls" in line)
+    return "".join(row[1:43].strip() for row in lines[top + 1 : top + 11])
 
 
 @pytest.mark.parametrize("row", [1, 2], ids=["first-twin", "second-twin"])
