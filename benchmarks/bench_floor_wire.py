@@ -72,6 +72,20 @@ def _open(stack: ExitStack, queuetui: str, home: Path, config: Path, feeds: bool
     return term
 
 
+# What a console writes in a second with nothing changing (a blinking cursor, a clock's digit): far below a refresh
+# that lays out rows.
+SETTLED_B = 300
+
+
+def wait_settled(term: PtyProgram, timeout: float = 60.0) -> None:
+    """Until a whole second passes with no more than an idle console's output: past the refreshes that follow its
+    sign-in, so the idle window and the echo measure the console as it runs, not as it starts."""
+    deadline = time.monotonic() + timeout
+    while len(term.written_in(time.monotonic(), 1.0)) > SETTLED_B:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the console still wrote more than {SETTLED_B} B a second after {timeout} s")
+
+
 def measure(queuetui: str, folder: Path, keys: int, idle_s: float, levels: str) -> dict[str, dict[str, float]]:
     port = 20000 + os.getpid() % 20000
     sim = subprocess.Popen([queuetui, "sim", "--port", str(port)], stdout=subprocess.PIPE)
@@ -87,7 +101,8 @@ def measure(queuetui: str, folder: Path, keys: int, idle_s: float, levels: str) 
                 config = home / "floor.toml"
                 config.write_text(floor_config(f"http://127.0.0.1:{port}/api/v2", files, feeds, 1, levels))
                 terms.append(_open(stack, queuetui, home, config, feeds, agents_view))
-            time.sleep(10)  # every console past the refreshes that follow its sign-in
+            for term in terms:
+                wait_settled(term)
             start, cpu_before = time.monotonic(), [cpu_s(term.pid) for term in terms]
             idle = [term.written_in(start, idle_s) for term in terms]
             cpu = [cpu_s(term.pid) - before for term, before in zip(terms, cpu_before, strict=True)]

@@ -23,13 +23,18 @@ async def on_the_list(pilot: Pilot[None], h: Harness) -> None:
     await rows_seen(pilot)
 
 
+async def barge_question_on_screen(pilot: Pilot[None], h: Harness) -> None:
+    """The barge question for the highlighted call, drawn: an answer typed now counts."""
+    await on_the_list(pilot, h)
+    question = await press_for_screen(pilot, "b", ConfirmBargeScreen)
+    await wait_until(pilot, lambda: question.shown)
+
+
 def test_a_key_typed_behind_the_cancel_of_the_barge_question_acts_on_the_list(make_app):
     h = make_app(demo=True)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await on_the_list(pilot, h)
-        question = await press_for_screen(pilot, "b", ConfirmBargeScreen)
-        await wait_until(pilot, lambda: question.shown)
+        await barge_question_on_screen(pilot, h)
         burst(h, ("n", "n"), ("w", "w"))
         await wait_until(pilot, lambda: "WHISPER" in h.header)
         assert any("cancelled; nothing sent" in line for line in h.log_lines)
@@ -53,9 +58,7 @@ def test_a_key_typed_behind_the_yes_of_the_barge_question_acts_once_the_barge_is
     h = make_app(demo=True)
 
     async def steps(pilot: Pilot[None]) -> None:
-        await on_the_list(pilot, h)
-        question = await press_for_screen(pilot, "b", ConfirmBargeScreen)
-        await wait_until(pilot, lambda: question.shown)
+        await barge_question_on_screen(pilot, h)
         burst(h, ("y", "y"), ("f6", None))
         await wait_until(pilot, lambda: isinstance(h.app.screen, ShiftSummaryScreen))
         await wait_until(pilot, lambda: "BARGE" in h.header)
