@@ -31,7 +31,6 @@ from queuetui.tui.palette_commands import PaletteCommands
 from queuetui.tui.screens.console import ConsoleScreen
 from queuetui.tui.session_keeper import SessionKeeper
 from queuetui.tui.startup import StartUp, console_classes, first_paint_theme
-from queuetui.tui.voice import Voice
 from queuetui.tui.widgets.live_calls import LiveCallsTable
 from queuetui.tui.widgets.log_panel import ReportKind
 
@@ -62,7 +61,7 @@ class QueueApp(App[None]):
         self.clock = launch.clock
         console = ConsoleScreen(still=launch.still, clock=launch.clock, demo=launch.demo, classes=console_classes())
         self.console_screen = console
-        self._voice = voice = Voice(console.report, console.log_line)
+        self._voice = voice = console.voice
         # Set by `_adopt_boot`; until then only the console's skeleton exists and nothing can be sent.
         self.ready = asyncio.Event()
         self.config = ConfigKeeper(self, self.report)
@@ -117,15 +116,15 @@ class QueueApp(App[None]):
         console.show_sessions()
         self.ready.set()
         report_boot_problems(boot, self._voice)
-        console.show_keys(self.launch.show_keys)
+        console.keys_seen.show(self.launch.show_keys)
         self.slow_link = self.launch.slow_link or boot.settings.slow_link
         console.use_slow_link(self.slow_link)
         if boot.demo is not None:
             if self.key_gate.held:
-                console.keys_held_for_it()
+                console.keys_seen.held_for_the_session()
             self.sessions.adopt_demo(boot.demo)
             if self.launch.tour:
-                console.start_tour(self.palette.keys_of)
+                console.tour_guide.start(self.palette.keys_of)
         else:
             if boot.demo_problem:
                 self.report("error", f"{boot.demo_problem}; not signed in")
@@ -160,7 +159,7 @@ class QueueApp(App[None]):
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.
-            self.console_screen.key_pressed(event.key, event.character, secret)
+            self.console_screen.keys_seen.pressed(event.key, event.character, secret)
             with key_typed_at(event.time):
                 await super().on_event(event)
             return
@@ -199,7 +198,7 @@ class QueueApp(App[None]):
         self.sessions.sign_out()
 
     def report(self, kind: ReportKind, message: str) -> None:
-        self.console_screen.report(kind, message)
+        self._voice.report(kind, message)
 
     # ----- config -----------------------------------------------------------------------------------
 

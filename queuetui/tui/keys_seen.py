@@ -27,7 +27,22 @@ class KeysSeen:
     def showing(self) -> bool:
         return self._caster().has_class("-on")
 
+    def focus_free_at_attach(self, *, signed_in: bool) -> bool:
+        """Whether attaching a session may put the focus where a session starts: only while no key has come in
+        since the last sign-out (a sign-out starts the count again), so a burst typed at launch keeps going where
+        it was aimed. Counted as keys arrive, not as fields change: a key on its way to a field has not changed it
+        yet."""
+        if not signed_in:
+            self.typed = False
+        return signed_in and not self.typed
+
+    def held_for_the_session(self) -> None:
+        """Keys typed before start-up was over will be typed in once the session is attached: they count as keys
+        come in, so attaching it leaves the focus where they are going."""
+        self.typed = True
+
     def pressed(self, key: str, character: str | None, secret: bool) -> None:
+        """Every key as the app receives it, before it is routed."""
         if not self._screen.is_mounted:
             return
         if self._screen.app.screen is self._screen:  # not `is_current`: that is true below a sign-in screen too

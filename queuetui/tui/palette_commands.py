@@ -14,23 +14,25 @@ from queuetui.tui.session_keeper import SessionKeeper
 from queuetui.tui.textual_private import keymap_of
 
 if TYPE_CHECKING:
-    from queuetui.tui.tour import KeysOf
-    from queuetui.tui.widgets.log_panel import ReportKind
+    from queuetui.tui.keys_seen import KeysSeen
+    from queuetui.tui.tour_guide import TourGuide
+    from queuetui.tui.voice import Voice
 
 
 class ConsoleActions(Protocol):
     """What the palette asks of the console screen."""
 
     @property
-    def showing_keys(self) -> bool: ...
-    def show_keys(self, on: bool) -> None: ...
+    def keys_seen(self) -> KeysSeen: ...
+    @property
+    def tour_guide(self) -> TourGuide: ...
+    @property
+    def voice(self) -> Voice: ...
     def action_hung_up(self) -> None: ...
     def action_shift_summary(self) -> None: ...
     def action_export_log(self) -> None: ...
     def action_clear_log(self) -> None: ...
-    def start_tour(self, keys_of: KeysOf) -> None: ...
     def reset(self) -> None: ...
-    def report(self, kind: ReportKind, message: str) -> None: ...
 
 
 class PaletteCommands:
@@ -84,7 +86,8 @@ class PaletteCommands:
             app.push_screen(HelpScreen(self.binding_sections(), keymap_of(app)))
 
     def toggle_keys(self) -> None:
-        self._console.show_keys(not self._console.showing_keys)
+        keys = self._console.keys_seen
+        keys.show(not keys.showing)
 
     def _on_demo(self) -> bool:
         session = self._sessions.session
@@ -92,7 +95,7 @@ class PaletteCommands:
 
     def start_tour(self) -> None:
         if self._on_demo():
-            self._console.start_tour(self.keys_of)
+            self._console.tour_guide.start(self.keys_of)
 
     def reset_demo(self) -> None:
         sim = self._sessions.demo_sim
@@ -101,7 +104,7 @@ class PaletteCommands:
         sim.scenario.reset()
         self._console.reset()
         self._app.clear_notifications()  # a notice of the run before (a red 1502) would outlive its log line
-        self._console.report("info", "Demo reset: log, sessions and calls start again")
+        self._console.voice.report("info", "Demo reset: log, sessions and calls start again")
 
     def commands(self, locked: bool) -> Iterable[SystemCommand]:
         console, app = self._console, self._app

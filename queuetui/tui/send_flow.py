@@ -1,8 +1,8 @@
 """From what the supervisor asked for to a send on its way: the form's fields or a row of the floor made into a
 request by the session, the barge question (and the warning that others on the call will hear you) asked first
 when the session or the floor's presence says so, then the send on a worker (`Sends`). A barge waiting for its
-answer holds its call: Enter again behind the question opens no second one. Outcomes go to `outcome`, and what
-their report asks for next comes back to `follow_up`."""
+answer holds its call: Enter again behind the question opens no second one. Each outcome is recorded in the sessions
+list and reported (`outcome_report`), and what its report asks for next comes back to `follow_up`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from queuetui.api.modes import SnoopType
 from queuetui.tui.messages import LoginRequired, SnooperUsed
+from queuetui.tui.outcome_report import record_outcome, report_outcome
 from queuetui.tui.sends import Sends
 from queuetui.tui.tour import Happened
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
     from queuetui.tui.voice import Voice
     from queuetui.tui.widgets.call_form import CallForm
+    from queuetui.tui.widgets.sessions_table import SessionsTable
 
 
 @dataclass(eq=False, kw_only=True)
@@ -46,7 +48,8 @@ class SendFlow:
     voice: Voice
     saw: Callable[[Happened], None]
     answered: Callable[[], None]  # a question closed: held notices may show
-    outcome: Callable[[BargeRequest, Outcome], None]
+    sessions: Callable[[], SessionsTable]  # where each outcome is recorded
+    monitoring_changed: Callable[[], None]  # an outcome may change the call the supervisor is on
     sends: Sends = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,6 +57,10 @@ class SendFlow:
 
     def update_button(self) -> None:
         self.form().show_busy(self.sends.busy)
+
+    def show_sending(self, tick: int, quiet: bool) -> None:
+        """The line under Send: what is on its way, at the console's status tick (`status_tick`)."""
+        self.form().show_sending(self.sends.status(tick, quiet))
 
     def send_form(self, started_up: bool) -> None:
         """Enter in the form: its fields as they are now. Not before start-up is over (a click: keys typed this early
@@ -191,7 +198,7 @@ class SendFlow:
             return
         refused = session.admit(request)
         if refused is not None:
-            self.outcome(request, refused)
+            self._outcome(request, refused)
             return
         self.sends.start(session, request, confirmed, stale, follow)
         self.update_button()
@@ -223,7 +230,15 @@ class SendFlow:
 
     def finished(self, message: SendFinished) -> None:
         self.sends.finished(message.request.call_id)
-        self.outcome(message.request, message.outcome)
+        self._outcome(message.request, message.outcome)
+
+    def _outcome(self, request: BargeRequest, outcome: Outcome) -> None:
+        """An outcome: the Send button, the sessions list, the log and a notice, the tour, the call marked."""
+        self.update_button()
+        record_outcome(self.sessions(), self.clock(), request, outcome)
+        report_outcome(outcome, self.session(), self.voice, self.follow_up)
+        self.saw(Happened("outcome", outcome))
+        self.monitoring_changed()
 
     def follow_up(self, follow_up: FollowUp) -> None:
         """What the report of an outcome asks for next (`outcome_report`)."""

@@ -39,6 +39,7 @@ from textual.app import App
 
 from queuetui.tui.first_theme import first_theme
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.screens.console_widths import width_class
 
 if TYPE_CHECKING:
     from queuetui.sim import SimServer
@@ -69,7 +70,7 @@ def first_paint_theme(app: App[None]) -> None:
 def console_classes() -> str:
     """The class Textual's first resize will give the console, from the terminal's width now. Set before the first
     layout, that resize changes no class and so does not restyle every widget."""
-    return ConsoleScreen.width_class(shutil.get_terminal_size().columns)
+    return width_class(shutil.get_terminal_size().columns)
 
 
 def resume_collection() -> None:

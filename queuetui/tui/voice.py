@@ -1,4 +1,5 @@
-"""How the console's helpers speak: `report` puts a line in the log and a notice on screen, `log` the line alone."""
+"""How the console speaks: `report` puts a line in the log and a notice on screen, `log` the line alone. Its helpers
+and the app speak through the console's `Voice` (`console_voice`), so every word reaches the log panel."""
 
 from __future__ import annotations
 
@@ -7,10 +8,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from queuetui.tui.widgets.log_panel import ReportKind
+    from datetime import datetime
+
+    from queuetui.tui.notices import Notices
+    from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
 
 
 @dataclass(frozen=True)
 class Voice:
     report: Callable[[ReportKind, str], None]
     log: Callable[[str, str], None]  # a ReportKind, or "request" for what goes out
+
+
+def console_voice(log_panel: Callable[[], LogPanel], clock: Callable[[], datetime], notices: Notices) -> Voice:
+    """The console's voice: each line in its log panel at the console's time; a report is a notice too (held while
+    a dialog is open: see `Notices`)."""
+
+    def log(kind: str, message: str) -> None:
+        log_panel().add(kind, message, clock())
+
+    def report(kind: ReportKind, message: str) -> None:
+        log(kind, message)
+        notices.say(kind, message)
+
+    return Voice(report, log)

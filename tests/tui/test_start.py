@@ -137,7 +137,7 @@ def test_the_live_list_starts_after_the_frame_that_shows_the_session(make_app, m
 
     def attach_then_tick(console, session):
         attach(console, session)
-        console._tick_status()
+        console._status_tick.tick()
 
     def started_list(poller):
         happened.append("list started")

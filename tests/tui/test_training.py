@@ -97,8 +97,8 @@ def test_the_tour_names_the_keys_the_keymap_gives_and_following_it_sends_what_it
         pilot.app.start_tour()  # from the palette: the same keys
         await pilot.pause()
         for _ in range(6):
-            pilot.app.console_screen.tour.index += 1  # on to the last steps' texts
-            texts.append(pilot.app.console_screen.tour.text)
+            pilot.app.console_screen.tour_guide.tour.index += 1  # on to the last steps' texts
+            texts.append(pilot.app.console_screen.tour_guide.tour.text)
 
     drive(h, steps)
     assert "press /, type C-10023, Enter, then w. Nobody hears you." in texts[0]

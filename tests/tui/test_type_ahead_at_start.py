@@ -229,7 +229,7 @@ def test_a_key_on_its_way_to_a_field_keeps_the_focus_where_it_is_going(make_app,
 
     async def steps(pilot):
         try:
-            h.console.key_pressed("C", "C", secret=False)
+            h.console.keys_seen.pressed("C", "C", secret=False)
         finally:
             release(held_config)
         await started(pilot)

@@ -32,45 +32,38 @@ from queuetui.tui.hang_up_flow import HangUpFlow
 from queuetui.tui.keys_seen import KeysSeen
 from queuetui.tui.log_export import export_log
 from queuetui.tui.messages import FloorUpdated, PresenceUpdated, RetryScheduled, SendFinished, ShiftLoaded, TourEvent
+from queuetui.tui.monitoring_marks import MonitoringMarks
 from queuetui.tui.notices import Notices
 from queuetui.tui.on_top import OnTop
-from queuetui.tui.outcome_report import record_outcome, report_outcome
-from queuetui.tui.outcome_words import left_words
 from queuetui.tui.screens.console_bindings import CONSOLE_BINDINGS
+from queuetui.tui.screens.console_widths import WIDTH_CLASSES
 from queuetui.tui.send_flow import SendFlow
 from queuetui.tui.sessions_frame import SessionsFrame
 from queuetui.tui.shift_readback import ShiftReadBack
+from queuetui.tui.status_tick import TICKS_A_SECOND, StatusTick
 from queuetui.tui.top_line import top_line_facts
-from queuetui.tui.tour import Happened, KeysOf, Tour
 from queuetui.tui.tour_guide import TourGuide
-from queuetui.tui.voice import Voice
-from queuetui.tui.widgets.agents_table import AgentsTable
+from queuetui.tui.voice import console_voice
 from queuetui.tui.widgets.call_form import CallForm
 from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.form_input import FormInput
 from queuetui.tui.widgets.health_line import HealthLine
 from queuetui.tui.widgets.key_bar import KeyBar
 from queuetui.tui.widgets.key_caster import KeyCaster
-from queuetui.tui.widgets.live_calls import LiveCallsTable
-from queuetui.tui.widgets.log_panel import LogPanel, ReportKind
+from queuetui.tui.widgets.log_panel import LogPanel
 from queuetui.tui.widgets.mode_selector import ModeSelector
-from queuetui.tui.widgets.status_header import HeaderFacts, StatusHeader
+from queuetui.tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from textual.css.query import QueryType
 
     from queuetui.api.models import BargeRequest
     from queuetui.core.floor.stale_list import StaleList
-    from queuetui.core.outcome import Outcome
     from queuetui.core.presence.entry import PresenceView
     from queuetui.core.session import Session
     from queuetui.tui.widgets.sessions_table import SessionsTable
 
 SESSIONS_TITLE = "Sessions this shift"
-
-
-# Wider terminals get a wider form and sessions list (see app.tcss); 80 columns is the design size.
-WIDTH_CLASSES = [(0, "-narrow"), (110, "-wide")]
 
 
 class ConsoleScreen(Screen[None]):
@@ -82,11 +75,6 @@ class ConsoleScreen(Screen[None]):
     # sign-in, the barge question, help) at its first resize, and that restyled each of its widgets again.
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
     BINDINGS: ClassVar[list[BindingType]] = CONSOLE_BINDINGS
-
-    @staticmethod
-    def width_class(width: int) -> str:
-        """The class Textual's resize gives this screen at `width` columns."""
-        return next(name for minimum, name in sorted(WIDTH_CLASSES, reverse=True) if width >= minimum)
 
     def __init__(
         self,
@@ -104,10 +92,19 @@ class ConsoleScreen(Screen[None]):
         self.slow_link = False  # see `use_slow_link`
         self.clock = clock or (lambda: datetime.now().astimezone())
         self.session: Session | None = None
-        self._guide = TourGuide(self, "tour")
-        self._notices = Notices(lambda: self.app, self._dialog_open, lambda: self.tour is not None)
-        self._voice = voice = Voice(self.report, self.log_line)
+        # The app and the palette start the tour and show the keys pressed through these two, not the screen.
+        self.tour_guide = guide = TourGuide(self, "tour")
+        self._notices = Notices(lambda: self.app, self._dialog_open, lambda: guide.tour is not None)
+        self.voice = voice = console_voice(lambda: self.query_one(LogPanel), self.clock, self._notices)
         session = self._signed_in  # the helpers read the session in force when they act
+        self._sessions = SessionsFrame(self, "#sessions-waiting")
+        self._monitoring = MonitoringMarks(
+            session=session,
+            floor=lambda: self._floor,
+            sessions=self._sessions.table,
+            voice=voice,
+            top_line=self.refresh_header,
+        )
         self._flow = SendFlow(
             screen=self,
             session=session,
@@ -115,12 +112,18 @@ class ConsoleScreen(Screen[None]):
             presence=lambda: self.presence,
             clock=self.clock,
             voice=voice,
-            saw=self._guide.saw,
+            saw=guide.saw,
             answered=self._notices.show_held,
-            outcome=self._finish,
+            sessions=self._sessions.table,
+            monitoring_changed=self._monitoring.changed,
         )
         self._hang_up = HangUpFlow(
-            voice=voice, session=session, ended=self._show_live, saw=self._guide.saw, clock=self.clock, screen=self
+            voice=voice,
+            session=session,
+            ended=self._monitoring.legs_ended,
+            saw=guide.saw,
+            clock=self.clock,
+            screen=self,
         )
         self._watch = FloorWatch(
             screen=self,
@@ -129,14 +132,20 @@ class ConsoleScreen(Screen[None]):
             health=lambda: self.query_one(HealthLine),
             voice=voice,
             act_on=self._flow.act_on,
-            legs_ended=self._show_live,
+            legs_ended=self._monitoring.legs_ended,
             top_line_changed=self.refresh_header,
         )
-        self._sessions = SessionsFrame(self, "#sessions-waiting")
         self._shift = ShiftReadBack(self, session, lambda entry: self._sessions.table().record(entry), voice)
-        self._keys = KeysSeen(self, lambda: self.query_one(KeyCaster))
+        self.keys_seen = KeysSeen(self, lambda: self.query_one(KeyCaster))
         self._on_top = OnTop(self, session, self._notices.show_held)
-        self._tick = 0
+        self._status_tick = StatusTick(
+            session=session,
+            shift=self._shift,
+            top_line=self.refresh_header,
+            floor=lambda: self._floor,
+            sending=self._flow.show_sending,
+            quiet=lambda: self.still or self.slow_link,
+        )
         self._started_up = False  # start-up is over: signed in (a demo), or the sign-in screen is up
 
     def compose(self) -> ComposeResult:
@@ -161,11 +170,14 @@ class ConsoleScreen(Screen[None]):
         for field in self.query(Input):
             field.cursor_blink = not self.still
         self.refresh_header()
-        self.set_interval(0.1, self._tick_status, pause=False)
+        self.set_interval(1 / TICKS_A_SECOND, self._status_tick.tick, pause=False)
         self.set_focus(self._form.field("#call-id"))
 
     def _signed_in(self) -> Session | None:
         return self.session
+
+    def _dialog_open(self) -> bool:
+        return bool(self._flow.sends.confirming) or isinstance(self.app.screen, ModalScreen)
 
     @property
     def _form(self) -> CallForm:
@@ -183,16 +195,13 @@ class ConsoleScreen(Screen[None]):
     # ----- the session ------------------------------------------------------------------------------
 
     def use_slow_link(self, on: bool) -> None:
-        """At the far end of a slow link every byte counts: the live time and the calls' durations change once a
-        minute or more, fields do not blink, the sending line does not spin or count, and the live list has no
-        scrollbar to redraw as calls come and go (its title gives the count), and the health line's figures change
-        at most once a minute (its alarms at once)."""
+        """At the far end of a slow link every byte counts: the live time changes once a minute, fields do not blink,
+        the sending line does not spin or count, and the floor's panels send less (`FloorPanel.use_slow_link`, the
+        health line's figures at most once a minute, its alarms at once)."""
         self.slow_link = on
         for field in self.query(Input):
             field.cursor_blink = not (self.still or on)
-        table = self._floor.table
-        table.coarse = on
-        table.set_class(on, "-slow-link")
+        self._floor.use_slow_link(on)
         self.query_one(HealthLine).slow_link = on
         self.refresh_header()
 
@@ -203,31 +212,22 @@ class ConsoleScreen(Screen[None]):
     def attach(self, session: Session | None) -> None:
         """Show a newly opened session (or none, after sign-out): its allowed modes, and its snooper and target
         type where the form is empty."""
-        legs = self.session.monitoring.legs if self.session is not None and self.session is not session else ()
-        for live in legs:
-            # Signing out does not hang up the phone: DeepCall has no call for that.
-            self.report("warning", left_words(live))
+        self._monitoring.replaced(self.session, session)
         self.session = session
         # Another supervisor may sign in next on a shared jump host: nothing of this one's shift stays.
         self._sessions.table().clear_entries()
         floor = self._watch.attach(session)
         self.query_one("#top").set_class(floor, "-floor")
-        # A session starts where the first one did: on the live list, else in the Call field. Only while no key
-        # has come in since the last sign-out: a burst typed at launch keeps going where it was aimed. Counted as
-        # keys arrive, not as fields change: a key on its way to a field has not changed it yet.
-        if session is None:
-            self._keys.typed = False
-        elif not self._keys.typed:
+        if self.keys_seen.focus_free_at_attach(signed_in=session is not None):
+            # A session starts where the first one did: on the live list, else in the Call field.
             self.set_focus(self._floor.table if floor else self._form.field("#call-id"))
         if session is not None:
             self._shift.attached()  # its live list and the read-back of its shift start after the frame that shows it
-            profile = session.profile
             # On the framed panels, not the screen: a class on the screen would restyle every widget in it.
             for panel in self.query("#floor, #log, #sessions"):
                 for env in type(session.environment):
                     panel.set_class(env is session.environment, f"-env-{env.value}")
-            self._form.modes.set_allowed(frozenset(profile.allowed_modes))
-            self._form.fill_empty(profile.snooper_number, profile.target_type)
+            self._form.use_profile(session.profile)
         self.refresh_header()
 
     def start_up_done(self) -> None:
@@ -242,8 +242,7 @@ class ConsoleScreen(Screen[None]):
         live = session.monitoring.current if session is not None else None
         self._form.show_live_mode(live.mode if live is not None else None)
         if session is None:
-            if header.facts is not None:  # else still starting: nothing to say yet
-                header.show(HeaderFacts(header.facts.environment, "", "", ""))
+            header.signed_out()
             return
         snooper = self._form.field("#snooper").value
         following = self._watch.following.words
@@ -261,10 +260,7 @@ class ConsoleScreen(Screen[None]):
         if not self._watch.acknowledge():
             raise SkipAction()
 
-    def on_agents_table_follow(self, message: AgentsTable.Follow) -> None:
-        self._watch.follow(message.agent)
-
-    def on_live_calls_table_follow(self, message: LiveCallsTable.Follow) -> None:
+    def on_floor_panel_follow(self, message: FloorPanel.Follow) -> None:
         self._watch.follow(message.agent)
 
     def action_spy_followed(self) -> None:
@@ -290,7 +286,7 @@ class ConsoleScreen(Screen[None]):
         self._flow.act_on(message.call, message.mode)
 
     def on_floor_panel_not_acted(self, message: FloorPanel.NotActed) -> None:
-        self.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
+        self.voice.report("warning", f"{message.mode.value.upper()} not sent: {message.why}")
 
     def on_floor_panel_copy_to_form(self, message: FloorPanel.CopyToForm) -> None:
         """Copy a call into the form, keeping the focus on the list: there Enter copies again and never sends, so a
@@ -322,30 +318,6 @@ class ConsoleScreen(Screen[None]):
     def action_shift_summary(self) -> None:
         self._shift.open_summary()
 
-    # ----- reporting --------------------------------------------------------------------------------
-
-    def log_line(self, kind: ReportKind | str, message: str) -> None:
-        self.query_one(LogPanel).add(kind, message, self.clock())
-
-    def report(self, kind: ReportKind, message: str) -> None:
-        """A log line and a notice (held while a dialog is open: see `Notices`)."""
-        self.log_line(kind, message)
-        self._notices.say(kind, message)
-
-    def _dialog_open(self) -> bool:
-        return bool(self._flow.sends.confirming) or isinstance(self.app.screen, ModalScreen)
-
-    # ----- mode and status line ---------------------------------------------------------------------
-
-    def _tick_status(self) -> None:
-        self._tick += 1
-        self._shift.tick()
-        if self._tick % 10 == 0 and self.session is not None:
-            if self.session.monitoring.current is not None:
-                self.refresh_header()  # the live time, once a second
-            self._floor.show_state()
-        self._form.show_sending(self._flow.sends.status(self._tick, self.still or self.slow_link))
-
     # ----- sending ----------------------------------------------------------------------------------
 
     async def action_send(self) -> None:
@@ -361,21 +333,13 @@ class ConsoleScreen(Screen[None]):
     def on_call_form_submitted(self, message: CallForm.Submitted) -> None:
         self._flow.send_fields(message.fields)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # Enter is the priority binding's; a submit that reaches here came from elsewhere
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        if event.input.id == "call-id":
-            self._flow.update_button()
-        elif event.input.id == "snooper":
-            self.refresh_header()
-        event.input.remove_class("-invalid")
+    @on(Input.Changed, "#snooper")
+    def _snooper_changed(self) -> None:
+        self.refresh_header()  # it shows the number, masked
 
     @on(FormInput.PasteRefused)
     def _paste_refused(self, event: FormInput.PasteRefused) -> None:
-        self.report("warning", f"Paste refused: {event.reason}; nothing was changed")
+        self.voice.report("warning", f"Paste refused: {event.reason}; nothing was changed")
 
     def request_send(self, request: BargeRequest, stale: StaleList | None = None) -> None:
         self._flow.request_send(request, stale)
@@ -389,14 +353,6 @@ class ConsoleScreen(Screen[None]):
     def on_send_finished(self, message: SendFinished) -> None:
         self._flow.finished(message)
 
-    def _finish(self, request: BargeRequest, outcome: Outcome) -> None:
-        """An outcome: the Send button, the sessions list, the log and a notice, the tour, the top line."""
-        self._flow.update_button()
-        record_outcome(self._sessions.table(), self.clock(), request, outcome)
-        report_outcome(outcome, self.session, self._voice, self._flow.follow_up)
-        self._guide.saw(Happened("outcome", outcome))
-        self._mark_live()
-
     # ----- other actions ----------------------------------------------------------------------------
 
     def action_mode(self, mode: str) -> None:
@@ -404,7 +360,7 @@ class ConsoleScreen(Screen[None]):
 
     def on_mode_selector_refused(self, message: ModeSelector.Refused) -> None:
         if self.session is not None:
-            self.report("warning", self.session.mode_refusal(message.mode))
+            self.voice.report("warning", self.session.mode_refusal(message.mode))
 
     def on_sessions_table_rerun(self, message: SessionsTable.Rerun) -> None:
         self.request_send(message.request)
@@ -412,67 +368,29 @@ class ConsoleScreen(Screen[None]):
     def action_hung_up(self) -> None:
         self._hang_up.hung_up()
 
-    def _show_live(self) -> None:
-        """After a leg ended: the sessions list, the live list's marker and the top line show what is left."""
-        if self.session is None or self.session.monitoring.current is None:
-            self._sessions.table().end_live()
-        self._mark_live()
-
-    def _mark_live(self) -> None:
-        """The live list's marker and the top line on the call the supervisor is on now."""
-        live = self.session.monitoring.current if self.session is not None else None
-        self._floor.table.mark_live(live.call_id if live else None)
-        self.refresh_header()
-
     # ----- the tour and the room --------------------------------------------------------------------
 
-    @property
-    def tour(self) -> Tour | None:
-        return self._guide.tour
-
-    def start_tour(self, keys_of: KeysOf) -> None:
-        self._guide.start(keys_of)
-
     def action_leave_tour(self) -> None:
-        if not self._guide.leave():
+        if not self.tour_guide.leave():
             raise SkipAction()
 
     def on_tour_event(self, message: TourEvent) -> None:
-        self._guide.saw(message.happened)
-
-    def show_keys(self, on: bool) -> None:
-        self._keys.show(on)
-
-    @property
-    def showing_keys(self) -> bool:
-        return self._keys.showing
-
-    def keys_held_for_it(self) -> None:
-        """Keys typed before start-up was over will be typed in once the session is attached: they count as keys
-        come in, so attaching it leaves the focus where they are going."""
-        self._keys.typed = True
-
-    def key_pressed(self, key: str, character: str | None, secret: bool) -> None:
-        """Every key as the app receives it, before it is routed."""
-        self._keys.pressed(key, character, secret)
+        self.tour_guide.saw(message.happened)
 
     def reset(self) -> None:
-        """Between two runs of a training: an empty log and sessions list, nothing live, the filter cleared."""
+        """Between two runs of a training: an empty log and sessions list, nothing monitored, the filter cleared."""
         self.query_one(LogPanel).clear()
         self._sessions.table().clear_entries()
-        self._floor.table.mark_live(None)
         self._floor.clear_filter()
-        if self.session is not None:
-            self.session.monitoring.end()
         self._form.clear_errors()
-        self._guide.restart()
-        self.refresh_header()
+        self.tour_guide.restart()
+        self._monitoring.forgotten()
 
     def action_clear_log(self) -> None:
         self.query_one(LogPanel).clear()
 
     def action_export_log(self) -> None:
-        export_log(self.query_one(LogPanel), self.clock(), self._voice)
+        export_log(self.query_one(LogPanel), self.clock(), self.voice)
 
     @property
     def in_flight(self) -> frozenset[str]:

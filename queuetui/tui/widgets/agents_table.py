@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from queuetui.api.modes import SnoopType
-from queuetui.tui.widgets.floor_intents import ActOn, NotActed
+from queuetui.tui.widgets.floor_intents import ActOn, Follow, NotActed
 from queuetui.tui.widgets.live_calls import cut, duration
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
@@ -87,13 +87,6 @@ class AgentsTable(SteadyScrollView, can_focus=True):
         ),
         Binding("v", "calls", "Calls", priority=True, id="agents.calls", tooltip="Back to the live calls"),
     ]
-
-    class Follow(Message):
-        """Follow agent `agent` (their next call is marked, and spied on with `follow_spies`)."""
-
-        def __init__(self, agent: str) -> None:
-            super().__init__()
-            self.agent = agent
 
     class ShowCalls(Message):
         """Back to the live calls."""
@@ -183,7 +176,7 @@ class AgentsTable(SteadyScrollView, can_focus=True):
     def action_follow(self) -> None:
         row = self.highlighted
         if row is not None:
-            self.post_message(self.Follow(row.agent))
+            self.post_message(Follow(row.agent))
 
     def action_calls(self) -> None:
         self.post_message(self.ShowCalls())

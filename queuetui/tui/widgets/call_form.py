@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from queuetui.api.fields import FieldErrors
     from queuetui.api.models import BargeRequest
+    from queuetui.core.config.settings import Profile
 
 # Form widgets by the wire name of the field they hold, so server and validation errors can focus them.
 FIELD_WIDGETS = {
@@ -51,6 +52,7 @@ class CallForm(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._live_mode: SnoopType | None = None  # the mode of the call the supervisor is on, if any
+        self._busy: frozenset[str] = frozenset()  # the calls Send is off for, as last told (`show_busy`)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -103,9 +105,11 @@ class CallForm(Vertical):
         self.field("#target-type").value = "agent"
         self.field("#target-value").value = agent or ""
 
-    def fill_empty(self, snooper: str, target_type: str) -> None:
-        """A profile's snooper number and target type, where the form has none."""
-        for selector, value in (("#snooper", snooper), ("#target-type", target_type)):
+    def use_profile(self, profile: Profile) -> None:
+        """A newly attached session's profile: the modes it allows, and its snooper number and target type where the
+        form has none."""
+        self.modes.set_allowed(frozenset(profile.allowed_modes))
+        for selector, value in (("#snooper", profile.snooper_number), ("#target-type", profile.target_type)):
             field = self.field(selector)
             if not field.value.strip():
                 field.value = value
@@ -119,11 +123,24 @@ class CallForm(Vertical):
     def _send_pressed(self) -> None:
         self.post_message(self.Submitted(self.fields()))
 
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter is the screen's priority binding, which reads the whole form: a field's own sends nothing
+
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        """A field typed into is no longer marked as a problem; a new call in Call may be one Send is off for."""
+        event.input.remove_class("-invalid")
+        if event.input.id == "call-id":
+            self.show_busy(self._busy)
+
     # ----- what it shows ----------------------------------------------------------------------------
 
     def show_busy(self, calls: Collection[str]) -> None:
-        """Send is off while the call in the form is among `calls` (being sent, or waiting for a yes)."""
-        self.query_one("#send", SendButton).disabled = self.field("#call-id").value.strip() in calls
+        """Send is off while the call in the form is among `calls` (being sent, or waiting for a yes), and stays so
+        as the Call field changes until the form is told again."""
+        self._busy = frozenset(calls)
+        self.query_one("#send", SendButton).disabled = self.field("#call-id").value.strip() in self._busy
 
     def show_sending(self, text: str) -> None:
         status = self.query_one("#send-status", Static)

@@ -30,6 +30,14 @@ class CopyToForm(Message, namespace="floor_panel"):
         self.call = call
 
 
+class Follow(Message, namespace="floor_panel"):
+    """Follow agent `agent`: their next call is marked, and spied on when the profile's `follow_spies` says so."""
+
+    def __init__(self, agent: str) -> None:
+        super().__init__()
+        self.agent = agent
+
+
 class NotActed(Message, namespace="floor_panel"):
     """A key that acts on the highlighted call found none it may act on: nothing was sent, and `why`."""
 

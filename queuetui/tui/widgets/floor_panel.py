@@ -2,7 +2,7 @@
 and, under it, the whole id of a highlighted call too long for its cell.
 
 The panel keeps its own state; what the supervisor asks of a call reaches the screen as its intents (`ActOn`,
-`CopyToForm`, `NotActed`, see `floor_intents`), which the screen hands to the session.
+`CopyToForm`, `NotActed`, `Follow`, see `floor_intents`), which the screen hands to the session.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class FloorPanel(Vertical):
     ActOn: TypeAlias = floor_intents.ActOn
     CopyToForm: TypeAlias = floor_intents.CopyToForm
     NotActed: TypeAlias = floor_intents.NotActed
+    Follow: TypeAlias = floor_intents.Follow
 
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
@@ -121,6 +122,12 @@ class FloorPanel(Vertical):
         self._show_subtitle(f"{count} {noun} \u00b7 {shown}{snapshot.status_words(floor.now())}")
         self.set_class(stale, "-stale")
         table.mark_stale(stale)
+
+    def use_slow_link(self, on: bool) -> None:
+        """At the far end of a slow link the calls' durations change once a minute or more, and the list has no
+        scrollbar to redraw as calls come and go (the state line gives the count)."""
+        self.table.coarse = on
+        self.table.set_class(on, "-slow-link")
 
     def clear_filter(self) -> None:
         self.filter_field.value = ""

@@ -29,7 +29,7 @@ from queuetui.api.modes import SnoopType
 from queuetui.tui.key_time import typed_at
 from queuetui.tui.shorten import at_the_end, in_the_middle
 from queuetui.tui.textual_private import event_time
-from queuetui.tui.widgets.floor_intents import ActOn, CopyToForm, NotActed
+from queuetui.tui.widgets.floor_intents import ActOn, CopyToForm, Follow, NotActed
 from queuetui.tui.widgets.steady_scroll import SteadyScrollView
 
 if TYPE_CHECKING:
@@ -208,13 +208,6 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             super().__init__()
             self.call_id = call_id
             self.shortened = shortened
-
-    class Follow(Message):
-        """Follow the agent of the highlighted call."""
-
-        def __init__(self, agent: str) -> None:
-            super().__init__()
-            self.agent = agent
 
     class ShowAgents(Message):
         """The agents view instead of the calls."""
@@ -553,7 +546,7 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
     def action_follow(self) -> None:
         call = self.highlighted
         if call is not None and call.agent is not None:
-            self.post_message(self.Follow(call.agent))
+            self.post_message(Follow(call.agent))
 
     def action_agents(self) -> None:
         self.post_message(self.ShowAgents())

@@ -176,6 +176,11 @@ class StatusHeader(OneLine):
         self.facts = None
         self.redraw()
 
+    def signed_out(self) -> None:
+        """No session: the environment signed out of stays, with nothing else (still starting: nothing yet)."""
+        if self.facts is not None:
+            self.show(HeaderFacts(self.facts.environment, "", "", ""))
+
     def show(self, facts: HeaderFacts) -> None:
         for env in Environment:
             self.set_class(env is facts.environment, f"-{env.value}")
