@@ -1,8 +1,8 @@
 """The console: what is live on the top line, the floor panel, the call form, this shift's sessions and the log.
 
 The screen routes what its panels ask for (`CallForm.Submitted`, the floor panel's `ActOn`) to the session, through
-the flows beside it (`send_flow`, `hang_up_flow`, `floor_watch`, `shift_readback`, `tour_guide`), and shows what comes
-back (`outcome_report`, `top_line`). The request is read from the form at the moment Enter (or Ctrl+S) is
+the flows beside it (`send_flow`, `hang_up_flow`, `floor_watch`, `shift_readback`), and shows what comes back
+(`monitoring_marks`, `top_line`, `status_tick`). The request is read from the form at the moment Enter (or Ctrl+S) is
 pressed, in key order: keys typed after it change only the next action. Keys typed while the console is still
 starting are held by the app's key gate and typed in once it has its session, profile and keymap; an Enter in the
 filter waits for the first live list. Sends run in thread workers through the core session, so the UI never waits on
