@@ -137,8 +137,8 @@ class CallForm(Vertical):
     # ----- what it shows ----------------------------------------------------------------------------
 
     def show_busy(self, calls: Collection[str]) -> None:
-        """Send is off while the call in the form is among `calls` (being sent, or waiting for a yes), and stays so
-        as the Call field changes until the form is told again."""
+        """Send is off while the call in the form is among `calls` (being sent, or waiting for a yes). The form keeps
+        them until it is told again: a call typed into Call meanwhile is checked against them too."""
         self._busy = frozenset(calls)
         self.query_one("#send", SendButton).disabled = self.field("#call-id").value.strip() in self._busy
 
