@@ -94,6 +94,7 @@ class ConsoleScreen(Screen[None]):
         self.session: Session | None = None
         # The app and the palette start the tour and show the keys pressed through these two, not the screen.
         self.tour_guide = guide = TourGuide(self, "tour")
+        self.keys_seen = KeysSeen(self, lambda: self.query_one(KeyCaster))
         self._notices = Notices(lambda: self.app, self._dialog_open, lambda: guide.tour is not None)
         self.voice = voice = console_voice(lambda: self.query_one(LogPanel), self.clock, self._notices)
         session = self._signed_in  # the helpers read the session in force when they act
@@ -136,7 +137,6 @@ class ConsoleScreen(Screen[None]):
             top_line_changed=self.refresh_header,
         )
         self._shift = ShiftReadBack(self, session, lambda entry: self._sessions.table().record(entry), voice)
-        self.keys_seen = KeysSeen(self, lambda: self.query_one(KeyCaster))
         self._on_top = OnTop(self, session, self._notices.show_held)
         self._status_tick = StatusTick(
             session=session,
