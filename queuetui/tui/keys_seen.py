@@ -1,6 +1,7 @@
 """Keys as the app receives them, before any widget sees them. The key caster shows them while it is on (what a room
 watching the presenter should see; a secret field's as dots), and a key that comes in while the console is on top
-counts as typed: attaching a session then leaves the focus where the keys are going rather than moving it."""
+counts as typed: attaching a session then leaves the focus where the keys are going rather than moving it. The app
+hands it each key and the palette turns the caster on and off, as `console.keys_seen`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The tour on the console: its step's text above the key bar, moved on by what the console reports happened
-(see `tour.py` for the steps). During the tour, notices stack up from above that text."""
+(see `tour.py` for the steps). During the tour, notices stack up from above that text. The app (`--tour`) and the
+palette start it, as `console.tour_guide`."""
 
 from __future__ import annotations
 
