@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from queuetui.core.floor.alerts import Breach
+from queuetui.core.floor.call_walk import CallsWalked
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent
-from queuetui.core.floor.turns import taking_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class AgentRow:
 
 
 def agent_rows(
-    calls: Sequence[LiveCall],
+    walked: CallsWalked,
     agents: Sequence[Agent] | None,
     in_state_s: dict[str, int],
     worst: dict[str, Breach],
@@ -35,14 +35,7 @@ def agent_rows(
 ) -> tuple[AgentRow, ...]:
     """In the feed's order (the live list's, without a feed: `agents` None). An agent's call is the live call the
     feed names, or else the live list's call for that agent. Worked out on the poller's thread with each refresh."""
-    on_call: dict[str, LiveCall] = {}
-    by_id: dict[str, LiveCall] = {}
-    for call in taking_turns(calls):
-        if call.ended:
-            continue
-        by_id[call.call_id] = call
-        if call.agent is not None:
-            on_call.setdefault(call.agent, call)
+    by_id, on_call = walked.by_id, walked.on_call
 
     def level(agent: str) -> str:
         breach = worst.get(agent)

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 from queuetui.core.config.table_reader import TableReader
-from queuetui.core.floor.calls import CallState, LiveCall
+from queuetui.core.floor.calls import CallState
 from queuetui.core.floor.feeds_config import AgentState
-from queuetui.core.floor.health import Agent, FloorHealth, clock_text
-from queuetui.core.floor.turns import taking_turns
+from queuetui.core.floor.health import Agent, clock_text
 
 FLOOR = "floor"  # the subject of a breach of a figure of the whole floor
 
@@ -68,15 +69,6 @@ class Levels:
     warn: float | None = None
     alarm: float | None = None
 
-    def level(self, value: float | None) -> Level | None:
-        if value is None:
-            return None
-        if self.alarm is not None and value >= self.alarm:
-            return Level.ALARM
-        if self.warn is not None and value >= self.warn:
-            return Level.WARN
-        return None
-
 
 @dataclass(frozen=True)
 class AlertsConfig:
@@ -121,9 +113,9 @@ class AlertsConfig:
         return {**data, **self.unknown}
 
 
-@dataclass(frozen=True, slots=True)
-class Breach:
-    """A call, an agent or the floor past a level: `subject` is the call id, the agent id, or FLOOR."""
+class Breach(NamedTuple):
+    """A call, an agent or the floor past a level: `subject` is the call id, the agent id, or FLOOR. A named tuple:
+    a refresh of a floor of thousands makes thousands, and a tuple is the quickest immutable thing to make."""
 
     limit: str  # a Limit.key
     subject: str
@@ -164,29 +156,18 @@ class StateTimes:
     not give: a hold's length, a ring's. Not thread-safe: one refresh at a time updates it."""
 
     def __init__(self) -> None:
-        self._calls: dict[str, tuple[CallState | None, float]] = {}
+        # By call id: the state and when it was first seen in it. The judge's walk over the calls renews it whole.
+        self.calls: dict[str, tuple[CallState | None, float]] = {}
         self._agents: dict[str, tuple[AgentState | None, float]] = {}
 
-    def observe(self, calls: Iterable[LiveCall], agents: Sequence[Agent] | None, now: float) -> None:
-        seen: dict[str, tuple[CallState | None, float]] = {}
-        for call in taking_turns(calls):
-            before = self._calls.get(call.call_id)
-            seen[call.call_id] = before if before is not None and before[0] == call.state else (call.state, now)
-        self._calls = seen
-        if agents is not None:
-            known: dict[str, tuple[AgentState | None, float]] = {}
-            for agent in agents:
-                was = self._agents.get(agent.agent)
-                known[agent.agent] = was if was is not None and was[0] == agent.state else (agent.state, now)
-            self._agents = known
-
-    def call_in_state_s(self, call: LiveCall, now: float) -> int | None:
-        """How long `call` has been in its state: a ringing call since it started when its start is known (a
-        call rings first), otherwise since it was first seen so."""
-        if call.state is CallState.RINGING and call.started_at is not None:
-            return call.duration_s(now)
-        since = self._calls.get(call.call_id)
-        return None if since is None or since[0] != call.state else max(0, int(now - since[1]))
+    def observe_agents(self, agents: Sequence[Agent] | None, now: float) -> None:
+        if agents is None:
+            return
+        known: dict[str, tuple[AgentState | None, float]] = {}
+        for agent in agents:
+            was = self._agents.get(agent.agent)
+            known[agent.agent] = was if was is not None and was[0] == agent.state else (agent.state, now)
+        self._agents = known
 
     def agent_in_state_s(self, agent: Agent, now: float) -> int | None:
         given = agent.in_state_s(now)
@@ -196,68 +177,36 @@ class StateTimes:
         return None if since is None or since[0] != agent.state else max(0, int(now - since[1]))
 
 
-def _breach(levels: Levels | None, key: str, subject: str, value: float | None) -> Breach | None:
-    if levels is None or value is None:
-        return None
-    level = levels.level(value)
-    if level is None:
-        return None
-    threshold = levels.alarm if level is Level.ALARM else levels.warn
-    assert threshold is not None  # noqa: S101 - a level is reached only past a threshold that is set
-    return Breach(key, subject, level, value, threshold)
-
-
-def _lowest(levels: Levels | None) -> float:
+def lowest(levels: Levels | None) -> float:
     """The lowest level set, infinity for none: a value below it is past no level."""
     set_ = [level for level in (levels.warn, levels.alarm) if level is not None] if levels is not None else []
     return min(set_, default=math.inf)
 
 
-def breaches(
-    config: AlertsConfig,
-    calls: Iterable[LiveCall],
-    agents: Sequence[Agent] | None,
-    health: FloorHealth,
-    times: StateTimes,
-    now: float,
-) -> tuple[Breach, ...]:
-    """Every call, agent and figure past a level at `now` (epoch seconds), alarms first, then the longest."""
-    if not config.any:
-        return ()
-    # Looked up once: this runs for every call of a floor of thousands, on every refresh.
-    long_call, long_hold, long_ring = (config.levels.get(key) for key in ("long_call", "long_hold", "long_ring"))
-    # The lowest level of each, for a call below it to cost no more than a comparison: the poller's thread runs
-    # this while the console waits for the interpreter.
-    call_from, hold_from, ring_from = (_lowest(levels) for levels in (long_call, long_hold, long_ring))
-    found: list[Breach | None] = []
-    for call in taking_turns(calls):
-        state = call.state
-        if state is CallState.ENDED:
-            continue
-        duration = call.duration_s(now)
-        if duration is not None and duration >= call_from:
-            found.append(_breach(long_call, "long_call", call.call_id, duration))
-        if state is CallState.ON_HOLD and long_hold is not None:
-            held = times.call_in_state_s(call, now)
-            if held is not None and held >= hold_from:
-                found.append(_breach(long_hold, "long_hold", call.call_id, held))
-        elif state is CallState.RINGING and long_ring is not None:
-            rung = times.call_in_state_s(call, now)
-            if rung is not None and rung >= ring_from:
-                found.append(_breach(long_ring, "long_ring", call.call_id, rung))
-    long_break = config.levels.get("long_break")
-    for agent in agents or ():
-        if agent.state is AgentState.BREAK and long_break is not None:
-            found.append(_breach(long_break, "long_break", agent.agent, times.agent_in_state_s(agent, now)))
-    found.append(_breach(config.levels.get("callers_waiting"), "callers_waiting", FLOOR, health.waiting))
-    found.append(_breach(config.levels.get("longest_wait"), "longest_wait", FLOOR, health.longest_wait_s))
-    kept = [breach for breach in found if breach is not None]
-    kept.sort(key=lambda breach: (-breach.level, -breach.value))
-    return tuple(kept)
+class FoundBreaches:
+    """The breaches of one refresh as they are found, handed out in the order a supervisor reads them: alarms
+    first, then the longest, and of two alike the one found first."""
 
+    def __init__(self) -> None:
+        self.alarms: list[Breach] = []
+        self.warnings: list[Breach] = []
 
-def alarms_of(found: Iterable[Breach]) -> dict[tuple[str, str], Breach]:
-    return {breach.key: breach for breach in found if breach.level is Level.ALARM}
+    def check(self, levels: Levels | None, key: str, subject: str, value: float | None) -> None:
+        """Keep a breach of `subject` when `value` is past one of `levels` (a Limit's)."""
+        if levels is None or value is None:
+            return
+        if levels.alarm is not None and value >= levels.alarm:
+            self.alarms.append(Breach(key, subject, Level.ALARM, value, levels.alarm))
+        elif levels.warn is not None and value >= levels.warn:
+            self.warnings.append(Breach(key, subject, Level.WARN, value, levels.warn))
+
+    def ordered(self) -> tuple[Breach, ...]:
+        """Every breach kept: the alarms, then the warnings, each the longest first (a stable sort: of two of
+        equal value, the one found first)."""
+        by_value = attrgetter("value")
+        self.alarms.sort(key=by_value, reverse=True)
+        self.warnings.sort(key=by_value, reverse=True)
+        return (*self.alarms, *self.warnings)
 
 
 class AlarmBell:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from queuetui.api.errors import CallFailed
 from queuetui.core.floor.agent_rows import AgentRow, agent_rows
-from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Breach, StateTimes, alarms_of, breaches
+from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Breach, FoundBreaches, StateTimes
+from queuetui.core.floor.call_walk import walk_calls
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds import FeedReadings
+from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent, FloorHealth, floor_health
 
 
@@ -47,19 +49,30 @@ class FloorJudge:
     ) -> FloorView:
         """The view at `now` (epoch seconds); `monotonic` times the bell's repeats."""
         readings = readings or FeedReadings()
-        self.times.observe(calls, readings.agents, now)
-        health = floor_health(calls, readings.stats, readings.agents)
-        found = breaches(self.alerts, calls, readings.agents, health, self.times, now)
-        worst: dict[str, Breach] = {}
-        for breach in found:  # alarms first, so the first of a subject is its worst
-            worst.setdefault(breach.subject, breach)
+        agents = readings.agents
+        levels = self.alerts.levels
+        found = FoundBreaches()
+        walked = walk_calls(calls, self.alerts, self.times, found, now)
+        health = floor_health(walked.figures, readings.stats, agents)
+        self.times.observe_agents(agents, now)
         in_state: dict[str, int] = {}
-        for agent in readings.agents or ():
+        long_break = levels.get("long_break")
+        for agent in agents or ():
             seconds = self.times.agent_in_state_s(agent, now)
             if seconds is not None:
                 in_state[agent.agent] = seconds
-        alarms = alarms_of(found)
-        floor = {breach.limit: breach for breach in found if breach.subject == FLOOR}
+            if agent.state is AgentState.BREAK:
+                found.check(long_break, "long_break", agent.agent, seconds)
+        found.check(levels.get("callers_waiting"), "callers_waiting", FLOOR, health.waiting)
+        found.check(levels.get("longest_wait"), "longest_wait", FLOOR, health.longest_wait_s)
+        ordered = found.ordered()
+        worst: dict[str, Breach] = {}
+        floor: dict[str, Breach] = {}
+        for breach in ordered:  # alarms first, so the first of a subject is its worst
+            worst.setdefault(breach.subject, breach)
+            if breach.subject == FLOOR:
+                floor[breach.limit] = breach
+        alarms = {(breach.limit, breach.subject): breach for breach in found.alarms}
         rang = tuple(self.bell.ring(alarms, monotonic))
-        rows = agent_rows(calls, readings.agents, in_state, worst, now)
-        return FloorView(health, readings.agents, found, readings.errors, worst, in_state, alarms, floor, rang, rows)
+        rows = agent_rows(walked, agents, in_state, worst, now)
+        return FloorView(health, agents, ordered, readings.errors, worst, in_state, alarms, floor, rang, rows)

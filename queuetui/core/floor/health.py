@@ -8,12 +8,11 @@ goes back to a call while callers wait.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from queuetui.core.floor.calls import CallState, LiveCall
+from queuetui.core.floor.calls import CallState
 from queuetui.core.floor.feeds_config import AgentState
-from queuetui.core.floor.turns import taking_turns
 
 UNKNOWN = "?"
 
@@ -72,15 +71,12 @@ class FloorHealth:
         }
 
 
-def _count_states(calls: Sequence[LiveCall]) -> dict[CallState, int] | None:
-    """Calls by state; None when any live call's state is not known (a feed without states, or an unknown word)."""
-    counts = dict.fromkeys((CallState.TALKING, CallState.RINGING, CallState.ON_HOLD), 0)
-    for call in taking_turns(calls):
-        if call.state is None:
-            return None
-        if call.state in counts:
-            counts[call.state] += 1
-    return counts
+@dataclass(frozen=True)
+class ListFigures:
+    """What the live list alone tells of the floor, counted over its live calls (see `call_walk`)."""
+
+    states: dict[CallState, int] | None = None  # talking, ringing, on hold; None when a live call's state is unknown
+    agents_on_calls: int | None = None  # the agents of the live calls; None when a live call's agent is unknown
 
 
 def _agents_by_state(agents: Sequence[Agent]) -> dict[AgentState, int | None]:
@@ -91,28 +87,17 @@ def _agents_by_state(agents: Sequence[Agent]) -> dict[AgentState, int | None]:
     return counts
 
 
-def _agents_from_calls(calls: Sequence[LiveCall]) -> dict[AgentState, int | None]:
-    """From the live list alone only "on a call" is known: the agents of its live calls."""
-    agents = {call.agent for call in calls if call.agent}
-    if any(call.agent is None for call in calls):
-        return {}
-    return {AgentState.ON_CALL: len(agents)}
-
-
-def floor_health(
-    calls: Iterable[LiveCall] | None, stats: FloorStats | None, agents: Sequence[Agent] | None
-) -> FloorHealth:
-    """The health from what there is: `calls` None before the list loads, `stats` and `agents` None when the
+def floor_health(listed: ListFigures | None, stats: FloorStats | None, agents: Sequence[Agent] | None) -> FloorHealth:
+    """The health from what there is: `listed` None before the list loads, `stats` and `agents` None when the
     profile has no such feed or its last fetch failed. A feed's figure wins over one derived from the list."""
-    live = [call for call in calls if not call.ended] if calls is not None else None
-    states = _count_states(live) if live is not None else None
+    states = listed.states if listed is not None else None
     stats = stats or FloorStats()
+    by_state: dict[AgentState, int | None] = {}
     if agents is not None:
         by_state = _agents_by_state(agents)
-    elif live is not None:
-        by_state = _agents_from_calls(live)
-    else:
-        by_state = {}
+    elif listed is not None and listed.agents_on_calls is not None:
+        # From the live list alone only "on a call" is known: the agents of its live calls.
+        by_state = {AgentState.ON_CALL: listed.agents_on_calls}
     by_state = {**by_state, **{state: n for state, n in stats.agents.items() if n is not None}}
 
     def first(given: int | None, state: CallState) -> int | None:
