@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from queuetui.core.config.settings import ConfigError, Profile, load_config
-from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Level, Levels, StateTimes, alarms_of, breaches
+from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Level, Levels
+from queuetui.core.floor.assess import FloorJudge
 from queuetui.core.floor.calls import CallState, LiveCall
-from queuetui.core.floor.feeds import AgentMap, StatsMap
+from queuetui.core.floor.feeds import AgentMap, FeedReadings, StatsMap
 from queuetui.core.floor.feeds_config import AgentsConfig, AgentState, FloorStatsConfig
-from queuetui.core.floor.health import FloorHealth, floor_health
+from queuetui.core.floor.health import FloorStats, floor_health
 from queuetui.sim import SimServer
 
 NOW = 1_800_000_000.0
@@ -125,28 +126,30 @@ def _call(call_id: str, state: CallState | None, started: float | None = None, a
 
 def test_figures_come_from_the_list_where_they_can_and_are_unknown_where_they_cannot():
     calls = [_call("a", CallState.TALKING), _call("b", CallState.RINGING, agent="2"), _call("c", CallState.ON_HOLD)]
-    health = floor_health(calls, None, None)
+    health = FloorJudge(AlertsConfig()).judge(calls, None, NOW, 0).health
     assert (health.talking, health.ringing, health.on_hold) == (1, 1, 1)
     assert health.waiting is None and health.longest_wait_s is None and health.service_level is None
     assert health.agents == {AgentState.ON_CALL: 2}
-    unknown_state = floor_health([*calls, _call("d", None)], None, None)
+    unknown_state = FloorJudge(AlertsConfig()).judge([*calls, _call("d", None)], None, NOW, 0).health
     assert unknown_state.talking is None  # one call of unknown state makes every count unknown
-    assert floor_health([], None, None).talking == 0  # an empty floor is known to be empty
+    unknown_agent = FloorJudge(AlertsConfig()).judge([*calls, _call("e", CallState.TALKING, agent=None)], None, NOW, 0)
+    assert unknown_agent.health.agents == {}  # one call without an agent: how many agents are on calls is unknown
+    assert FloorJudge(AlertsConfig()).judge([], None, NOW, 0).health.talking == 0  # an empty floor is known empty
 
 
 def test_breaches_at_warn_and_alarm_for_calls_agents_and_the_floor():
     config = AlertsConfig(
         levels={"long_call": Levels(180, 300), "long_hold": Levels(30, 60), "callers_waiting": Levels(3, 5)}
     )
-    times = StateTimes()
+    judge = FloorJudge(config)
     calls = [
         _call("short", CallState.TALKING, NOW - 100),
         _call("warned", CallState.TALKING, NOW - 200),
         _call("alarmed", CallState.TALKING, NOW - 301),
         _call("held", CallState.ON_HOLD, NOW - 10),
     ]
-    times.observe(calls, None, NOW - 45)
-    found = breaches(config, calls, None, FloorHealth(waiting=6), times, NOW)
+    judge.judge(calls, None, NOW - 45, 0)  # "held" first seen on hold
+    found = judge.judge(calls, FeedReadings(FloorStats(waiting=6)), NOW, 1).breaches
     assert [(b.limit, b.subject, b.level) for b in found] == [
         ("long_call", "alarmed", Level.ALARM),
         ("callers_waiting", FLOOR, Level.ALARM),
@@ -154,19 +157,14 @@ def test_breaches_at_warn_and_alarm_for_calls_agents_and_the_floor():
         ("long_hold", "held", Level.WARN),
     ]
     assert found[0].words == "ALARM long call alarmed 5:01 (alarm at 5:00)"
-    assert breaches(config, calls, None, FloorHealth(), times, NOW)[1].limit != "callers_waiting"  # unknown: no breach
+    assert judge.judge(calls, None, NOW, 2).breaches[1].limit != "callers_waiting"  # unknown: no breach
 
 
 def test_an_alarm_rings_once_again_only_unacknowledged_and_new_when_it_comes_back():
-    found = breaches(
-        AlertsConfig(levels={"long_call": Levels(None, 300)}),
-        [_call("x", CallState.TALKING, NOW - 400)],
-        None,
-        FloorHealth(),
-        StateTimes(),
-        NOW,
+    view = FloorJudge(AlertsConfig(levels={"long_call": Levels(None, 300)})).judge(
+        [_call("x", CallState.TALKING, NOW - 400)], None, NOW, 0
     )
-    alarm, breach = alarms_of(found), found[0]
+    alarm, breach = view.alarms, view.breaches[0]
     bell = AlarmBell(repeat_s=60)
     assert bell.ring(alarm, 0) == [(breach, True)]
     assert bell.ring(alarm, 30) == []
