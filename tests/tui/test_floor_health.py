@@ -284,3 +284,40 @@ def test_with_follow_spies_the_followed_agents_next_call_is_spied_on_and_recorde
     assert sent == [("C-9", "spy")]  # spy only, never whisper or barge
     record = outcome_records(audit_path)[-1]
     assert (record["call_id"], record["mode"], record["via"]) == ("C-9", "spy", "follow")
+
+
+def test_the_agents_view_is_redrawn_only_when_a_row_on_screen_reads_differently(floor_app, feeds, monkeypatch):
+    h = floor_app()
+    people = json.loads(feeds["agents"].read_text())
+    seen: dict[str, list[int | None]] = {}
+
+    def on_break_since(seconds: int) -> None:
+        people["result"]["people"][3]["presence"]["at"] = NOW - seconds  # agent 16
+        feeds["agents"].write_text(json.dumps(people))
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        await pilot.press("v")
+        agents = pilot.app.console_screen.query_one(AgentsTable)
+
+        def on_break() -> int | None:
+            return next(row.in_state_s for row in agents.rows if row.agent == "16")
+
+        await wait_until(pilot, lambda: on_break() == 60)
+        redraws: list[int | None] = []
+        redraw = agents.refresh
+
+        def counted(*args, **kwargs):
+            redraws.append(on_break())
+            return redraw(*args, **kwargs)
+
+        monkeypatch.setattr(agents, "refresh", counted)
+        on_break_since(61)  # "1m" still
+        await wait_until(pilot, lambda: on_break() == 61)
+        seen["same minute"] = list(redraws)
+        on_break_since(125)  # "2m"
+        await wait_until(pilot, lambda: on_break() == 125)
+        seen["next minute"] = list(redraws)
+
+    drive(h, steps)
+    assert seen == {"same minute": [], "next minute": [125]}

@@ -112,9 +112,9 @@ class AgentsTable(SteadyScrollView, can_focus=True):
 
         every = snapshot.view.agent_rows if snapshot.view is not None else ()
         rows = tuple(filter_agents(every, self.filter_text)) if self.filter_text.strip() else every
+        shown, cursor_was = self._shown(), self.cursor_row
         cursor = next((index for index, row in enumerate(rows) if row.agent == self.cursor_agent), None)
         self.cursor_row = cursor if cursor is not None else min(self.cursor_row, max(0, len(rows) - 1))
-        changed = rows != self.rows
         self.rows = rows
         if len(self._lines) > 4 * len(rows) + 100:
             self._lines = {}  # what no row shows any more
@@ -122,8 +122,15 @@ class AgentsTable(SteadyScrollView, can_focus=True):
         size = Size(WIDTH, len(rows) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
-        if changed:
+        # Redrawn only when a row on screen would read differently: times in state change every second, what
+        # shows of them every minute, and each redraw costs the UI thread and sends the cursor's place again.
+        if self._shown() != shown or self.cursor_row != cursor_was:
             self.refresh()
+
+    def _shown(self) -> list[RowKey]:
+        """What the rows on screen show."""
+        top = int(self.scroll_offset.y)
+        return [row_key(row) for row in self.rows[top : top + self.scrollable_content_region.height]]
 
     @property
     def highlighted(self) -> AgentRow | None:
