@@ -1,6 +1,6 @@
 """Thresholds on the floor (`[profiles.NAME.alerts]`): which calls, agents and figures are past a warn or an alarm
-level (`breaches`, a pure function), how long each call and agent has been in its state (`StateTimes`), and which
-alarms ring the bell (`AlarmBell`: a new alarm once, again every `bell_repeat_s` until acknowledged).
+level (`FoundBreaches`, handed out alarms first), how long each call and agent has been in its state (`StateTimes`),
+and which alarms ring the bell (`AlarmBell`: a new alarm once, again every `bell_repeat_s` until acknowledged).
 
     long_call_warn = 180      # seconds
     long_call_alarm = 300
