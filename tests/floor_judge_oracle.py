@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from queuetui.core.floor.agent_rows import AgentRow
-from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Breach, Level, Levels
+from queuetui.core.floor.agent_rows import AgentRow, agent_rows
+from queuetui.core.floor.alerts import FLOOR, AlarmBell, AlertsConfig, Breach, Level, Levels, StateTimes
 from queuetui.core.floor.assess import FloorView
+from queuetui.core.floor.call_walk import CallsWalked
 from queuetui.core.floor.calls import CallState, LiveCall
 from queuetui.core.floor.feeds import FeedReadings
 from queuetui.core.floor.feeds_config import AgentState
-from queuetui.core.floor.health import Agent, FloorHealth, FloorStats
+from queuetui.core.floor.health import Agent, FloorHealth, FloorStats, ListFigures
 
 
 class OracleTimes:
+    """The calls' times as StateTimes kept them; the agents' are the package's (their part did not change)."""
+
     def __init__(self) -> None:
         self.calls: dict[str, tuple[CallState | None, float]] = {}
-        self.agents: dict[str, tuple[AgentState | None, float]] = {}
+        self.agents = StateTimes()
 
     def observe(self, calls: Sequence[LiveCall], agents: Sequence[Agent] | None, now: float) -> None:
         seen: dict[str, tuple[CallState | None, float]] = {}
@@ -26,12 +29,7 @@ class OracleTimes:
             before = self.calls.get(call.call_id)
             seen[call.call_id] = before if before is not None and before[0] == call.state else (call.state, now)
         self.calls = seen
-        if agents is not None:
-            known: dict[str, tuple[AgentState | None, float]] = {}
-            for agent in agents:
-                was = self.agents.get(agent.agent)
-                known[agent.agent] = was if was is not None and was[0] == agent.state else (agent.state, now)
-            self.agents = known
+        self.agents.observe_agents(agents, now)
 
     def call_in_state_s(self, call: LiveCall, now: float) -> int | None:
         if call.state is CallState.RINGING and call.started_at is not None:
@@ -40,11 +38,7 @@ class OracleTimes:
         return None if since is None or since[0] != call.state else max(0, int(now - since[1]))
 
     def agent_in_state_s(self, agent: Agent, now: float) -> int | None:
-        given = agent.in_state_s(now)
-        if given is not None:
-            return given
-        since = self.agents.get(agent.agent)
-        return None if since is None or since[0] != agent.state else max(0, int(now - since[1]))
+        return self.agents.agent_in_state_s(agent, now)
 
 
 def oracle_health(calls: Sequence[LiveCall], stats: FloorStats | None, agents: Sequence[Agent] | None) -> FloorHealth:
@@ -130,6 +124,7 @@ def oracle_rows(
     worst: dict[str, Breach],
     now: float,
 ) -> tuple[AgentRow, ...]:
+    """The rows from each agent's call as a pass of their own found them (the rows' making did not change)."""
     on_call: dict[str, LiveCall] = {}
     by_id: dict[str, LiveCall] = {}
     for call in calls:
@@ -138,29 +133,7 @@ def oracle_rows(
         by_id[call.call_id] = call
         if call.agent is not None:
             on_call.setdefault(call.agent, call)
-
-    def level(agent: str) -> str:
-        breach = worst.get(agent)
-        return breach.level.words if breach is not None and breach.limit == "long_break" else ""
-
-    if agents is not None:
-        return tuple(
-            AgentRow(
-                agent.agent,
-                agent.name,
-                agent.state,
-                in_state_s.get(agent.agent),
-                (by_id.get(agent.call_id) if agent.call_id else None) or on_call.get(agent.agent),
-                agent.handled,
-                agent.missed,
-                level(agent.agent),
-            )
-            for agent in agents
-        )
-    return tuple(
-        AgentRow(agent, call.agent_name, AgentState.ON_CALL, call.duration_s(now), call, level=level(agent))
-        for agent, call in on_call.items()
-    )
+    return agent_rows(CallsWalked(ListFigures(), by_id, on_call), agents, in_state_s, worst, now)
 
 
 class OracleJudge:
