@@ -4,6 +4,8 @@ once per alarm until acknowledged."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from queuetui.core.config.settings import ConfigError, Profile, load_config
@@ -12,7 +14,7 @@ from queuetui.core.floor.assess import FloorJudge
 from queuetui.core.floor.calls import CallState, LiveCall
 from queuetui.core.floor.feeds import AgentMap, FeedReadings, StatsMap
 from queuetui.core.floor.feeds_config import AgentsConfig, AgentState, FloorStatsConfig
-from queuetui.core.floor.health import FloorStats, floor_health
+from queuetui.core.floor.health import Agent, FloorStats, floor_health
 from queuetui.sim import SimServer
 
 NOW = 1_800_000_000.0
@@ -89,6 +91,20 @@ def test_a_held_out_shape_is_read_through_the_profiles_own_mapping(write_config)
     assert health.agents[AgentState.ON_CALL] == 1 and health.agents[AgentState.BREAK] == 1
     assert health.talking is None  # no list yet: not 0
     assert health.as_json()["service_level"] is None
+
+
+def test_an_agent_unchanged_since_the_last_answer_is_the_agent_read_then(write_config):
+    mapping = AgentMap.from_config(_site_profile(write_config).agents)
+    known: dict[str, tuple[object, Agent]] = {}
+    first = mapping.read(AGENTS_ANSWER, known)
+    later = json.loads(json.dumps(AGENTS_ANSWER))  # a new answer, decoded afresh
+    later["result"]["people"][1]["presence"] = {"code": 1}  # Ben is back from his break
+    del later["result"]["people"][2]  # Chen has gone
+    again = mapping.read(later, known)
+    assert again == mapping.read(later)  # what a reading afresh gives
+    assert [agent.agent for agent in again] == ["13", "14", "16"]
+    assert again[0] is first[0] and again[2] is first[3]  # not read again
+    assert again[1].state is AgentState.AVAILABLE and set(known) == {"13", "14", "16"}
 
 
 def test_the_tables_are_written_back_as_the_file_had_them(write_config):

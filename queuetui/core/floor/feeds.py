@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from queuetui.api.errors import CallFailed, ProtocolError
@@ -18,6 +18,7 @@ from queuetui.core.floor.feeds_config import AgentsConfig, AgentState, FloorStat
 from queuetui.core.floor.health import Agent, FloorStats
 from queuetui.core.floor.json_pointer import JsonPointer
 from queuetui.core.floor.sources import AnswerSource, CallSource, RawAnswer, answers_from
+from queuetui.core.floor.turns import taking_turns
 
 if TYPE_CHECKING:
     from queuetui.api.client import DeepCallClient
@@ -110,6 +111,10 @@ class StatsMap:
         )
 
 
+# An agents feed's items by agent id, as last read, with the agent each was read as.
+KnownAgents = dict[str, tuple[object, Agent]]
+
+
 @dataclass(frozen=True)
 class AgentMap:
     """An `agents` feed's mapping, parsed once; `states` maps the feed's codes (as text) to a state."""
@@ -135,21 +140,29 @@ class AgentMap:
         key = " ".join(str(value).strip().lower().replace("_", " ").split())
         return self.states.get(key) or _AGENT_WORDS.get(key)
 
-    def read(self, document: object) -> tuple[Agent, ...]:
+    def read(self, document: object, known: KnownAgents | None = None) -> tuple[Agent, ...]:
+        """The agents of an answer, each once (the first item of an id). With `known` (kept by the caller from one
+        answer to the next), an item unchanged since the last answer is not read again, as with the live list's
+        calls (see `map_calls`): a thousand agents come with every refresh, on the poller's thread."""
         found = self.items.get(document)
         if isinstance(found, dict) and isinstance(found.get("agents"), list):
             found = found["agents"]  # a command may print {"agents": [...]}
         if not isinstance(found, list):
             where = self.items.text or "the top"
             raise ProtocolError(f"agents: no array at {where}; run `queuetui calls --raw` and set agents.items")
+        before = dict(known) if known is not None else {}
+        if known is not None:
+            known.clear()  # only this answer's agents are kept: one gone from the feed is forgotten
         agents: dict[str, Agent] = {}
-        for item in found:
-            agent = self._agent(item)
+        for item in taking_turns(found):
+            agent = self._agent(item, before)
             if agent is not None and agent.agent not in agents:
                 agents[agent.agent] = agent
+                if known is not None:
+                    known[agent.agent] = (item, agent)
         return tuple(agents.values())
 
-    def _agent(self, item: object) -> Agent | None:
+    def _agent(self, item: object, before: KnownAgents) -> Agent | None:
         def get(name: str) -> object:
             pointer = self.pointers[name]
             return pointer.get(item) if pointer is not None else None
@@ -157,6 +170,9 @@ class AgentMap:
         agent = read_text(get("agent"))
         if agent is None:
             return None
+        was = before.get(agent)
+        if was is not None and was[0] == item:
+            return was[1]
         return Agent(
             agent,
             name=read_text(get("name")),
@@ -175,6 +191,7 @@ class Feed:
     name: str  # "floor_stats" or "agents", for messages
     answers: AnswerSource
     mapping: StatsMap | AgentMap
+    known: KnownAgents = field(default_factory=dict, compare=False, repr=False)  # an agents feed's last answer
 
 
 @dataclass(frozen=True)
@@ -197,7 +214,7 @@ def read_feeds(feeds: Sequence[Feed]) -> FeedReadings:
             if isinstance(feed.mapping, StatsMap):
                 stats = feed.mapping.read(document)
             else:
-                agents = feed.mapping.read(document)
+                agents = feed.mapping.read(document, feed.known)
         except CallFailed as error:
             errors.append((feed.name, error))
     return FeedReadings(stats, agents, tuple(errors))
