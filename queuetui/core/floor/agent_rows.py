@@ -12,6 +12,7 @@ from queuetui.core.floor.call_walk import CallsWalked
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent
+from queuetui.core.floor.turns import taking_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ def agent_rows(
                 agent.missed,
                 level(agent.agent),
             )
-            for agent in agents
+            for agent in taking_turns(agents)
         )
     return tuple(
         AgentRow(agent, call.agent_name, AgentState.ON_CALL, call.duration_s(now), call, level=level(agent))
