@@ -12,7 +12,6 @@ from queuetui.core.floor.call_walk import CallsWalked
 from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent
-from queuetui.core.floor.turns import taking_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +53,7 @@ def agent_rows(
                 agent.missed,
                 level(agent.agent),
             )
-            for agent in taking_turns(agents)
+            for agent in agents
         )
     return tuple(
         AgentRow(agent, call.agent_name, AgentState.ON_CALL, call.duration_s(now), call, level=level(agent))

@@ -14,7 +14,6 @@ from queuetui.core.floor.calls import LiveCall
 from queuetui.core.floor.feeds import FeedReadings
 from queuetui.core.floor.feeds_config import AgentState
 from queuetui.core.floor.health import Agent, FloorHealth, floor_health
-from queuetui.core.floor.turns import taking_turns
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class FloorJudge:
         self.times.observe_agents(agents, now)
         in_state: dict[str, int] = {}
         long_break = levels.get("long_break")
-        for agent in taking_turns(agents or ()):
+        for agent in agents or ():
             seconds = self.times.agent_in_state_s(agent, now)
             if seconds is not None:
                 in_state[agent.agent] = seconds
@@ -69,12 +68,11 @@ class FloorJudge:
         ordered = found.ordered()
         worst: dict[str, Breach] = {}
         floor: dict[str, Breach] = {}
-        # Alarms first, so the first of a subject is its worst. Thousands of breaches: the loops take turns.
-        for breach in taking_turns(ordered):
+        for breach in ordered:  # alarms first, so the first of a subject is its worst
             worst.setdefault(breach.subject, breach)
             if breach.subject == FLOOR:
                 floor[breach.limit] = breach
-        alarms = {(breach.limit, breach.subject): breach for breach in taking_turns(found.alarms)}
+        alarms = {(breach.limit, breach.subject): breach for breach in found.alarms}
         rang = tuple(self.bell.ring(alarms, monotonic))
         rows = agent_rows(walked, agents, in_state, worst, now)
         return FloorView(health, agents, ordered, readings.errors, worst, in_state, alarms, floor, rang, rows)
