@@ -32,9 +32,13 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pyte
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from bench_floor_console import CALLS, filter_line, floor_config
 from ptydriver import PtyProgram
 
 BARE_INPUT_APP = textwrap.dedent(
@@ -55,6 +59,7 @@ BARE_INPUT_APP = textwrap.dedent(
 )
 
 FRAME_GAP_S = 0.03  # output separated by less than this belongs to one frame
+FIELD_EDGES = " \u258a\u258e\u2502\u2551"  # a text field's padding and the frame's edges around its line
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -76,34 +81,83 @@ def delivered_at(chunks: list[tuple[float, bytes]], rate: float) -> list[float]:
     return out
 
 
-def echo_times(term: PtyProgram, keys: str, rate: float) -> list[float]:
-    """Types `keys` one at a time, each once the frame before has been written, and returns how long each
-    took to reach the far end of a link of `rate` bytes a second (inf: as it left the program): the last byte of
-    the frame that followed it. A Ctrl+U (empty the field) is typed, and not timed, where `keys` has a space."""
-    sent_at: list[float] = []
+def echo_times(
+    term: PtyProgram, keys: str, rate: float, field_line: Callable[[str], str]
+) -> tuple[list[float], list[float]]:
+    """Types `keys` one at a time, each once the program is quiet after the one before, and returns two lists of how
+    long each key took to reach the far end of a link of `rate` bytes a second (inf: as it left the program):
+    - its echo: until the field (the line `field_line` picks from the screen) shows what has been typed, the screen
+      drawn from the bytes as a terminal draws them;
+    - its whole answer: until the last byte of the frames that followed it (the list filtered with it, say).
+    A Ctrl+U (empty the field) is typed, and not timed, where `keys` has a space."""
+    typed: list[tuple[float, str]] = []  # when each key was sent, and what the field holds once it has
+    text = ""
     for key in keys:
         if key == " ":
             settle(term, term.send(b"\x15"))
+            text = ""
             continue
-        sent_at.append(term.send(key.encode()))
-        term.wait_written(sent_at[-1])
+        text += key
+        typed.append((term.send(key.encode()), text))
+        term.wait_written(typed[-1][0])
         term.wait_quiet(0.15)
     chunks = list(term.chunks)
     delivered = delivered_at(chunks, rate)
+    size = (term.width, term.height)
+    return _echoes(chunks, delivered, typed, size, field_line), _answers(chunks, delivered, typed)
+
+
+def _echoes(
+    chunks: list[tuple[float, bytes]],
+    delivered: list[float],
+    typed: list[tuple[float, str]],
+    size: tuple[int, int],
+    field_line: Callable[[str], str],
+) -> list[float]:
+    """For each key, from when it was sent until the chunk after which the field shows its text has arrived."""
+    screen = pyte.Screen(*size)
+    stream = pyte.ByteStream(screen)
+    echoes: list[float] = []
+    key = 0
+    for (at, data), arrived in zip(chunks, delivered, strict=True):
+        stream.feed(data)
+        while key < len(typed) and at >= typed[key][0]:
+            sent, text = typed[key]
+            if field_shows(field_line("\n".join(screen.display)), text):
+                echoes.append(arrived - sent)
+            elif key + 1 == len(typed) or at < typed[key + 1][0]:
+                break  # not shown yet: the next chunk may
+            key += 1  # shown, or never shown before the next key was sent (not counted)
+    return echoes
+
+
+def field_shows(line: str, text: str) -> bool:
+    """Whether a field's line shows `text` as the field's whole value (edges and padding aside)."""
+    value = line.strip(FIELD_EDGES)
+    return value == text or value.startswith(f"{text}  ")
+
+
+def _answers(chunks: list[tuple[float, bytes]], delivered: list[float], typed: list[tuple[float, str]]) -> list[float]:
+    """For each key, from when it was sent until the last byte of the frames that followed it has arrived."""
     out: list[float] = []
-    for index, sent in enumerate(sent_at):
+    for index, (sent, _) in enumerate(typed):
         following = [i for i, (at, _) in enumerate(chunks) if at >= sent]
         if not following:
             continue
         last = following[0]
         for i in following[1:]:
             if chunks[i][0] - chunks[last][0] > FRAME_GAP_S or (
-                index + 1 < len(sent_at) and chunks[i][0] >= sent_at[index + 1]
+                index + 1 < len(typed) and chunks[i][0] >= typed[index + 1][0]
             ):
                 break
             last = i
         out.append(delivered[last] - sent)
     return out
+
+
+def bare_field_line(screen: str) -> str:
+    """The bare app's text field: the middle line of its box (its edges drawn with half blocks)."""
+    return next((line for line in screen.splitlines() if line.startswith("\u258a ")), "")
 
 
 def settle(term: PtyProgram, sent: float) -> float:
@@ -168,7 +222,8 @@ def measure_console(queuetui: str, home: Path, idle_s: float, keys: int, rate: f
         term.send(b"\x1b")  # may write nothing: the key after it waits for what either writes
         term.wait_quiet(0.2)
         settle(term, term.send(b"/"))  # the filter is a text field: echo is measured there
-        echo_figures(figures, "echo", echo_times(term, "C-1002" * (keys // 6 + 1), rate)[:keys])
+        echoes, _ = echo_times(term, "C-1002 " * (keys // 6 + 1), rate, filter_line)
+        echo_figures(figures, "echo", echoes[:keys])
         for name, key, marker in DIALOGS:
             took, written = esc_close(term, key, marker, rate)
             figures[f"Esc closes {name} ms"] = took * 1000
@@ -186,8 +241,6 @@ def measure_slow_link_idle(queuetui: str, home: Path, idle_s: float) -> dict[str
 
 def measure_big_floor(queuetui: str, home: Path, keys: int) -> dict[str, float]:
     """Echo in the filter while a 5,000-call live list refreshes every second, as it leaves the program."""
-    from bench_floor_console import CALLS, floor_config
-
     from queuetui.sim import DEMO_SSID
 
     port = 20000 + os.getpid() % 20000
@@ -204,7 +257,9 @@ def measure_big_floor(queuetui: str, home: Path, keys: int) -> dict[str, float]:
             term.wait_for(f"{CALLS} calls")
             settle(term, term.send(b"/"))
             figures: dict[str, float] = {}
-            echo_figures(figures, "echo, 5,000 calls", echo_times(term, "sales " * keys, float("inf"))[:keys])
+            echoes, answers = echo_times(term, "sales " * keys, float("inf"), filter_line)
+            echo_figures(figures, "echo, 5,000 calls", echoes[:keys])
+            echo_figures(figures, "list filtered, 5,000 calls", answers[:keys])
             return figures
     finally:
         sim.terminate()
@@ -219,7 +274,8 @@ def measure_bare(python: str, script: Path, home: Path, idle_s: float, keys: int
         start = term.wait_quiet(1.0)
         time.sleep(idle_s)
         figures["idle minute"] = len(term.received(since=start)) * 60 / idle_s
-        echo_figures(figures, "echo", echo_times(term, "abcdef" * (keys // 6 + 1), rate)[:keys])
+        echoes, _ = echo_times(term, "abcdef " * (keys // 6 + 1), rate, bare_field_line)
+        echo_figures(figures, "echo", echoes[:keys])
     return figures
 
 
@@ -229,7 +285,8 @@ def measure_bare_echo(python: str, script: Path, home: Path, keys: int) -> dict[
         term.wait_for("bare app ready")
         term.wait_quiet(0.5)
         figures: dict[str, float] = {}
-        echo_figures(figures, "echo, 5,000 calls", echo_times(term, "sales " * keys, float("inf"))[:keys])
+        echoes, _ = echo_times(term, "sales " * keys, float("inf"), bare_field_line)
+        echo_figures(figures, "echo, 5,000 calls", echoes[:keys])
         return figures
 
 

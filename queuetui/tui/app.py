@@ -156,6 +156,7 @@ class QueueApp(App[None]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if not await self.key_gate.admit(event):
                 return  # held: shown below when typed into its screen
+            self.console_screen.settle_before_key()
             focused = self.focused
             secret = isinstance(focused, Input) and focused.password
             # Keys as they arrive, before any widget sees them: what a room watching the presenter should see.

@@ -20,6 +20,7 @@ from queuetui.core.floor.calls import LiveCall
 from queuetui.sim import DEMO_SSID
 from queuetui.sim.scenario import LiveCall as ScriptedCall
 from queuetui.tui.screens.confirm_barge import ConfirmBargeScreen
+from queuetui.tui.widgets.floor_panel import FloorPanel
 from queuetui.tui.widgets.live_calls import COLUMNS, REACTION_S, LiveCallsTable
 from tui.conftest import burst, drive, press_for_screen, rows_seen, screen_text, settle, started, wait_until
 
@@ -107,6 +108,27 @@ def test_filter_then_s_spies_on_the_highlighted_call_with_its_agent(floor_app, s
     drive(h, steps)
     sent = sim.received[-1].parsed
     assert (sent["callId"], sent["snoopType"], sent["targetEntityVal"]) == ("C-10017", "spy", "7")
+
+
+def test_keys_behind_a_filter_typed_in_one_burst_meet_the_list_it_filtered(floor_app, sim, monkeypatch):
+    # The list is filtered after the frame that echoes the key: the keys behind it in the burst must still meet
+    # the filtered list, so Tab then `s` spy on the one call the filter left, not on the row the cursor was on.
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        assert table_of(pilot).highlighted.call_id == "C-10023"
+        # A terminal far away: the keys are all routed before the echo's frame is drawn, so the filtering that
+        # waits for that frame has not happened by itself when Tab and `s` come.
+        panel = pilot.app.console_screen.query_one(FloorPanel)
+        monkeypatch.setattr(panel, "call_after_refresh", lambda callback: True)
+        burst(h, ("slash", "/"), *((char, char) for char in "chen"), ("tab", None), ("s", "s"))
+        await settle(pilot)
+        assert pilot.app.focused is table_of(pilot)
+
+    drive(h, steps)
+    sent = sim.received[-1].parsed
+    assert (sent["callId"], sent["snoopType"]) == ("C-10031", "spy")
 
 
 def test_numeric_agent_ids_are_sent_as_text_and_the_customer_shows_only_four_digits(floor_app, sim):

@@ -377,6 +377,11 @@ class ConsoleScreen(Screen[None]):
     def on_tour_event(self, message: TourEvent) -> None:
         self.tour_guide.saw(message.happened)
 
+    def settle_before_key(self) -> None:
+        """Do what the last key left for after its frame (the live list filtered with it): the next key acts on
+        what that key laid out."""
+        self._floor.settle_filter()
+
     def reset(self) -> None:
         """Between two runs of a training: an empty log and sessions list, nothing monitored, the filter cleared."""
         self.query_one(LogPanel).clear()

@@ -43,6 +43,7 @@ class FloorPanel(Vertical):
         self._subtitle_only = False
         self._floor: CallPoller | None = None  # the session's live list, when it has one
         self._arrived = asyncio.Event()  # its first refresh is shown
+        self._filter_due: str | None = None  # typed into the filter, the list not yet filtered with it
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -92,8 +93,9 @@ class FloorPanel(Vertical):
     def show(self, snapshot: FloorSnapshot) -> list[str]:
         """Show a refresh of the list; the ids it names more than once (the first of each is shown)."""
         table = self.table
-        table.show(snapshot)
-        self.agents.show(snapshot)
+        typed, self._filter_due = self._filter_due, None
+        table.show(snapshot, filter_text=typed)
+        self.agents.show(snapshot, filter_text=typed)
         repeated = table.take_repeated()
         self._arrived.set()
         self.show_state()
@@ -135,6 +137,7 @@ class FloorPanel(Vertical):
     async def to_first_match(self) -> LiveCallsTable | AgentsTable:
         """Filter with what the filter holds now and put the cursor on the first match, once the first list is in
         (or `FLOOR_WAIT_S` has passed); the list, for the focus."""
+        self._filter_due = None  # filtered below, with what the field holds then
         if self._floor is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), FLOOR_WAIT_S)
@@ -149,8 +152,19 @@ class FloorPanel(Vertical):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.show(filter_text=event.value)
-        self.agents.show(self._floor.snapshot if self._floor is not None else None, filter_text=event.value)
+        # The key's echo goes out first and the list is filtered after that frame: over thousands of calls the
+        # filter takes longer than the echo, and a supervisor typing wants to see each key at once.
+        self._filter_due = event.value
+        self.call_after_refresh(self.settle_filter)
+
+    def settle_filter(self) -> None:
+        """Filter the list with a key typed into the filter, if that is still to be done. The app calls this
+        before it routes each key, so a key that moves on or acts on the list meets the list the filter lays out."""
+        value, self._filter_due = self._filter_due, None
+        if value is None:
+            return
+        self.table.show(filter_text=value)
+        self.agents.show(self._floor.snapshot if self._floor is not None else None, filter_text=value)
         self.show_state()
 
     def on_live_calls_table_triage_changed(self) -> None:

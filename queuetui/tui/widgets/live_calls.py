@@ -277,9 +277,10 @@ class LiveCallsTable(SteadyScrollView, can_focus=True):
             found = [call for call in found if call.call_id in worst or call.call_id == self.cursor_call]
         self.matches = len(found)
         self.shown = found[:MAX_ROWS]
-        following = next((call for call in found[MAX_ROWS:] if call.call_id == self.cursor_call), None)
-        if following is not None:  # the cursor's call is always in the table, whatever the cap
-            self.shown[-1] = following
+        if len(found) > MAX_ROWS and all(call.call_id != self.cursor_call for call in self.shown):
+            following = next((call for call in found[MAX_ROWS:] if call.call_id == self.cursor_call), None)
+            if following is not None:  # the cursor's call is always in the table, whatever the cap
+                self.shown[-1] = following
         self._now = self.snapshot.fetched_at or 0.0
         if len(self._formatted) > 2 * MAX_ROWS:  # rows no longer shown, or shown long ago: formatted again if need be
             self._formatted = {}
