@@ -4,13 +4,13 @@ pty at 80x24 (TERM=xterm), on 5,000 calls and 1,000 agents, against the same con
 Three consoles run side by side, signed in to one `queuetui sim`, on profiles that differ only in the floor's
 figures, the agents and the levels (`bench_floor_health.floor_config`): the live list alone; with the health line,
 the agents feed and alerts; and the same with the agents view shown. Each list (and feed) refreshes every second
-from a `command` printing a prepared file. The keys are interleaved (one key to each console in turn, the order
-turning every round), so a busy moment of the machine falls on all three alike; each is timed from the key until
-its frame has left the program (no link), in the filter of the view shown. Idle bytes are counted in one window,
-the same for all three, and scaled to a minute, with the CPU each console used in it (all its threads: the
-poller's work on the floor included). By default every level is passed from the first refreshes and none is
-crossed while it runs (marks and alarms on screen, nothing new to announce); `--crossing` takes levels that calls and
-agents cross every second, so each refresh rings the bell and logs new alarms.
+from a `command` printing a prepared file. The keys are interleaved (a word of keys to each console in turn, the
+order turning every round), so a busy moment of the machine falls on all three alike; each is timed from the key
+until the filter of the view shown shows it, the screen drawn from the bytes as they left the program (no link).
+Idle bytes are counted in one window, the same for all three, and scaled to a minute, with the CPU each console used
+in it (all its threads: the poller's work on the floor included). By default every level is passed from the first
+refreshes and none is crossed while it runs (marks and alarms on screen, nothing new to announce); `--crossing` takes
+levels that calls and agents cross every second, so each refresh rings the bell and logs new alarms.
 Targets (issue 32): echo p95 and bytes per idle minute no worse than the live list alone.
 
 Run: python benchmarks/bench_floor_wire.py [--keys N] [--idle-s S] [--crossing]
@@ -72,6 +72,13 @@ def _open(stack: ExitStack, queuetui: str, home: Path, config: Path, feeds: bool
     return term
 
 
+def view_filter_line(screen: str) -> str:
+    """The filter's line: the one above the column titles of the view shown, the calls' or the agents'."""
+    lines = screen.splitlines()
+    titles = ("Call    Agent", "Agent      State")
+    return next((lines[at - 1] for at, line in enumerate(lines) if at and any(t in line for t in titles)), "")
+
+
 # What a console writes in a second with nothing changing (a blinking cursor, a clock's digit): far below a refresh
 # that lays out rows.
 SETTLED_B = 300
@@ -107,12 +114,12 @@ def measure(queuetui: str, folder: Path, keys: int, idle_s: float, levels: str) 
             idle = [term.written_in(start, idle_s) for term in terms]
             cpu = [cpu_s(term.pid) - before for term, before in zip(terms, cpu_before, strict=True)]
             echoes: list[list[float]] = [[] for _ in terms]
-            for round_, key in enumerate(KEYS * keys):
+            for round_ in range(keys):  # a word each round: the field's echo is timed against all typed before
                 if min(len(times) for times in echoes) >= keys:
                     break
                 for shift in range(len(terms)):
                     index = (round_ + shift) % len(terms)
-                    echoes[index] += echo_times(terms[index], key, float("inf"))
+                    echoes[index] += echo_times(terms[index], KEYS, float("inf"), view_filter_line)[0]
     finally:
         sim.terminate()
         sim.wait(timeout=5)
