@@ -131,6 +131,26 @@ def test_keys_behind_a_filter_typed_in_one_burst_meet_the_list_it_filtered(floor
     assert (sent["callId"], sent["snoopType"]) == ("C-10031", "spy")
 
 
+def test_esc_in_the_filter_empties_it_and_keys_behind_it_act_on_the_call_picked_before_the_filter(floor_app, sim):
+    # The filter moved the cursor to the one call it left (C-10031); Esc cancels it: the list whole again, back on
+    # the call the supervisor had moved to, and the `s` typed behind the Esc in the same burst spies on that one.
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        await pilot.press("down")
+        assert table_of(pilot).highlighted.call_id == "C-10017"
+        burst(h, ("slash", "/"), *((char, char) for char in "chen"), ("escape", None), ("s", "s"))
+        await settle(pilot)
+        assert pilot.app.focused is table_of(pilot)
+        assert pilot.app.console_screen.query_one("#filter", Input).value == ""
+        assert len(table_of(pilot).shown) == len(CALLS)
+
+    drive(h, steps)
+    sent = sim.received[-1].parsed
+    assert (sent["callId"], sent["snoopType"]) == ("C-10017", "spy")
+
+
 def test_numeric_agent_ids_are_sent_as_text_and_the_customer_shows_only_four_digits(floor_app, sim):
     h = floor_app()
 

@@ -274,6 +274,11 @@ class ConsoleScreen(Screen[None]):
             raise SkipAction()
         self.set_focus(self._floor.filter_field)
 
+    def action_leave_filter(self) -> None:
+        if self.focused is not self._floor.filter_field:
+            raise SkipAction()
+        self.set_focus(self._floor.leave_filter())
+
     async def action_first_match(self) -> None:
         if self.focused is not self._floor.filter_field:
             raise SkipAction()

@@ -98,6 +98,17 @@ CONSOLE_BINDINGS: list[BindingType] = [
         id="console.spy_followed",
         tooltip="Spy on the new call of the agent you follow (f on an agent or a call follows them)",
     ),
+    # A priority, as Down's: the keys behind the Esc in a burst meet the list it lays out. Elsewhere it is skipped
+    # and Esc keeps its other meanings (leaving the tour, below).
+    Binding(
+        "escape",
+        "leave_filter",
+        "Leave filter",
+        show=False,
+        priority=True,
+        id="console.leave_filter",
+        tooltip="In the filter: empty it and go back to the list, on the call you were on",
+    ),
     Binding("escape", "leave_tour", "Leave tour", show=False, id="console.leave_tour", tooltip="Leave the tour"),
     Binding("ctrl+l", "clear_log", "Clear", show=False, id="console.clear_log", tooltip="Clear the log panel"),
     # Priority, unlike the rest: Input binds ctrl+e to "end", which would swallow it in every field.

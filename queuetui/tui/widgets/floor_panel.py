@@ -12,7 +12,7 @@ import contextlib
 from typing import TYPE_CHECKING, TypeAlias
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.widgets import Input, Static
@@ -44,6 +44,7 @@ class FloorPanel(Vertical):
         self._floor: CallPoller | None = None  # the session's live list, when it has one
         self._arrived = asyncio.Event()  # its first refresh is shown
         self._filter_due: str | None = None  # typed into the filter, the list not yet filtered with it
+        self._cursor_before_filter: str | None = None  # the call the cursor was on when the filter took the focus
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -133,6 +134,21 @@ class FloorPanel(Vertical):
 
     def clear_filter(self) -> None:
         self.filter_field.value = ""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.filter_field:
+            self._cursor_before_filter = self.table.cursor_call
+
+    def leave_filter(self) -> LiveCallsTable | AgentsTable:
+        """Esc in the filter: empty it, the list whole again with the cursor on the call it was on before the filter
+        (a call the filter hid moved the cursor): the call the supervisor had picked, not one the filter showed.
+        Returns the view shown, for the focus."""
+        if self._cursor_before_filter is not None:
+            self.table.cursor_call = self._cursor_before_filter
+        self.filter_field.value = ""
+        self._filter_due = ""  # now, not after the frame: the keys behind the Esc meet the whole list
+        self.settle_filter()
+        return self.agents if self.agents.display else self.table
 
     async def to_first_match(self) -> LiveCallsTable | AgentsTable:
         """Filter with what the filter holds now and put the cursor on the first match, once the first list is in
