@@ -92,6 +92,7 @@ class SendFlow:
             self.voice.log("error", f"Not sent: {errors}")
             return
         form.clear_errors()
+        form.show_as_sent(request)
         self.request_send(request)
 
     def act_on(self, call: LiveCall, mode: SnoopType, *, follow: bool = False) -> None:
@@ -121,6 +122,7 @@ class SendFlow:
             if any(problem.field == "snooperNumber" for problem in errors.problems):
                 form.mark_invalid("snooperNumber")
             return
+        form.show_as_sent(request, ("snooperNumber",))  # the rest came from the list, not the form
         stale = session.stale_list(mode)
         if stale is not None:
             self.voice.report("warning", stale.caution(mode.value, call.call_id))

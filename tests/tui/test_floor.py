@@ -151,6 +151,20 @@ def test_esc_in_the_filter_empties_it_and_keys_behind_it_act_on_the_call_picked_
     assert (sent["callId"], sent["snoopType"]) == ("C-10017", "spy")
 
 
+def test_a_spy_from_the_list_leaves_the_snooper_number_shown_as_it_was_sent(floor_app, sim):
+    h = floor_app()
+
+    async def steps(pilot):
+        await on_the_floor(pilot)
+        pilot.app.console_screen.query_one("#snooper", Input).value = "98765 43-210"
+        await pilot.press("s")
+        await settle(pilot)
+        assert pilot.app.console_screen.query_one("#snooper", Input).value == "9876543210"
+
+    drive(h, steps)
+    assert sim.received[-1].parsed["snooperNumber"] == "9876543210"
+
+
 def test_numeric_agent_ids_are_sent_as_text_and_the_customer_shows_only_four_digits(floor_app, sim):
     h = floor_app()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from queuetui.tui.screens.console import ConsoleScreen
+from queuetui.tui.widgets.call_form import CallForm
 from queuetui.tui.widgets.mode_selector import ModeSelector
 from queuetui.tui.widgets.send_button import SendButton
 from tui.conftest import (
@@ -222,3 +223,25 @@ def test_the_barge_question_knows_when_enter_would_press_barge(make_app, sim):
         "barge focused: enter": True,
         "barge focused: n": False,
     }
+
+
+def test_the_form_shows_each_field_as_it_was_sent(make_app, sim):
+    # The request carries the values trimmed, the number without its spaces and dashes and the type in lower case:
+    # once sent, the form reads the same, so the screen never shows a spelling the wire did not carry.
+    h = make_app(base_url=sim.url)
+
+    async def steps(pilot):
+        await signed_in(pilot)
+        await fill(pilot, "#call-id", " C-10023 ")
+        await fill(pilot, "#target-type", "Agent")
+        await fill(pilot, "#target-value", "13")
+        await fill(pilot, "#snooper", "+91 98765-43210")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = h.console.query_one(CallForm)
+        shown = [form.field(selector).value for selector in ("#call-id", "#target-type", "#snooper")]
+        assert shown == ["C-10023", "agent", "+919876543210"]
+
+    drive(h, steps)
+    sent = sim.received[-1].parsed
+    assert [sent["callId"], sent["targetEntityType"], sent["snooperNumber"]] == ["C-10023", "agent", "+919876543210"]

@@ -95,6 +95,15 @@ class CallForm(Vertical):
             "snooperNumber": self.field("#snooper").value,
         }
 
+    def show_as_sent(self, request: BargeRequest, names: Collection[str] = tuple(FIELD_WIDGETS)) -> None:
+        """Each field named (by wire name) as the request carries it (trimmed, the number without its spaces and
+        dashes, the type in lower case): the form shows what went out, not a spelling of it."""
+        wire = request.wire_fields()
+        for name in names:
+            widget = self.query_one(FIELD_WIDGETS[name])
+            if isinstance(widget, Input) and widget.value != wire[name]:
+                widget.value = wire[name]
+
     def first_to_fill(self) -> Input:
         """The first empty field in Tab order, or Call when none is, to read the form through from the top."""
         fields = [self.field(selector) for selector in FORM_ORDER]
