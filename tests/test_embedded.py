@@ -93,6 +93,18 @@ def test_a_config_profile_cannot_call_itself_the_demo(tmp_path: Path):
     assert load_config(path).settings.profiles["room"].environment is Environment.TRAINING
 
 
+@pytest.mark.parametrize("name", ["demo", "Demo", " demo"])
+def test_no_config_profile_takes_the_demos_name_its_audit_records_carry(tmp_path: Path, name: str):
+    # A profile named demo pointing at a real server would write records that read as the simulator's.
+    path = tmp_path / "config.toml"
+    path.write_text(f'[profiles."{name}"]\nbase_url = "http://127.0.0.1:8765/api/v2"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    message = str(refused.value)
+    assert "built-in simulator's name" in message
+    assert "training" in message
+
+
 @pytest.mark.parametrize(
     "url",
     [

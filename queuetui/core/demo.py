@@ -8,6 +8,7 @@ from pathlib import Path
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.core import embedded
+from queuetui.core.config.environment import DEMO_PROFILE
 from queuetui.core.config.settings import Profile
 from queuetui.core.floor.alerts import AlertsConfig, Levels
 from queuetui.core.floor.config import simulator_live_calls
@@ -83,7 +84,7 @@ def open_demo(
         embedded.adopt(sim)
     try:
         session = Session.open(
-            "demo", demo_profile(profile, sim), parse_credentials(ssid=DEMO_SSID), audit_path, seams=seams
+            DEMO_PROFILE, demo_profile(profile, sim), parse_credentials(ssid=DEMO_SSID), audit_path, seams=seams
         )
     except BaseException:
         sim.stop()

@@ -12,3 +12,8 @@ class Environment(str, Enum):
     # The simulator embedded in this process, and nothing else: decided by where a session's requests go, so no
     # config file may claim it (see `embedded`).
     DEMO = "demo"
+
+
+# The embedded simulator's session is named after it, in the audit trail too: no profile of a config file may take the
+# name, or its records would read as the demo's.
+DEMO_PROFILE = Environment.DEMO.value

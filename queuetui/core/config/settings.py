@@ -20,6 +20,7 @@ from queuetui.api.credentials import SessionAuth, TokenAuth, parse_credentials
 from queuetui.api.modes import SnoopType
 from queuetui.api.text import printable
 from queuetui.core.audit.log import DEFAULT_MAX_BYTES
+from queuetui.core.config.environment import DEMO_PROFILE
 from queuetui.core.config.environment import Environment as Environment
 from queuetui.core.config.table_reader import Location, TableReader
 from queuetui.core.config.tomlfile import read_toml
@@ -178,6 +179,13 @@ class Settings:
         """The settings from a parsed file's top table; `table` collects the problems and notes."""
         default = cls()
         profiles = table.table("profiles")
+        for name in profiles.data:
+            if str(name).strip().lower() == DEMO_PROFILE:
+                profiles.problem(
+                    str(name),
+                    f"{DEMO_PROFILE} is the built-in simulator's name (queuetui --demo), which its records in the "
+                    "audit trail carry; call this profile something else, such as training",
+                )
         settings = cls(
             default_profile=table.text("default_profile", default.default_profile),
             theme=table.text("theme", default.theme),
