@@ -43,6 +43,7 @@ def test_the_consoles_glyphs_have_twins_that_read_without_colour():
     assert to_ascii("(\u2022) SPY ( ) whisper") == "(*) SPY ( ) whisper"
     assert to_ascii("ssid \u2022\u2022\u2022\u20221a2b") == "ssid ****1a2b"
     assert to_ascii("\u2713 ok \u2717 refused") == "v ok x refused"
+    assert to_ascii("default \u25bc") == "default v"  # a drop-down's arrow, not a `?`
 
 
 def test_borders_and_bars_become_ascii():

@@ -23,6 +23,7 @@ _TWINS = {
     "\u25cb": "o",  # ○ not on a call
     "\u25c6": "+",  # ◆ whisper
     "\u25b2": "!",  # ▲ barge: the one that is heard
+    "\u25bc": "v",  # ▼ a list that opens (the sign-in screen's profiles)
     "\u260e": "@",  # ☎ the phone
     "\u2713": "v",  # ✓ done
     "\u2717": "x",  # ✗ refused
