@@ -125,4 +125,28 @@ def test_an_interrupt_during_a_retry_records_the_requests_sent_and_their_answers
     [record] = outcome_records(audit_path)
     assert (record["outcome"], record["attempts"], record["retries"], record["code"]) == ("interrupted", 2, 1, 1501)
     assert record["server_text"] == "Data already in processing (code 1501)"
-    assert record["message"].startswith("Interrupted (SIGHUP) before DeepCall answered request 2: the spy on call")
+    assert record["message"] == (
+        "Interrupted (SIGHUP) before DeepCall answered request 2: the spy on call C-10023 may have been sent; check "
+        "your phone. Request 1 was answered: Data already in processing (code 1501)"
+    )
+
+
+def test_an_interrupt_while_a_retry_waits_records_the_answer_and_that_nothing_was_on_its_way(audit_path):
+    def busy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": "error", "message": "Data already in processing", "code": 1501})
+
+    seams = Seams(transport=httpx.MockTransport(busy), retry=FAST_RETRY)
+    session = Session.open(
+        "floor", Profile(base_url="https://deepcall.test/api/v2"), parse_credentials(ssid=DEMO_SSID), audit_path,
+        seams=seams,
+    )  # fmt: skip
+    try:
+        session.act(parse_request(SPY), on_retry=lambda notice: session.interrupt("SIGTERM"))
+    finally:
+        session.close()
+    [record] = outcome_records(audit_path)
+    assert (record["outcome"], record["attempts"], record["retries"], record["code"]) == ("interrupted", 1, 0, 1501)
+    assert record["message"] == (
+        "Interrupted (SIGTERM) before retrying the spy on call C-10023: request 1 was answered: "
+        "Data already in processing (code 1501)"
+    )

@@ -404,11 +404,11 @@ class BargeService:
             return Outcome(OutcomeKind.INTERRUPTED, message, request, attempts=sent)
         said = self._without_secrets(f"{answer.server_message or answer.info.title} (code {answer.code})")
         if progress.answered == sent:  # waiting out the back-off: nothing was on its way
-            message = f"Interrupted ({why}) before retrying {action}: request {sent} was answered {said}"
+            message = f"Interrupted ({why}) before retrying {action}: request {sent} was answered: {said}"
         else:
             message = (
                 f"Interrupted ({why}) before DeepCall answered request {sent}: {action} may have been sent; check your "
-                f"phone (request {progress.answered} was answered {said})"
+                f"phone. Request {progress.answered} was answered: {said}"
             )
         return Outcome(
             OutcomeKind.INTERRUPTED,
