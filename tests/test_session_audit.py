@@ -6,13 +6,14 @@ from __future__ import annotations
 import socket
 import threading
 
-from helpers import eventually, outcome_records
+import httpx
+from helpers import FAST_RETRY, eventually, outcome_records
 
 from queuetui.api.credentials import parse_credentials
 from queuetui.api.models import parse_request
 from queuetui.core.audit.log import read_audit
 from queuetui.core.config.settings import Profile
-from queuetui.core.session import Session
+from queuetui.core.session import Seams, Session
 from queuetui.sim import DEMO_SSID
 
 SPY = {"callId": "C-10023", "snoopType": "spy", "targetEntityType": "agent", "targetEntityVal": "13",
@@ -93,3 +94,59 @@ def test_closing_while_a_request_is_on_its_way_lets_it_finish_and_records_its_an
     assert record["outcome"] == "ok"
     assert '"outcome":"ok"' in datagram
     assert session.service.client.closed  # and let go of once the answer was in
+
+
+def test_an_interrupt_during_a_retry_records_the_requests_sent_and_their_answers(audit_path):
+    # A signal while a 1501's retry was on its way: the record said no request had been sent, when the server
+    # had answered one and received the next.
+    requests: list[httpx.Request] = []
+    release = threading.Event()
+
+    def busy_then_slow(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if len(requests) > 1:
+            release.wait(10)  # the retry: no answer before the process is told to stop
+        return httpx.Response(200, json={"status": "error", "message": "Data already in processing", "code": 1501})
+
+    seams = Seams(transport=httpx.MockTransport(busy_then_slow), retry=FAST_RETRY)
+    session = Session.open(
+        "floor", Profile(base_url="https://deepcall.test/api/v2"), parse_credentials(ssid=DEMO_SSID), audit_path,
+        seams=seams,
+    )  # fmt: skip
+    worker = threading.Thread(target=lambda: session.act(parse_request(SPY)))
+    worker.start()
+    try:
+        assert eventually(lambda: len(requests) == 2)
+        assert session.interrupt("SIGHUP") == 1
+    finally:
+        release.set()
+        worker.join(timeout=10)
+        session.close()
+    [record] = outcome_records(audit_path)
+    assert (record["outcome"], record["attempts"], record["retries"], record["code"]) == ("interrupted", 2, 1, 1501)
+    assert record["server_text"] == "Data already in processing (code 1501)"
+    assert record["message"] == (
+        "Interrupted (SIGHUP) before DeepCall answered request 2: the spy on call C-10023 may have been sent; check "
+        "your phone. Request 1 was answered: Data already in processing (code 1501)"
+    )
+
+
+def test_an_interrupt_while_a_retry_waits_records_the_answer_and_that_nothing_was_on_its_way(audit_path):
+    def busy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": "error", "message": "Data already in processing", "code": 1501})
+
+    seams = Seams(transport=httpx.MockTransport(busy), retry=FAST_RETRY)
+    session = Session.open(
+        "floor", Profile(base_url="https://deepcall.test/api/v2"), parse_credentials(ssid=DEMO_SSID), audit_path,
+        seams=seams,
+    )  # fmt: skip
+    try:
+        session.act(parse_request(SPY), on_retry=lambda notice: session.interrupt("SIGTERM"))
+    finally:
+        session.close()
+    [record] = outcome_records(audit_path)
+    assert (record["outcome"], record["attempts"], record["retries"], record["code"]) == ("interrupted", 1, 0, 1501)
+    assert record["message"] == (
+        "Interrupted (SIGTERM) before retrying the spy on call C-10023: request 1 was answered: "
+        "Data already in processing (code 1501)"
+    )

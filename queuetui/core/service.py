@@ -82,6 +82,17 @@ class RateGuard:
         return 0.0
 
 
+@dataclass
+class _Progress:
+    """How far an attempt has gone, for its record should the process stop before it ends: the requests handed
+    to the client (counted before each leaves, so never fewer than reached the server), how many of them were
+    answered (each a refusal to retry) and the last answer."""
+
+    sent: int = 0
+    answered: int = 0
+    last_answer: DeepCallError | None = None
+
+
 def _failure_kind(error: CallFailed) -> OutcomeKind:
     if isinstance(error, DeepCallError):
         return OutcomeKind.API_ERROR
@@ -118,8 +129,9 @@ class BargeService:
         # Reentrant: a signal handler on the main thread (see `interrupt`) may run while the main thread holds it.
         self._lock = threading.RLock()
         self._in_flight: dict[str, SnoopType] = {}  # call id: the mode on its way
-        # Attempt id: a request recorded as sent, its outcome not yet, and the details its records carry.
-        self._open: dict[str, tuple[BargeRequest, Mapping[str, object]]] = {}
+        # Attempt id: a request recorded as sent, its outcome not yet, the details its records carry and how far
+        # it has gone.
+        self._open: dict[str, tuple[BargeRequest, Mapping[str, object], _Progress]] = {}
         self._closing = False
 
     @property
@@ -176,11 +188,12 @@ class BargeService:
         cuts the wait short, which is raised again. Both records carry `details` (what the action was picked
         from, say)."""
         details = details or {}
-        attempt = self._open_attempt(request, details)
+        progress = _Progress()
+        attempt = self._open_attempt(request, details, progress)
         try:
             try:
                 self._write_ahead(request, attempt, details)
-                outcome = self._send_with_retries(request, on_retry, cancel or threading.Event())
+                outcome = self._send_with_retries(request, on_retry, cancel or threading.Event(), progress)
             except AuditWriteError as problem:
                 self._forget(attempt)
                 message = f"Not sent: the audit trail cannot be written ({problem})"
@@ -188,7 +201,7 @@ class BargeService:
             except BaseException as stop:
                 # An interrupt comes as soon as the attempt's record is whole (see AuditLog.append), so the trail
                 # may hold an attempt from the moment it was opened: its outcome says what became of it.
-                self._close(attempt, self._interrupted(request, stop_name(stop)), details)
+                self._close(attempt, self._interrupted(request, stop_name(stop), progress), details)
                 raise
             return self._close(attempt, outcome, details)
         finally:
@@ -201,8 +214,8 @@ class BargeService:
         with self._lock:
             cut = dict(self._open)
             self._open.clear()
-        for attempt, (request, details) in cut.items():
-            self._record(self._interrupted(request, why), attempt, details)
+        for attempt, (request, details, progress) in cut.items():
+            self._record(self._interrupted(request, why, progress), attempt, details)
         return len(cut)
 
     def record_event(self, event: str, details: dict[str, object]) -> str:
@@ -226,16 +239,23 @@ class BargeService:
             return frozenset(self._in_flight)
 
     def _send_with_retries(
-        self, request: BargeRequest, on_retry: Callable[[RetryNotice], None] | None, cancel: threading.Event
+        self,
+        request: BargeRequest,
+        on_retry: Callable[[RetryNotice], None] | None,
+        cancel: threading.Event,
+        progress: _Progress,
     ) -> Outcome:
         started = time.monotonic()
         waited = 0.0
         attempt = 0
         while True:
             attempt += 1
+            progress.sent = attempt
             try:
                 success = self.client.barging_call(request, self.credentials)
             except CallFailed as error:
+                if isinstance(error, DeepCallError):
+                    progress.answered, progress.last_answer = attempt, error
                 if self._should_retry(error, attempt, waited):
                     delay = self.retry.delay(attempt, self._rng)
                     if on_retry is not None:
@@ -350,13 +370,13 @@ class BargeService:
             },
         )
 
-    def _open_attempt(self, request: BargeRequest, details: Mapping[str, object]) -> str | None:
+    def _open_attempt(self, request: BargeRequest, details: Mapping[str, object], progress: _Progress) -> str | None:
         """A new attempt id, open until its outcome is recorded; None without a trail."""
         if self.audit is None:
             return None
         attempt = uuid.uuid4().hex
         with self._lock:
-            self._open[attempt] = (request, details)
+            self._open[attempt] = (request, details, progress)
         return attempt
 
     def _write_ahead(self, request: BargeRequest, attempt: str | None, details: Mapping[str, object]) -> None:
@@ -374,12 +394,31 @@ class BargeService:
         """Record the outcome of an attempt still open."""
         return self._record(outcome, attempt, details) if self._forget(attempt) else outcome
 
-    def _interrupted(self, request: BargeRequest, why: str) -> Outcome:
-        message = (
-            f"Interrupted ({why}) before DeepCall answered: the {request.snoop_type.value} on call "
-            f"{request.call_id} may have been sent; check your phone"
+    def _interrupted(self, request: BargeRequest, why: str, progress: _Progress) -> Outcome:
+        """The outcome of an attempt cut short: how many requests had gone and what the last answer before the
+        cut was, so the record never shows fewer than the server received."""
+        action = f"the {request.snoop_type.value} on call {request.call_id}"
+        sent, answer = progress.sent, progress.last_answer
+        if answer is None:
+            message = f"Interrupted ({why}) before DeepCall answered: {action} may have been sent; check your phone"
+            return Outcome(OutcomeKind.INTERRUPTED, message, request, attempts=sent)
+        said = self._without_secrets(f"{answer.server_message or answer.info.title} (code {answer.code})")
+        if progress.answered == sent:  # waiting out the back-off: nothing was on its way
+            message = f"Interrupted ({why}) before retrying {action}: request {sent} was answered: {said}"
+        else:
+            message = (
+                f"Interrupted ({why}) before DeepCall answered request {sent}: {action} may have been sent; check your "
+                f"phone. Request {progress.answered} was answered: {said}"
+            )
+        return Outcome(
+            OutcomeKind.INTERRUPTED,
+            message,
+            request,
+            code=answer.code,
+            category=category_of(answer),
+            attempts=sent,
+            server_text=said,
         )
-        return Outcome(OutcomeKind.INTERRUPTED, message, request)
 
     def _who(self) -> dict[str, object]:
         return {

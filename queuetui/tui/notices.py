@@ -12,7 +12,7 @@ from textual.app import App
 
 from queuetui.tui.reading_time import seconds_to_read
 from queuetui.tui.shorten import long_words
-from queuetui.tui.textual_private import keep_newest_notification
+from queuetui.tui.textual_private import keep_newest_notification, take_down_notifications
 
 if TYPE_CHECKING:
     from queuetui.tui.widgets.log_panel import ReportKind
@@ -32,7 +32,13 @@ class Notices:
         self._in_tour = in_tour
         self._held: list[tuple[ReportKind, str]] = []
 
-    def say(self, kind: ReportKind, message: str) -> None:
+    def say(self, kind: ReportKind, message: str, instead_of: str = "") -> None:
+        """Show `message`, or hold it while a dialog is open. `instead_of`, an earlier notice's message that this one
+        brings up to date, is taken down (or no longer held): left up, it would cover the log's newer lines with
+        what is no longer so."""
+        if instead_of:
+            self._held = [held for held in self._held if held[1] != instead_of]
+            take_down_notifications(self._app(), long_words(instead_of, NOTICE_WORD_CELLS))
         if self._dialog_open():
             self._held.append((kind, message))
         else:

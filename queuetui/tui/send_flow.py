@@ -217,18 +217,16 @@ class SendFlow:
             self.voice.report("error", f"Internal error while sending {request.call_id}: {type(error).__name__}")
 
     def retry_scheduled(self, message: RetryScheduled) -> None:
-        """One notice for a call's retries (at the first); every retry goes to the log and the status line."""
+        """One notice for a call's retries, saying the latest: each retry's takes the place of the one before, which
+        would otherwise cover the log's line for this retry with an older number. Every retry goes to the log and the
+        status line."""
         notice = message.notice
-        retry = notice.attempt - 1
-        text = (
-            f"Call {notice.request.call_id} is still being processed (1501): "
-            f"retry {retry} of {notice.max_attempts - 1} in {notice.delay_s:.1f} s"
-        )
-        self.sends.retrying[notice.request.call_id] = f"retry {retry} of {notice.max_attempts - 1}"
-        if retry == 1:
-            self.voice.report("warning", text)
-        else:
-            self.voice.log("warning", text)
+        call_id = notice.request.call_id
+        which = f"retry {notice.attempt - 1} of {notice.max_attempts - 1}"
+        text = f"Call {call_id} is still being processed (1501): {which} in {notice.delay_s:.1f} s"
+        self.sends.retrying[call_id] = which
+        self.voice.report_instead("warning", text, self.sends.retry_notices.get(call_id, ""))
+        self.sends.retry_notices[call_id] = text
 
     def finished(self, message: SendFinished) -> None:
         self.sends.finished(message.request.call_id)

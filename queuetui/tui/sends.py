@@ -29,6 +29,7 @@ class Sends:
         self._screen = screen
         self.started: dict[str, float] = {}  # call id -> when its send started, for the spinner
         self.retrying: dict[str, str] = {}  # call id -> which retry it is on, for the status line
+        self.retry_notices: dict[str, str] = {}  # call id -> its latest retry's notice, for the next to replace
         self.confirming: dict[str, str] = {}  # call id -> the action ("Barge", "Whisper") waiting for a yes
         self._workers: dict[Worker[None], BargeRequest] = {}
 
@@ -84,6 +85,7 @@ class Sends:
         # Only a send that ran frees its call: a refusal to repeat it (already in flight) leaves it sending.
         self.started.pop(call_id, None)
         self.retrying.pop(call_id, None)
+        self.retry_notices.pop(call_id, None)
 
     def status(self, tick: int, still: bool) -> str:
         """The status line under Send: each call on its way, how long it has been, which retry."""

@@ -41,6 +41,7 @@ __all__ = [
     "keep_newest_notification",
     "keymap_of",
     "read_keys_with",
+    "take_down_notifications",
 ]
 
 
@@ -200,6 +201,13 @@ def keymap_of(app: App[Any]) -> Mapping[str, str]:
 def bindings_of(node: DOMNode) -> BindingsMap:
     """`node`'s own bindings, before any keymap."""
     return node._bindings
+
+
+def take_down_notifications(app: App[Any], message: str) -> None:
+    """Take down the notices on screen that show `message`, without a redraw of their own."""
+    for shown in list(app._notifications):
+        if shown.message == message:
+            app._unnotify(shown, refresh=False)
 
 
 def keep_newest_notification(app: App[Any]) -> None:

@@ -1,5 +1,6 @@
-"""How the console speaks: `report` puts a line in the log and a notice on screen, `log` the line alone. Its helpers
-and the app speak through the console's `Voice` (`console_voice`), so every word reaches the log panel."""
+"""How the console speaks: `report` puts a line in the log and a notice on screen (`report_instead` in place of an
+earlier one), `log` the line alone. Its helpers and the app speak through the console's `Voice` (`console_voice`), so
+every word reaches the log panel."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 class Voice:
     report: Callable[[ReportKind, str], None]
     log: Callable[[str, str], None]  # a ReportKind, or "request" for what goes out
+    # A report whose notice takes the place of an earlier report's (given by its message): a retry's, say.
+    report_instead: Callable[[ReportKind, str, str], None]
 
 
 def console_voice(log_panel: Callable[[], LogPanel], clock: Callable[[], datetime], notices: Notices) -> Voice:
@@ -31,4 +34,8 @@ def console_voice(log_panel: Callable[[], LogPanel], clock: Callable[[], datetim
         log(kind, message)
         notices.say(kind, message)
 
-    return Voice(report, log)
+    def report_instead(kind: ReportKind, message: str, earlier: str) -> None:
+        log(kind, message)
+        notices.say(kind, message, instead_of=earlier)
+
+    return Voice(report, log, report_instead)
