@@ -42,8 +42,9 @@ def test_at_60_columns_a_barge_in_the_demo_reads_whole_with_its_badge():
     )
 
 
-def test_a_leg_left_to_the_phone_is_said_in_words_at_every_width_from_78_columns():
-    # A barge on C-10023 left for a spy on C-10050: the customer of C-10023 may still hear the supervisor.
+def test_a_leg_left_to_the_phone_is_said_in_words_beside_the_badge_at_every_width_from_78_columns():
+    # A barge on C-10023 left for a spy on C-10050: the customer of C-10023 may still hear the supervisor. Its
+    # mode in capitals says so where the words that explain it would push the badge off the line.
     left = Monitoring("C-10023", "agent", "13", SnoopType.BARGE, WHEN, WHEN, "9876543210")
     spy = Monitoring("C-10050", "agent", "7", SnoopType.SPY, WHEN, WHEN, "9876543210")
     on_spy = HeaderFacts(
@@ -52,10 +53,11 @@ def test_a_leg_left_to_the_phone_is_said_in_words_at_every_width_from_78_columns
     for width in range(78, 201):
         line = top_line(on_spy, width).plain
         assert len(line) <= width, (width, line)
-        for words in ("C-10050", "SPY", "nobody hears you", "00:42", "C-10023 BARGE", "customer hear"):
+        for words in ("C-10050", "SPY", "nobody hears you", "00:42", "C-10023 BARGE", " PRODUCTION "):
             assert words in line, (width, line)
     assert "+1 leg still on your phone: C-10023 BARGE \u2014 agent AND customer hear you" in top_line(on_spy, 200).plain
-    assert "+1: C-10023 BARGE, customer hears you" in top_line(on_spy, 80).plain
+    assert "+1: C-10023 BARGE, customer hears you   PRODUCTION " in top_line(on_spy, 91).plain
+    assert "+1: C-10023 BARGE   PRODUCTION " in top_line(on_spy, 80).plain
 
 
 def test_a_leg_left_to_the_phone_shows_with_nothing_live():
@@ -101,3 +103,34 @@ def test_whom_the_supervisor_follows_shrinks_before_the_badge_goes():
                 assert words in line, (width, line)
     assert "following agent 21 (spies)" in top_line(alone, 80).plain
     assert "follow 21 (spies)" in top_line(with_a_leg, 91).plain
+
+
+LEGS = (
+    Monitoring("C-20381", "agent", "7", SnoopType.SPY, WHEN, WHEN, "9876543210"),
+    Monitoring("C-10017", "agent", "8", SnoopType.BARGE, WHEN, WHEN, "9876543210"),
+    Monitoring("C-10031", "agent", "9", SnoopType.WHISPER, WHEN, WHEN, "9876543210"),
+    Monitoring("C-10023", "agent", "13", SnoopType.SPY, WHEN, WHEN, "9876543210"),
+)
+
+
+def legs_accounted_for(line: str, legs: tuple[Monitoring, ...]) -> bool:
+    """Every leg named by its call and mode, or those not named counted truly."""
+    named = sum(f"{leg.call_id} {leg.mode.value.upper()}" in line for leg in legs)
+    if named == len(legs):
+        return True
+    return f"+{len(legs)}" in line and (named == 0 or f"+{len(legs) - named} more" in line)
+
+
+@pytest.mark.parametrize("legs", range(1, 5))
+@pytest.mark.parametrize("live", [*SnoopType, None], ids=lambda mode: mode.value if mode else "nothing-live")
+@pytest.mark.parametrize("environment", [Environment.DEMO, Environment.PRODUCTION], ids=lambda env: env.value)
+def test_every_leg_is_accounted_for_and_the_demo_badge_stays_at_every_width(legs, live, environment):
+    on = Monitoring("C-20379", "agent", "21", live, WHEN, WHEN, "9876543210") if live else None
+    shown = HeaderFacts(environment, "demo@sim", "ssid ••••1a2b", "98•••210", on, "00:04", left=LEGS[:legs])
+    for width in range(60, 121):
+        line = top_line(shown, width).plain
+        assert len(line) <= width, (width, line)  # drawn whole: nothing is cropped mid-word
+        assert legs_accounted_for(line, LEGS[:legs]), (width, line)
+        if on is not None:
+            assert "C-20379" in line and on.mode.value.upper() in line, (width, line)
+        assert (" DEMO " in line) is (environment is Environment.DEMO), (width, line)

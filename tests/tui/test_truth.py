@@ -115,10 +115,10 @@ def test_the_top_line_follows_spy_whisper_barge_another_call_and_hanging_up(
         "spy later": (spy, f"{spy} \u00b7 nobody hears you{PHONE} \u00b7 00:42"),
         "whisper": (whisper, f"{whisper} \u00b7 the agent hears you{PHONE} \u00b7 00:00"),
         "barge": (barge, f"{barge} \u00b7 agent AND customer hear you{PHONE} \u00b7 00:00"),
-        # At 80 columns the barge left to the phone takes the room of the environment badge and the dots.
+        # At 80 columns the barge left to the phone is named by its call and mode, beside the environment badge.
         "another call": (
-            "\u25cf C-10017 SPY",
-            "\u25cf C-10017 SPY nobody hears you 00:00   \\+1: C-10023 BARGE, customer hears you",
+            "\u25cf ON C-10017 \u00b7 SPY",
+            "\u25cf ON C-10017 \u00b7 SPY \u00b7 nobody hears you \u00b7 00:00   \\+1: C-10023 BARGE",
         ),
         "hung up": (NOT_ON_A_CALL, NOT_ON_A_CALL),
     }
@@ -147,7 +147,7 @@ def test_i_hung_up_with_a_barge_left_to_the_phone_asks_which_and_records_it(
         await signed_in(pilot)
         await confirmed_barge(pilot)
         await send_call(pilot, "C-10017", "7", mode="spy")
-        assert "+1: C-10023 BARGE, customer hears you" in h.header
+        assert "+1: C-10023 BARGE   PRODUCTION " in h.header
         burst(h, ("f5", None), ("enter", "\r"))  # the Enter comes before the question is drawn: it answers nothing
         await wait_until(pilot, lambda: isinstance(h.app.screen, HangUpScreen) and h.app.screen.shown)
         await pilot.pause()
@@ -315,7 +315,7 @@ def test_a_spy_answered_after_a_whisper_asked_for_later_leaves_the_whisper_live(
         await wait_until(pilot, lambda: h.sessions.row_count == 2)
         await settle(pilot)
         assert re.search(r"C-10017\W+WHISPER", h.header), h.header
-        assert "+1 leg: C-10023 SPY, silent" in h.header  # the late spy may ring the phone too
+        assert "+1: C-10023 SPY   PRODUCTION " in h.header  # the late spy may ring the phone too
         assert results(h) == ["\u25cf LIVE", "\u21b7 left"]  # rows in the order the answers came in
         assert [entry.request.call_id for entry in h.sessions.entries] == ["C-10017", "C-10023"]
 

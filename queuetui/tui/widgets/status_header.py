@@ -37,16 +37,20 @@ class HeaderFacts:
     following: tuple[str, ...] = ("",)  # whom the supervisor follows ("following agent 13"), in words longest first
 
 
-def live_words(live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False) -> str:
-    """`compact` drops the "ON" and the dots, for a terminal too narrow for them beside the environment badge."""
+def live_words(
+    live: Monitoring | None, elapsed: str, phone: str = "", compact: bool = False, heard: str | None = None
+) -> str:
+    """`compact` drops the "ON" and the dots, for a terminal too narrow for them beside the environment badge;
+    `heard` says who hears you in fewer words (none: the mode in capitals and its glyph say it)."""
     if live is None:
         return "\u25cb not on a call"
     if phone:
         elapsed = f"{phone} \u00b7 {elapsed}"
     mode = live.mode
+    heard = mode.heard_by if heard is None else heard
     if compact:
-        return f"{GLYPHS[mode]} {live.call_id} {mode.value.upper()} {mode.heard_by} {elapsed}"
-    return f"{GLYPHS[mode]} ON {live.call_id} \u00b7 {mode.value.upper()} \u00b7 {mode.heard_by} \u00b7 {elapsed}"
+        return " ".join(words for words in (GLYPHS[mode], live.call_id, mode.value.upper(), heard, elapsed) if words)
+    return f"{GLYPHS[mode]} ON {live.call_id} \u00b7 {mode.value.upper()} \u00b7 {heard} \u00b7 {elapsed}"
 
 
 # Who hears you, in the fewest words, for a leg left to the phone on a narrow line.
@@ -61,7 +65,7 @@ def left_words(left: tuple[Monitoring, ...], size: int = 0) -> str:
     if not left:
         return ""
     if size == 3:
-        return f"+{len(left)}: " + "; ".join(f"{leg.call_id} {leg.mode.value.upper()}" for leg in left)
+        return left_counted(left, len(left))
     if size == 0:
         legs = "; ".join(f"{leg.call_id} {leg.mode.value.upper()} \u2014 {leg.mode.heard_by}" for leg in left)
         return f"+{len(left)} leg{'s' if len(left) > 1 else ''} still on your phone: {legs}"
@@ -69,84 +73,134 @@ def left_words(left: tuple[Monitoring, ...], size: int = 0) -> str:
     return f"+{len(left)} leg{'s' if len(left) > 1 else ''}: {legs}" if size == 1 else f"+{len(left)}: {legs}"
 
 
+def left_counted(left: tuple[Monitoring, ...], named: int) -> str:
+    """The first `named` legs by call and mode, the rest counted: "+3: C-10023 BARGE; +2 more"; none named, "+3
+    legs". Every leg is accounted for, in as few words as a narrow line needs."""
+    if named == 0:
+        return f"+{len(left)} leg{'s' if len(left) > 1 else ''}"
+    legs = [f"{leg.call_id} {leg.mode.value.upper()}" for leg in left[:named]]
+    more = [f"+{len(left) - named} more"] if named < len(left) else []
+    return f"+{len(left)}: " + "; ".join(legs + more)
+
+
 LEFT_WORD_SIZES = (0, 1, 2)
-# Legs named by call and mode alone: only when no other line fits, as they would otherwise be cut.
+# Legs named by call and mode alone: only when no other line keeps the environment badge.
 _BARE_LEGS = 3
 
 
-def top_line(facts: HeaderFacts, width: int) -> Text:
-    """The longest variant that fits in `width` cells (the shortest, cut, when none does). The legs left to the
-    phone never go, like what is live, nor who else is on the call: their words shrink before the environment badge
-    goes, nor whom the supervisor follows."""
-    made: dict[tuple[str, str, int], list[Text]] = {}
+@dataclass(frozen=True)
+class _Words:
+    """One way of saying the top line's parts: the legs in words of `size` (see `left_words`), or with only the
+    first `named` of them named (see `left_counted`); `heard` None: who hears you in full."""
 
-    def variants(others: str, following: str, size: int) -> list[Text]:
-        key = (others, following, size)
-        if key not in made:
-            words = replace(facts, others=(others,), following=(following,))
-            made[key] = _variants(words, left_words(facts.left, size))
-        return made[key]
+    others: str
+    following: str
+    size: int
+    named: int | None = None
+    heard: str | None = None
+
+    def legs(self, left: tuple[Monitoring, ...]) -> str:
+        return left_words(left, self.size) if self.named is None or not left else left_counted(left, self.named)
+
+
+def top_line(facts: HeaderFacts, width: int) -> Text:
+    """The first line that fits in `width` cells, of all the ways of saying it in the order of what gives way
+    first: the identity, snooper, host, phone hint, and the "ON" and dots of what is live; then the words of the
+    legs left to the phone and of who else is on the call and whom the supervisor follows, down to the legs
+    named by call and mode alone; then the call ids, shortened in the middle; then who hears you on the live call
+    (its mode in capitals still says it); then the legs are counted rather than named, the newest named first.
+    The environment badge goes only when none of those fits with it. What is live and every leg (by name or in a
+    true count) never go; the line is cropped only when even the fewest words do not fit."""
+    made: dict[_Words, list[Text]] = {}
+
+    def variants(words: _Words) -> list[Text]:
+        if words not in made:
+            made[words] = _variants(_said(facts, words), words.legs(facts.left), words.heard)
+        return made[words]
 
     def fitting_words(longest_first: tuple[str, ...]) -> list[str]:
         return [words for words in dict.fromkeys(longest_first) if cell_len(words) < width] or [longest_first[-1]]
 
-    # Made as they are tried: the first that fits is usually among the first few.
     shown = [
         (others, following) for others in fitting_words(facts.others) for following in fitting_words(facts.following)
     ]
-    sizes = [(*words, size) for words in shown for size in LEFT_WORD_SIZES]
-    with_badge = (line for key in sizes for line in variants(*key)[:-2])
-    without_badge = (line for key in sizes for line in variants(*key)[-2:])
-    bare_legs = (line for words in shown for line in variants(*words, _BARE_LEGS))
-    candidates = itertools.chain(with_badge, without_badge, bare_legs)
-    fitting = next((line for line in candidates if line.cell_len <= width), None)
-    shortest = replace(facts, others=facts.others[-1:], following=facts.following[-1:])
-    return fitting if fitting is not None else _ids_shortened(shortest, width)
+    # Every variant of these: the host, phone hint and "ON" give way before the words of the legs shrink.
+    roomy = [_Words(*said, size) for said in shown for size in LEFT_WORD_SIZES]
+    roomy += [_Words(*said, _BARE_LEGS) for said in shown]
+    # Only the compact variants of these, their ids shortened as need be: nothing else is left to give way.
+    tight = list(dict.fromkeys((roomy[-1], *_squeezed(facts, *shown[-1]))))
+    candidates = itertools.chain(
+        (line for words in roomy for line in variants(words)[:-2]),
+        (_ids_shortened(facts, words, width, badge=True) for words in tight),
+        (line for words in roomy for line in variants(words)[-2:]),
+        (_ids_shortened(facts, words, width, badge=False) for words in tight),
+    )
+    fitting = next((line for line in candidates if line is not None and line.cell_len <= width), None)
+    return fitting if fitting is not None else _compact(facts, tight[-1], _SHORTEST_ID, badge=False)
+
+
+def _said(facts: HeaderFacts, words: _Words) -> HeaderFacts:
+    return replace(facts, others=(words.others,), following=(words.following,))
+
+
+def _squeezed(facts: HeaderFacts, others: str, following: str) -> list[_Words]:
+    """The ways of saying the line once the legs are named by call and mode alone, shortest last: who hears you
+    on the live call in fewer words, then in none, then fewer legs named and the rest counted."""
+    if not facts.left:
+        return []  # who hears you gives way to the legs alone
+    heard = _HEARD_SHORT[facts.live.mode] if facts.live is not None else None
+    words = [_Words(others, following, _BARE_LEGS, heard=heard), _Words(others, following, _BARE_LEGS, heard="")]
+    return words + [_Words(others, following, _BARE_LEGS, named, "") for named in reversed(range(len(facts.left)))]
 
 
 # Head, ellipsis and tail: fewer cells name no call at all.
 _SHORTEST_ID = 7
 
 
-def _ids_shortened(facts: HeaderFacts, width: int) -> Text:
-    """The shortest variant, its call ids (live and left) shortened in the middle just enough for it to fit:
-    cropped at the line's end, a long id would lose its tail, where ids that share a prefix differ. The live
-    list's detail line shows the highlighted call's id whole."""
+def _ids_shortened(facts: HeaderFacts, words: _Words, width: int, *, badge: bool) -> Text | None:
+    """The compact line in `words`, with or without the `badge`, its call ids (live and left) shortened in the
+    middle just enough for it to fit (None when it does not fit even so): cropped at the line's end, a long id
+    would lose its tail, where ids that share a prefix differ. The live list's detail line shows the highlighted
+    call's id whole."""
     legs = (facts.live, *facts.left) if facts.live is not None else facts.left
-    if not legs:
-        return _variants(facts, left_words(facts.left, LEFT_WORD_SIZES[-1]))[-1]
-
-    def line(cells: int) -> Text:
-        def shown(leg: Monitoring) -> Monitoring:
-            return replace(leg, call_id=in_the_middle(leg.call_id, cells))
-
-        live = shown(facts.live) if facts.live is not None else None
-        short = replace(facts, live=live, left=tuple(shown(leg) for leg in facts.left))
-        return _variants(short, left_words(short.left, LEFT_WORD_SIZES[-1]))[-1]
-
-    low, high = _SHORTEST_ID, max(_SHORTEST_ID, *(cell_len(leg.call_id) for leg in legs))
+    low, high = _SHORTEST_ID, max((_SHORTEST_ID, *(cell_len(leg.call_id) for leg in legs)))
+    if _compact(facts, words, low, badge=badge).cell_len > width:
+        return None
     while low < high:  # the most cells an id may keep with the line still fitting
         middle = (low + high + 1) // 2
-        if line(middle).cell_len <= width:
+        if _compact(facts, words, middle, badge=badge).cell_len <= width:
             low = middle
         else:
             high = middle - 1
-    return line(low)
+    return _compact(facts, words, low, badge=badge)
 
 
-def _variants(facts: HeaderFacts, left: str) -> list[Text]:
-    """Longest first. What is live, who hears you and for how long never go, nor the legs left to the phone
-    (`left`); the environment badge goes last of the rest (it is the only sign of production under NO_COLOR): the
-    phone hint and the host first, then the "ON" and the dots of the live words."""
+def _compact(facts: HeaderFacts, words: _Words, cells: int, *, badge: bool) -> Text:
+    """The compact line in `words`, with or without the badge, its call ids in at most `cells` cells each."""
+
+    def shown(leg: Monitoring) -> Monitoring:
+        return replace(leg, call_id=in_the_middle(leg.call_id, cells))
+
+    live = shown(facts.live) if facts.live is not None else None
+    short = replace(_said(facts, words), live=live, left=tuple(shown(leg) for leg in facts.left))
+    return _variants(short, words.legs(short.left), words.heard)[-3 if badge else -1]
+
+
+def _variants(facts: HeaderFacts, left: str, heard: str | None = None) -> list[Text]:
+    """Longest first, the last two without the environment badge (it is the only sign of production under
+    NO_COLOR). What is live and for how long never go, nor the legs left to the phone (`left`): the phone hint and
+    the host go first, then the "ON" and the dots of the live words. `heard`: see `live_words`."""
     live_style = "bold reverse" if facts.live is not None else ""
     legs = Text.assemble(" ", (f" {left} ", "bold reverse")) if left else Text()
     if facts.others[0]:  # who else is on the call goes with it, as the legs do
         legs = Text.assemble(legs, " ", (f" {facts.others[0]} ", "reverse"))
     if facts.following[0]:  # and whom the supervisor follows: a spy may start by itself
         legs = Text.assemble(legs, " ", (f" {facts.following[0]} ", "reverse"))
-    with_phone = Text.assemble((f" {live_words(facts.live, facts.elapsed, facts.phone)} ", live_style), legs)
-    live = Text.assemble((f" {live_words(facts.live, facts.elapsed)} ", live_style), legs)
-    compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True)} ", live_style), legs)
+    with_phone = Text.assemble(
+        (f" {live_words(facts.live, facts.elapsed, facts.phone, heard=heard)} ", live_style), legs
+    )
+    live = Text.assemble((f" {live_words(facts.live, facts.elapsed, heard=heard)} ", live_style), legs)
+    compact = Text.assemble((f" {live_words(facts.live, facts.elapsed, compact=True, heard=heard)} ", live_style), legs)
     badge = (f" {facts.environment.value.upper()} ", "bold reverse")
     host = f" {facts.host}" if facts.host else " signed out"
     tick = " \u2713" if facts.checked else ""
