@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 from helpers import FAST_RETRY, eventually, outcome_records
@@ -96,6 +98,13 @@ def test_closing_while_a_request_is_on_its_way_lets_it_finish_and_records_its_an
     assert session.service.client.closed  # and let go of once the answer was in
 
 
+def busy_session(audit_path: Path, answer: Callable[[httpx.Request], httpx.Response]) -> Session:
+    """A session whose server answers through `answer`, retrying a 1501 at once."""
+    seams = Seams(transport=httpx.MockTransport(answer), retry=FAST_RETRY)
+    profile = Profile(base_url="https://deepcall.test/api/v2")
+    return Session.open("floor", profile, parse_credentials(ssid=DEMO_SSID), audit_path, seams=seams)
+
+
 def test_an_interrupt_during_a_retry_records_the_requests_sent_and_their_answers(audit_path):
     # A signal while a 1501's retry was on its way: the record said no request had been sent, when the server
     # had answered one and received the next.
@@ -108,11 +117,7 @@ def test_an_interrupt_during_a_retry_records_the_requests_sent_and_their_answers
             release.wait(10)  # the retry: no answer before the process is told to stop
         return httpx.Response(200, json={"status": "error", "message": "Data already in processing", "code": 1501})
 
-    seams = Seams(transport=httpx.MockTransport(busy_then_slow), retry=FAST_RETRY)
-    session = Session.open(
-        "floor", Profile(base_url="https://deepcall.test/api/v2"), parse_credentials(ssid=DEMO_SSID), audit_path,
-        seams=seams,
-    )  # fmt: skip
+    session = busy_session(audit_path, busy_then_slow)
     worker = threading.Thread(target=lambda: session.act(parse_request(SPY)))
     worker.start()
     try:
@@ -135,11 +140,7 @@ def test_an_interrupt_while_a_retry_waits_records_the_answer_and_that_nothing_wa
     def busy(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"status": "error", "message": "Data already in processing", "code": 1501})
 
-    seams = Seams(transport=httpx.MockTransport(busy), retry=FAST_RETRY)
-    session = Session.open(
-        "floor", Profile(base_url="https://deepcall.test/api/v2"), parse_credentials(ssid=DEMO_SSID), audit_path,
-        seams=seams,
-    )  # fmt: skip
+    session = busy_session(audit_path, busy)
     try:
         session.act(parse_request(SPY), on_retry=lambda notice: session.interrupt("SIGTERM"))
     finally:
